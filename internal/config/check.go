@@ -1,0 +1,347 @@
+package config
+
+import (
+	"fmt"
+	"net"
+	"os"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/ticketd/ticketd/tickets"
+)
+
+// check returns every problem of an already-defaulted configuration.
+func (c *Config) check() Errors {
+	var errs Errors
+	add := func(format string, args ...any) { errs = append(errs, fmt.Sprintf(format, args...)) }
+
+	if c.Database.URL == "" {
+		add("database.url is empty: set it or TICKETD_DATABASE_URL (postgres://user:pass@host/db)")
+	} else if !strings.HasPrefix(c.Database.URL, "postgres://") && !strings.HasPrefix(c.Database.URL, "postgresql://") && !strings.Contains(c.Database.URL, "=") {
+		add("database.url %q is not a PostgreSQL URL (postgres://...) or key=value connection string", redact(c.Database.URL))
+	}
+	if c.Database.MaxConnections < 1 {
+		add("database.max_connections must be at least 1")
+	}
+
+	if !validAddress(c.Desk.Address) {
+		add("desk.address %q is not a valid email address", c.Desk.Address)
+	}
+	if !validTag(c.Desk.SubjectTag) {
+		add("desk.subject_tag %q must be 1-16 letters, digits or dashes", c.Desk.SubjectTag)
+	}
+	checkLang(add, "desk.language", c.Desk.Language)
+	if _, err := time.LoadLocation(c.Desk.Timezone); err != nil {
+		add("desk.timezone %q is not a known time zone (e.g. America/Bogota)", c.Desk.Timezone)
+	}
+
+	errs = append(errs, c.checkRoster()...)
+	errs = append(errs, c.checkIMAP()...)
+	errs = append(errs, c.checkSMTP()...)
+
+	if c.Security.ReplyTokenSecret == "" && c.Security.ReplyTokenSecretFile != "" {
+		if _, err := os.Stat(c.Security.ReplyTokenSecretFile); err != nil {
+			add("security.reply_token_secret_file: %v", err)
+		}
+	} else if c.Security.ReplyTokenSecret != "" && len(c.Security.ReplyTokenSecret) < 32 {
+		add("security.reply_token_secret must be at least 32 characters (try: head -c 32 /dev/urandom | base64)")
+	}
+	for i, s := range c.Security.PreviousSecrets {
+		if len(s) < 32 {
+			add("security.previous_reply_token_secrets[%d] must be at least 32 characters", i)
+		}
+	}
+	if c.Security.ReplyTokenTTL.Duration < time.Hour {
+		add("security.reply_token_ttl must be at least 1h")
+	}
+
+	if c.Limits.MaxMessageBytes < 64<<10 {
+		add("limits.max_message_bytes must be at least 65536")
+	}
+	if c.Limits.MaxHeaderBytes < 4096 {
+		add("limits.max_header_bytes must be at least 4096")
+	}
+	if c.Limits.MaxMIMEDepth < 1 || c.Limits.MaxParts < 1 {
+		add("limits.max_mime_depth and limits.max_parts must be at least 1")
+	}
+	if c.Notifications.MaxPerHour < 1 || c.Notifications.MaxPerDay < c.Notifications.MaxPerHour {
+		add("notifications.max_per_hour must be at least 1 and max_per_day at least max_per_hour")
+	}
+	if c.Notifications.TemplatesDir != "" {
+		if fi, err := os.Stat(c.Notifications.TemplatesDir); err != nil || !fi.IsDir() {
+			add("notifications.templates_dir %q is not a folder", c.Notifications.TemplatesDir)
+		}
+	}
+	if c.Timers.AutoCloseBusinessDays < 1 || c.Timers.AutoCloseBusinessDays > 60 {
+		add("timers.auto_close_business_days must be between 1 and 60")
+	}
+	if c.Timers.Interval.Duration < time.Second {
+		add("timers.interval must be at least 1s")
+	}
+	if !slices.Contains([]string{"text", "json"}, c.Log.Format) {
+		add("log.format %q must be text or json", c.Log.Format)
+	}
+	if !slices.Contains([]string{"debug", "info", "warn", "error"}, c.Log.Level) {
+		add("log.level %q must be debug, info, warn or error", c.Log.Level)
+	}
+	if c.Admin.Address != "" {
+		if _, _, err := net.SplitHostPort(c.Admin.Address); err != nil {
+			add("admin.address %q must be host:port (or empty to turn it off)", c.Admin.Address)
+		}
+	}
+	return errs
+}
+
+func (c *Config) checkRoster() Errors {
+	var errs Errors
+	add := func(format string, args ...any) { errs = append(errs, fmt.Sprintf(format, args...)) }
+	seen := map[string]string{}
+	desk := 0
+	for i, p := range c.People {
+		where := fmt.Sprintf("people[%d]", i)
+		if p.Email != "" {
+			where = fmt.Sprintf("people[%d] (%s)", i, p.Email)
+		}
+		if !validAddress(p.Email) {
+			add("%s: email %q is not a valid address", where, p.Email)
+		}
+		role := tickets.Role(p.Role)
+		if !slices.Contains(tickets.RosterRoles, role) {
+			add("%s: role %q must be mesa, especialista, sitio or proveedor", where, p.Role)
+		}
+		if role == tickets.RoleDesk {
+			desk++
+		}
+		for _, l := range p.Levels {
+			lv := tickets.Level(l)
+			switch {
+			case !lv.Valid():
+				add("%s: level %d does not exist (levels are 1, 2 and 3)", where, l)
+			case role == tickets.RoleDesk && l != 1:
+				add("%s: the desk (mesa) works at level 1 only", where)
+			case role == tickets.RoleOnSite && l != 2:
+				add("%s: on-site support (sitio) works at level 2 only", where)
+			case (role == tickets.RoleSpecialist || role == tickets.RoleProvider) && l == 1:
+				add("%s: level 1 is the desk's; %s serves levels 2 and 3", where, role)
+			}
+		}
+		if p.Alias != "" && !validAlias(p.Alias) {
+			add("%s: alias %q must be letters, digits, dots, dashes or underscores", where, p.Alias)
+		}
+		checkLang(add, where+".language", p.Language)
+		for _, name := range []string{p.Email, strings.ToLower(p.Alias)} {
+			if name == "" {
+				continue
+			}
+			if prev, ok := seen[name]; ok {
+				add("%s: %q is already used by %s", where, name, prev)
+			}
+			seen[name] = where
+		}
+		if p.Email == c.Desk.Address && p.Email != "" {
+			add("%s: the desk's own address cannot be a person", where)
+		}
+		for _, s := range p.Services {
+			if !c.hasService(s) {
+				add("%s: service %q is not in the service catalogue", where, s)
+			}
+		}
+	}
+	if desk == 0 {
+		add("the roster has no desk agent (role = \"mesa\"); someone must receive new tickets")
+	}
+	r := c.Roster()
+	names := map[string]bool{}
+	for i, s := range c.Services {
+		where := fmt.Sprintf("services[%d] (%s)", i, s.Name)
+		if !validAlias(s.Name) {
+			add("services[%d]: name %q must be letters, digits, dots, dashes or underscores", i, s.Name)
+		}
+		if names[strings.ToLower(s.Name)] {
+			add("%s: duplicate service name", where)
+		}
+		names[strings.ToLower(s.Name)] = true
+		lv := tickets.Level(s.Level)
+		if s.Level == 0 {
+			add("%s: level is missing (1, 2 or 3)", where)
+		} else if !lv.Valid() {
+			add("%s: level %d does not exist", where, s.Level)
+		}
+		if s.Assignee != "" {
+			p, ok := r.Find(s.Assignee)
+			switch {
+			case !ok:
+				add("%s: assignee %q is not in the roster (use an alias or email)", where, s.Assignee)
+			case lv.Valid() && !p.Serves(lv):
+				add("%s: assignee %q does not serve level %d", where, s.Assignee, s.Level)
+			}
+		}
+		for _, k := range s.Keywords {
+			if strings.TrimSpace(k) == "" {
+				add("%s: empty keyword", where)
+			}
+		}
+	}
+	return errs
+}
+
+func (c *Config) hasService(name string) bool {
+	for _, s := range c.Services {
+		if strings.EqualFold(s.Name, name) {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *Config) checkIMAP() Errors {
+	var errs Errors
+	add := func(format string, args ...any) { errs = append(errs, fmt.Sprintf(format, args...)) }
+	m := c.IMAP
+	if m.Address == "" {
+		return nil // intake off: `ticketd run` says so
+	}
+	checkTransport(add, "imap", m.Address, m.TLS, m.AllowInsecure)
+	if m.Username == "" {
+		add("imap.username is empty")
+	}
+	checkAuth(add, "imap", m.Auth, m.Password, m.PasswordFile, m.OAuth2TokenFile, m.OAuth2TokenCommand)
+	if !slices.Contains([]string{"move", "seen"}, m.After) {
+		add("imap.after %q must be move or seen", m.After)
+	}
+	for mb, svc := range m.MailboxServices {
+		if !slices.Contains(m.Mailboxes, mb) {
+			add("imap.mailbox_services: mailbox %q is not in imap.mailboxes", mb)
+		}
+		if !c.hasService(svc) {
+			add("imap.mailbox_services: service %q is not in the service catalogue", svc)
+		}
+	}
+	for _, mb := range m.Mailboxes {
+		if mb == m.ProcessedMailbox || mb == m.QuarantineMailbox {
+			add("imap.mailboxes: %q is also the processed or quarantine mailbox", mb)
+		}
+	}
+	if m.PollInterval.Duration < time.Second {
+		add("imap.poll_interval must be at least 1s")
+	}
+	if m.IdleRenew.Duration < time.Minute || m.IdleRenew.Duration >= 29*time.Minute {
+		add("imap.idle_renew must be between 1m and 29m (RFC 2177)")
+	}
+	if m.BatchSize < 1 || m.BatchSize > 1000 {
+		add("imap.batch_size must be between 1 and 1000")
+	}
+	return errs
+}
+
+func (c *Config) checkSMTP() Errors {
+	var errs Errors
+	add := func(format string, args ...any) { errs = append(errs, fmt.Sprintf(format, args...)) }
+	s := c.SMTP
+	if s.Address == "" {
+		return nil // sending off: notifications wait in the outbox
+	}
+	checkTransport(add, "smtp", s.Address, s.TLS, s.AllowInsecure)
+	if s.Username != "" || s.Auth != "" {
+		checkAuth(add, "smtp", s.Auth, s.Password, s.PasswordFile, s.OAuth2TokenFile, s.OAuth2TokenCommand)
+	}
+	if s.Connections < 1 || s.Connections > 64 {
+		add("smtp.connections must be between 1 and 64")
+	}
+	if s.BatchSize < 1 {
+		add("smtp.batch_size must be at least 1")
+	}
+	if s.RetryFor.Duration < time.Minute {
+		add("smtp.retry_for must be at least 1m")
+	}
+	return errs
+}
+
+func checkTransport(add func(string, ...any), sec, addr, tlsMode string, allowInsecure bool) {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		add("%s.address %q must be host:port", sec, addr)
+	}
+	switch tlsMode {
+	case "implicit", "starttls":
+	case "none":
+		if err == nil && !IsLoopback(host) && !allowInsecure {
+			add("%s.tls = \"none\" sends passwords in clear; it is allowed only on a loopback address, or with %s.allow_insecure = true", sec, sec)
+		}
+	default:
+		add("%s.tls %q must be implicit, starttls or none", sec, tlsMode)
+	}
+}
+
+func checkAuth(add func(string, ...any), sec, auth, pw, pwFile, tokFile string, tokCmd []string) {
+	switch auth {
+	case "", "login", "plain":
+		if pw == "" && pwFile == "" {
+			add("%s: no password: set %s.password, %s.password_file or TICKETD_%s_PASSWORD (or auth = \"xoauth2\" with a token source)", sec, sec, sec, strings.ToUpper(sec))
+		}
+		if pwFile != "" && pw == "" {
+			if _, err := os.Stat(pwFile); err != nil {
+				add("%s.password_file: %v", sec, err)
+			}
+		}
+	case "xoauth2", "oauthbearer":
+		if tokFile == "" && len(tokCmd) == 0 {
+			add("%s.auth = %q needs %s.oauth2_token_file or %s.oauth2_token_command", sec, auth, sec, sec)
+		}
+	default:
+		add("%s.auth %q must be login, plain, xoauth2 or oauthbearer", sec, auth)
+	}
+}
+
+func checkLang(add func(string, ...any), where, lang string) {
+	if lang != "es" && lang != "en" {
+		add("%s %q must be es or en", where, lang)
+	}
+}
+
+// IsLoopback reports whether host is localhost or a loopback address.
+func IsLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func validTag(s string) bool {
+	if len(s) < 1 || len(s) > 16 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+func validAlias(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	for _, r := range s {
+		if !(unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune("._-", r)) {
+			return false
+		}
+	}
+	return true
+}
+
+// redact hides the password of a URL for messages.
+func redact(u string) string {
+	if i := strings.Index(u, "://"); i >= 0 {
+		if j := strings.Index(u[i+3:], "@"); j >= 0 {
+			if k := strings.Index(u[i+3:i+3+j], ":"); k >= 0 {
+				return u[:i+3+k+1] + "***" + u[i+3+j:]
+			}
+		}
+	}
+	return u
+}

@@ -1,0 +1,390 @@
+// Package config reads ticketd's one TOML configuration file, fills in
+// defaults, takes secrets from the environment or from files, and checks
+// every key so that a mistake is reported at start with a clear message.
+//
+// It imports the domain (for the roster) and nothing that talks to the
+// network or the database.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net/mail"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/ticketd/ticketd/tickets"
+)
+
+// Config is the whole configuration file.
+type Config struct {
+	Database      Database      `toml:"database"`
+	Desk          Desk          `toml:"desk"`
+	People        []Person      `toml:"people"`
+	Services      []Service     `toml:"services"`
+	IMAP          IMAP          `toml:"imap"`
+	SMTP          SMTP          `toml:"smtp"`
+	Security      Security      `toml:"security"`
+	Limits        Limits        `toml:"limits"`
+	Notifications Notifications `toml:"notifications"`
+	Timers        Timers        `toml:"timers"`
+	Log           Log           `toml:"log"`
+	Admin         Admin         `toml:"admin"`
+
+	// Path is the file the configuration was read from.
+	Path string `toml:"-"`
+}
+
+// Database is where everything is kept.
+type Database struct {
+	URL            string `toml:"url"` // TICKETD_DATABASE_URL overrides it
+	MaxConnections int    `toml:"max_connections"`
+	AutoMigrate    *bool  `toml:"auto_migrate"` // apply migrations at `ticketd run` (default true)
+}
+
+// Desk is the service desk's identity.
+type Desk struct {
+	Name       string `toml:"name"`
+	Address    string `toml:"address"`
+	SubjectTag string `toml:"subject_tag"`
+	Language   string `toml:"language"`
+	Timezone   string `toml:"timezone"`
+}
+
+// Person is one roster entry.
+type Person struct {
+	Email    string   `toml:"email"`
+	Name     string   `toml:"name"`
+	Role     string   `toml:"role"`
+	Levels   []int    `toml:"levels"`
+	Services []string `toml:"services"`
+	Alias    string   `toml:"alias"`
+	Language string   `toml:"language"`
+}
+
+// Service is one entry of the service catalogue.
+type Service struct {
+	Name     string   `toml:"name"`
+	Keywords []string `toml:"keywords"`
+	Level    int      `toml:"level"`
+	Assignee string   `toml:"assignee"`
+}
+
+// IMAP is the support mailbox.
+type IMAP struct {
+	Name               string            `toml:"name"`
+	Address            string            `toml:"address"`
+	TLS                string            `toml:"tls"`
+	AllowInsecure      bool              `toml:"allow_insecure"`
+	InsecureSkipVerify bool              `toml:"insecure_skip_verify"`
+	Username           string            `toml:"username"`
+	Password           string            `toml:"password"`
+	PasswordFile       string            `toml:"password_file"`
+	Auth               string            `toml:"auth"`
+	OAuth2TokenFile    string            `toml:"oauth2_token_file"`
+	OAuth2TokenCommand []string          `toml:"oauth2_token_command"`
+	Mailboxes          []string          `toml:"mailboxes"`
+	MailboxServices    map[string]string `toml:"mailbox_services"`
+	ProcessedMailbox   string            `toml:"processed_mailbox"`
+	QuarantineMailbox  string            `toml:"quarantine_mailbox"`
+	After              string            `toml:"after"`
+	PollInterval       Duration          `toml:"poll_interval"`
+	IdleRenew          Duration          `toml:"idle_renew"`
+	BatchSize          int               `toml:"batch_size"`
+}
+
+// SMTP is the outgoing mail server.
+type SMTP struct {
+	Address            string   `toml:"address"`
+	TLS                string   `toml:"tls"`
+	AllowInsecure      bool     `toml:"allow_insecure"`
+	InsecureSkipVerify bool     `toml:"insecure_skip_verify"`
+	Username           string   `toml:"username"`
+	Password           string   `toml:"password"`
+	PasswordFile       string   `toml:"password_file"`
+	Auth               string   `toml:"auth"`
+	OAuth2TokenFile    string   `toml:"oauth2_token_file"`
+	OAuth2TokenCommand []string `toml:"oauth2_token_command"`
+	Connections        int      `toml:"connections"`
+	BatchSize          int      `toml:"batch_size"`
+	RetryFor           Duration `toml:"retry_for"`
+	Timeout            Duration `toml:"timeout"`
+}
+
+// Security decides whose commands count.
+type Security struct {
+	ReplyTokenSecret     string   `toml:"reply_token_secret"`
+	ReplyTokenSecretFile string   `toml:"reply_token_secret_file"`
+	PreviousSecrets      []string `toml:"previous_reply_token_secrets"`
+	ReplyTokenTTL        Duration `toml:"reply_token_ttl"`
+	TrustedAuthservID    string   `toml:"trusted_authserv_id"`
+	// RequireVerifiedCommands: a command runs only with a valid reply token
+	// or a trusted DKIM/DMARC pass. Turning it off trusts the From header.
+	RequireVerifiedCommands *bool `toml:"require_verified_commands"`
+}
+
+// Limits bound what an inbound message may cost.
+type Limits struct {
+	MaxMessageBytes int64 `toml:"max_message_bytes"`
+	MaxHeaderBytes  int   `toml:"max_header_bytes"`
+	MaxMIMEDepth    int   `toml:"max_mime_depth"`
+	MaxParts        int   `toml:"max_parts"`
+}
+
+// Notifications shape outgoing mail.
+type Notifications struct {
+	TemplatesDir string `toml:"templates_dir"`
+	MaxPerHour   int    `toml:"max_per_hour"`
+	MaxPerDay    int    `toml:"max_per_day"`
+}
+
+// Timers are the procedure's clocks.
+type Timers struct {
+	AutoCloseBusinessDays int      `toml:"auto_close_business_days"`
+	ReminderLevel1        Duration `toml:"reminder_after_level1"`
+	ReminderLevel2        Duration `toml:"reminder_after_level2"`
+	ReminderLevel3        Duration `toml:"reminder_after_level3"`
+	Interval              Duration `toml:"interval"`
+}
+
+// Log chooses the log format.
+type Log struct {
+	Format string `toml:"format"` // text | json
+	Level  string `toml:"level"`  // debug | info | warn | error
+}
+
+// Admin is the operations HTTP listener.
+type Admin struct {
+	Address string `toml:"address"` // empty: off
+}
+
+// Duration is a time.Duration written as "30s", "4h".
+type Duration struct{ time.Duration }
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (d *Duration) UnmarshalText(b []byte) error {
+	v, err := time.ParseDuration(string(b))
+	if err != nil {
+		return fmt.Errorf("%q is not a duration (write it like \"30s\", \"15m\" or \"4h\")", b)
+	}
+	d.Duration = v
+	return nil
+}
+
+// MarshalText implements encoding.TextMarshaler.
+func (d Duration) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+// Errors is every problem found in a configuration.
+type Errors []string
+
+func (e Errors) Error() string {
+	return "configuration has " + plural(len(e), "problem") + ":\n  - " + strings.Join(e, "\n  - ")
+}
+
+func plural(n int, w string) string {
+	if n == 1 {
+		return "1 " + w
+	}
+	return fmt.Sprintf("%d %ss", n, w)
+}
+
+// Load reads the file at path (or, when path is empty, TICKETD_CONFIG),
+// applies the environment and defaults, and checks it. A non-nil error may
+// be Errors listing every problem.
+func Load(path string) (*Config, error) {
+	if path == "" {
+		path = os.Getenv("TICKETD_CONFIG")
+	}
+	if path == "" {
+		return nil, errors.New("no configuration file: pass -config FILE or set TICKETD_CONFIG (start from ticketd.example.toml)")
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading configuration: %w", err)
+	}
+	c, err := Parse(data)
+	if c != nil {
+		c.Path = path
+	}
+	return c, err
+}
+
+// Parse decodes and checks a configuration. It returns the configuration
+// even when it has problems, with Errors.
+func Parse(data []byte) (*Config, error) {
+	var c Config
+	md, err := toml.Decode(string(data), &c)
+	if err != nil {
+		var perr toml.ParseError
+		if errors.As(err, &perr) {
+			return nil, fmt.Errorf("configuration is not valid TOML: %s", perr.ErrorWithPosition())
+		}
+		return nil, fmt.Errorf("configuration: %w", err)
+	}
+	var errs Errors
+	for _, k := range md.Undecoded() {
+		errs = append(errs, fmt.Sprintf("unknown key %q (misspelt? see ticketd.example.toml)", k.String()))
+	}
+	c.applyEnv()
+	c.applyDefaults()
+	errs = append(errs, c.check()...)
+	if len(errs) > 0 {
+		return &c, errs
+	}
+	return &c, nil
+}
+
+func (c *Config) applyEnv() {
+	if v := os.Getenv("TICKETD_DATABASE_URL"); v != "" {
+		c.Database.URL = v
+	}
+	if v := os.Getenv("TICKETD_IMAP_PASSWORD"); v != "" {
+		c.IMAP.Password = v
+	}
+	if v := os.Getenv("TICKETD_SMTP_PASSWORD"); v != "" {
+		c.SMTP.Password = v
+	}
+	if v := os.Getenv("TICKETD_REPLY_TOKEN_SECRET"); v != "" {
+		c.Security.ReplyTokenSecret = v
+	}
+}
+
+func (c *Config) applyDefaults() {
+	def := func(s *string, v string) {
+		if *s == "" {
+			*s = v
+		}
+	}
+	defInt := func(n *int, v int) {
+		if *n == 0 {
+			*n = v
+		}
+	}
+	defDur := func(d *Duration, v time.Duration) {
+		if d.Duration == 0 {
+			d.Duration = v
+		}
+	}
+	defInt(&c.Database.MaxConnections, 10)
+	def(&c.Desk.Name, "Mesa de Servicio")
+	def(&c.Desk.SubjectTag, "OTI")
+	def(&c.Desk.Language, "es")
+	def(&c.Desk.Timezone, "America/Bogota")
+	c.Desk.Address = strings.ToLower(strings.TrimSpace(c.Desk.Address))
+	for i := range c.People {
+		p := &c.People[i]
+		p.Email = strings.ToLower(strings.TrimSpace(p.Email))
+		def(&p.Language, c.Desk.Language)
+		if len(p.Levels) == 0 {
+			switch tickets.Role(p.Role) {
+			case tickets.RoleDesk:
+				p.Levels = []int{1}
+			case tickets.RoleOnSite:
+				p.Levels = []int{2}
+			case tickets.RoleSpecialist:
+				p.Levels = []int{2}
+			case tickets.RoleProvider:
+				p.Levels = []int{2, 3}
+			}
+		}
+	}
+	def(&c.IMAP.Name, "default")
+	def(&c.IMAP.TLS, "implicit")
+	if len(c.IMAP.Mailboxes) == 0 {
+		c.IMAP.Mailboxes = []string{"INBOX"}
+	}
+	def(&c.IMAP.ProcessedMailbox, "Procesados")
+	def(&c.IMAP.QuarantineMailbox, "Cuarentena")
+	def(&c.IMAP.After, "move")
+	defDur(&c.IMAP.PollInterval, 30*time.Second)
+	defDur(&c.IMAP.IdleRenew, 25*time.Minute)
+	defInt(&c.IMAP.BatchSize, 100)
+	def(&c.SMTP.TLS, "starttls")
+	defInt(&c.SMTP.Connections, 4)
+	defInt(&c.SMTP.BatchSize, 50)
+	defDur(&c.SMTP.RetryFor, 48*time.Hour)
+	defDur(&c.SMTP.Timeout, 30*time.Second)
+	defDur(&c.Security.ReplyTokenTTL, 90*24*time.Hour)
+	if c.Security.RequireVerifiedCommands == nil {
+		t := true
+		c.Security.RequireVerifiedCommands = &t
+	}
+	if c.Limits.MaxMessageBytes == 0 {
+		c.Limits.MaxMessageBytes = 25 << 20
+	}
+	defInt(&c.Limits.MaxHeaderBytes, 256<<10)
+	defInt(&c.Limits.MaxMIMEDepth, 20)
+	defInt(&c.Limits.MaxParts, 200)
+	defInt(&c.Notifications.MaxPerHour, 20)
+	defInt(&c.Notifications.MaxPerDay, 100)
+	defInt(&c.Timers.AutoCloseBusinessDays, 3)
+	defDur(&c.Timers.ReminderLevel1, 8*time.Hour)
+	defDur(&c.Timers.ReminderLevel2, 24*time.Hour)
+	defDur(&c.Timers.ReminderLevel3, 72*time.Hour)
+	defDur(&c.Timers.Interval, time.Minute)
+	def(&c.Log.Format, "text")
+	def(&c.Log.Level, "info")
+	if c.Database.AutoMigrate == nil {
+		t := true
+		c.Database.AutoMigrate = &t
+	}
+}
+
+// RequireVerifiedCommands reports whether commands need a reply token or a
+// trusted authentication result.
+func (c *Config) RequireVerifiedCommands() bool { return *c.Security.RequireVerifiedCommands }
+
+// AutoMigrate reports whether `ticketd run` applies migrations at start.
+func (c *Config) AutoMigrate() bool { return *c.Database.AutoMigrate }
+
+// ReminderAfter is how long a ticket may wait at a level before a reminder.
+func (c *Config) ReminderAfter(l tickets.Level) time.Duration {
+	switch l {
+	case 2:
+		return c.Timers.ReminderLevel2.Duration
+	case 3:
+		return c.Timers.ReminderLevel3.Duration
+	}
+	return c.Timers.ReminderLevel1.Duration
+}
+
+// Roster returns the roster and service catalogue as the domain sees them.
+func (c *Config) Roster() *tickets.Roster {
+	r := &tickets.Roster{}
+	for _, p := range c.People {
+		tp := tickets.Person{Email: p.Email, Name: p.Name, Role: tickets.Role(p.Role), Services: p.Services,
+			Alias: p.Alias, Language: p.Language}
+		for _, l := range p.Levels {
+			tp.Levels = append(tp.Levels, tickets.Level(l))
+		}
+		r.People = append(r.People, tp)
+	}
+	for _, s := range c.Services {
+		r.Services = append(r.Services, tickets.Service{Name: s.Name, Keywords: s.Keywords,
+			Level: tickets.Level(s.Level), Assignee: s.Assignee})
+	}
+	return r
+}
+
+// Secret returns an inline secret or the trimmed contents of its file.
+func Secret(inline, file string) (string, error) {
+	if inline != "" || file == "" {
+		return inline, nil
+	}
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return "", fmt.Errorf("reading secret file: %w", err)
+	}
+	return strings.TrimSpace(string(b)), nil
+}
+
+func validAddress(s string) bool {
+	if s == "" || strings.ContainsAny(s, "\r\n\t <>\"") {
+		return false
+	}
+	a, err := mail.ParseAddress(s)
+	return err == nil && a.Address == s && strings.Count(s, "@") == 1
+}

@@ -69,6 +69,8 @@ func TestProcedure(t *testing.T) {
 			wantState: StateInProgress, wantLevel: 2, wantAssign: onsite.Email, wantActs: []int{2, 3, 6}, wantPublic: true},
 		{name: "classify at level 3", from: at(StateNew, 1, ""), cmd: Command{Kind: CmdClassify, Level: 3, To: ptr(provider)}, by: actor(desk),
 			wantState: StateInProgress, wantLevel: 3, wantAssign: provider.Email, wantActs: []int{2, 3, 9}, wantPublic: true},
+		{name: "system classifies by the routing rules", from: at(StateNew, 1, ""), cmd: Command{Kind: CmdClassify, Level: 2, Service: "impresoras", To: ptr(onsite)}, by: System,
+			wantState: StateInProgress, wantLevel: 2, wantAssign: onsite.Email, wantActs: []int{2, 3, 6}, wantPublic: true},
 		{name: "classify by a specialist is refused", from: at(StateNew, 1, ""), cmd: Command{Kind: CmdClassify, Level: 2}, by: actor(specialist), wantErr: ErrNotAllowed},
 		{name: "classify by the requester is refused", from: at(StateNew, 1, ""), cmd: Command{Kind: CmdClassify, Level: 2}, by: requester, wantErr: ErrNotAllowed},
 		{name: "classify twice is refused", from: at(StateInProgress, 1, ""), cmd: Command{Kind: CmdClassify, Level: 2}, by: actor(desk), wantErr: ErrInvalidTransition},

@@ -1,0 +1,83 @@
+package migrations_test
+
+import (
+	"context"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/ticketd/ticketd/internal/pgtest"
+	"github.com/ticketd/ticketd/migrations"
+)
+
+func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
+
+// TestConcurrentApply starts several migrators at once on an empty
+// database, as several daemons starting together would: each migration is
+// applied exactly once and all of them end up up to date.
+func TestConcurrentApply(t *testing.T) {
+	u := pgtest.EmptyURL(t)
+	all, err := migrations.All()
+	if err != nil || len(all) == 0 {
+		t.Fatalf("All() = %v, %v", all, err)
+	}
+	var (
+		wg    sync.WaitGroup
+		mu    sync.Mutex
+		total int
+	)
+	for i := 0; i < 5; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			db, err := sqlx.Open("postgres", u)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			defer db.Close()
+			done, err := migrations.Apply(context.Background(), db.DB)
+			if err != nil {
+				t.Error(err)
+			}
+			mu.Lock()
+			total += len(done)
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	if total != len(all) {
+		t.Errorf("applied %d migrations in all, want %d (each once)", total, len(all))
+	}
+	db := sqlx.MustOpen("postgres", u)
+	defer db.Close()
+	var n int
+	db.Get(&n, `SELECT count(*) FROM schema_migrations`)
+	if n != len(all) {
+		t.Errorf("schema_migrations has %d rows, want %d", n, len(all))
+	}
+	pending, err := migrations.Pending(context.Background(), db.DB)
+	if err != nil || len(pending) != 0 {
+		t.Errorf("pending after apply: %v %v", pending, err)
+	}
+	// Idempotent: nothing more to do.
+	if done, err := migrations.Apply(context.Background(), db.DB); err != nil || len(done) != 0 {
+		t.Errorf("second Apply = %v, %v", done, err)
+	}
+}
+
+func TestEventLogIsAppendOnly(t *testing.T) {
+	db := pgtest.New(t)
+	db.MustExec(`INSERT INTO tickets (subject, requester, state, level, created_at, updated_at, level_since)
+		VALUES ('s', 'a@b.co', 'nuevo', 1, now(), now(), now())`)
+	db.MustExec(`INSERT INTO events (ticket_id, seq, kind, actor, actor_role, level_after, state_after, public, at)
+		VALUES (1, 1, 'opened', 'a@b.co', 'requester', 1, 'nuevo', true, now())`)
+	for _, q := range []string{`UPDATE events SET note = 'x'`, `DELETE FROM events`} {
+		if _, err := db.Exec(q); err == nil || !strings.Contains(err.Error(), "append-only") {
+			t.Errorf("%s: err = %v, want append-only refusal", q, err)
+		}
+	}
+}

@@ -1,0 +1,318 @@
+package imapin
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"sort"
+	"time"
+
+	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapclient"
+)
+
+// batchByteBudget caps the message bytes held in memory at once. A batch of
+// BatchSize UIDs is split further when its messages add up to more, so the
+// heap stays flat however large the backlog or the messages (one message
+// above the budget still goes alone).
+const batchByteBudget = 64 << 20
+
+// headerEstimate is what a header-only (TooBig) message counts against the
+// byte budget.
+const headerEstimate = 64 << 10
+
+// handleError wraps a Handler failure: nothing of the batch was moved and the
+// connection is fine, so the session retries later without reconnecting.
+type handleError struct{ err error }
+
+func (e *handleError) Error() string { return "imap: handler: " + e.err.Error() }
+func (e *handleError) Unwrap() error { return e.err }
+
+// drain processes every pending message in batches. On cancellation it
+// finishes the batch in hand and returns nil.
+func (s *session) drain(ctx context.Context) error {
+	// Consume a pending wake-up: an EXISTS arriving from here on wakes the
+	// next wait at once, so nothing appended meanwhile is left behind.
+	select {
+	case <-s.wake:
+	default:
+	}
+	cfg := &s.p.cfg
+	var pending imap.UIDSet
+	if cfg.After == AfterSeen {
+		cursor, err := s.p.h.Cursor(s.gctx, cfg.Name, cfg.Mailbox, s.uidValidity)
+		if err != nil {
+			return &handleError{fmt.Errorf("cursor: %w", err)}
+		}
+		if !s.recovered {
+			if err := s.restoreSeen(cursor); err != nil {
+				return err
+			}
+			s.recovered = true
+		}
+		if cursor == ^uint32(0) {
+			return nil
+		}
+		found, err := s.search(&imap.SearchCriteria{
+			UID: []imap.UIDSet{{{Start: imap.UID(cursor + 1), Stop: 0}}},
+		})
+		if err != nil {
+			return err
+		}
+		// "n:*" always matches the highest UID, even when it is below n
+		// (RFC 3501 section 6.4.8), so clip.
+		pending = uidsAbove(found, cursor)
+	} else {
+		// In move mode the mailbox holds only unprocessed mail. \Deleted
+		// ones are on their way out (our own COPY fallback leaves them).
+		found, err := s.search(&imap.SearchCriteria{NotFlag: []imap.Flag{imap.FlagDeleted}})
+		if err != nil {
+			return err
+		}
+		pending = found
+	}
+
+	left := uidCount(pending)
+	s.p.update(func(st *Status) { st.Backlog = left })
+	for chunk := range uidChunks(pending, cfg.BatchSize) {
+		if ctx.Err() != nil {
+			return nil // shutting down; the rest waits for the next run
+		}
+		if err := s.processChunk(chunk); err != nil {
+			return err
+		}
+		left -= uidCount(chunk)
+		s.p.update(func(st *Status) { st.Backlog = left })
+	}
+	return nil
+}
+
+// search runs UID SEARCH and returns the matching UIDs.
+func (s *session) search(criteria *imap.SearchCriteria) (imap.UIDSet, error) {
+	data, err := s.c.UIDSearch(criteria, nil).Wait()
+	if err != nil {
+		return nil, fmt.Errorf("imap: uid search: %w", err)
+	}
+	switch all := data.All.(type) {
+	case imap.UIDSet:
+		return all, nil
+	case imap.SeqSet: // an ESEARCH reply decoded without the UID marker
+		var set imap.UIDSet
+		for _, r := range all {
+			set = append(set, imap.UIDRange{Start: imap.UID(r.Start), Stop: imap.UID(r.Stop)})
+		}
+		return set, nil
+	}
+	return nil, nil
+}
+
+// restoreSeen flags \Seen on unseen messages at or below the cursor: the
+// Handler committed them before a crash stopped us from flagging them.
+func (s *session) restoreSeen(cursor uint32) error {
+	if cursor == 0 {
+		return nil
+	}
+	found, err := s.search(&imap.SearchCriteria{
+		UID:     []imap.UIDSet{{{Start: 1, Stop: imap.UID(cursor)}}},
+		NotFlag: []imap.Flag{imap.FlagSeen},
+	})
+	if err != nil || uidCount(found) == 0 {
+		return err
+	}
+	s.p.log.Info("flagging messages committed before a restart", "count", uidCount(found))
+	return s.addFlags(found, imap.FlagSeen)
+}
+
+// meta is what the first FETCH of a batch learns about a message.
+type meta struct {
+	uid  imap.UID
+	size int64
+	date time.Time
+}
+
+// processChunk fetches one batch of UIDs, hands it to the Handler and acts on
+// the outcomes.
+func (s *session) processChunk(uids imap.UIDSet) error {
+	bufs, err := s.c.Fetch(uids, &imap.FetchOptions{
+		UID: true, RFC822Size: true, InternalDate: true,
+	}).Collect()
+	if err != nil {
+		return fmt.Errorf("imap: fetch sizes: %w", err)
+	}
+	metas := make([]meta, 0, len(bufs))
+	for _, b := range bufs {
+		if b.UID != 0 {
+			metas = append(metas, meta{uid: b.UID, size: b.RFC822Size, date: b.InternalDate})
+		}
+	}
+	sort.Slice(metas, func(i, j int) bool { return metas[i].uid < metas[j].uid })
+	for _, group := range splitByBytes(metas, s.p.cfg.MaxMessageBytes, batchByteBudget) {
+		batch, err := s.fetchGroup(group)
+		if err != nil {
+			return err
+		}
+		if len(batch) == 0 {
+			continue
+		}
+		outcomes, err := s.p.h.Handle(s.gctx, batch)
+		if err != nil {
+			return &handleError{err}
+		}
+		if err := s.act(batch, outcomes); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// splitByBytes cuts metas into groups whose estimated bytes stay within
+// budget; every group has at least one message.
+func splitByBytes(metas []meta, maxMessage, budget int64) [][]meta {
+	var (
+		groups [][]meta
+		start  int
+		sum    int64
+	)
+	for i, m := range metas {
+		cost := m.size
+		if cost > maxMessage {
+			cost = headerEstimate
+		}
+		if i > start && sum+cost > budget {
+			groups = append(groups, metas[start:i])
+			start, sum = i, 0
+		}
+		sum += cost
+	}
+	if start < len(metas) {
+		groups = append(groups, metas[start:])
+	}
+	return groups
+}
+
+// fetchGroup reads the sources of one group: BODY.PEEK[] for messages within
+// the size limit, BODY.PEEK[HEADER] for the others. Messages expunged
+// meanwhile by someone else are missing from the result.
+func (s *session) fetchGroup(group []meta) ([]Fetched, error) {
+	cfg := &s.p.cfg
+	batch := make([]Fetched, len(group))
+	index := make(map[imap.UID]int, len(group))
+	var small, big imap.UIDSet
+	for i, m := range group {
+		batch[i] = Fetched{
+			Account: cfg.Name, Mailbox: cfg.Mailbox,
+			UIDValidity: s.uidValidity, UID: uint32(m.uid),
+			Size: m.size, InternalDate: m.date,
+			TooBig: m.size > cfg.MaxMessageBytes,
+		}
+		index[m.uid] = i
+		if batch[i].TooBig {
+			big.AddNum(m.uid)
+		} else {
+			small.AddNum(m.uid)
+		}
+	}
+	got := make([]bool, len(group))
+	if err := s.fetchSection(small, &imap.FetchItemBodySection{Peek: true}, batch, index, got); err != nil {
+		return nil, err
+	}
+	header := &imap.FetchItemBodySection{Peek: true, Specifier: imap.PartSpecifierHeader}
+	if err := s.fetchSection(big, header, batch, index, got); err != nil {
+		return nil, err
+	}
+	out := batch[:0]
+	for i := range batch {
+		if got[i] {
+			out = append(out, batch[i])
+		} else {
+			s.p.log.Debug("message vanished before fetch", "uid", batch[i].UID)
+		}
+	}
+	return out, nil
+}
+
+// fetchSection streams one body section per UID of set into batch, reading
+// each literal straight into a buffer of its announced size.
+func (s *session) fetchSection(set imap.UIDSet, section *imap.FetchItemBodySection, batch []Fetched, index map[imap.UID]int, got []bool) error {
+	if len(set) == 0 {
+		return nil
+	}
+	limit := s.p.cfg.MaxMessageBytes
+	cmd := s.c.Fetch(set, &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{section}})
+	defer cmd.Close()
+	for msg := cmd.Next(); msg != nil; msg = cmd.Next() {
+		var (
+			uid      imap.UID
+			raw      []byte
+			have     bool
+			overflow bool
+		)
+		for item := msg.Next(); item != nil; item = msg.Next() {
+			switch it := item.(type) {
+			case imapclient.FetchItemDataUID:
+				uid = it.UID
+			case imapclient.FetchItemDataBodySection:
+				have = true
+				if it.Literal == nil { // NIL: no content
+					continue
+				}
+				var err error
+				raw, overflow, err = readLiteral(it.Literal, limit)
+				if err != nil {
+					return fmt.Errorf("imap: read message uid %d: %w", uid, err)
+				}
+			}
+		}
+		i, ok := index[uid]
+		if !ok || !have {
+			continue // unsolicited or incomplete: not ours to judge
+		}
+		if overflow {
+			// The server's RFC822.SIZE understated the message: keep the
+			// header, as for any other too-big message.
+			raw = headerOf(raw)
+			batch[i].TooBig = true
+		}
+		if raw == nil {
+			raw = []byte{}
+		}
+		batch[i].Raw, got[i] = raw, true
+	}
+	if err := cmd.Close(); err != nil {
+		return fmt.Errorf("imap: fetch %s: %w", sectionName(section), err)
+	}
+	return nil
+}
+
+// readLiteral reads up to limit bytes of lit; overflow reports that more
+// were there (the client discards the rest).
+func readLiteral(lit imap.LiteralReader, limit int64) (raw []byte, overflow bool, err error) {
+	size := lit.Size()
+	if size >= 0 && size <= limit {
+		raw = make([]byte, size)
+		_, err = io.ReadFull(lit, raw)
+		return raw, false, err
+	}
+	raw, err = io.ReadAll(io.LimitReader(lit, limit))
+	return raw, true, err
+}
+
+// headerOf returns the header section of a message source, blank line
+// included, or all of it when no blank line is found.
+func headerOf(raw []byte) []byte {
+	if i := bytes.Index(raw, []byte("\r\n\r\n")); i >= 0 {
+		return raw[:i+4]
+	}
+	if i := bytes.Index(raw, []byte("\n\n")); i >= 0 {
+		return raw[:i+2]
+	}
+	return raw
+}
+
+func sectionName(section *imap.FetchItemBodySection) string {
+	if section.Specifier == imap.PartSpecifierHeader {
+		return "BODY.PEEK[HEADER]"
+	}
+	return "BODY.PEEK[]"
+}

@@ -1,0 +1,257 @@
+package reply
+
+import (
+	"strings"
+)
+
+// This file recognises the line, or the two to four wrapped lines, that a
+// mail client writes above the message it quotes: "On <date>, <person>
+// wrote:" and its translations, and the date-first forms of Gmail and
+// Russian webmail. Recognition is by words, not by one regular expression
+// per client, so that unseen variants of the same shape are found too.
+
+// maxAttribution bounds the text of a joined attribution candidate.
+const maxAttribution = 600
+
+// maxAttributionLines is how many wrapped lines one attribution may take.
+const maxAttributionLines = 4
+
+// finalVerbs end an attribution: "... wrote:", "... escribió:". Folded.
+var finalVerbs = map[string]bool{
+	"wrote": true, "writes": true, "sent": true, "escribio": true,
+	"escreveu": true, "ecrit": true, "scritto": true, "schrieb": true,
+	"geschreven": true, "schreef": true, "skrev": true, "kirjoitti": true,
+	"napisał": true, "napisała": true, "napisal": true, "napisala": true,
+	"napsal": true, "написал": true, "написала": true, "пише": true,
+	"написав": true, "yazdı": true, "scris": true, "irta": true,
+	"εγραψε": true,
+}
+
+// medialVerbs may also stand in the middle: "Am <date> schrieb <person>:".
+var medialVerbs = map[string]bool{"schrieb": true, "schreef": true, "skrev": true}
+
+// cjkVerbs end an attribution without a space before them.
+var cjkVerbs = []string{"写道", "寫道", "書きました"}
+
+// introWords start an attribution: "On", "El", "Le", "Am", "Em", "Il",
+// "Op", "Den", "Dnia", "W dniu", "På", "At", "在". Folded.
+var introWords = map[string]bool{
+	"on": true, "el": true, "le": true, "am": true, "em": true, "il": true,
+	"op": true, "den": true, "dnia": true, "w": true, "pa": true, "at": true,
+	"en": true, "в": true, "в,": true, "在": true, "the": true,
+}
+
+// weekdays, folded, in the languages whose clients put them first.
+var weekdays = map[string]bool{
+	"mon": true, "tue": true, "wed": true, "thu": true, "fri": true, "sat": true, "sun": true,
+	"monday": true, "tuesday": true, "wednesday": true, "thursday": true,
+	"friday": true, "saturday": true, "sunday": true,
+	"lun": true, "mar": true, "mie": true, "jue": true, "vie": true, "sab": true, "dom": true,
+	"lunes": true, "martes": true, "miercoles": true, "jueves": true,
+	"viernes": true, "sabado": true, "domingo": true,
+	"seg": true, "ter": true, "qua": true, "qui": true, "sex": true,
+	"mo": true, "di": true, "mi": true, "do": true, "fr": true, "sa": true, "so": true,
+	"понедельник": true, "вторник": true, "среда": true, "четверг": true,
+	"пятница": true, "суббота": true, "воскресенье": true,
+	"пн": true, "вт": true, "ср": true, "чт": true, "пт": true, "сб": true, "вс": true,
+}
+
+// strength orders how sure a match is.
+type strength uint8
+
+const (
+	none strength = iota
+	weak          // "Bob wrote:" — believed only when a quote follows
+	strong        // has a date, an address or a fixed marker
+)
+
+// trimDecor removes the rule characters and emphasis that clients put
+// around markers: "---- On ... wrote ----", "*-------- Original Message --------*".
+func trimDecor(s string) string {
+	return strings.Trim(s, "-_=*~+#<>[]|()\" \t\u00a0")
+}
+
+// trimLeadDecor removes rule characters at the start only.
+func trimLeadDecor(s string) string {
+	return strings.TrimLeft(s, "-_=*~+# \t\u00a0")
+}
+
+// startsDateish reports a candidate that begins the way attributions do:
+// with an intro word, a weekday or a digit.
+func startsDateish(s string) bool {
+	s = trimLeadDecor(s)
+	if s == "" {
+		return false
+	}
+	if r := firstRune(s); r >= '0' && r <= '9' || r == '在' {
+		return true
+	}
+	ws := words(s)
+	if len(ws) == 0 {
+		return false
+	}
+	w := strings.TrimRight(fold(ws[0]), ".,:")
+	return introWords[w] || weekdays[w]
+}
+
+// numericDate reports whether w is a date written with digits only:
+// 2013/7/20, 2016-10-24, 26.06.2014, 4/4/12.
+func numericDate(w string) bool {
+	w = strings.TrimRight(w, ",")
+	parts, seps := 0, 0
+	digits := 0
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		switch {
+		case c >= '0' && c <= '9':
+			if digits == 0 {
+				parts++
+			}
+			digits++
+			if digits > 4 {
+				return false
+			}
+		case c == '/' || c == '-' || c == '.':
+			if digits == 0 {
+				return false
+			}
+			digits = 0
+			seps++
+		default:
+			return false
+		}
+	}
+	return parts == 3 && seps >= 2
+}
+
+// isClockTime reports hh:mm (no seconds).
+func isClockTime(w string) bool {
+	h, m, ok := strings.Cut(w, ":")
+	return ok && len(h) >= 1 && len(h) <= 2 && len(m) == 2 && allDigits(h) && allDigits(m)
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// endsWithAddress reports a candidate whose last thing is "<address>",
+// possibly followed by a colon.
+func endsWithAddress(s string) bool {
+	s = strings.TrimRight(s, ":： \t")
+	if !strings.HasSuffix(s, ">") {
+		return false
+	}
+	open := strings.LastIndexByte(s, '<')
+	if open < 0 {
+		return false
+	}
+	return hasEmail(s[open:]) || strings.Contains(s[open:], "@")
+}
+
+// attributionStrength judges one candidate: a single line or wrapped lines
+// joined by spaces.
+func attributionStrength(s string) strength {
+	if len(s) > maxAttribution {
+		return none
+	}
+	body := strings.TrimRight(s, " \t\u00a0")
+	colon := false
+	if strings.HasSuffix(body, ":") || strings.HasSuffix(body, "：") {
+		colon = true
+	}
+	// "---- On <date> <person> wrote ----": rules may close the line.
+	bare := strings.TrimRight(body, ":：-_=* \t\u00a0")
+	decorated := bare != strings.TrimRight(body, ":： \t\u00a0")
+	bare = strings.TrimSuffix(strings.TrimSuffix(bare, "(a)"), "(а)")
+
+	for _, v := range cjkVerbs {
+		if strings.HasSuffix(bare, v) && (hasDigit(bare) || hasEmail(bare)) {
+			return strong
+		}
+	}
+
+	ws := words(bare)
+	if len(ws) == 0 {
+		return none
+	}
+	last := fold(ws[len(ws)-1])
+	email := hasEmail(bare)
+	digit := hasDigit(bare)
+	dateish := startsDateish(bare)
+
+	if finalVerbs[last] {
+		switch {
+		case email && (colon || dateish):
+			return strong
+		case digit && dateish && (colon || decorated):
+			return strong
+		case colon && last != "sent" && len(ws) >= 2 && len(ws) <= 6 && len(bare) <= 100:
+			return weak
+		}
+		return none
+	}
+	if colon {
+		for _, w := range ws {
+			if medialVerbs[fold(w)] && (email || (digit && dateish)) {
+				return strong
+			}
+		}
+	}
+	// Date first, address last: "2013/7/20 sam <info@x.org>",
+	// "26.06.2014, 14:41, "Alexander L" <abc@example.com>:",
+	// "Thu, 26 Jun 2014 14:00:51 +0400 от Alexander L <abc@example.com>:".
+	if endsWithAddress(body) {
+		if numericDate(ws[0]) {
+			return strong
+		}
+		if colon && digit && dateish {
+			return strong
+		}
+	}
+	// Gmail: "2016-03-03 17:21 GMT+01:00 Some One".
+	if len(ws) >= 4 && numericDate(ws[0]) && isClockTime(ws[1]) &&
+		strings.HasPrefix(ws[2], "GMT") && len(bare) <= 160 {
+		return strong
+	}
+	return none
+}
+
+// markerPhrases are whole-line markers above a quoted or forwarded message,
+// once rules and emphasis around them are removed. Folded.
+var markerPhrases = map[string]bool{
+	"original message": true, "mensaje original": true, "message d'origine": true,
+	"message original": true, "ursprungliche nachricht": true,
+	"originalnachricht": true, "messaggio originale": true,
+	"mensagem original": true, "oorspronkelijk bericht": true,
+	"oprindelig meddelelse": true, "opprinnelig melding": true,
+	"ursprungligt meddelande": true, "alkuperainen viesti": true,
+	"wiadomosc oryginalna": true, "исходное сообщение": true,
+	"reply message": true, "antwort nachricht": true,
+	"forwarded message": true, "forwarded email": true, "original email": true,
+	"mensaje reenviado": true, "correo reenviado": true,
+	"message transfere": true, "weitergeleitete nachricht": true,
+	"messaggio inoltrato": true, "mensagem encaminhada": true,
+	"doorgestuurd bericht": true, "videresendt besked": true,
+	"videresendt melding": true, "vidarebefordrat meddelande": true,
+	"пересылаемое сообщение": true, "переадресованное сообщение": true,
+	"begin forwarded message": true, "inicio del mensaje reenviado": true,
+	"comienzo del mensaje reenviado": true, "inicio do mensagem reencaminhada": true,
+	"debut du message reexpedie": true, "anfang der weitergeleiteten nachricht": true,
+	"inizio messaggio inoltrato": true,
+}
+
+// isMarkerLine reports "-----Mensaje original-----", "Begin forwarded
+// message:" and the like.
+func isMarkerLine(content string) bool {
+	if len(content) > 120 {
+		return false
+	}
+	s := strings.TrimRight(trimDecor(content), ":： ")
+	s = trimDecor(s)
+	return markerPhrases[fold(s)]
+}

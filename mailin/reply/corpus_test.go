@@ -1,0 +1,236 @@
+package reply
+
+import (
+	"bytes"
+	"io"
+	"mime"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	_ "github.com/emersion/go-message/charset" // decode iso-8859-1 and friends
+	"github.com/emersion/go-message/mail"
+)
+
+// The corpora are public test suites of two reply trimmers, kept outside
+// the repository in shared/corpora (see their LICENSE files); they are read
+// at test time and never copied. The test fails when they are missing.
+
+// corporaDir finds shared/corpora walking up from the package directory.
+func corporaDir(t testing.TB) string {
+	t.Helper()
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatalf("getwd: %v", err)
+	}
+	for dir := wd; ; dir = filepath.Dir(dir) {
+		c := filepath.Join(dir, "shared", "corpora")
+		if st, err := os.Stat(filepath.Join(c, "email_reply_trimmer")); err == nil && st.IsDir() {
+			return c
+		}
+		if filepath.Dir(dir) == dir {
+			break
+		}
+	}
+	t.Fatalf("shared/corpora not found above %s: the corpus tests need it", wd)
+	return ""
+}
+
+// normalize removes trailing white space of every line and of the whole.
+func normalize(s string) string {
+	ls := strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n")
+	for i := range ls {
+		ls[i] = strings.TrimRight(ls[i], " \t\u00a0")
+	}
+	return strings.Trim(strings.Join(ls, "\n"), "\n")
+}
+
+var reSpace = regexp.MustCompile(`\s+`)
+
+// squeeze removes all white space, as talon's HTML tests compare.
+func squeeze(s string) string { return reSpace.ReplaceAllString(s, "") }
+
+// fixture is one corpus case with the expectation its corpus states.
+type fixture struct {
+	name  string
+	check func() (ok bool, got, want string)
+}
+
+// trimmerFixtures: email_reply_trimmer (Discourse) — test/emails/X.txt
+// trimmed must equal test/trimmed/X.txt.
+func trimmerFixtures(t *testing.T, root string) []fixture {
+	dir := filepath.Join(root, "email_reply_trimmer", "test")
+	names, err := filepath.Glob(filepath.Join(dir, "emails", "*.txt"))
+	if err != nil || len(names) == 0 {
+		t.Fatalf("no email_reply_trimmer fixtures in %s: %v", dir, err)
+	}
+	var fs []fixture
+	for _, p := range names {
+		base := filepath.Base(p)
+		in := readFile(t, p)
+		want := readFile(t, filepath.Join(dir, "trimmed", base))
+		fs = append(fs, fixture{
+			name: "email_reply_trimmer/" + base,
+			check: func() (bool, string, string) {
+				got := normalize(Trim(in))
+				w := normalize(want)
+				return got == w, got, w
+			},
+		})
+	}
+	return fs
+}
+
+// talonFixtures: mailgun/talon. Its standard_replies/X.eml test takes the
+// text/plain part and expects the content of X_reply_text when that file
+// exists, else "Hello". Talon's extract_from_plain removes quotations only
+// and keeps signatures ("Sent from my iPhone" is in iphone_reply_text), so
+// the quotation stage is compared with that expectation, and Trim's result
+// must be the same text or that text with only its signature removed.
+// Its HTML tests expect "Hi. I am fine. Thanks, Alex" from every
+// html_replies/*.html, "Reply" from OLK_SRC_BODY_SECTION.html and
+// "Hi there" from reply-separated-by-hr.html, all compared without white
+// space; reply-quotations-share-block.eml must give a non-empty reply
+// without "From".
+func talonFixtures(t *testing.T, root string) []fixture {
+	dir := filepath.Join(root, "talon", "tests", "fixtures")
+	var fs []fixture
+
+	emls, err := filepath.Glob(filepath.Join(dir, "standard_replies", "*.eml"))
+	if err != nil || len(emls) == 0 {
+		t.Fatalf("no talon standard_replies in %s: %v", dir, err)
+	}
+	for _, p := range emls {
+		plain, _ := emlBodies(t, p)
+		want := "Hello"
+		if b, err := os.ReadFile(strings.TrimSuffix(p, ".eml") + "_reply_text"); err == nil {
+			want = strings.TrimSpace(string(b))
+		}
+		fs = append(fs, fixture{
+			name: "talon/standard_replies/" + filepath.Base(p),
+			check: func() (bool, string, string) {
+				quoted := normalize(render(trimQuoted(classify(splitLines(plain)))))
+				full := normalize(Trim(plain))
+				w := normalize(want)
+				ok := quoted == w && full != "" && strings.HasPrefix(w, full)
+				return ok, quoted + "\n[Trim: " + full + "]", w
+			},
+		})
+	}
+
+	htmls, err := filepath.Glob(filepath.Join(dir, "html_replies", "*.html"))
+	if err != nil || len(htmls) == 0 {
+		t.Fatalf("no talon html_replies in %s: %v", dir, err)
+	}
+	htmlCase := func(name, path, want string) fixture {
+		src := readFile(t, path)
+		return fixture{
+			name: name,
+			check: func() (bool, string, string) {
+				got := TrimHTML(src)
+				return squeeze(got) == squeeze(want), got, want
+			},
+		}
+	}
+	for _, p := range htmls {
+		fs = append(fs, htmlCase("talon/html_replies/"+filepath.Base(p), p, "Hi. I am fine.\n\nThanks,\nAlex"))
+	}
+	fs = append(fs,
+		htmlCase("talon/OLK_SRC_BODY_SECTION.html", filepath.Join(dir, "OLK_SRC_BODY_SECTION.html"), "Reply"),
+		htmlCase("talon/reply-separated-by-hr.html", filepath.Join(dir, "reply-separated-by-hr.html"), "Hi\nthere"),
+	)
+
+	share := filepath.Join(dir, "reply-quotations-share-block.eml")
+	plain, html := emlBodies(t, share)
+	fs = append(fs, fixture{
+		name: "talon/reply-quotations-share-block.eml",
+		check: func() (bool, string, string) {
+			a, b := Trim(plain), TrimHTML(html)
+			ok := strings.TrimSpace(a) != "" && !strings.Contains(a, "From") &&
+				strings.TrimSpace(b) != "" && !strings.Contains(b, "From")
+			return ok, "text: " + a + "\nhtml: " + b, "non-empty, no \"From\""
+		},
+	})
+	return fs
+}
+
+func readFile(t testing.TB, p string) string {
+	t.Helper()
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatalf("read corpus file: %v", err)
+	}
+	return string(b)
+}
+
+// emlBodies returns the decoded text/plain and text/html bodies of a message.
+func emlBodies(t testing.TB, p string) (plain, html string) {
+	t.Helper()
+	f, err := os.Open(p)
+	if err != nil {
+		t.Fatalf("open %s: %v", p, err)
+	}
+	defer f.Close()
+	r, err := mail.CreateReader(f)
+	if err != nil {
+		t.Fatalf("parse %s: %v", p, err)
+	}
+	for {
+		part, err := r.NextPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatalf("part of %s: %v", p, err)
+		}
+		ih, ok := part.Header.(*mail.InlineHeader)
+		if !ok {
+			continue
+		}
+		ct, _, _ := mime.ParseMediaType(ih.Get("Content-Type"))
+		if ct == "" {
+			ct = "text/plain"
+		}
+		var buf bytes.Buffer
+		if _, err := io.Copy(&buf, part.Body); err != nil {
+			t.Fatalf("body of %s: %v", p, err)
+		}
+		switch ct {
+		case "text/plain":
+			if plain == "" {
+				plain = buf.String()
+			}
+		case "text/html":
+			if html == "" {
+				html = buf.String()
+			}
+		}
+	}
+	return plain, html
+}
+
+// TestCorpusPassRate measures Trim and TrimHTML against the expectations
+// the two public corpora state, and fails below 95%.
+func TestCorpusPassRate(t *testing.T) {
+	root := corporaDir(t)
+	fs := append(trimmerFixtures(t, root), talonFixtures(t, root)...)
+	sort.Slice(fs, func(i, j int) bool { return fs[i].name < fs[j].name })
+	pass := 0
+	for _, f := range fs {
+		ok, got, want := f.check()
+		if ok {
+			pass++
+			t.Logf("PASS %s", f.name)
+			continue
+		}
+		t.Logf("FAIL %s\n--- got:\n%s\n--- want:\n%s", f.name, got, want)
+	}
+	rate := float64(pass) / float64(len(fs))
+	t.Logf("corpus pass rate: %d/%d = %.1f%%", pass, len(fs), 100*rate)
+	if rate < 0.95 {
+		t.Errorf("corpus pass rate %.1f%% is below 95%%", 100*rate)
+	}
+}

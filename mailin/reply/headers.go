@@ -1,0 +1,140 @@
+package reply
+
+import "strings"
+
+// This file recognises the block of message headers that Outlook and other
+// clients write above a quoted or forwarded message:
+//
+//	De: Soporte OTI <soporte@entidad.gov.co>
+//	Enviado: lunes, 3 de marzo de 2025 10:02
+//	Para: Ana <ana@entidad.gov.co>
+//	Asunto: [#123] Impresora
+
+// headerClass groups the header names of many languages by meaning.
+type headerClass uint8
+
+const (
+	hNone headerClass = iota
+	hFrom
+	hDate // Date, Sent
+	hTo
+	hCc
+	hSubject
+	hReplyTo
+)
+
+// headerNames maps folded header names to their meaning.
+var headerNames = map[string]headerClass{
+	// From
+	"from": hFrom, "de": hFrom, "von": hFrom, "da": hFrom, "fran": hFrom,
+	"fra": hFrom, "от": hFrom, "od": hFrom, "van": hFrom, "lahettaja": hFrom,
+	"feladó": hFrom, "felado": hFrom, "kimden": hFrom, "发件人": hFrom, "寄件者": hFrom,
+	"差出人": hFrom, "remitente": hFrom, "sender": hFrom,
+	// Date, Sent
+	"date": hDate, "sent": hDate, "enviado": hDate, "enviado el": hDate,
+	"fecha": hDate, "gesendet": hDate, "datum": hDate, "envoye": hDate,
+	"envoye le": hDate, "inviato": hDate, "data": hDate, "skickat": hDate,
+	"sendt": hDate, "отправлено": hDate, "дата": hDate, "verzonden": hDate,
+	"verstuurd": hDate, "wysłano": hDate, "wyslano": hDate, "lahetetty": hDate,
+	"发送时间": hDate, "日期": hDate, "送信日時": hDate, "tarih": hDate,
+	"sent date": hDate,
+	// To
+	"to": hTo, "para": hTo, "an": hTo, "a": hTo, "till": hTo, "til": hTo,
+	"aan": hTo, "кому": hTo, "do": hTo, "vastaanottaja": hTo, "címzett": hTo,
+	"cimzett": hTo, "kime": hTo, "收件人": hTo, "宛先": hTo, "destinatario": hTo,
+	"destinatarios": hTo,
+	// Cc
+	"cc": hCc, "cco": hCc, "bcc": hCc, "kopie": hCc, "копия": hCc, "kopia": hCc,
+	"抄送": hCc, "dw": hCc,
+	// Subject
+	"subject": hSubject, "asunto": hSubject, "betreff": hSubject,
+	"objet": hSubject, "oggetto": hSubject, "amne": hSubject, "emne": hSubject,
+	"onderwerp": hSubject, "assunto": hSubject, "тема": hSubject,
+	"temat": hSubject, "aihe": hSubject, "tárgy": hSubject, "targy": hSubject,
+	"konu": hSubject, "主题": hSubject, "主旨": hSubject, "件名": hSubject,
+	// Reply-To
+	"reply-to": hReplyTo, "responder a": hReplyTo, "risposta": hReplyTo,
+	"antwort an": hReplyTo, "repondre a": hReplyTo,
+}
+
+// headerOf returns the meaning of a header line "Name: value", or hNone.
+// The name may be in bold ("*From:*") and French spacing ("De :") is
+// accepted.
+func headerOf(content string) headerClass {
+	s := strings.TrimLeft(content, "*_ \t")
+	i := strings.IndexAny(s, ":：")
+	if i <= 0 || i > 40 {
+		return hNone
+	}
+	name := strings.TrimRight(s[:i], "*_ \t\u00a0")
+	if name == "" {
+		return hNone
+	}
+	return headerNames[fold(name)]
+}
+
+// maxHeaderBlock bounds the lines one header block may take.
+const maxHeaderBlock = 16
+
+// headerBlock returns the end (exclusive) of a block of quoted-message
+// headers starting at ls[i], or 0 when there is none. A block has at least
+// two different headers, one of them the sender or the date, and no more
+// than two wrapped lines in a row. All its lines are quoted or none is.
+func headerBlock(ls []line, i int) int {
+	if !isHeaderLine(ls[i]) {
+		return 0
+	}
+	quoted := ls[i].kind == kQuote
+	seen := map[headerClass]bool{}
+	end := 0
+	cont := 0
+	blanks := 0
+	for j := i; j < len(ls) && j < i+maxHeaderBlock; j++ {
+		l := ls[j]
+		if l.kind == kBlank {
+			blanks++
+			if blanks > 1 {
+				break
+			}
+			continue
+		}
+		if (l.kind == kQuote) != quoted {
+			break
+		}
+		if l.kind == kQuote && l.content == "" {
+			blanks++
+			if blanks > 1 {
+				break
+			}
+			continue
+		}
+		if c := headerOf(l.content); c != hNone && !seen[c] {
+			seen[c] = true
+			end = j + 1
+			cont, blanks = 0, 0
+			continue
+		}
+		if blanks > 0 {
+			break
+		}
+		cont++
+		if cont > 2 {
+			break
+		}
+	}
+	if len(seen) < 2 {
+		return 0
+	}
+	if seen[hFrom] && (seen[hDate] || seen[hTo] || seen[hSubject] || seen[hCc]) ||
+		seen[hDate] && seen[hTo] {
+		return end
+	}
+	return 0
+}
+
+func isHeaderLine(l line) bool {
+	if l.kind != kText && l.kind != kQuote {
+		return false
+	}
+	return headerOf(l.content) != hNone
+}

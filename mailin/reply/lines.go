@@ -1,0 +1,194 @@
+package reply
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// kind is what a line of a reply is, before any context is considered.
+type kind uint8
+
+const (
+	kBlank   kind = iota // nothing visible
+	kText                // anything else: what people write
+	kQuote               // starts with '>' (RFC 3676 section 4.5 quoting)
+	kSep                 // only rule characters: "_____", "-----", "*****"
+	kSigDash             // the signature delimiter "-- " (RFC 3676 section 4.3)
+	kMobile              // "Enviado desde mi iPhone", "Get Outlook for iOS"
+)
+
+// line is one line of the body with its classification.
+type line struct {
+	raw     string // as written, without the line ending
+	content string // visible text: invisible runes, '>' markers and edge spaces removed
+	kind    kind
+}
+
+// maxLineLen is the longest line examined for patterns. Longer lines are
+// always plain text: no attribution, header or signature is that long.
+const maxLineLen = 1000
+
+// splitLines cuts s into lines on "\n", "\r\n" or a lone "\r".
+func splitLines(s string) []string {
+	if strings.IndexByte(s, '\r') >= 0 {
+		s = strings.ReplaceAll(s, "\r\n", "\n")
+		s = strings.ReplaceAll(s, "\r", "\n")
+	}
+	return strings.Split(s, "\n")
+}
+
+// classify builds the line values of a body.
+func classify(raws []string) []line {
+	ls := make([]line, len(raws))
+	for i, r := range raws {
+		ls[i] = classifyLine(r)
+		// A wrapped address: "... <noreply@example.com" then ">:". The
+		// '>' closes the address; it does not quote.
+		if i > 0 && ls[i].kind == kQuote && ls[i-1].kind == kText && opensAddress(ls[i-1].content) {
+			ls[i].kind = kText
+			ls[i].content = clean(r)
+		}
+	}
+	return ls
+}
+
+// opensAddress reports a line that ends inside "<...": an address that
+// continues on the next line.
+func opensAddress(s string) bool {
+	open := strings.LastIndexByte(s, '<')
+	return open >= 0 && open > strings.LastIndexByte(s, '>')
+}
+
+func classifyLine(raw string) line {
+	l := line{raw: raw}
+	c := clean(raw)
+	if c == "" {
+		l.kind = kBlank
+		return l
+	}
+	if strings.TrimRight(raw, " \t") == "--" {
+		l.kind, l.content = kSigDash, "--"
+		return l
+	}
+	if c[0] == '>' {
+		l.kind = kQuote
+		l.content = clean(strings.TrimLeft(c, "> \t"))
+		return l
+	}
+	l.content = c
+	switch {
+	case len(c) > maxLineLen:
+		l.kind = kText
+	case isRule(c):
+		l.kind = kSep
+	case isMobileSignature(c):
+		l.kind = kMobile
+	default:
+		l.kind = kText
+	}
+	return l
+}
+
+// isRule reports a line made only of rule characters, as clients write
+// before a quoted header block or a signature: "________", "-----", "* * *".
+func isRule(s string) bool {
+	n := 0
+	for _, r := range s {
+		switch r {
+		case '-', '_', '=', '*', '~', '+', '#', '—', '–', '•', '·':
+			n++
+		case ' ', '\t':
+		default:
+			return false
+		}
+	}
+	return n >= 2
+}
+
+// mobilePrefixes start the one-line signatures that phones and webmail add.
+// They are folded (lower case, no accents).
+var mobilePrefixes = []string{
+	// Spanish
+	"enviado desde mi ", "enviado desde outlook", "enviado desde yahoo",
+	"enviado desde correo", "enviado desde el correo", "enviado desde samsung",
+	"enviado desde huawei", "enviado desde android", "enviado desde iphone",
+	"enviado con ", "enviado a traves de ", "enviado via ",
+	"obtener outlook para ", "obtenga outlook para ", "descargar outlook para ",
+	"descarga outlook para ",
+	// English
+	"sent from my ", "sent from outlook", "sent from mail for windows",
+	"sent from yahoo", "sent from samsung", "sent from android",
+	"sent from iphone", "sent from ipad", "sent from huawei", "sent from gmail",
+	"sent from the all new aol", "sent with ", "sent via ", "sent using ",
+	"get outlook for ", "download outlook for ",
+	// Portuguese, French, German, Italian, Dutch, Nordic, Polish, Russian
+	"enviado do meu ", "enviado de meu ", "enviado do ", "baixe o outlook para ",
+	"envoye de mon ", "envoye depuis mon ", "envoye de ", "envoye depuis ",
+	"telechargez outlook pour ",
+	"von meinem ", "gesendet von ", "gesendet mit ", "gesendet vom ",
+	"inviato da ", "inviato dal mio ", "scarica outlook per ",
+	"verzonden vanaf ", "verzonden met ", "verstuurd vanaf ", "verstuurd met ",
+	"sendt fra min ", "sendt fra ", "skickat fran min ", "skickat fran ",
+	"wysłane z ", "отправлено с ", "отправлено из ",
+}
+
+// isMobileSignature reports a short line such as "Enviado desde mi iPhone".
+func isMobileSignature(s string) bool {
+	if len(s) > 120 {
+		return false
+	}
+	f := fold(strings.Trim(s, "*_ "))
+	for _, p := range mobilePrefixes {
+		if strings.HasPrefix(f, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// isText reports the lines that someone wrote in this message, as opposed
+// to quotes, rules, blank lines and signatures.
+func (l line) isText() bool { return l.kind == kText }
+
+// firstRune returns the first rune of s, or utf8.RuneError.
+func firstRune(s string) rune {
+	r, _ := utf8.DecodeRuneInString(s)
+	return r
+}
+
+// lastRune returns the last rune of s, or utf8.RuneError.
+func lastRune(s string) rune {
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return r
+}
+
+// hasDigit reports an ASCII digit in s.
+func hasDigit(s string) bool {
+	return strings.ContainsAny(s, "0123456789")
+}
+
+// hasEmail reports something that looks like an address: an '@' between
+// two non-space characters.
+func hasEmail(s string) bool {
+	for i := 1; i < len(s)-1; i++ {
+		if s[i] == '@' && s[i-1] != ' ' && s[i+1] != ' ' {
+			return true
+		}
+	}
+	return false
+}
+
+// words splits s on white space and punctuation that separates words in an
+// attribution line.
+func words(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool {
+		return isSpaceRune(r) || r == ',' || r == ';'
+	})
+}
+
+// isLowerStart reports whether s starts with a lower-case letter.
+func isLowerStart(s string) bool {
+	r := firstRune(s)
+	return unicode.IsLower(r)
+}

@@ -1,0 +1,161 @@
+package reply
+
+// markers records, for each line, the end (exclusive) of the marker that
+// starts there, or 0: attributions, original-message lines, header blocks.
+type markers []int
+
+// at returns the end of the marker starting at line i, or 0.
+func (m markers) at(i int) int { return m[i] }
+
+// next returns the first marker starting at or after line s, as its first
+// line and its end, or -1, -1.
+func (m markers) next(s int) (int, int) {
+	for i := s; i < len(m); i++ {
+		if m[i] > 0 {
+			return i, m[i]
+		}
+	}
+	return -1, -1
+}
+
+// findMarkers finds every marker of a body. Work is linear: each line is
+// looked at as the end of an attribution of up to maxAttributionLines lines
+// and as the start of a header block of up to maxHeaderBlock lines.
+func findMarkers(ls []line) markers {
+	m := make(markers, len(ls))
+	for i := range ls {
+		l := ls[i]
+		if l.kind != kText && l.kind != kQuote {
+			continue
+		}
+		if l.content == "" || len(l.content) > maxLineLen {
+			continue
+		}
+		if isMarkerLine(l.content) {
+			setMarker(m, i, i+1)
+			continue
+		}
+		if start := attributionEndingAt(ls, i); start >= 0 {
+			setMarker(m, start, i+1)
+			continue
+		}
+		if i > 0 && m[i-1] == 0 && isHeaderLine(ls[i-1]) && sameQuoting(ls[i-1], l) {
+			// Inside a run of header lines that did not make a block
+			// from its first line: not a new block either.
+			continue
+		}
+		if end := headerBlock(ls, i); end > 0 {
+			setMarker(m, i, end)
+		}
+	}
+	return m
+}
+
+// setMarker records a marker unless an earlier one already covers line i.
+func setMarker(m markers, start, end int) {
+	for j := start - 1; j >= 0 && j >= start-maxHeaderBlock; j-- {
+		if m[j] > start {
+			return
+		}
+	}
+	if m[start] == 0 || m[start] < end {
+		m[start] = end
+	}
+}
+
+func sameQuoting(a, b line) bool { return (a.kind == kQuote) == (b.kind == kQuote) }
+
+// attributionEndingAt returns the first line of an attribution whose last
+// line is ls[j], or -1. Wrapped attributions are joined from up to
+// maxAttributionLines consecutive lines of the same quoting. A strong
+// match is preferred over a weak one, and then the shortest; the start is
+// then extended over lines that begin the attribution ("On <date>, Ana <"
+// above "ana@b.co> wrote:"). A weak match counts only when a quote follows.
+func attributionEndingAt(ls []line, j int) int {
+	if !plausibleEnd(ls[j].content) {
+		return -1
+	}
+	best, bestK := none, -1
+	joined := ls[j].content
+	for k := 0; k < maxAttributionLines; k++ {
+		if k > 0 {
+			i := j - k
+			if i < 0 || !joinable(ls[i], ls[j]) {
+				break
+			}
+			joined = ls[i].content + " " + joined
+		}
+		s := attributionStrength(joined)
+		if s == strong {
+			best, bestK = strong, k
+			break
+		}
+		if s == weak && best == none {
+			best, bestK = weak, k
+		}
+	}
+	switch best {
+	case none:
+		return -1
+	case weak:
+		if !quoteFollows(ls, j+1) {
+			return -1
+		}
+	}
+	start := j - bestK
+	for start > 0 && j-start+1 < maxAttributionLines {
+		prev, cur := ls[start-1], ls[start]
+		if !joinable(prev, cur) || !continues(prev.content, cur.content) {
+			break
+		}
+		start--
+	}
+	return start
+}
+
+// plausibleEnd is a cheap test for the last line of an attribution.
+func plausibleEnd(s string) bool {
+	if s == "" {
+		return false
+	}
+	switch lastRune(s) {
+	case ':', '：', '>', '-', '*':
+		return true
+	}
+	// No colon: "2016-03-03 17:21 GMT+01:00 Some One", "... wrote".
+	return len(s) < 200
+}
+
+// joinable reports two lines that may belong to one wrapped attribution.
+func joinable(a, b line) bool {
+	if a.kind != kText && a.kind != kQuote {
+		return false
+	}
+	return sameQuoting(a, b) && a.content != "" && len(a.content) <= 300
+}
+
+// continues reports whether cur carries on an attribution that prev begins:
+// prev was cut open ("... Ana <", "... 2016,") or cur starts in lower case
+// or with '<', and prev starts like an attribution or names an address.
+func continues(prev, cur string) bool {
+	open := false
+	switch lastRune(prev) {
+	case '<', ',', '"', '(', '[', '«':
+		open = true
+	}
+	r := firstRune(cur)
+	if !open && !isLowerStart(cur) && r != '<' && r != '>' {
+		return false
+	}
+	return startsDateish(prev) || hasEmail(prev)
+}
+
+// quoteFollows reports whether the next non-blank line from i is quoted.
+func quoteFollows(ls []line, i int) bool {
+	for ; i < len(ls); i++ {
+		if ls[i].kind != kBlank {
+			return ls[i].kind == kQuote
+		}
+	}
+	return false
+}

@@ -1,0 +1,165 @@
+package reply
+
+import (
+	"strings"
+)
+
+// Trim returns the new part of a reply: quoted history, forwarded or
+// original-message blocks and signatures removed.
+//
+// It works on lines. A marker is an attribution ("El ... escribió:"), an
+// original or forwarded message marker, or a block of headers. When the
+// writer's own text comes before the first marker, everything from the
+// marker on is history, unless the writer answered between the quoted lines
+// below it; then only the marker lines go. When nothing but quotes comes
+// before the marker, the reply is below it: the marker and the quote right
+// under it go, and the rest is read again. A quote block that ends the
+// message after some text is history too. Last, the signature after "-- "
+// and trailing mobile signatures ("Enviado desde mi iPhone") are removed.
+//
+// Trim reads at most MaxInput bytes of text. Its result is never longer
+// than its input.
+func Trim(text string) string {
+	ls := classify(splitLines(capInput(text)))
+	ls = trimQuoted(ls)
+	ls = trimSignature(ls)
+	return render(ls)
+}
+
+// trimQuoted removes quoted history; see Trim.
+func trimQuoted(ls []line) []line {
+	ms := findMarkers(ls)
+	s := 0
+	for {
+		c, end := ms.next(s)
+		if c < 0 {
+			return dropTrailingQuote(ls[s:])
+		}
+		if hasText(ls[s:c]) {
+			if repliesInline(ls, ms, end) {
+				out := make([]line, 0, len(ls)-s-(end-c))
+				out = append(out, ls[s:c]...)
+				out = append(out, ls[end:]...)
+				return dropTrailingQuote(out)
+			}
+			return dropTrailingQuote(ls[s:c])
+		}
+		// Nothing of the writer's before the marker: the reply is below.
+		s = skipQuoteBelow(ls, end)
+	}
+}
+
+// hasText reports whether any line was written by the sender.
+func hasText(ls []line) bool {
+	for _, l := range ls {
+		if l.isText() {
+			return true
+		}
+	}
+	return false
+}
+
+// repliesInline reports whether, below the marker that ends at end, the
+// quoted message starts right away and the sender wrote between or after
+// its quoted lines before any signature or other marker: an interleaved
+// answer, which must be kept.
+func repliesInline(ls []line, ms markers, end int) bool {
+	i := end
+	for i < len(ls) && ls[i].kind == kBlank {
+		i++
+	}
+	if i >= len(ls) || ls[i].kind != kQuote {
+		return false
+	}
+	for ; i < len(ls); i++ {
+		if ms.at(i) > 0 {
+			return false
+		}
+		switch ls[i].kind {
+		case kSigDash:
+			return false
+		case kText:
+			return true
+		}
+	}
+	return false
+}
+
+// skipQuoteBelow returns where the reply starts below a marker ending at
+// i: past the quoted block right under it, when text follows that block.
+// When only quotes follow, there is no reply: it returns len(ls).
+func skipQuoteBelow(ls []line, i int) int {
+	j := i
+	for j < len(ls) && (ls[j].kind == kBlank || ls[j].kind == kSep) {
+		j++
+	}
+	if j >= len(ls) || ls[j].kind != kQuote {
+		return i
+	}
+	for j < len(ls) && (ls[j].kind == kQuote || ls[j].kind == kBlank) {
+		j++
+	}
+	return j
+}
+
+// dropTrailingQuote removes a block of quoted lines that ends the message
+// after some text of the sender's. A message of quotes only is left alone:
+// someone who sends only a quote means it.
+func dropTrailingQuote(ls []line) []line {
+	if !hasText(ls) {
+		return ls
+	}
+	end := len(ls)
+	quoted := false
+	for end > 0 {
+		k := ls[end-1].kind
+		if k != kQuote && k != kBlank && k != kSep {
+			break
+		}
+		if k == kQuote {
+			quoted = true
+		}
+		end--
+	}
+	if quoted {
+		return ls[:end]
+	}
+	return ls
+}
+
+// trimSignature cuts at the signature delimiter "-- " (RFC 3676 section
+// 4.3; "--" too, since many clients strip the space) and removes the rules,
+// blank lines and mobile signatures that end the message.
+func trimSignature(ls []line) []line {
+	for i, l := range ls {
+		if l.kind == kSigDash {
+			ls = ls[:i]
+			break
+		}
+	}
+	end := len(ls)
+	for end > 0 {
+		k := ls[end-1].kind
+		if k != kBlank && k != kSep && k != kMobile {
+			break
+		}
+		end--
+	}
+	return ls[:end]
+}
+
+// render joins lines, dropping leading blank lines and trailing white space.
+func render(ls []line) string {
+	start := 0
+	for start < len(ls) && ls[start].kind == kBlank {
+		start++
+	}
+	var b strings.Builder
+	for i := start; i < len(ls); i++ {
+		if i > start {
+			b.WriteByte('\n')
+		}
+		b.WriteString(strings.TrimRight(ls[i].raw, " \t\u00a0"))
+	}
+	return strings.TrimRight(b.String(), " \t\n\u00a0")
+}

@@ -60,9 +60,9 @@ var weekdays = map[string]bool{
 type strength uint8
 
 const (
-	none strength = iota
-	weak          // "Bob wrote:" — believed only when a quote follows
-	strong        // has a date, an address or a fixed marker
+	none   strength = iota
+	weak            // "Bob wrote:" — believed only when a quote follows
+	strong          // has a date, an address or a fixed marker
 )
 
 // trimDecor removes the rule characters and emphasis that clients put

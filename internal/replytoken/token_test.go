@@ -303,3 +303,20 @@ func FuzzRoundTrip(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkSign(b *testing.B) {
+	s := mustSigner(b, 0, Key{1, secretA})
+	for b.Loop() {
+		s.Sign(123456, "ana.perez@example.gov.co", t0)
+	}
+}
+
+func BenchmarkVerify(b *testing.B) {
+	s := mustSigner(b, 0, Key{1, secretA})
+	tok := s.Sign(123456, "ana.perez@example.gov.co", t0)
+	for b.Loop() {
+		if _, err := s.Verify(tok, "ana.perez@example.gov.co", t0); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

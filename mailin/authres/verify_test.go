@@ -284,3 +284,12 @@ func FuzzVerified(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkVerifiedGmail(b *testing.B) {
+	headers := []string{gmail}
+	for b.Loop() {
+		if ok, _ := Verified(headers, "mx.google.com", "example.gov.co"); !ok {
+			b.Fatal("not verified")
+		}
+	}
+}

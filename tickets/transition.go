@@ -122,8 +122,11 @@ func classify(t Ticket, c Command, a Actor) (Event, error) {
 	if a.Role != RoleDesk && a.Role != RoleSystem {
 		return Event{}, refuse(ErrNotAllowed, "only the service desk classifies a request")
 	}
-	if t.State != StateNew {
-		return Event{}, refuse(ErrInvalidTransition, "ticket is %s; only a new ticket is classified (use escalate or assign)", t.State)
+	// The desk may classify again a ticket in attention (the analysis of
+	// activity 2 found another category or level); the routing rules only
+	// classify new tickets.
+	if t.State != StateNew && !(t.State == StateInProgress && a.Role == RoleDesk) {
+		return Event{}, refuse(ErrInvalidTransition, "ticket is %s; only a new ticket or one in attention is classified", t.State)
 	}
 	l := c.Level
 	if l == 0 {

@@ -73,7 +73,10 @@ func TestProcedure(t *testing.T) {
 			wantState: StateInProgress, wantLevel: 2, wantAssign: onsite.Email, wantActs: []int{2, 3, 6}, wantPublic: true},
 		{name: "classify by a specialist is refused", from: at(StateNew, 1, ""), cmd: Command{Kind: CmdClassify, Level: 2}, by: actor(specialist), wantErr: ErrNotAllowed},
 		{name: "classify by the requester is refused", from: at(StateNew, 1, ""), cmd: Command{Kind: CmdClassify, Level: 2}, by: requester, wantErr: ErrNotAllowed},
-		{name: "classify twice is refused", from: at(StateInProgress, 1, ""), cmd: Command{Kind: CmdClassify, Level: 2}, by: actor(desk), wantErr: ErrInvalidTransition},
+		{name: "the desk classifies again a ticket in attention", from: at(StateInProgress, 2, onsite.Email), cmd: Command{Kind: CmdClassify, Level: 2, To: ptr(specialist)}, by: actor(desk),
+			wantState: StateInProgress, wantLevel: 2, wantAssign: specialist.Email, wantActs: []int{2, 3, 6}, wantPublic: true},
+		{name: "routing rules do not classify again", from: at(StateInProgress, 1, ""), cmd: Command{Kind: CmdClassify, Level: 2}, by: System, wantErr: ErrInvalidTransition},
+		{name: "classify a resolved ticket", from: at(StateResolved, 1, ""), cmd: Command{Kind: CmdClassify, Level: 2}, by: actor(desk), wantErr: ErrInvalidTransition},
 		{name: "classify at level 4", from: at(StateNew, 1, ""), cmd: Command{Kind: CmdClassify, Level: 4}, by: actor(desk), wantErr: ErrInvalidLevel},
 		{name: "classify to someone who does not serve that level", from: at(StateNew, 1, ""), cmd: Command{Kind: CmdClassify, Level: 3, To: ptr(onsite)}, by: actor(desk), wantErr: ErrCannotServe},
 

@@ -15,6 +15,7 @@
 package pgtest
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -123,7 +124,7 @@ func doSetup() error {
 // ends, and returns its URL (for code under test that opens its own pool).
 func URL(t testing.TB) string {
 	t.Helper()
-	return create(t, template)
+	return create(t, "")
 }
 
 // EmptyURL creates a fresh database with no schema at all (for migration
@@ -147,7 +148,7 @@ func create(t testing.TB, from string) string {
 	// CREATE DATABASE ... TEMPLATE fails while another session is connected
 	// to the template; serialise clones within this process.
 	mu.Lock()
-	_, err = admin.Exec(`CREATE DATABASE ` + name + ` TEMPLATE ` + from)
+	_, err = admin.Exec(`CREATE DATABASE ` + name + ` TEMPLATE ` + cmp.Or(from, template))
 	mu.Unlock()
 	if err != nil {
 		t.Fatalf("pgtest: creating a test database: %v", err)

@@ -1,0 +1,302 @@
+// Package service is the one place where a command of the procedure runs:
+// it locks the ticket row, applies the domain's transition, writes the
+// ticket and its events, and queues the notifications, all in ONE
+// transaction. The command line and the mail intake both go through it, so
+// they obey the same rules.
+//
+// It imports the domain and the store; mail packages plug in through the
+// Notifier interface.
+package service
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/ticketd/ticketd/tickets"
+	"github.com/ticketd/ticketd/tickets/store"
+)
+
+// Change is what a notifier is told about: the ticket before and after, the
+// events just appended, who did it and the inbound message that carried it.
+type Change struct {
+	Before  *store.Ticket // nil for a new ticket
+	After   store.Ticket
+	Events  []store.StoredEvent
+	Actor   tickets.Actor
+	Trigger *store.Message
+}
+
+// Notifier queues notifications in the caller's transaction (the
+// transactional outbox).
+type Notifier interface {
+	Notify(ctx context.Context, tx *sqlx.Tx, c Change) error
+}
+
+// Service runs commands against the database.
+type Service struct {
+	DB       *sqlx.DB
+	Roster   *tickets.Roster
+	Notifier Notifier // nil: nothing is queued
+	Tag      string   // subject tag, e.g. "OTI"
+	Lang     string   // requesters' language
+	Now      func() time.Time
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+// Ref returns a ticket's reference, "OTI-123".
+func (s *Service) Ref(id int64) string { return tickets.Ref(s.Tag, id) }
+
+// Tx is one transaction of the service.
+type Tx struct {
+	Q   *sqlx.Tx
+	ctx context.Context
+	s   *Service
+	now time.Time
+}
+
+// Now is the time of this transaction: every event in it carries it.
+func (tx *Tx) Now() time.Time { return tx.now }
+
+// InTx runs fn in one transaction and commits it when fn returns nil. A
+// serialization failure or deadlock runs fn again (up to three times), so fn
+// must not have effects outside the transaction.
+func (s *Service) InTx(ctx context.Context, fn func(tx *Tx) error) error {
+	var err error
+	for attempt := 0; attempt < 3; attempt++ {
+		err = s.inTx(ctx, fn)
+		if err == nil || !store.IsRetryable(err) {
+			return err
+		}
+	}
+	return err
+}
+
+func (s *Service) inTx(ctx context.Context, fn func(tx *Tx) error) error {
+	q, err := s.DB.BeginTxx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	tx := &Tx{Q: q, ctx: ctx, s: s, now: s.now()}
+	if err := fn(tx); err != nil {
+		q.Rollback()
+		return err
+	}
+	if err := q.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// OpenRequest is a new request: by email, or by phone through the desk.
+type OpenRequest struct {
+	Requester     string
+	RequesterName string
+	Subject       string
+	Body          string        // routing looks at it too
+	By            tickets.Actor // who registers it: the requester (email) or a desk agent (phone)
+	Service       string        // a service the mailbox defaults to; "" routes by keywords
+	LinkedTo      int64         // the closed ticket this one follows up
+	Lang          string
+	Trigger       *store.Message
+	NoRouting     bool
+}
+
+// Open registers a request (activity 1) and, when the service catalogue
+// routes it, classifies it by the routing rules (activities 2 and 3).
+func (tx *Tx) Open(r OpenRequest) (store.Ticket, []store.StoredEvent, error) {
+	subject := strings.TrimSpace(r.Subject)
+	if subject == "" {
+		subject = "(sin asunto)"
+	}
+	by := r.By
+	if by.Email == "" {
+		by = tickets.Actor{Email: strings.ToLower(r.Requester), Role: tickets.RoleRequester}
+	}
+	t, evs, err := tickets.Apply(tickets.Ticket{}, tickets.Command{Kind: tickets.CmdOpen, Requester: r.Requester, Text: subject}, by, tx.now)
+	if err != nil {
+		return store.Ticket{}, nil, err
+	}
+	lang := r.Lang
+	if lang == "" {
+		lang = tx.s.Lang
+	}
+	if lang == "" {
+		lang = "es"
+	}
+	t.LinkedTo = r.LinkedTo
+	row, err := store.InsertTicket(tx.ctx, tx.Q, store.Ticket{Ticket: t, RequesterName: r.RequesterName, Lang: lang})
+	if err != nil {
+		return row, nil, err
+	}
+	var trig *int64
+	if r.Trigger != nil {
+		trig = &r.Trigger.ID
+	}
+	stored, err := store.AppendEvents(tx.ctx, tx.Q, row.ID, trig, evs...)
+	if err != nil {
+		return row, nil, err
+	}
+	if !r.NoRouting {
+		more, after, err := tx.route(row, r)
+		if err != nil {
+			return row, nil, err
+		}
+		stored = append(stored, more...)
+		row = after
+	}
+	if err := tx.notify(Change{After: row, Events: stored, Actor: by, Trigger: r.Trigger}); err != nil {
+		return row, nil, err
+	}
+	return row, stored, nil
+}
+
+// route classifies a new ticket by the service catalogue: the mailbox's
+// service, or the one whose keywords the request mentions.
+func (tx *Tx) route(row store.Ticket, r OpenRequest) ([]store.StoredEvent, store.Ticket, error) {
+	roster := tx.s.Roster
+	if roster == nil {
+		return nil, row, nil
+	}
+	svc, ok := roster.FindService(r.Service)
+	if !ok {
+		if svc, ok = roster.Route(r.Subject + "\n" + r.Body); !ok {
+			return nil, row, nil
+		}
+	}
+	cmd := tickets.Command{Kind: tickets.CmdClassify, Level: svc.Level, Service: svc.Name}
+	if p, ok := roster.Find(svc.Assignee); ok && svc.Assignee != "" && p.Serves(svc.Level) {
+		cmd.To = &p
+	}
+	t, evs, err := tickets.Apply(row.Ticket, cmd, tickets.System, tx.now)
+	if err != nil {
+		// A catalogue the configuration check let through but the domain
+		// refuses leaves the ticket for the desk, as if unrouted.
+		return nil, row, nil
+	}
+	if err := store.UpdateTicket(tx.ctx, tx.Q, t); err != nil {
+		return nil, row, err
+	}
+	stored, err := store.AppendEvents(tx.ctx, tx.Q, row.ID, nil, evs...)
+	row.Ticket = t
+	return stored, row, err
+}
+
+// Apply runs one command on ticket id with the row locked. A refused
+// command returns the domain's *tickets.Refusal and changes nothing.
+func (tx *Tx) Apply(id int64, cmd tickets.Command, a tickets.Actor, trigger *store.Message) (store.Ticket, []store.StoredEvent, error) {
+	before, err := store.LockTicket(tx.ctx, tx.Q, id)
+	if err != nil {
+		return before, nil, err
+	}
+	t, evs, err := tickets.Apply(before.Ticket, cmd, a, tx.now)
+	if err != nil {
+		return before, nil, err
+	}
+	if err := store.UpdateTicket(tx.ctx, tx.Q, t); err != nil {
+		return before, nil, err
+	}
+	var trig *int64
+	if trigger != nil {
+		trig = &trigger.ID
+	}
+	stored, err := store.AppendEvents(tx.ctx, tx.Q, id, trig, evs...)
+	if err != nil {
+		return before, nil, err
+	}
+	after := before
+	after.Ticket = t
+	if err := tx.notify(Change{Before: &before, After: after, Events: stored, Actor: a, Trigger: trigger}); err != nil {
+		return before, nil, err
+	}
+	return after, stored, nil
+}
+
+// Record puts an event on a ticket's record without changing it (a refused
+// command, a delivery failure, a reminder) and notifies as for any event.
+func (tx *Tx) Record(id int64, kind tickets.EventKind, a tickets.Actor, public bool, note string, trigger *store.Message) (store.StoredEvent, error) {
+	row, err := store.LockTicket(tx.ctx, tx.Q, id)
+	if err != nil {
+		return store.StoredEvent{}, err
+	}
+	e := tickets.Record(row.Ticket, kind, a, tx.now, public, note)
+	var trig *int64
+	if trigger != nil {
+		trig = &trigger.ID
+	}
+	stored, err := store.AppendEvents(tx.ctx, tx.Q, id, trig, e)
+	if err != nil {
+		return store.StoredEvent{}, err
+	}
+	if err := tx.notify(Change{Before: &row, After: row, Events: stored, Actor: a, Trigger: trigger}); err != nil {
+		return store.StoredEvent{}, err
+	}
+	return stored[0], nil
+}
+
+func (tx *Tx) notify(c Change) error {
+	if tx.s.Notifier == nil {
+		return nil
+	}
+	return tx.s.Notifier.Notify(tx.ctx, tx.Q, c)
+}
+
+// Open registers a request in a transaction of its own.
+func (s *Service) Open(ctx context.Context, r OpenRequest) (store.Ticket, error) {
+	var t store.Ticket
+	err := s.InTx(ctx, func(tx *Tx) error {
+		var err error
+		t, _, err = tx.Open(r)
+		return err
+	})
+	return t, err
+}
+
+// Apply runs one command in a transaction of its own.
+func (s *Service) Apply(ctx context.Context, id int64, cmd tickets.Command, a tickets.Actor) (store.Ticket, []store.StoredEvent, error) {
+	var (
+		t   store.Ticket
+		evs []store.StoredEvent
+	)
+	err := s.InTx(ctx, func(tx *Tx) error {
+		var err error
+		t, evs, err = tx.Apply(id, cmd, a, nil)
+		return err
+	})
+	return t, evs, err
+}
+
+// Actor returns who addr is for ticket t (nil: no ticket yet).
+func (s *Service) Actor(addr string, t *tickets.Ticket) tickets.Actor {
+	if s.Roster == nil {
+		return tickets.Actor{Email: strings.ToLower(addr), Role: tickets.RoleOutsider}
+	}
+	return s.Roster.ActorFor(addr, t)
+}
+
+// Person looks a person up by alias or address, with a refusal the sender
+// can act on when there is no such person.
+func (s *Service) Person(name string) (*tickets.Person, error) {
+	if s.Roster != nil {
+		if p, ok := s.Roster.Find(name); ok {
+			return &p, nil
+		}
+	}
+	return nil, &tickets.Refusal{Err: ErrUnknownPerson, Reason: fmt.Sprintf("%q is not in the roster (use an alias or an address)", name)}
+}
+
+// ErrUnknownPerson is a command naming nobody in the roster.
+var ErrUnknownPerson = errors.New("unknown person")
+
+// ErrUnknownService is a command naming no service of the catalogue.
+var ErrUnknownService = errors.New("unknown service")

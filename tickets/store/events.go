@@ -1,0 +1,80 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	"github.com/ticketd/ticketd/tickets"
+)
+
+// StoredEvent is an event with its row id and the inbound message that
+// caused it, if any.
+type StoredEvent struct {
+	ID         int64
+	TicketID   int64
+	MessageRow *int64
+	tickets.Event
+}
+
+// AppendEvents adds events to a ticket's log. The caller holds the ticket's
+// row lock, so sequence numbers are gapless and ordered. messageRow, when
+// not nil, is the inbound message that carried the command.
+func AppendEvents(ctx context.Context, q sqlx.ExtContext, ticketID int64, messageRow *int64, evs ...tickets.Event) ([]StoredEvent, error) {
+	var seq int
+	if err := sqlx.GetContext(ctx, q, &seq, `SELECT COALESCE(max(seq), 0) FROM events WHERE ticket_id = $1`, ticketID); err != nil {
+		return nil, fmt.Errorf("reading event sequence: %w", err)
+	}
+	out := make([]StoredEvent, 0, len(evs))
+	for _, e := range evs {
+		seq++
+		e.Seq = seq
+		acts := make(pq.Int64Array, len(e.Activities))
+		for i, a := range e.Activities {
+			acts[i] = int64(a)
+		}
+		var id int64
+		err := sqlx.GetContext(ctx, q, &id, `INSERT INTO events
+			(ticket_id, seq, kind, activities, actor, actor_role, level_before, level_after, state_before, state_after,
+			 assignee_before, assignee_after, service, public, note, requester, message_row, at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING id`,
+			ticketID, e.Seq, e.Kind, acts, e.Actor, e.ActorRole, e.LevelBefore, e.LevelAfter, e.StateBefore, e.StateAfter,
+			e.AssigneeBefore, e.AssigneeAfter, e.Service, e.Public, e.Note, e.Requester, messageRow, e.At)
+		if err != nil {
+			return nil, fmt.Errorf("appending event: %w", err)
+		}
+		out = append(out, StoredEvent{ID: id, TicketID: ticketID, MessageRow: messageRow, Event: e})
+	}
+	return out, nil
+}
+
+// Events returns a ticket's whole log in order.
+func Events(ctx context.Context, q sqlx.QueryerContext, ticketID int64) ([]StoredEvent, error) {
+	rows, err := q.QueryxContext(ctx, `SELECT id, seq, kind, activities, actor, actor_role, level_before, level_after,
+		state_before, state_after, assignee_before, assignee_after, service, public, note, requester, message_row, at
+		FROM events WHERE ticket_id = $1 ORDER BY seq`, ticketID)
+	if err != nil {
+		return nil, fmt.Errorf("reading events: %w", err)
+	}
+	defer rows.Close()
+	var out []StoredEvent
+	for rows.Next() {
+		var (
+			e    StoredEvent
+			acts pq.Int64Array
+		)
+		e.TicketID = ticketID
+		if err := rows.Scan(&e.ID, &e.Seq, &e.Kind, &acts, &e.Actor, &e.ActorRole, &e.LevelBefore, &e.LevelAfter,
+			&e.StateBefore, &e.StateAfter, &e.AssigneeBefore, &e.AssigneeAfter, &e.Service, &e.Public, &e.Note,
+			&e.Requester, &e.MessageRow, &e.At); err != nil {
+			return nil, err
+		}
+		for _, a := range acts {
+			e.Activities = append(e.Activities, int(a))
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}

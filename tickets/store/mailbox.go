@@ -1,0 +1,118 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// Position is one IMAP message handled, by its place on the server.
+type Position struct {
+	Account     string `db:"account"`
+	Mailbox     string `db:"mailbox"`
+	UIDValidity uint32 `db:"uidvalidity"`
+	UID         uint32 `db:"uid"`
+	MessageRow  *int64 `db:"message_row"`
+	Quarantine  bool   `db:"quarantine"`
+	Reason      string `db:"reason"`
+}
+
+// GetPosition returns the earlier outcome for a position, if it was handled.
+func GetPosition(ctx context.Context, q sqlx.QueryerContext, account, mailbox string, uidValidity, uid uint32) (Position, bool, error) {
+	var p Position
+	err := sqlx.GetContext(ctx, q, &p, `SELECT account, mailbox, uidvalidity, uid, message_row, quarantine, reason
+		FROM mailbox_positions WHERE account = $1 AND mailbox = $2 AND uidvalidity = $3 AND uid = $4`,
+		account, mailbox, int64(uidValidity), int64(uid))
+	if errors.Is(err, sql.ErrNoRows) {
+		return p, false, nil
+	}
+	return p, err == nil, err
+}
+
+// PutPosition records a handled position and advances the mailbox cursor,
+// in the caller's transaction. Recording the same position again is a no-op.
+func PutPosition(ctx context.Context, q sqlx.ExecerContext, p Position, now time.Time) error {
+	if _, err := q.ExecContext(ctx, `INSERT INTO mailbox_positions (account, mailbox, uidvalidity, uid, message_row, quarantine, reason)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
+		p.Account, p.Mailbox, int64(p.UIDValidity), int64(p.UID), p.MessageRow, p.Quarantine, p.Reason); err != nil {
+		return err
+	}
+	_, err := q.ExecContext(ctx, `INSERT INTO mailbox_state (account, mailbox, uidvalidity, last_uid, last_success, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $5)
+		ON CONFLICT (account, mailbox) DO UPDATE SET
+			last_uid = CASE WHEN mailbox_state.uidvalidity = EXCLUDED.uidvalidity
+				THEN GREATEST(mailbox_state.last_uid, EXCLUDED.last_uid) ELSE EXCLUDED.last_uid END,
+			uidvalidity = EXCLUDED.uidvalidity, last_success = EXCLUDED.last_success, updated_at = EXCLUDED.updated_at`,
+		p.Account, p.Mailbox, int64(p.UIDValidity), int64(p.UID), now)
+	return err
+}
+
+// Cursor returns the highest UID committed for a mailbox under uidValidity,
+// 0 when none was or when the mailbox's UIDVALIDITY changed since.
+func Cursor(ctx context.Context, q sqlx.QueryerContext, account, mailbox string, uidValidity uint32) (uint32, error) {
+	var last int64
+	err := sqlx.GetContext(ctx, q, &last, `SELECT last_uid FROM mailbox_state
+		WHERE account = $1 AND mailbox = $2 AND uidvalidity = $3`, account, mailbox, int64(uidValidity))
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	return uint32(last), err
+}
+
+// MailboxState is the stored state of one mailbox, for `ticketd status`
+// and readiness.
+type MailboxState struct {
+	Account     string     `db:"account"`
+	Mailbox     string     `db:"mailbox"`
+	UIDValidity int64      `db:"uidvalidity"`
+	LastUID     int64      `db:"last_uid"`
+	LastSuccess *time.Time `db:"last_success"`
+	LastError   string     `db:"last_error"`
+	LastErrorAt *time.Time `db:"last_error_at"`
+	Backlog     int        `db:"backlog"`
+	Holder      string     `db:"holder"`
+	UpdatedAt   time.Time  `db:"updated_at"`
+}
+
+// ReportMailbox records a mailbox's health as seen by the daemon reading it.
+func ReportMailbox(ctx context.Context, q sqlx.ExecerContext, s MailboxState) error {
+	_, err := q.ExecContext(ctx, `INSERT INTO mailbox_state (account, mailbox, last_error, last_error_at, backlog, holder, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)
+		ON CONFLICT (account, mailbox) DO UPDATE SET last_error = EXCLUDED.last_error,
+			last_error_at = COALESCE(EXCLUDED.last_error_at, mailbox_state.last_error_at),
+			backlog = EXCLUDED.backlog, holder = EXCLUDED.holder, updated_at = EXCLUDED.updated_at,
+			last_success = COALESCE($8, mailbox_state.last_success)`,
+		s.Account, s.Mailbox, s.LastError, s.LastErrorAt, s.Backlog, s.Holder, s.UpdatedAt, s.LastSuccess)
+	return err
+}
+
+// Mailboxes returns every mailbox's stored state.
+func Mailboxes(ctx context.Context, q sqlx.QueryerContext) ([]MailboxState, error) {
+	var out []MailboxState
+	err := sqlx.SelectContext(ctx, q, &out, `SELECT account, mailbox, uidvalidity, last_uid, last_success, last_error,
+		last_error_at, backlog, holder, updated_at FROM mailbox_state ORDER BY account, mailbox`)
+	return out, err
+}
+
+// Setting reads a shared value; ok is false when it is not set.
+func Setting(ctx context.Context, q sqlx.QueryerContext, key string) (string, bool, error) {
+	var v string
+	err := sqlx.GetContext(ctx, q, &v, `SELECT value FROM settings WHERE key = $1`, key)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", false, nil
+	}
+	return v, err == nil, err
+}
+
+// SettingOrCreate returns the stored value for key, storing def first when
+// there is none. Concurrent callers all get the first stored value.
+func SettingOrCreate(ctx context.Context, q sqlx.ExtContext, key, def string) (string, error) {
+	if _, err := q.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT DO NOTHING`, key, def); err != nil {
+		return "", err
+	}
+	v, _, err := Setting(ctx, q, key)
+	return v, err
+}

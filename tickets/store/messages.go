@@ -1,0 +1,202 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+)
+
+// Message is one email in or out, as kept on record.
+type Message struct {
+	ID          int64          `db:"id"`
+	TicketID    *int64         `db:"ticket_id"`
+	Direction   string         `db:"direction"` // "in" or "out"
+	MessageID   string         `db:"message_id"`
+	InReplyTo   string         `db:"in_reply_to"`
+	Refs        pq.StringArray `db:"refs"`
+	FromAddr    string         `db:"from_addr"`
+	FromName    string         `db:"from_name"`
+	ToAddrs     pq.StringArray `db:"to_addrs"`
+	CcAddrs     pq.StringArray `db:"cc_addrs"`
+	Subject     string         `db:"subject"`
+	Body        string         `db:"body"`
+	FullText    string         `db:"full_text"`
+	Raw         []byte         `db:"raw"`
+	ContentHash string         `db:"content_hash"`
+	AutoKind    string         `db:"auto_kind"`
+	Status      string         `db:"status"`
+	Reason      string         `db:"reason"`
+	CreatedAt   time.Time      `db:"created_at"`
+}
+
+// Message statuses.
+const (
+	StatusReceived    = "received"    // raw source stored, not yet parsed
+	StatusProcessed   = "processed"   // on its ticket
+	StatusQuarantined = "quarantined" // could not be processed; Reason says why
+)
+
+func nonNil(a pq.StringArray) pq.StringArray {
+	if a == nil {
+		return pq.StringArray{}
+	}
+	return a
+}
+
+// InsertInbound stores an inbound message's raw source keyed by Message-ID
+// and content hash. When that message was stored before, it returns the
+// earlier row's id and existed = true, and stores nothing.
+func InsertInbound(ctx context.Context, q sqlx.ExtContext, m Message) (id int64, existed bool, err error) {
+	err = sqlx.GetContext(ctx, q, &id, `INSERT INTO messages
+		(direction, message_id, content_hash, raw, status, created_at)
+		VALUES ('in', $1, $2, $3, 'received', $4)
+		ON CONFLICT (message_id, content_hash) WHERE direction = 'in' DO NOTHING RETURNING id`,
+		m.MessageID, m.ContentHash, m.Raw, m.CreatedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = sqlx.GetContext(ctx, q, &id, `SELECT id FROM messages
+			WHERE direction = 'in' AND message_id = $1 AND content_hash = $2`, m.MessageID, m.ContentHash)
+		return id, true, err
+	}
+	if err != nil {
+		return 0, false, fmt.Errorf("storing inbound message: %w", err)
+	}
+	return id, false, nil
+}
+
+// UpdateInbound records what parsing and processing made of a stored message.
+func UpdateInbound(ctx context.Context, q sqlx.ExecerContext, m Message) error {
+	_, err := q.ExecContext(ctx, `UPDATE messages SET ticket_id = $2, in_reply_to = $3, refs = $4, from_addr = $5,
+		from_name = $6, to_addrs = $7, cc_addrs = $8, subject = $9, body = $10, full_text = $11, auto_kind = $12,
+		status = $13, reason = $14 WHERE id = $1`,
+		m.ID, m.TicketID, m.InReplyTo, nonNil(m.Refs), m.FromAddr, m.FromName, nonNil(m.ToAddrs), nonNil(m.CcAddrs),
+		m.Subject, m.Body, m.FullText, m.AutoKind, m.Status, m.Reason)
+	if err != nil {
+		return fmt.Errorf("updating message %d: %w", m.ID, err)
+	}
+	return nil
+}
+
+// InsertOutbound stores an outgoing message (the outbox row refers to it).
+func InsertOutbound(ctx context.Context, q sqlx.ExtContext, m Message) (int64, error) {
+	var id int64
+	err := sqlx.GetContext(ctx, q, &id, `INSERT INTO messages
+		(ticket_id, direction, message_id, in_reply_to, refs, from_addr, from_name, to_addrs, subject, body, full_text, status, created_at)
+		VALUES ($1, 'out', $2, $3, $4, $5, $6, $7, $8, $9, $9, 'processed', $10) RETURNING id`,
+		m.TicketID, m.MessageID, m.InReplyTo, nonNil(m.Refs), m.FromAddr, m.FromName, nonNil(m.ToAddrs), m.Subject, m.Body, m.CreatedAt)
+	if err != nil {
+		return 0, fmt.Errorf("storing outbound message: %w", err)
+	}
+	return id, nil
+}
+
+// GetMessage reads one message, without its raw source.
+func GetMessage(ctx context.Context, q sqlx.QueryerContext, id int64) (Message, error) {
+	var m Message
+	err := sqlx.GetContext(ctx, q, &m, `SELECT `+messageCols+` FROM messages WHERE id = $1`, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return m, fmt.Errorf("message %d: %w", id, ErrNotFound)
+	}
+	return m, err
+}
+
+// RawMessage reads a message's raw source.
+func RawMessage(ctx context.Context, q sqlx.QueryerContext, id int64) ([]byte, error) {
+	var raw []byte
+	err := sqlx.GetContext(ctx, q, &raw, `SELECT raw FROM messages WHERE id = $1`, id)
+	return raw, err
+}
+
+const messageCols = `id, ticket_id, direction, message_id, in_reply_to, refs, from_addr, from_name, to_addrs, cc_addrs,
+	subject, body, full_text, content_hash, auto_kind, status, reason, created_at`
+
+// MessagesOf returns a ticket's messages in order, without raw sources.
+func MessagesOf(ctx context.Context, q sqlx.QueryerContext, ticketID int64) ([]Message, error) {
+	var out []Message
+	err := sqlx.SelectContext(ctx, q, &out, `SELECT `+messageCols+` FROM messages WHERE ticket_id = $1 ORDER BY id`, ticketID)
+	if err != nil {
+		return nil, fmt.Errorf("reading messages: %w", err)
+	}
+	return out, nil
+}
+
+// TicketByMessageIDs returns the ticket of the newest stored message (in or
+// out) whose Message-ID is one of ids.
+func TicketByMessageIDs(ctx context.Context, q sqlx.QueryerContext, ids []string) (int64, bool, error) {
+	if len(ids) == 0 {
+		return 0, false, nil
+	}
+	var id int64
+	err := sqlx.GetContext(ctx, q, &id, `SELECT ticket_id FROM messages
+		WHERE message_id = ANY($1) AND ticket_id IS NOT NULL ORDER BY id DESC LIMIT 1`, pq.StringArray(ids))
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, fmt.Errorf("matching message ids: %w", err)
+	}
+	return id, true, nil
+}
+
+// ThreadIDs returns the Message-IDs of a ticket's messages, oldest first
+// (for In-Reply-To and References).
+func ThreadIDs(ctx context.Context, q sqlx.QueryerContext, ticketID int64) ([]string, error) {
+	var ids []string
+	err := sqlx.SelectContext(ctx, q, &ids, `SELECT message_id FROM messages
+		WHERE ticket_id = $1 AND message_id <> '' AND status <> 'quarantined' ORDER BY id`, ticketID)
+	return ids, err
+}
+
+// Participates reports whether addr took part in a ticket: its requester,
+// its assignee, a sender of one of its messages or a recipient of one.
+func Participates(ctx context.Context, q sqlx.QueryerContext, ticketID int64, addr string) (bool, error) {
+	addr = strings.ToLower(addr)
+	var ok bool
+	err := sqlx.GetContext(ctx, q, &ok, `SELECT EXISTS (SELECT 1 FROM tickets WHERE id = $1 AND (requester = $2 OR assignee = $2))
+		OR EXISTS (SELECT 1 FROM messages WHERE ticket_id = $1 AND (from_addr = $2 OR $2 = ANY(to_addrs) OR $2 = ANY(cc_addrs)))
+		OR EXISTS (SELECT 1 FROM events WHERE ticket_id = $1 AND (actor = $2 OR assignee_after = $2))`, ticketID, addr)
+	return ok, err
+}
+
+// Attachment is a stored attachment.
+type Attachment struct {
+	ID          int64  `db:"id"`
+	MessageRow  int64  `db:"message_row"`
+	Filename    string `db:"filename"`
+	ContentType string `db:"content_type"`
+	ContentID   string `db:"content_id"`
+	Inline      bool   `db:"inline"`
+	Size        int    `db:"size"`
+	Data        []byte `db:"data"`
+}
+
+// InsertAttachment stores one attachment of a message.
+func InsertAttachment(ctx context.Context, q sqlx.ExecerContext, a Attachment) error {
+	_, err := q.ExecContext(ctx, `INSERT INTO attachments (message_row, filename, content_type, content_id, inline, size, data)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`, a.MessageRow, a.Filename, a.ContentType, a.ContentID, a.Inline, a.Size, a.Data)
+	if err != nil {
+		return fmt.Errorf("storing attachment: %w", err)
+	}
+	return nil
+}
+
+// AttachmentsOf returns the attachments (without their data) of a ticket's
+// messages, by message row.
+func AttachmentsOf(ctx context.Context, q sqlx.QueryerContext, ticketID int64) (map[int64][]Attachment, error) {
+	var list []Attachment
+	err := sqlx.SelectContext(ctx, q, &list, `SELECT a.id, a.message_row, a.filename, a.content_type, a.content_id, a.inline, a.size
+		FROM attachments a JOIN messages m ON m.id = a.message_row WHERE m.ticket_id = $1 ORDER BY a.id`, ticketID)
+	if err != nil {
+		return nil, fmt.Errorf("reading attachments: %w", err)
+	}
+	out := map[int64][]Attachment{}
+	for _, a := range list {
+		out[a.MessageRow] = append(out[a.MessageRow], a)
+	}
+	return out, nil
+}

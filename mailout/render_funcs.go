@@ -1,0 +1,188 @@
+package mailout
+
+import (
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// colombia is the agency's time zone. Colombia has kept UTC-5 without daylight
+// saving since 1993, so a fixed zone is exact and needs no tzdata on the host.
+var colombia = time.FixedZone("COT", -5*60*60)
+
+// MaxSubjectLen is the longest subject Render returns, in characters.
+const MaxSubjectLen = 250
+
+// funcMap returns the functions the templates of one language may call. Every
+// function takes the data as it is and never fails: a template must not break
+// on an empty field.
+func funcMap(lang string) map[string]any {
+	return map[string]any{
+		// state turns "en_atencion" into "En atención".
+		"state": func(s string) string { return StateLabel(s, lang) },
+		// level turns 2 into "Nivel 2".
+		"level": func(n int) string { return LevelLabel(n, lang) },
+		// kind names an event kind: "escalated" → "Escalamiento".
+		"kind": func(k string) string { return kindLabel(k, lang) },
+		// date prints a time in Colombian time; the zero time prints "".
+		"date": func(t time.Time) string { return formatDate(t, lang) },
+		// activities prints the procedure's activity numbers: "2, 3".
+		"activities": joinInts,
+		// name prints a Person or *Person: the name, else the address.
+		"name": personName,
+		// lines splits a text into lines, for the HTML templates to put
+		// each one in its own escaped element.
+		"lines": splitLines,
+		// indent prefixes every line of s with prefix.
+		"indent": indent,
+		// join joins a list with sep.
+		"join": func(xs []string, sep string) string { return strings.Join(xs, sep) },
+	}
+}
+
+func formatDate(t time.Time, lang string) string {
+	if t.IsZero() {
+		return ""
+	}
+	t = t.In(colombia)
+	if langIndex(lang) == 1 {
+		return t.Format("2006-01-02 15:04")
+	}
+	return t.Format("02/01/2006 15:04")
+}
+
+func joinInts(xs []int) string {
+	parts := make([]string, len(xs))
+	for i, x := range xs {
+		parts[i] = strconv.Itoa(x)
+	}
+	return strings.Join(parts, ", ")
+}
+
+func personName(p any) string {
+	var q Person
+	switch v := p.(type) {
+	case Person:
+		q = v
+	case *Person:
+		if v == nil {
+			return ""
+		}
+		q = *v
+	default:
+		return ""
+	}
+	if n := strings.TrimSpace(q.Name); n != "" {
+		return n
+	}
+	return strings.TrimSpace(q.Email)
+}
+
+func splitLines(s string) []string {
+	s = strings.TrimRight(normNewlines(s), "\n")
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, "\n")
+}
+
+func indent(prefix, s string) string {
+	ls := splitLines(s)
+	for i, l := range ls {
+		ls[i] = prefix + l
+	}
+	return strings.Join(ls, "\n")
+}
+
+func normNewlines(s string) string {
+	if !strings.ContainsRune(s, '\r') {
+		return s
+	}
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	return strings.ReplaceAll(s, "\r", "\n")
+}
+
+// normBody tidies a rendered text or HTML body: CRLF and CR become LF, control
+// characters other than tab and newline are dropped (a malformed email is data,
+// and NULs or escapes have no business in a notification), trailing blanks are
+// cut, runs of blank lines become one, and the result ends in one newline.
+// Templates can then use plain conditionals without fighting whitespace.
+func normBody(s string) string {
+	s = normNewlines(s)
+	var b strings.Builder
+	b.Grow(len(s) + 1)
+	blank := 0
+	started := false
+	for line := range strings.SplitSeq(s, "\n") {
+		line = strings.TrimRightFunc(dropControls(line), unicode.IsSpace)
+		if line == "" {
+			blank++
+			continue
+		}
+		if started && blank > 0 {
+			b.WriteString("\n")
+		}
+		blank = 0
+		started = true
+		b.WriteString(line)
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+// dropControls removes control characters other than tab, and invalid UTF-8.
+func dropControls(s string) string {
+	clean := true
+	for _, r := range s {
+		if (unicode.IsControl(r) && r != '\t') || r == utf8.RuneError {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if (unicode.IsControl(r) && r != '\t') || r == utf8.RuneError {
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// headerText makes s safe as the text of a header field: control characters
+// (CR and LF among them), Unicode line and paragraph separators and invalid
+// UTF-8 become spaces, runs of white space become one space, and the result is
+// trimmed and cut to at most max characters. This is what keeps a subject such
+// as "Hola\r\nBcc: x@evil.example" on one line.
+func headerText(s string, max int) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	n := 0
+	for _, r := range s {
+		if unicode.IsControl(r) || unicode.IsSpace(r) || r == utf8.RuneError ||
+			r == '\u2028' || r == '\u2029' {
+			space = true
+			continue
+		}
+		if space && b.Len() > 0 {
+			if n+1 >= max {
+				break
+			}
+			b.WriteByte(' ')
+			n++
+		}
+		space = false
+		if n >= max {
+			break
+		}
+		b.WriteRune(r)
+		n++
+	}
+	return b.String()
+}

@@ -169,7 +169,7 @@ type memHandler struct {
 	batches  [][]uint32 // UIDs per Handle call, in order
 	dups     int
 	cursors  map[string]uint32
-	cursorN  atomic.Int32 // Cursor calls: one per drain in seen mode
+	cursorN  atomic.Int32   // Cursor calls: one per drain in seen mode
 	calls    chan []Fetched // optional: each Handle's batch, after commit
 
 	// quarantine decides the outcome of a new message (nil: process).

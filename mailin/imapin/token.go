@@ -141,7 +141,7 @@ func parseTokenOutput(out []byte, now time.Time) (token string, exp time.Time) {
 	} else {
 		token = s
 	}
-	if strings.ContainsAny(token, " \t\r\n\x01") {
+	if token == "" || strings.ContainsAny(token, " \t\r\n\x01") {
 		return "", time.Time{} // a token never contains these; refuse garbage
 	}
 	if exp.IsZero() {

@@ -133,7 +133,7 @@ func TestSplitByBytes(t *testing.T) {
 		{"all_fit", m(100, 200, 300), 1000, 1000, "[[1 2 3]]"},
 		{"split_on_budget", m(400, 400, 400), 1000, 1000, "[[1 2] [3]]"},
 		{"oversized_alone", m(10, 5000, 10), 10000, 1000, "[[1] [2] [3]]"},
-		{"too_big_counts_as_header", m(600, 1 << 30, 300), 1000, 70000, "[[1 2 3]]"},
+		{"too_big_counts_as_header", m(600, 1<<30, 300), 1000, 70000, "[[1 2 3]]"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -33,6 +33,17 @@ var medialVerbs = map[string]bool{"schrieb": true, "schreef": true, "skrev": tru
 // cjkVerbs end an attribution without a space before them.
 var cjkVerbs = []string{"写道", "寫道", "書きました"}
 
+// hasCJKVerb reports a line ending with a Chinese or Japanese reply verb.
+func hasCJKVerb(s string) bool {
+	s = strings.TrimRight(s, ":： ")
+	for _, v := range cjkVerbs {
+		if strings.HasSuffix(s, v) {
+			return true
+		}
+	}
+	return false
+}
+
 // introWords start an attribution: "On", "El", "Le", "Am", "Em", "Il",
 // "Op", "Den", "Dnia", "W dniu", "På", "At", "在". Folded.
 var introWords = map[string]bool{
@@ -169,10 +180,8 @@ func attributionStrength(s string) strength {
 	decorated := bare != strings.TrimRight(body, ":： \t\u00a0")
 	bare = strings.TrimSuffix(strings.TrimSuffix(bare, "(a)"), "(а)")
 
-	for _, v := range cjkVerbs {
-		if strings.HasSuffix(bare, v) && (hasDigit(bare) || hasEmail(bare)) {
-			return strong
-		}
+	if hasCJKVerb(bare) && (hasDigit(bare) || hasEmail(bare)) {
+		return strong
 	}
 
 	ws := words(bare)

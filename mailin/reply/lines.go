@@ -133,12 +133,27 @@ var mobilePrefixes = []string{
 	"wysłane z ", "отправлено с ", "отправлено из ",
 }
 
+// mobileFirst holds the first letters of mobilePrefixes, to skip most
+// lines without folding them.
+var mobileFirst = func() map[rune]bool {
+	m := map[rune]bool{}
+	for _, p := range mobilePrefixes {
+		r := firstRune(p)
+		m[r] = true
+		m[unicode.ToUpper(r)] = true
+	}
+	// Accented first letters fold to these: "É" (envoyé) and the like.
+	m['é'], m['É'] = true, true
+	return m
+}()
+
 // isMobileSignature reports a short line such as "Enviado desde mi iPhone".
 func isMobileSignature(s string) bool {
-	if len(s) > 120 {
+	s = strings.Trim(s, "*_ ")
+	if len(s) > 120 || s == "" || !mobileFirst[unicode.ToLower(firstRune(s))] {
 		return false
 	}
-	f := fold(strings.Trim(s, "*_ "))
+	f := fold(s)
 	for _, p := range mobilePrefixes {
 		if strings.HasPrefix(f, p) {
 			return true

@@ -1,5 +1,7 @@
 package reply
 
+import "strings"
+
 // markers records, for each line, the end (exclusive) of the marker that
 // starts there, or 0: attributions, original-message lines, header blocks.
 type markers []int
@@ -113,17 +115,22 @@ func attributionEndingAt(ls []line, j int) int {
 	return start
 }
 
-// plausibleEnd is a cheap test for the last line of an attribution.
+// plausibleEnd is a cheap test for the last line of an attribution: it
+// ends with a colon, an address or a rule, starts with a digit (Gmail's
+// "2016-03-03 17:21 GMT+01:00 Some One"), or ends with a reply verb.
 func plausibleEnd(s string) bool {
 	if s == "" {
 		return false
 	}
 	switch lastRune(s) {
-	case ':', '：', '>', '-', '*':
+	case ':', '：', '>', '-', '*', '=', '_':
 		return true
 	}
-	// No colon: "2016-03-03 17:21 GMT+01:00 Some One", "... wrote".
-	return len(s) < 200
+	if c := s[0]; c >= '0' && c <= '9' {
+		return true
+	}
+	i := strings.LastIndexFunc(s, isSpaceRune)
+	return finalVerbs[fold(s[i+1:])] || hasCJKVerb(s)
 }
 
 // joinable reports two lines that may belong to one wrapped attribution.

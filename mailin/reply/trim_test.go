@@ -1,0 +1,301 @@
+package reply
+
+import (
+	"strings"
+	"testing"
+)
+
+// trimCase is one reply and the new part a reader sees in it.
+type trimCase struct {
+	name string
+	in   string
+	want string
+}
+
+var trimCases = []trimCase{
+	{
+		name: "spanish outlook reply",
+		in: `Buenos días, ya reinicié el equipo y sigue igual.
+
+Gracias,
+Ana Pérez
+Oficina de Planeación
+
+________________________________
+De: Soporte OTI <soporte.oti@entidad.gov.co>
+Enviado: lunes, 3 de marzo de 2025 10:02
+Para: Ana Pérez <ana.perez@entidad.gov.co>
+Asunto: [OTI #123] La impresora no imprime
+
+Hola Ana, ¿puede reiniciar el equipo?
+#cerrar
+`,
+		want: "Buenos días, ya reinicié el equipo y sigue igual.\n\nGracias,\nAna Pérez\nOficina de Planeación",
+	},
+	{
+		name: "spanish outlook 2016 headers, enviado el",
+		in: "Listo.\n\nDe: Soporte OTI [mailto:soporte.oti@entidad.gov.co]\nEnviado el: lunes, 3 de marzo de 2025 10:02 a. m.\nPara: Ana\nCC: Jefe\nAsunto: RE: [OTI #123] Impresora\n\nTexto anterior",
+		want: "Listo.",
+	},
+	{
+		name: "gmail reply in spanish",
+		in: `Ya funciona, gracias.
+
+El lun, 3 mar 2025 a las 10:02, Ana <a@b.co> escribió:
+
+> Hola, ¿ya quedó?
+> #cerrar
+`,
+		want: "Ya funciona, gracias.",
+	},
+	{
+		name: "gmail spanish attribution wrapped over two lines",
+		in:   "Ya funciona.\n\nEl lun, 3 mar 2025 a las 10:02, Soporte de la Oficina de TI <\nsoporte.oti@entidad.gov.co> escribió:\n\n> Hola\n",
+		want: "Ya funciona.",
+	},
+	{
+		name: "iphone reply in spanish",
+		in:   "Ok, lo reviso mañana.\n\nEnviado desde mi iPhone\n\nEl 3 mar 2025, a las 10:02, Soporte OTI <soporte@entidad.gov.co> escribió:\n\n> Hola Ana\n> #cerrar\n",
+		want: "Ok, lo reviso mañana.",
+	},
+	{
+		name: "android phone signature",
+		in:   "Recibido.\n\nEnviado desde mi teléfono Huawei\n",
+		want: "Recibido.",
+	},
+	{
+		name: "english outlook reply",
+		in: `Thanks, the printer works now.
+
+From: IT Support <support@example.org>
+Sent: Monday, March 3, 2025 10:02 AM
+To: Bob <bob@example.org>
+Subject: RE: [OTI #123] Printer
+
+Hi Bob,
+`,
+		want: "Thanks, the printer works now.",
+	},
+	{
+		name: "english outlook bold headers after a rule",
+		in:   "Done.\n\n -----------------------------\n*From:* IT Support\n*Sent:* 2025-03-03\n*To:* bob@example.org\n*Subject:* Printer\n\nold text",
+		want: "Done.",
+	},
+	{
+		name: "original message marker in spanish",
+		in:   "Adjunto el pantallazo.\n\n-----Mensaje original-----\nDe: Soporte\nEnviado: hoy\nPara: Ana\nAsunto: x\n\nviejo",
+		want: "Adjunto el pantallazo.",
+	},
+	{
+		name: "original message marker in english",
+		in:   "See attached.\n\n-----Original Message-----\nFrom: Support\nSent: today\n\nold",
+		want: "See attached.",
+	},
+	{
+		name: "forwarded message in spanish",
+		in:   "Les reenvío el error.\n\n---------- Mensaje reenviado ----------\nDe: Sistema <no-reply@x.co>\nFecha: lun, 3 mar 2025\nAsunto: Error\n\nDetalle del error",
+		want: "Les reenvío el error.",
+	},
+	{
+		name: "forwarded message in english",
+		in:   "FYI\n\n----- Forwarded message -----\nFrom: a@b.co\nDate: Mon\nSubject: x\nTo: c@d.co\n\nbody",
+		want: "FYI",
+	},
+	{
+		name: "forwarded message with nothing above keeps the forwarded body",
+		in:   "---------- Forwarded message ---------\nFrom: Sistema <no-reply@x.co>\nDate: Mon, Mar 3, 2025 at 10:02 AM\nSubject: Error\nTo: <soporte@x.co>\n\n\nEl servidor no responde.",
+		want: "El servidor no responde.",
+	},
+	{
+		name: "english gmail attribution",
+		in:   "Works now.\n\nOn Mon, Mar 3, 2025 at 10:02 AM Ana <a@b.co> wrote:\n\n> Hi\n",
+		want: "Works now.",
+	},
+	{
+		name: "english attribution wrapped over two lines",
+		in:   "Works.\n\nOn Mon, Feb 1, 2016 at 6:32 PM, Jeff Atwood <info@example.org>\nwrote:\n\n> Hi\n",
+		want: "Works.",
+	},
+	{
+		name: "french attribution over three lines",
+		in:   "C'est bon.\nLe 4 janv. 2016 19:03, \"Neil\"\n<info@example.org>\na écrit :\n\n> Bonjour\n",
+		want: "C'est bon.",
+	},
+	{
+		name: "german attribution",
+		in:   "Danke.\n\nAm 21.04.2016 um 17:48 schrieb Hans <hans@example.de>:\n\n> Hallo\n",
+		want: "Danke.",
+	},
+	{
+		name: "german attribution with address wrapped before the colon",
+		in:   "Danke.\n\nAm 21.04.2016 17:48 schrieb \"Hans\" <hans@example.de\n>:\n\n> Hallo\n",
+		want: "Danke.",
+	},
+	{
+		name: "portuguese attribution",
+		in:   "Obrigado.\n\nEm seg., 3 de mar. de 2025 às 10:02, Ana <a@b.co> escreveu:\n\n> Olá\n",
+		want: "Obrigado.",
+	},
+	{
+		name: "italian attribution",
+		in:   "Grazie.\n\nIl giorno lun 3 mar 2025 alle ore 10:02 Ana <a@b.co> ha scritto:\n\n> Ciao\n",
+		want: "Grazie.",
+	},
+	{
+		name: "dutch attribution",
+		in:   "Bedankt.\n\nOp 3 mrt. 2025 om 10:02 schreef Ana <a@b.co>:\n\n> Hoi\n",
+		want: "Bedankt.",
+	},
+	{
+		name: "attribution without address",
+		in:   "Sí.\n\nEl jueves, 21 de noviembre de 2013, soporte escribió:\n\n> ¿Ya?\n",
+		want: "Sí.",
+	},
+	{
+		name: "short attribution believed because a quote follows",
+		in:   "Sí señor.\n\nAna escribió:\n> ¿Ya quedó?\n",
+		want: "Sí señor.",
+	},
+	{
+		name: "short attribution without a quote is text",
+		in:   "Como dije en la reunión, Ana escribió:\nque el equipo estaba dañado.",
+		want: "Como dije en la reunión, Ana escribió:\nque el equipo estaba dañado.",
+	},
+	{
+		name: "quoted block at the end",
+		in:   "De acuerdo.\n\n> Texto anterior\n> más texto\n",
+		want: "De acuerdo.",
+	},
+	{
+		name: "answers between quoted lines are kept",
+		in:   "Respondo abajo.\n\nEl 3 mar 2025, a las 10:02, Soporte <s@x.co> escribió:\n> ¿Qué modelo es?\nHP LaserJet\n> ¿Qué piso?\nPiso 3\n> Gracias\n",
+		want: "Respondo abajo.\n\n> ¿Qué modelo es?\nHP LaserJet\n> ¿Qué piso?\nPiso 3",
+	},
+	{
+		name: "reply below the quote",
+		in:   "El 3 mar 2025, a las 10:02, Soporte <s@x.co> escribió:\n\n> ¿Qué modelo es?\n\nEs una HP LaserJet.",
+		want: "Es una HP LaserJet.",
+	},
+	{
+		name: "quote then text without a marker is kept",
+		in:   "> ¿Qué modelo es?\n\nEs una HP.",
+		want: "> ¿Qué modelo es?\n\nEs una HP.",
+	},
+	{
+		name: "signature delimiter",
+		in:   "Listo.\n\n-- \nAna Pérez\nProfesional Universitario\nExt. 1234",
+		want: "Listo.",
+	},
+	{
+		name: "signature delimiter without the space",
+		in:   "Listo.\n--\nAna",
+		want: "Listo.",
+	},
+	{
+		name: "get outlook for ios",
+		in:   "Ok\n\nGet Outlook for iOS<https://aka.ms/o0ukef>\n________________________________\nFrom: IT <it@x.org>\nSent: Monday\nTo: Bob\nSubject: Re\n\nold",
+		want: "Ok",
+	},
+	{
+		name: "obtener outlook para android",
+		in:   "Ok\n\nObtener Outlook para Android<https://aka.ms/ghei36>\n\n",
+		want: "Ok",
+	},
+	{
+		name: "sent from my iphone without quote",
+		in:   "On my way.\n\nSent from my iPhone",
+		want: "On my way.",
+	},
+	{
+		name: "mobile signature in the middle stays",
+		in:   "Enviado desde mi iPhone no se ven los adjuntos.\nPor favor revisar.",
+		want: "Enviado desde mi iPhone no se ven los adjuntos.\nPor favor revisar.",
+	},
+	{
+		name: "rules inside the text stay",
+		in:   "Paso 1\n-----\nPaso 2",
+		want: "Paso 1\n-----\nPaso 2",
+	},
+	{
+		name: "header-like lines of a form stay",
+		in:   "Fecha: 3 de marzo\nAsunto: impresora\nDependencia: Planeación",
+		want: "Fecha: 3 de marzo\nAsunto: impresora\nDependencia: Planeación",
+	},
+	{
+		name: "log lines with dates stay",
+		in:   "El error dice:\n2025-03-03 10:02:33 ERROR disk full\n2025-03-03 10:02:34 GMT retry",
+		want: "El error dice:\n2025-03-03 10:02:33 ERROR disk full\n2025-03-03 10:02:34 GMT retry",
+	},
+	{
+		name: "crlf line endings",
+		in:   "Hola\r\n\r\nEl lun, 3 mar 2025 a las 10:02, Ana <a@b.co> escribió:\r\n> x\r\n",
+		want: "Hola",
+	},
+	{
+		name: "only quoted history gives nothing",
+		in:   "El lun, 3 mar 2025 a las 10:02, Ana <a@b.co> escribió:\n> x\n",
+		want: "",
+	},
+	{
+		name: "empty",
+		in:   "",
+		want: "",
+	},
+	{
+		name: "invisible marks and no-break spaces",
+		in:   "Listo\u00a0\n\u200b\nEl lun, 3 mar 2025 a las 10:02, Ana <a@b.co> escribió:\n> x",
+		want: "Listo",
+	},
+}
+
+func TestTrim(t *testing.T) {
+	for _, tc := range trimCases {
+		t.Run(tc.name, func(t *testing.T) {
+			got := Trim(tc.in)
+			if got != tc.want {
+				t.Errorf("Trim:\n--- got:\n%s\n--- want:\n%s", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestTrimCapsInput(t *testing.T) {
+	big := strings.Repeat("línea de texto\n", MaxInput/8)
+	got := Trim(big)
+	if len(got) > MaxInput {
+		t.Fatalf("Trim returned %d bytes, more than MaxInput", len(got))
+	}
+	if !strings.HasPrefix(got, "línea de texto\nlínea") {
+		t.Fatalf("Trim lost the start of a long body: %.40q", got)
+	}
+}
+
+func TestAttributionStrength(t *testing.T) {
+	cases := []struct {
+		name string
+		in   string
+		want strength
+	}{
+		{"english", "On Mon, Mar 3, 2025 at 10:02 AM Ana <a@b.co> wrote:", strong},
+		{"spanish without address", "El jueves, 21 de noviembre de 2013, soporte escribió:", strong},
+		{"polish", "Dnia 14 lip 2015 o godz. 00:25 Michael <m@x.org> napisał(a):", strong},
+		{"russian", "20 окт. 2016 г. 19:37 пользователь \"Rafael\" <r@x.org> написал:", strong},
+		{"chinese", "在 2016年12月12日，下午8:45，Erlend <e@x.org> 写道：", strong},
+		{"decorated without colon", "---- On Tue, 22 Dec 2015 14:17:36 +0530 Sam wrote ----", strong},
+		{"date first with address", "2013/7/20 sam via Discourse <info@x.org>", strong},
+		{"gmail gmt", "2016-03-03 17:21 GMT+01:00 Some One", strong},
+		{"name only", "Ana escribió:", weak},
+		{"sentence with wrote", "I wrote 3 lines below:", none},
+		{"sentence ending in wrote", "On 3 occasions he wrote", none},
+		{"starts with on", "On blah-blah-blah", none},
+		{"log line", "2025-03-03 10:02:33 GMT+01:00 ERROR", none},
+		{"form line", "Fecha: 3 de marzo", none},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := attributionStrength(tc.in); got != tc.want {
+				t.Errorf("attributionStrength(%q) = %d, want %d", tc.in, got, tc.want)
+			}
+		})
+	}
+}

@@ -27,22 +27,22 @@ var trimHTMLCases = []trimCase{
 	},
 	{
 		name: "gmail reply in spanish",
-		in: `<div dir="ltr">Ya funciona, gracias.</div><br><div class="gmail_quote"><div dir="ltr" class="gmail_attr">El lun, 3 mar 2025 a las 10:02, Ana (&lt;<a href="mailto:a@b.co">a@b.co</a>&gt;) escribió:<br></div><blockquote class="gmail_quote" style="margin:0px 0px 0px 0.8ex">Hola<br>#cerrar</blockquote></div>`,
+		in:   `<div dir="ltr">Ya funciona, gracias.</div><br><div class="gmail_quote"><div dir="ltr" class="gmail_attr">El lun, 3 mar 2025 a las 10:02, Ana (&lt;<a href="mailto:a@b.co">a@b.co</a>&gt;) escribió:<br></div><blockquote class="gmail_quote" style="margin:0px 0px 0px 0.8ex">Hola<br>#cerrar</blockquote></div>`,
 		want: "Ya funciona, gracias.",
 	},
 	{
 		name: "apple mail reply",
-		in: `<html><body><div>Recibido.</div><div><br><blockquote type="cite"><div>El 3 mar 2025, a las 10:02, Soporte &lt;s@x.co&gt; escribió:</div><br><div>Hola</div></blockquote></div></body></html>`,
+		in:   `<html><body><div>Recibido.</div><div><br><blockquote type="cite"><div>El 3 mar 2025, a las 10:02, Soporte &lt;s@x.co&gt; escribió:</div><br><div>Hola</div></blockquote></div></body></html>`,
 		want: "Recibido.",
 	},
 	{
 		name: "apple mail attribution outside the cite",
-		in: `<div>Recibido.</div><div><br><div>El 3 mar 2025, a las 10:02, Soporte &lt;s@x.co&gt; escribió:</div><br><blockquote type="cite"><div>Hola</div></blockquote></div>`,
+		in:   `<div>Recibido.</div><div><br><div>El 3 mar 2025, a las 10:02, Soporte &lt;s@x.co&gt; escribió:</div><br><blockquote type="cite"><div>Hola</div></blockquote></div>`,
 		want: "Recibido.",
 	},
 	{
 		name: "yahoo reply",
-		in: `<div>Gracias</div><div id="yahoo_quoted_123" class="yahoo_quoted"><div>El lunes, 3 de marzo de 2025, Soporte escribió:</div><div>Hola</div></div>`,
+		in:   `<div>Gracias</div><div id="yahoo_quoted_123" class="yahoo_quoted"><div>El lunes, 3 de marzo de 2025, Soporte escribió:</div><div>Hola</div></div>`,
 		want: "Gracias",
 	},
 	{

@@ -34,7 +34,7 @@ Hola Ana, ¿puede reiniciar el equipo?
 	},
 	{
 		name: "spanish outlook 2016 headers, enviado el",
-		in: "Listo.\n\nDe: Soporte OTI [mailto:soporte.oti@entidad.gov.co]\nEnviado el: lunes, 3 de marzo de 2025 10:02 a. m.\nPara: Ana\nCC: Jefe\nAsunto: RE: [OTI #123] Impresora\n\nTexto anterior",
+		in:   "Listo.\n\nDe: Soporte OTI [mailto:soporte.oti@entidad.gov.co]\nEnviado el: lunes, 3 de marzo de 2025 10:02 a. m.\nPara: Ana\nCC: Jefe\nAsunto: RE: [OTI #123] Impresora\n\nTexto anterior",
 		want: "Listo.",
 	},
 	{

@@ -22,14 +22,36 @@ var (
 // words a person can act on.
 type Refusal struct {
 	Err    error
-	Reason string
+	Reason string // in English
+
+	format string
+	args   []any
 }
 
 func (r *Refusal) Error() string { return r.Err.Error() + ": " + r.Reason }
 func (r *Refusal) Unwrap() error { return r.Err }
 
+// Explain returns the reason in lang ("es" or "en").
+func (r *Refusal) Explain(lang string) string {
+	if lang == "en" || r.format == "" {
+		return r.Reason
+	}
+	if es, ok := reasonsES.get(r.format); ok {
+		return fmt.Sprintf(es, r.args...)
+	}
+	return r.Reason
+}
+
 func refuse(err error, format string, args ...any) error {
-	return &Refusal{Err: err, Reason: fmt.Sprintf(format, args...)}
+	return &Refusal{Err: err, Reason: fmt.Sprintf(format, args...), format: format, args: args}
+}
+
+// NewRefusal builds a refusal outside the transition function (for example
+// an unknown person in a command); es is the Spanish reason.
+func NewRefusal(err error, en, es string) *Refusal {
+	r := &Refusal{Err: err, Reason: en, format: en}
+	reasonsES.set(en, es)
+	return r
 }
 
 // CommandKind is one transition of the procedure.

@@ -3,8 +3,11 @@ package tickets
 import (
 	"errors"
 	"math/rand/v2"
+	"os"
 	"reflect"
+	"regexp"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 )
@@ -349,5 +352,31 @@ func TestRosterFind(t *testing.T) {
 	}
 	if a := roster.ActorFor("jgomez@example.gov.co", &tk); a.Role != RoleDesk {
 		t.Errorf("desk role = %s", a.Role)
+	}
+}
+
+// TestEveryRefusalIsTranslated reads transition.go's refusals and checks
+// that each has its Spanish text, so a requester never gets English by
+// accident.
+func TestEveryRefusalIsTranslated(t *testing.T) {
+	src, err := os.ReadFile("transition.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	re := regexp.MustCompile(`refuse\(Err\w+, "((?:[^"\\]|\\.)*)"`)
+	ms := re.FindAllStringSubmatch(string(src), -1)
+	if len(ms) < 20 {
+		t.Fatalf("found only %d refusals in transition.go", len(ms))
+	}
+	for _, m := range ms {
+		f, _ := strconv.Unquote(`"` + m[1] + `"`)
+		if _, ok := reasonsES.get(f); !ok {
+			t.Errorf("no Spanish reason for %q", f)
+		}
+	}
+	_, _, err = Apply(at(StateClosed, 1, ""), Command{Kind: CmdReopen}, requester, t0)
+	var r *Refusal
+	if !errors.As(err, &r) || r.Explain("es") != "el caso está cerrado; solo se reabre un caso resuelto" {
+		t.Errorf("Explain(es) = %q", r.Explain("es"))
 	}
 }

@@ -20,7 +20,7 @@ func (c *Config) check() Errors {
 	if c.Database.URL == "" {
 		add("database.url is empty: set it or TICKETD_DATABASE_URL (postgres://user:pass@host/db)")
 	} else if !strings.HasPrefix(c.Database.URL, "postgres://") && !strings.HasPrefix(c.Database.URL, "postgresql://") && !strings.Contains(c.Database.URL, "=") {
-		add("database.url %q is not a PostgreSQL URL (postgres://...) or key=value connection string", redact(c.Database.URL))
+		add("database.url %q is not a PostgreSQL URL (postgres://...) or key=value connection string", Redact(c.Database.URL))
 	}
 	if c.Database.MaxConnections < 1 {
 		add("database.max_connections must be at least 1")
@@ -334,8 +334,8 @@ func validAlias(s string) bool {
 	return true
 }
 
-// redact hides the password of a URL for messages.
-func redact(u string) string {
+// Redact hides the password of a URL for messages.
+func Redact(u string) string {
 	if i := strings.Index(u, "://"); i >= 0 {
 		if j := strings.Index(u[i+3:], "@"); j >= 0 {
 			if k := strings.Index(u[i+3:i+3+j], ":"); k >= 0 {

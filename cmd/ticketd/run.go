@@ -1,0 +1,11 @@
+package main
+
+import "context"
+
+func (a *app) cmdRun(ctx context.Context, args []string) error {
+	return fail(1, "ticketd run: the daemon is being assembled in this change")
+}
+
+func (a *app) cmdSandbox(ctx context.Context, args []string) error {
+	return fail(1, "ticketd sandbox: the sandbox is being assembled in this change")
+}

@@ -1,0 +1,510 @@
+package mailout
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base32"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	"github.com/ticketd/ticketd/internal/replytoken"
+	"github.com/ticketd/ticketd/tickets"
+	"github.com/ticketd/ticketd/tickets/service"
+	"github.com/ticketd/ticketd/tickets/store"
+)
+
+// Notifier decides who is told what (PROCEDURE.md, "Who is told what"),
+// renders each notification in its recipient's language and queues it in
+// the outbox, in the transaction of the event that causes it.
+type Notifier struct {
+	Renderer *Renderer
+	Roster   *tickets.Roster
+	Desk     DeskInfo
+	Tag      string
+	Signer   *replytoken.Signer // nil: no reply-token Reply-To
+	// MaxPerHour and MaxPerDay cap automatic messages to one recipient
+	// outside the roster (requesters, unknown senders); beyond the cap a
+	// notification is kept as "held" and never sent. Zero: no cap.
+	MaxPerHour, MaxPerDay int
+}
+
+var _ service.Notifier = (*Notifier)(nil)
+
+// note is one notification to queue.
+type note struct {
+	name   string
+	to     Person
+	lang   string
+	text   string
+	actor  *Person
+	public bool // the recipient sees only the public history
+	event  *store.StoredEvent
+	prev   string // reopened_notice to the previous assignee
+}
+
+// Notify implements service.Notifier.
+func (n *Notifier) Notify(ctx context.Context, tx *sqlx.Tx, c service.Change) error {
+	// Never answer automatic mail: an auto-reply, a list or a bounce that
+	// reached a ticket is on record, and nobody is told.
+	if c.Trigger != nil && c.Trigger.AutoKind != "" {
+		return nil
+	}
+	var notes []note
+	opened := false
+	for i := range c.Events {
+		e := &c.Events[i]
+		if e.Kind == tickets.EventOpened {
+			opened = true
+		}
+		notes = append(notes, n.plan(c, e, opened)...)
+	}
+	if len(notes) == 0 {
+		return nil
+	}
+	q := newQueue(ctx, tx, n, c.After, c.Trigger)
+	sent := map[string]bool{}
+	for _, nt := range notes {
+		key := nt.name + "|" + strings.ToLower(nt.to.Email)
+		if sent[key] || nt.to.Email == "" {
+			continue
+		}
+		sent[key] = true
+		if err := q.add(nt); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// plan lists the notifications one event causes.
+func (n *Notifier) plan(c service.Change, e *store.StoredEvent, opened bool) []note {
+	t := c.After
+	actorEmail := strings.ToLower(e.Actor)
+	requester := Person{Name: t.RequesterName, Email: t.Requester}
+	var out []note
+	add := func(name string, to Person, public bool) {
+		// The one who acted is not told of it (a command sent by email gets
+		// its command_result instead), except the acknowledgement of a
+		// request to its requester.
+		if strings.EqualFold(to.Email, actorEmail) && name != "opened_ack" {
+			return
+		}
+		out = append(out, note{name: name, to: to, lang: n.langOf(to.Email, t.Lang), text: e.Note,
+			actor: n.person(e.Actor), public: public, event: e})
+	}
+	desk := n.deskPeople()
+	switch e.Kind {
+	case tickets.EventOpened:
+		add("opened_ack", requester, true)
+		for _, p := range desk {
+			add("opened_desk", p, false)
+		}
+	case tickets.EventClassified, tickets.EventEscalated, tickets.EventAssigned:
+		if !opened {
+			add("level_changed", requester, true)
+		}
+		if e.AssigneeAfter != "" {
+			add("case_assigned", n.personOr(e.AssigneeAfter), false)
+		} else if e.LevelAfter > 1 {
+			for _, p := range n.levelGroup(e.LevelAfter, e.Service) {
+				add("case_assigned", p, false)
+			}
+		}
+	case tickets.EventCommented:
+		role := e.ActorRole
+		switch {
+		case role == tickets.RoleRequester && e.StateAfter == tickets.StateResolved:
+			for _, p := range desk {
+				add("comment_on_resolved", p, false)
+			}
+		case role == tickets.RoleRequester || role == tickets.RoleOutsider:
+			if e.AssigneeAfter != "" {
+				add("comment", n.personOr(e.AssigneeAfter), false)
+			} else {
+				for _, p := range desk {
+					add("comment", p, false)
+				}
+			}
+			if role == tickets.RoleOutsider {
+				add("comment", requester, true)
+			}
+		default: // an agent's comment goes to the requester
+			add("comment", requester, true)
+		}
+	case tickets.EventResolved:
+		add("resolved", requester, true)
+		for _, p := range desk {
+			add("resolved_desk", p, false)
+		}
+	case tickets.EventReopened:
+		add("reopened", requester, true)
+		for _, p := range desk {
+			add("reopened_notice", p, false)
+		}
+		if e.AssigneeBefore != "" {
+			add("reopened_notice", n.personOr(e.AssigneeBefore), false)
+		}
+	case tickets.EventClosed:
+		add("closed", requester, true)
+	case tickets.EventDeliveryFailed:
+		for _, p := range desk {
+			add("delivery_failed", p, false)
+		}
+	case tickets.EventReminded:
+		if e.AssigneeAfter != "" {
+			add("reminder", n.personOr(e.AssigneeAfter), false)
+		}
+		for _, p := range desk {
+			add("reminder", p, false)
+		}
+	}
+	return out
+}
+
+// CommandResults tells the sender of a reply which of its commands ran and
+// which did not (and why), in the sender's language.
+func (n *Notifier) CommandResults(ctx context.Context, tx *sqlx.Tx, t store.Ticket, to string, results []CommandResult, trigger *store.Message) error {
+	if len(results) == 0 || (trigger != nil && trigger.AutoKind != "") {
+		return nil
+	}
+	q := newQueue(ctx, tx, n, t, trigger)
+	p := n.personOr(to)
+	return q.addData(note{name: "command_result", to: p, lang: n.langOf(to, t.Lang)}, func(d *Data) { d.Results = results })
+}
+
+// Quarantined tells the sender once that their message could not be
+// processed, and why. t is nil when the message reached no ticket.
+func (n *Notifier) Quarantined(ctx context.Context, tx *sqlx.Tx, t *store.Ticket, to, reason string, trigger *store.Message) error {
+	var tk store.Ticket
+	if t != nil {
+		tk = *t
+	}
+	q := newQueue(ctx, tx, n, tk, trigger)
+	return q.addData(note{name: "quarantined", to: n.personOr(to), lang: n.langOf(to, n.defaultLang())},
+		func(d *Data) { d.Reason = reason })
+}
+
+func (n *Notifier) defaultLang() string { return "es" }
+
+// deskPeople are the desk's agents.
+func (n *Notifier) deskPeople() []Person {
+	var out []Person
+	if n.Roster == nil {
+		return out
+	}
+	for _, p := range n.Roster.Desk() {
+		out = append(out, Person{Name: p.Name, Email: p.Email, Role: string(p.Role)})
+	}
+	return out
+}
+
+// levelGroup is who serves level l (covering the service, when anyone
+// does): told of a ticket escalated with no assignee.
+func (n *Notifier) levelGroup(l tickets.Level, service string) []Person {
+	if n.Roster == nil {
+		return nil
+	}
+	var all, covering []Person
+	for _, p := range n.Roster.People {
+		if p.Role == tickets.RoleDesk || !p.Serves(l) {
+			continue
+		}
+		pp := Person{Name: p.Name, Email: p.Email, Role: string(p.Role)}
+		all = append(all, pp)
+		if service != "" && slices.ContainsFunc(p.Services, func(s string) bool { return strings.EqualFold(s, service) }) {
+			covering = append(covering, pp)
+		}
+	}
+	if len(covering) > 0 {
+		return covering
+	}
+	return all
+}
+
+func (n *Notifier) person(email string) *Person {
+	if email == "" || email == tickets.System.Email {
+		return nil
+	}
+	p := n.personOr(email)
+	return &p
+}
+
+func (n *Notifier) personOr(email string) Person {
+	if n.Roster != nil {
+		if p, ok := n.Roster.Find(email); ok {
+			return Person{Name: p.Name, Email: p.Email, Role: string(p.Role)}
+		}
+	}
+	return Person{Email: strings.ToLower(email)}
+}
+
+func (n *Notifier) langOf(email, fallback string) string {
+	if n.Roster != nil {
+		if p, ok := n.Roster.Find(email); ok && p.Language != "" && strings.Contains(email, "@") {
+			return p.Language
+		}
+	}
+	if fallback == "" {
+		return "es"
+	}
+	return fallback
+}
+
+// commandsFor lists the commands a roster person may use in a reply.
+func commandsFor(p Person, lang string) []string {
+	es := lang != "en"
+	pick := func(s, e string) string {
+		if es {
+			return s
+		}
+		return e
+	}
+	switch tickets.Role(p.Role) {
+	case tickets.RoleDesk:
+		return []string{
+			pick("#nivel <1-3> · #clasificar <servicio>", "#level <1-3> · #classify <service>"),
+			pick("#escalar [nivel 3] [a <persona>]", "#escalate [level 3] [to <person>]"),
+			pick("#asignar <persona>", "#assign <person>"),
+			pick("#resolver <nota>", "#resolve <note>"),
+			pick("#cerrar · #reabrir", "#close · #reopen"),
+			pick("#nota <texto interno>", "#note <internal text>"),
+		}
+	case tickets.RoleSpecialist, tickets.RoleOnSite, tickets.RoleProvider:
+		return []string{
+			pick("#escalar [nivel 3] [a <persona o proveedor>]  (desde el nivel 2)", "#escalate [level 3] [to <person or provider>]  (from level 2)"),
+			pick("#asignar <persona>", "#assign <person>"),
+			pick("#resolver <nota>", "#resolve <note>"),
+			pick("#nota <texto interno>", "#note <internal text>"),
+		}
+	}
+	return nil
+}
+
+// queue writes outbox rows for one ticket, loading what templates need once.
+type queue struct {
+	ctx     context.Context
+	tx      *sqlx.Tx
+	n       *Notifier
+	t       store.Ticket
+	trigger *store.Message
+	now     time.Time
+
+	loaded  bool
+	thread  []string
+	body    string
+	atts    []string
+	history []HistoryItem
+	domain  string
+}
+
+func newQueue(ctx context.Context, tx *sqlx.Tx, n *Notifier, t store.Ticket, trigger *store.Message) *queue {
+	dom := n.Desk.Address
+	if i := strings.LastIndexByte(dom, '@'); i >= 0 {
+		dom = dom[i+1:]
+	}
+	if dom == "" {
+		dom = "ticketd.invalid"
+	}
+	return &queue{ctx: ctx, tx: tx, n: n, t: t, trigger: trigger, now: time.Now().UTC(), domain: dom}
+}
+
+// load reads the ticket's thread, request and history once.
+func (q *queue) load() error {
+	if q.loaded || q.t.ID == 0 {
+		return nil
+	}
+	q.loaded = true
+	ids, err := store.ThreadIDs(q.ctx, q.tx, q.t.ID)
+	if err != nil {
+		return err
+	}
+	q.thread = ids
+	msgs, err := store.MessagesOf(q.ctx, q.tx, q.t.ID)
+	if err != nil {
+		return err
+	}
+	for _, m := range msgs {
+		if m.Direction == "in" && m.Status == store.StatusProcessed {
+			q.body = m.Body
+			atts, err := store.AttachmentsOf(q.ctx, q.tx, q.t.ID)
+			if err != nil {
+				return err
+			}
+			for _, a := range atts[m.ID] {
+				q.atts = append(q.atts, a.Filename)
+			}
+			break
+		}
+	}
+	evs, err := store.Events(q.ctx, q.tx, q.t.ID)
+	if err != nil {
+		return err
+	}
+	for _, e := range evs {
+		if e.Kind == tickets.EventRefused || e.Kind == tickets.EventCapped {
+			continue
+		}
+		q.history = append(q.history, HistoryItem{At: e.At, Who: e.Actor, Kind: string(e.Kind), Text: e.Note,
+			Public: e.Public, Activities: e.Activities})
+	}
+	return nil
+}
+
+func (q *queue) add(nt note) error { return q.addData(nt, nil) }
+
+func (q *queue) addData(nt note, fill func(*Data)) error {
+	if err := q.load(); err != nil {
+		return err
+	}
+	held, err := q.capped(nt.to)
+	if err != nil {
+		return err
+	}
+	tv := TicketView{ID: q.t.ID, Ref: tickets.Ref(q.n.Tag, q.t.ID), Subject: q.t.Subject, State: string(q.t.State),
+		Service: q.t.Service, Level: int(q.t.Level), Requester: Person{Name: q.t.RequesterName, Email: q.t.Requester},
+		CreatedAt: q.t.CreatedAt, UpdatedAt: q.t.UpdatedAt, Body: q.body, Attachments: q.atts}
+	if q.t.ID == 0 {
+		tv.Ref = ""
+	}
+	if tv.Body == "" && q.trigger != nil {
+		tv.Body = q.trigger.Body
+	}
+	if q.t.Assignee != "" {
+		a := q.n.personOr(q.t.Assignee)
+		tv.Assignee = &a
+	}
+	d := Data{Desk: q.n.Desk, Recipient: nt.to, Actor: nt.actor, Ticket: tv, Text: nt.text}
+	if nt.public {
+		d.History = PublicHistory(q.history)
+	} else {
+		d.History = q.history
+		d.Commands = commandsFor(nt.to, nt.lang)
+	}
+	if q.t.LinkedTo != 0 {
+		d.LinkedRef = tickets.Ref(q.n.Tag, q.t.LinkedTo)
+	}
+	if q.t.ID != 0 && q.n.Signer != nil {
+		if tok := q.n.Signer.Sign(q.t.ID, nt.to.Email, q.now); tok != "" {
+			if addr, err := replytoken.Address(q.n.Desk.Address, tok); err == nil {
+				d.ReplyAddress = addr
+			}
+		}
+	}
+	if d.ReplyAddress == "" {
+		d.ReplyAddress = q.n.Desk.Address
+	}
+	if fill != nil {
+		fill(&d)
+	}
+	r, err := q.n.Renderer.Render(nt.name, nt.lang, d)
+	if err != nil {
+		return fmt.Errorf("rendering %s: %w", nt.name, err)
+	}
+	msgID := q.newMessageID()
+	o := store.Outgoing{
+		Kind: nt.name, Recipient: strings.ToLower(nt.to.Email), RecipientName: nt.to.Name,
+		HTMLBody: r.HTML, AutoSubmitted: AutoGenerated, CreatedAt: q.now,
+		MessageID: msgID, FromAddr: q.n.Desk.Address, FromName: q.n.Desk.Name, Subject: r.Subject, TextBody: r.Text,
+	}
+	if d.ReplyAddress != q.n.Desk.Address {
+		o.ReplyTo = d.ReplyAddress
+	}
+	if nt.name == "opened_ack" || nt.name == "command_result" || nt.name == "quarantined" {
+		o.AutoSubmitted = AutoReplied
+	}
+	if q.t.ID != 0 {
+		id := q.t.ID
+		o.TicketID = &id
+	}
+	if nt.event != nil {
+		id := nt.event.ID
+		o.EventID = &id
+		key := fmt.Sprintf("ev:%d:%s:%s", id, nt.name, o.Recipient)
+		o.DedupKey = &key
+	} else if q.trigger != nil {
+		key := fmt.Sprintf("in:%d:%s:%s", q.trigger.ID, nt.name, o.Recipient)
+		o.DedupKey = &key
+	}
+	o.InReplyTo, o.Refs = q.threading()
+	if held {
+		o.Status = store.OutboxHeld
+		o.LastError = "held back: per-recipient limit of automatic messages reached"
+	}
+	if _, _, err := store.Enqueue(q.ctx, q.tx, o); err != nil {
+		return err
+	}
+	if held && q.t.ID != 0 {
+		e := tickets.Record(q.t.Ticket, tickets.EventCapped, tickets.System, q.now, false,
+			fmt.Sprintf("%s to %s held back by the per-recipient limit", nt.name, o.Recipient))
+		if _, err := store.AppendEvents(q.ctx, q.tx, q.t.ID, nil, e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// threading returns In-Reply-To and References: the message that caused
+// the notification (or the ticket's first message) and the ticket's thread.
+func (q *queue) threading() (string, pq.StringArray) {
+	refs := pq.StringArray{}
+	if len(q.thread) > 0 {
+		refs = append(refs, q.thread[0])
+		if len(q.thread) > 12 {
+			refs = append(refs, q.thread[len(q.thread)-11:]...)
+		} else {
+			refs = append(refs, q.thread[1:]...)
+		}
+	}
+	inReplyTo := ""
+	if q.trigger != nil && q.trigger.MessageID != "" && !strings.HasPrefix(q.trigger.MessageID, "<") {
+		inReplyTo = q.trigger.MessageID
+		if !slices.Contains(refs, inReplyTo) {
+			refs = append(refs, inReplyTo)
+		}
+	} else if len(refs) > 0 {
+		inReplyTo = refs[len(refs)-1]
+	}
+	return inReplyTo, refs
+}
+
+// capped reports whether a recipient outside the roster had as many
+// automatic messages as the caps allow.
+func (q *queue) capped(to Person) (bool, error) {
+	if q.n.MaxPerHour <= 0 && q.n.MaxPerDay <= 0 {
+		return false, nil
+	}
+	if q.n.Roster != nil {
+		if _, ok := q.n.Roster.Find(to.Email); ok {
+			return false, nil
+		}
+	}
+	addr := strings.ToLower(to.Email)
+	if q.n.MaxPerHour > 0 {
+		c, err := store.CountAutomatic(q.ctx, q.tx, addr, q.now.Add(-time.Hour))
+		if err != nil || c >= q.n.MaxPerHour {
+			return err == nil, err
+		}
+	}
+	if q.n.MaxPerDay > 0 {
+		c, err := store.CountAutomatic(q.ctx, q.tx, addr, q.now.Add(-24*time.Hour))
+		if err != nil || c >= q.n.MaxPerDay {
+			return err == nil, err
+		}
+	}
+	return false, nil
+}
+
+var idEncoding = base32.StdEncoding.WithPadding(base32.NoPadding)
+
+// newMessageID makes the Message-ID fixed when the row is written, so a
+// resend after a crash carries the same one.
+func (q *queue) newMessageID() string {
+	b := make([]byte, 10)
+	rand.Read(b)
+	return fmt.Sprintf("ticketd.%d.%s@%s", q.t.ID, strings.ToLower(idEncoding.EncodeToString(b)), q.domain)
+}

@@ -24,7 +24,7 @@ var finalVerbs = map[string]bool{
 	"napisał": true, "napisała": true, "napisal": true, "napisala": true,
 	"napsal": true, "написал": true, "написала": true, "пише": true,
 	"написав": true, "yazdı": true, "scris": true, "irta": true,
-	"εγραψε": true,
+	"εγραψε": true, "작성": true,
 }
 
 // medialVerbs may also stand in the middle: "Am <date> schrieb <person>:".
@@ -205,8 +205,15 @@ func attributionStrength(s string) strength {
 		return none
 	}
 	if colon {
-		for _, w := range ws {
-			if medialVerbs[fold(w)] && (email || (digit && dateish)) {
+		for i, w := range ws {
+			f := fold(w)
+			if medialVerbs[f] && (email || (digit && dateish)) {
+				return strong
+			}
+			// "Ana Pérez/ENTIDAD escribió el 03/03/2025 10:02:",
+			// "Bob wrote on 03/03/2025 10:02:" (Lotus Notes).
+			if finalVerbs[f] && f != "sent" && i+1 < len(ws) && introWords[fold(ws[i+1])] &&
+				hasDigit(strings.Join(ws[i+1:], " ")) {
 				return strong
 			}
 		}

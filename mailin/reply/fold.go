@@ -32,7 +32,7 @@ func capBytes(s string, n int) string {
 
 // fold lower-cases s and removes combining marks, so that "Escribió",
 // "ESCRIBIO" and "escribio" compare equal. Letters that are not decomposed
-// by NFD (ł, ı, ø) are kept as they are.
+// by NFD (ł, ı, ø) are kept as they are, and Hangul is composed again.
 func fold(s string) string {
 	ascii := true
 	for i := 0; i < len(s); i++ {
@@ -52,7 +52,8 @@ func fold(s string) string {
 		}
 		b.WriteRune(unicode.ToLower(r))
 	}
-	return b.String()
+	// Compose again what had no marks to drop: Hangul syllables.
+	return norm.NFC.String(b.String())
 }
 
 // isInvisible reports runes that mail clients sprinkle in text and that a

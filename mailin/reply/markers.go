@@ -141,9 +141,12 @@ func joinable(a, b line) bool {
 	return sameQuoting(a, b) && a.content != "" && len(a.content) <= 300
 }
 
-// continues reports whether cur carries on an attribution that prev begins:
-// prev was cut open ("... Ana <", "... 2016,") or cur starts in lower case
-// or with '<', and prev starts like an attribution or names an address.
+// continues reports whether cur carries on an attribution that prev begins.
+// Either prev was cut open ("... Ana <", "... 2016,") or cur starts in
+// lower case or with '<', and prev starts like an attribution or names an
+// address; or prev is a dated start cut mid-phrase ("El lun, 3 mar 2025 a
+// las 10:02, Oficina de Tecnologías de la") and cur starts no attribution
+// of its own.
 func continues(prev, cur string) bool {
 	open := false
 	switch lastRune(prev) {
@@ -151,10 +154,14 @@ func continues(prev, cur string) bool {
 		open = true
 	}
 	r := firstRune(cur)
-	if !open && !isLowerStart(cur) && r != '<' && r != '>' {
+	if (open || isLowerStart(cur) || r == '<' || r == '>') && (startsDateish(prev) || hasEmail(prev)) {
+		return true
+	}
+	switch lastRune(prev) {
+	case '.', '!', '?', ':', ';', '。':
 		return false
 	}
-	return startsDateish(prev) || hasEmail(prev)
+	return startsDateish(prev) && hasDigit(prev) && !startsDateish(cur)
 }
 
 // quoteFollows reports whether the next non-blank line from i is quoted.

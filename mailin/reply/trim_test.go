@@ -117,6 +117,21 @@ Hi Bob,
 		want: "Works.",
 	},
 	{
+		name: "long attribution wrapped inside the name",
+		in:   "Ya funciona.\nEl lun, 3 mar 2025 a las 10:02, Oficina de Tecnologías de la\nInformación <soporte@entidad.gov.co> escribió:\n\n> Hola\n",
+		want: "Ya funciona.",
+	},
+	{
+		name: "sentence starting like an attribution is not joined to one",
+		in:   "El equipo sigue fallando\nEl lun, 3 mar 2025 a las 10:02, Soporte <s@x.co> escribió:\n> Hola\n",
+		want: "El equipo sigue fallando",
+	},
+	{
+		name: "lotus notes attribution",
+		in:   "Recibido.\n\nAna Pérez/ENTIDAD escribió el 03/03/2025 10:02:\n\nTexto anterior sin comillas",
+		want: "Recibido.",
+	},
+	{
 		name: "french attribution over three lines",
 		in:   "C'est bon.\nLe 4 janv. 2016 19:03, \"Neil\"\n<info@example.org>\na écrit :\n\n> Bonjour\n",
 		want: "C'est bon.",
@@ -254,6 +269,69 @@ func TestTrim(t *testing.T) {
 			got := Trim(tc.in)
 			if got != tc.want {
 				t.Errorf("Trim:\n--- got:\n%s\n--- want:\n%s", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestTrimAttributionsByLanguage checks the attribution lines that Gmail,
+// Apple Mail, Thunderbird and Outlook write in the languages a public
+// agency may receive, each above a quote and each below a one-line reply.
+func TestTrimAttributionsByLanguage(t *testing.T) {
+	attributions := map[string]string{
+		"es gmail":        "El lun, 3 mar 2025 a las 10:02, Ana Pérez (<ana@x.co>) escribió:",
+		"es thunderbird":  "El 3/3/25 a las 10:02, Ana Pérez escribió:",
+		"es apple":        "El 3 mar 2025, a las 10:02, Ana Pérez <ana@x.co> escribió:",
+		"en gmail":        "On Mon, Mar 3, 2025 at 10:02 AM Ana <ana@x.co> wrote:",
+		"en apple":        "On Mar 3, 2025, at 10:02, Ana <ana@x.co> wrote:",
+		"en yahoo":        "On Monday, March 3, 2025, 10:02:00 AM GMT-5, Ana <ana@x.co> wrote:",
+		"en thunderbird":  "On 3/3/25 10:02 AM, Ana wrote:",
+		"pt gmail":        "Em seg., 3 de mar. de 2025 às 10:02, Ana <ana@x.co> escreveu:",
+		"fr gmail":        "Le lun. 3 mars 2025 à 10:02, Ana <ana@x.co> a écrit :",
+		"de gmail":        "Am Mo., 3. März 2025 um 10:02 Uhr schrieb Ana <ana@x.co>:",
+		"it gmail":        "Il giorno lun 3 mar 2025 alle ore 10:02 Ana <ana@x.co> ha scritto:",
+		"nl gmail":        "Op ma 3 mrt 2025 om 10:02 schreef Ana <ana@x.co>:",
+		"sv gmail":        "Den mån 3 mars 2025 kl 10:02 skrev Ana <ana@x.co>:",
+		"pl gmail":        "pon., 3 mar 2025 o 10:02 Ana <ana@x.co> napisał(a):",
+		"ru gmail":        "пн, 3 мар. 2025 г. в 10:02, Ana <ana@x.co>:",
+		"tr gmail":        "Ana <ana@x.co>, 3 Mar 2025 Pzt, 10:02 tarihinde şunu yazdı:",
+		"ja gmail":        "2025年3月3日(月) 10:02 Ana <ana@x.co>:",
+		"zh gmail":        "Ana <ana@x.co> 于2025年3月3日周一 10:02写道：",
+		"ko gmail":        "2025년 3월 3일 (월) 오전 10:02, Ana <ana@x.co>님이 작성:",
+		"lotus notes":     "Ana Pérez/ENTIDAD wrote on 03/03/2025 10:02:",
+		"yahoo old":       "--- On Mon, 3/3/25, Ana <ana@x.co> wrote:",
+		"zoho decorated":  "---- On Mon, 03 Mar 2025 10:02:00 -0500 Ana <ana@x.co> wrote ----",
+		"gmail date only": "2025-03-03 10:02 GMT-05:00 Ana Pérez <ana@x.co>:",
+	}
+	for name, attr := range attributions {
+		t.Run(name, func(t *testing.T) {
+			in := "Respuesta nueva.\n\n" + attr + "\n\n> Mensaje anterior\n> #cerrar\n"
+			if got := Trim(in); got != "Respuesta nueva." {
+				t.Errorf("Trim kept history after %q:\n%s", attr, got)
+			}
+		})
+	}
+}
+
+// TestTrimHeaderBlocksByLanguage checks quoted header blocks.
+func TestTrimHeaderBlocksByLanguage(t *testing.T) {
+	blocks := map[string]string{
+		"es outlook":     "De: Ana <ana@x.co>\nEnviado: lunes, 3 de marzo de 2025 10:02\nPara: Soporte\nAsunto: RE: caso",
+		"es outlook mac": "De: Ana <ana@x.co>\nFecha: lunes, 3 de marzo de 2025, 10:02\nPara: Soporte <s@x.co>\nAsunto: Re: caso",
+		"en outlook":     "From: Ana <ana@x.co>\nSent: Monday, March 3, 2025 10:02 AM\nTo: Support\nCc: Boss\nSubject: RE: case",
+		"en outlook mac": "From: Ana <ana@x.co>\nDate: Monday, March 3, 2025 at 10:02 AM\nTo: Support <s@x.co>\nSubject: Re: case",
+		"fr outlook":     "De : Ana <ana@x.co>\nEnvoyé : lundi 3 mars 2025 10:02\nÀ : Support\nObjet : RE: cas",
+		"de outlook":     "Von: Ana <ana@x.co>\nGesendet: Montag, 3. März 2025 10:02\nAn: Support\nBetreff: AW: Fall",
+		"it outlook":     "Da: Ana <ana@x.co>\nInviato: lunedì 3 marzo 2025 10:02\nA: Supporto\nOggetto: R: caso",
+		"pt outlook":     "De: Ana <ana@x.co>\nEnviado: segunda-feira, 3 de março de 2025 10:02\nPara: Suporte\nAssunto: RE: caso",
+		"bold":           "*De:* Ana <ana@x.co>\n*Enviado:* lunes\n*Para:* Soporte\n*Asunto:* caso",
+		"wrapped from":   "From: ana@x.co [mailto:\nana@x.co]\nSent: Monday\nTo: Support\nSubject: case",
+	}
+	for name, block := range blocks {
+		t.Run(name, func(t *testing.T) {
+			in := "Respuesta nueva.\n\n________________________________\n" + block + "\n\nMensaje anterior\n#cerrar\n"
+			if got := Trim(in); got != "Respuesta nueva." {
+				t.Errorf("Trim kept history:\n%s", got)
 			}
 		})
 	}

@@ -239,33 +239,37 @@ func attributionStrength(s string) strength {
 
 // markerPhrases are whole-line markers above a quoted or forwarded message,
 // once rules and emphasis around them are removed. Folded.
-var markerPhrases = map[string]bool{
-	"original message": true, "mensaje original": true, "message d'origine": true,
-	"message original": true, "ursprungliche nachricht": true,
-	"originalnachricht": true, "messaggio originale": true,
-	"mensagem original": true, "oorspronkelijk bericht": true,
-	"oprindelig meddelelse": true, "opprinnelig melding": true,
-	"ursprungligt meddelande": true, "alkuperainen viesti": true,
-	"wiadomosc oryginalna": true, "исходное сообщение": true,
-	"reply message": true, "antwort nachricht": true,
-	"forwarded message": true, "forwarded email": true, "original email": true,
-	"mensaje reenviado": true, "correo reenviado": true,
-	"message transfere": true, "weitergeleitete nachricht": true,
-	"messaggio inoltrato": true, "mensagem encaminhada": true,
-	"doorgestuurd bericht": true, "videresendt besked": true,
-	"videresendt melding": true, "vidarebefordrat meddelande": true,
-	"пересылаемое сообщение": true, "переадресованное сообщение": true,
-	"begin forwarded message": true, "inicio del mensaje reenviado": true,
-	"comienzo del mensaje reenviado": true, "inicio do mensagem reencaminhada": true,
-	"debut du message reexpedie": true, "anfang der weitergeleiteten nachricht": true,
-	"inizio messaggio inoltrato": true,
+var markerPhrases = map[string]markerKind{
+	"original message": mkOriginal, "mensaje original": mkOriginal,
+	"message d'origine": mkOriginal, "message original": mkOriginal,
+	"ursprungliche nachricht": mkOriginal, "originalnachricht": mkOriginal,
+	"messaggio originale": mkOriginal, "mensagem original": mkOriginal,
+	"oorspronkelijk bericht": mkOriginal, "oprindelig meddelelse": mkOriginal,
+	"opprinnelig melding": mkOriginal, "ursprungligt meddelande": mkOriginal,
+	"alkuperainen viesti": mkOriginal, "wiadomosc oryginalna": mkOriginal,
+	"исходное сообщение": mkOriginal, "reply message": mkOriginal,
+	"antwort nachricht": mkOriginal, "original email": mkOriginal,
+
+	"forwarded message": mkForward, "forwarded email": mkForward,
+	"mensaje reenviado": mkForward, "correo reenviado": mkForward,
+	"message transfere": mkForward, "weitergeleitete nachricht": mkForward,
+	"messaggio inoltrato": mkForward, "mensagem encaminhada": mkForward,
+	"doorgestuurd bericht": mkForward, "videresendt besked": mkForward,
+	"videresendt melding": mkForward, "vidarebefordrat meddelande": mkForward,
+	"пересылаемое сообщение": mkForward, "переадресованное сообщение": mkForward,
+	"begin forwarded message": mkForward, "inicio del mensaje reenviado": mkForward,
+	"comienzo del mensaje reenviado":        mkForward,
+	"inicio da mensagem reencaminhada":      mkForward,
+	"debut du message reexpedie":            mkForward,
+	"anfang der weitergeleiteten nachricht": mkForward,
+	"inizio messaggio inoltrato":            mkForward,
 }
 
-// isMarkerLine reports "-----Mensaje original-----", "Begin forwarded
-// message:" and the like.
-func isMarkerLine(content string) bool {
+// markerLineKind recognises "-----Mensaje original-----", "Begin forwarded
+// message:" and the like, or returns mkNone.
+func markerLineKind(content string) markerKind {
 	if len(content) > 120 {
-		return false
+		return mkNone
 	}
 	s := strings.TrimRight(trimDecor(content), ":： ")
 	s = trimDecor(s)

@@ -2,22 +2,38 @@ package reply
 
 import "strings"
 
-// markers records, for each line, the end (exclusive) of the marker that
-// starts there, or 0: attributions, original-message lines, header blocks.
-type markers []int
+// markerKind tells what a marker introduces.
+type markerKind uint8
+
+const (
+	mkNone        markerKind = iota
+	mkAttribution            // "El ... escribió:": a quote, or a reply below it
+	mkOriginal               // "-----Mensaje original-----": history
+	mkForward                // "---------- Forwarded message ---------": a forwarded message
+	mkHeaders                // "De: / Enviado: / Para: / Asunto:": history
+)
+
+// marker is a run of lines that introduces quoted or forwarded text.
+type marker struct {
+	end  int // first line after the marker
+	kind markerKind
+}
+
+// markers records, for each line, the marker that starts there, if any.
+type markers []marker
 
 // at returns the end of the marker starting at line i, or 0.
-func (m markers) at(i int) int { return m[i] }
+func (m markers) at(i int) int { return m[i].end }
 
-// next returns the first marker starting at or after line s, as its first
-// line and its end, or -1, -1.
-func (m markers) next(s int) (int, int) {
+// next returns the index of the first marker starting at or after line s,
+// or -1.
+func (m markers) next(s int) int {
 	for i := s; i < len(m); i++ {
-		if m[i] > 0 {
-			return i, m[i]
+		if m[i].end > 0 {
+			return i
 		}
 	}
-	return -1, -1
+	return -1
 }
 
 // findMarkers finds every marker of a body. Work is linear: each line is
@@ -33,35 +49,50 @@ func findMarkers(ls []line) markers {
 		if l.content == "" || len(l.content) > maxLineLen {
 			continue
 		}
-		if isMarkerLine(l.content) {
-			setMarker(m, i, i+1)
+		if k := markerLineKind(l.content); k != mkNone {
+			end := i + 1
+			if k == mkForward || k == mkOriginal {
+				// The headers of the forwarded or original message
+				// belong to its marker.
+				j := end
+				for j < len(ls) && ls[j].kind == kBlank {
+					j++
+				}
+				if j < len(ls) {
+					if e := headerBlock(ls, j); e > 0 {
+						end = e
+					}
+				}
+			}
+			setMarker(m, i, marker{end, k})
 			continue
 		}
 		if start := attributionEndingAt(ls, i); start >= 0 {
-			setMarker(m, start, i+1)
+			setMarker(m, start, marker{i + 1, mkAttribution})
 			continue
 		}
-		if i > 0 && m[i-1] == 0 && isHeaderLine(ls[i-1]) && sameQuoting(ls[i-1], l) {
+		if i > 0 && m[i-1].end == 0 && isHeaderLine(ls[i-1]) && sameQuoting(ls[i-1], l) {
 			// Inside a run of header lines that did not make a block
 			// from its first line: not a new block either.
 			continue
 		}
 		if end := headerBlock(ls, i); end > 0 {
-			setMarker(m, i, end)
+			setMarker(m, i, marker{end, mkHeaders})
 		}
 	}
 	return m
 }
 
-// setMarker records a marker unless an earlier one already covers line i.
-func setMarker(m markers, start, end int) {
+// setMarker records a marker unless an earlier one already covers line
+// start.
+func setMarker(m markers, start int, mk marker) {
 	for j := start - 1; j >= 0 && j >= start-maxHeaderBlock; j-- {
-		if m[j] > start {
+		if m[j].end > start {
 			return
 		}
 	}
-	if m[start] == 0 || m[start] < end {
-		m[start] = end
+	if m[start].end < mk.end {
+		m[start] = mk
 	}
 }
 

@@ -12,10 +12,15 @@ import (
 // writer's own text comes before the first marker, everything from the
 // marker on is history, unless the writer answered between the quoted lines
 // below it; then only the marker lines go. When nothing but quotes comes
-// before the marker, the reply is below it: the marker and the quote right
-// under it go, and the rest is read again. A quote block that ends the
-// message after some text is history too. Last, the signature after "-- "
-// and trailing mobile signatures ("Enviado desde mi iPhone") are removed.
+// before the marker, it depends on the marker: below an attribution the
+// reply follows the quote right under it; below a forwarded-message marker
+// and its headers, the forwarded message is kept; below a header block or
+// an original-message marker everything is history and the result is empty
+// (an Outlook forward without a comment looks like that too: a caller that
+// opens a ticket from a forward should not trim it). A quote block that
+// ends the message after some text is history too. Last, the signature
+// after "-- " and trailing mobile signatures ("Enviado desde mi iPhone")
+// are removed.
 //
 // Trim reads at most MaxInput bytes of text. Its result is never longer
 // than its input.
@@ -31,10 +36,11 @@ func trimQuoted(ls []line) []line {
 	ms := findMarkers(ls)
 	s := 0
 	for {
-		c, end := ms.next(s)
+		c := ms.next(s)
 		if c < 0 {
 			return dropTrailingQuote(ls[s:])
 		}
+		end := ms[c].end
 		if hasText(ls[s:c]) {
 			if repliesInline(ls, ms, end) {
 				out := make([]line, 0, len(ls)-s-(end-c))
@@ -44,8 +50,20 @@ func trimQuoted(ls []line) []line {
 			}
 			return dropTrailingQuote(ls[s:c])
 		}
-		// Nothing of the writer's before the marker: the reply is below.
-		s = skipQuoteBelow(ls, end)
+		// Nothing of the sender's above the marker.
+		switch ms[c].kind {
+		case mkHeaders, mkOriginal:
+			// Outlook does not write below the message it quotes: what
+			// follows is the message replied to.
+			return nil
+		case mkForward:
+			// A forward with no comment: the forwarded message is what
+			// is sent.
+			s = end
+		default:
+			// "On ... wrote:" at the top: the reply is below the quote.
+			s = skipQuoteBelow(ls, end)
+		}
 	}
 }
 

@@ -107,6 +107,16 @@ Hi Bob,
 		want: "El servidor no responde.",
 	},
 	{
+		name: "outlook reply with nothing typed gives nothing",
+		in:   "\n\n________________________________\nDe: Soporte OTI <s@x.co>\nEnviado: lunes, 3 de marzo de 2025 10:02\nPara: Ana\nAsunto: [OTI #123] Caso asignado\n\nComandos:\n#resolver <nota>\n#escalar nivel 3\n",
+		want: "",
+	},
+	{
+		name: "original message with nothing typed gives nothing",
+		in:   "-----Original Message-----\nFrom: IT\nSent: Monday\n\n#cerrar",
+		want: "",
+	},
+	{
 		name: "english gmail attribution",
 		in:   "Works now.\n\nOn Mon, Mar 3, 2025 at 10:02 AM Ana <a@b.co> wrote:\n\n> Hi\n",
 		want: "Works now.",

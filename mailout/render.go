@@ -9,8 +9,10 @@
 // Composition validates every address and keeps user-derived text out of the
 // header structure.
 //
-// It must not import the store, the mail intake (mailin) or the command line:
-// the service layer hands it plain values.
+// The rendering and composition code (render*.go, compose*.go) depends only
+// on the standard library, go-mail and package templates; it must not import
+// the store, the mail intake (mailin) or the command line, so it can be
+// tested and previewed without a database.
 package mailout
 
 import (
@@ -86,10 +88,10 @@ type setKey struct{ lang, name string }
 // tmplSet is the parsed templates of one notification in one language. The
 // file fields name where each template came from, for error messages.
 type tmplSet struct {
-	subject               *texttemplate.Template
-	text                  *texttemplate.Template
-	html                  *htmltemplate.Template
-	subjectF, textF, htmlF string
+	subject                *texttemplate.Template
+	text                   *texttemplate.Template
+	html                   *htmltemplate.Template
+	subjectF, textF, htmlF string // "file" or "file (with partials file)"
 }
 
 // source is the text of one template file and the name errors give it.
@@ -316,12 +318,18 @@ func parseSet(lang, name string, srcs map[string]source) (*tmplSet, error) {
 	for _, part := range parts {
 		main := srcs[path.Join(lang, fileName(name, part))]
 		partials, hasPartials := srcs[path.Join(lang, fileName(partialsName, part))]
+		// Errors while executing name the main file; a block missing or broken
+		// in the partials shows there too, so name those as well.
+		label := main.file
+		if hasPartials {
+			label += " (with partials " + partials.file + ")"
+		}
 		var err error
 		switch part {
 		case partHTML:
 			if strings.TrimSpace(main.text) == "" {
 				// An operator who wants text-only mail empties the HTML template.
-				set.htmlF = main.file
+				set.htmlF = label
 				continue
 			}
 			t := htmltemplate.New(main.file).Funcs(funcs)
@@ -333,7 +341,7 @@ func parseSet(lang, name string, srcs map[string]source) (*tmplSet, error) {
 			if _, err = t.Parse(main.text); err != nil {
 				return nil, fmt.Errorf("parse %s: %w", main.file, err)
 			}
-			set.html, set.htmlF = t, main.file
+			set.html, set.htmlF = t, label
 		default:
 			t := texttemplate.New(main.file).Funcs(funcs)
 			if hasPartials {
@@ -345,9 +353,9 @@ func parseSet(lang, name string, srcs map[string]source) (*tmplSet, error) {
 				return nil, fmt.Errorf("parse %s: %w", main.file, err)
 			}
 			if part == partSubject {
-				set.subject, set.subjectF = t, main.file
+				set.subject, set.subjectF = t, label
 			} else {
-				set.text, set.textF = t, main.file
+				set.text, set.textF = t, label
 			}
 		}
 	}

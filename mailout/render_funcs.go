@@ -104,11 +104,16 @@ func normNewlines(s string) string {
 	return strings.ReplaceAll(s, "\r", "\n")
 }
 
+// sigDelimiter is the signature separator line ("-- ", RFC 3676 §4.3): mail
+// clients leave what follows out of the quote when the recipient replies.
+const sigDelimiter = "-- "
+
 // normBody tidies a rendered text or HTML body: CRLF and CR become LF, control
 // characters other than tab and newline are dropped (a malformed email is data,
 // and NULs or escapes have no business in a notification), trailing blanks are
-// cut, runs of blank lines become one, and the result ends in one newline.
-// Templates can then use plain conditionals without fighting whitespace.
+// cut (except in the signature separator), runs of blank lines become one, and
+// the result ends in one newline. Templates can then use plain conditionals
+// without fighting whitespace.
 func normBody(s string) string {
 	s = normNewlines(s)
 	var b strings.Builder
@@ -116,7 +121,10 @@ func normBody(s string) string {
 	blank := 0
 	started := false
 	for line := range strings.SplitSeq(s, "\n") {
-		line = strings.TrimRightFunc(dropControls(line), unicode.IsSpace)
+		line = dropControls(line)
+		if line != sigDelimiter {
+			line = strings.TrimRightFunc(line, unicode.IsSpace)
+		}
 		if line == "" {
 			blank++
 			continue

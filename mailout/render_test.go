@@ -403,6 +403,7 @@ func TestNormBody(t *testing.T) {
 		{"trailing blanks cut", "a  \t\nb ", "a\nb\n"},
 		{"whitespace-only lines are blank", "a\n  \n \t\nb", "a\n\nb\n"},
 		{"leading indentation kept", "  a\n    b", "  a\n    b\n"},
+		{"signature separator kept", "a\n-- \nDesk\n--  \n", "a\n-- \nDesk\n--\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

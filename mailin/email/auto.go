@@ -72,7 +72,9 @@ func classifyHeader(m *Message) (AutoKind, string) {
 	}
 	// RFC 3834 section 5: any value other than "no" marks automatic mail.
 	if v, ok := h.get("Auto-Submitted"); ok {
-		kw := strings.ToLower(strings.TrimSpace(strings.SplitN(v, ";", 2)[0]))
+		// The keyword, without parameters (";") or comments ("(vacation)").
+		kw, _, _ := strings.Cut(v, ";")
+		kw = strings.ToLower(firstWord(stripComments(kw)))
 		if kw != "" && kw != "no" {
 			return AutoReply, "Auto-Submitted: " + kw
 		}
@@ -108,6 +110,28 @@ func classifyHeader(m *Message) (AutoKind, string) {
 		return AutoReply, "Return-Path: <>"
 	}
 	return Human, ""
+}
+
+// stripComments removes RFC 5322 comments, "(like this)", from a
+// structured field value; nesting is honoured, an unclosed comment runs to
+// the end.
+func stripComments(v string) string {
+	if strings.IndexByte(v, '(') < 0 {
+		return v
+	}
+	var b strings.Builder
+	depth := 0
+	for i := 0; i < len(v); i++ {
+		switch c := v[i]; {
+		case c == '(':
+			depth++
+		case c == ')' && depth > 0:
+			depth--
+		case depth == 0:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
 }
 
 // localPart returns the part of an address before "@".

@@ -184,6 +184,10 @@ type LimitError struct {
 
 func (e *LimitError) Error() string { return "email: over limit: " + e.Reason }
 
+// errInternal marks a bug caught by Parse's last-resort recover; tests and
+// fuzzing look for it.
+var errInternal = errors.New("email: internal error parsing message")
+
 // ErrEmpty is returned for input with no bytes other than white space.
 var ErrEmpty = errors.New("email: empty message")
 
@@ -207,7 +211,7 @@ var ErrEmpty = errors.New("email: empty message")
 func Parse(raw []byte, lim Limits) (m *Message, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			m, err = nil, fmt.Errorf("email: internal error parsing message: %v", r)
+			m, err = nil, fmt.Errorf("%w: %v", errInternal, r)
 		}
 	}()
 	lim = lim.withDefaults()

@@ -13,7 +13,7 @@ func unflow(s string, delsp bool) string {
 		// line starts with a space a reader ignores anyway.
 		return s
 	}
-	lines := strings.Split(s, "\n")
+	lines := strings.Split(strings.TrimSuffix(s, "\n"), "\n")
 	var b strings.Builder
 	b.Grow(len(s))
 	open := false // the previous line was flowed
@@ -46,7 +46,10 @@ func unflow(s string, delsp bool) string {
 		open, prevDepth = flowed, depth
 	}
 	out := b.String()
-	if !strings.HasSuffix(s, "\n") {
+	switch {
+	case open && strings.HasSuffix(s, "\n"):
+		out += "\n" // the last line was flowed into nothing
+	case !open && !strings.HasSuffix(s, "\n"):
 		out = strings.TrimSuffix(out, "\n")
 	}
 	return out

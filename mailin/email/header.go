@@ -77,7 +77,8 @@ func (h header) joined(name string) string {
 //
 // The header block may hold at most max bytes; more is a *LimitError.
 func parseHeader(raw []byte, max int) (header, []byte, error) {
-	h := make(header, 0, 24)
+	var p headerParser
+	p.fields = make(header, 0, 24)
 	rest := raw
 	used := 0
 	first := true
@@ -89,7 +90,7 @@ func parseHeader(raw []byte, max int) (header, []byte, error) {
 		}
 		content := trimEOL(line)
 		if len(content) == 0 {
-			return h, next, nil // the blank line ends the header
+			return p.done(), next, nil // the blank line ends the header
 		}
 		if first {
 			first = false
@@ -97,32 +98,88 @@ func parseHeader(raw []byte, max int) (header, []byte, error) {
 				rest = next
 				continue
 			}
-			content = bytes.TrimLeft(content, " \t")
-		} else if content[0] == ' ' || content[0] == '\t' {
-			if len(h) > 0 {
-				h[len(h)-1].value = appendFold(h[len(h)-1].value, content)
-			}
-			rest = next
-			continue
 		}
-		colon := bytes.IndexByte(content, ':')
-		if colon < 0 {
-			if len(h) > 0 && looksLikeBrokenFold(h[len(h)-1].value, content) {
-				h[len(h)-1].value = appendFold(h[len(h)-1].value, content)
+		if content[0] == ' ' || content[0] == '\t' {
+			if p.open {
+				p.fold(content)
 				rest = next
 				continue
 			}
-			return h, rest, nil // no blank line: the body starts here
+			// White space before the first field: read it as a field.
+			content = bytes.TrimLeft(content, " \t")
+			if len(content) == 0 {
+				rest = next
+				continue
+			}
+		}
+		colon := bytes.IndexByte(content, ':')
+		if colon < 0 {
+			if p.open && p.looksLikeBrokenFold(content) {
+				p.fold(content)
+				rest = next
+				continue
+			}
+			return p.done(), rest, nil // no blank line: the body starts here
 		}
 		name := bytes.TrimRight(content[:colon], " \t")
 		if !validFieldName(name) {
-			return h, rest, nil
+			return p.done(), rest, nil
 		}
-		value := bytes.TrimSpace(content[colon+1:])
-		h = append(h, field{name: string(name), value: string(value)})
+		p.start(name, bytes.TrimSpace(content[colon+1:]))
 		rest = next
 	}
-	return h, nil, nil // a header with no body
+	return p.done(), nil, nil // a header with no body
+}
+
+// headerParser builds field values in one buffer, so that a field folded
+// over many lines costs linear work.
+type headerParser struct {
+	fields header
+	name   string
+	value  []byte
+	open   bool // a field is being read
+}
+
+func (p *headerParser) start(name, value []byte) {
+	p.flush()
+	p.name = string(name)
+	p.value = append(p.value[:0], value...)
+	p.open = true
+}
+
+// fold adds a continuation line: the fold becomes one space.
+func (p *headerParser) fold(cont []byte) {
+	cont = bytes.TrimSpace(cont)
+	if len(cont) == 0 {
+		return
+	}
+	if len(p.value) > 0 {
+		p.value = append(p.value, ' ')
+	}
+	p.value = append(p.value, cont...)
+}
+
+func (p *headerParser) flush() {
+	if p.open {
+		p.fields = append(p.fields, field{name: p.name, value: string(p.value)})
+		p.open = false
+	}
+}
+
+func (p *headerParser) done() header {
+	p.flush()
+	return p.fields
+}
+
+// looksLikeBrokenFold says whether a colon-less line in a header block is a
+// continuation whose leading white space was lost: it holds "=" (a
+// parameter) or the value so far ends in ";" or ",".
+func (p *headerParser) looksLikeBrokenFold(line []byte) bool {
+	if bytes.IndexByte(line, '=') >= 0 {
+		return true
+	}
+	v := bytes.TrimRight(p.value, " \t")
+	return len(v) > 0 && (v[len(v)-1] == ';' || v[len(v)-1] == ',')
 }
 
 // cutLine returns the first line of b, with its line ending, and the rest.
@@ -143,29 +200,6 @@ func trimEOL(b []byte) []byte {
 		b = b[:n-1]
 	}
 	return b
-}
-
-// appendFold adds a continuation line to a field value: the fold becomes one
-// space.
-func appendFold(v string, cont []byte) string {
-	cont = bytes.TrimSpace(cont)
-	if len(cont) == 0 {
-		return v
-	}
-	if v == "" {
-		return string(cont)
-	}
-	return v + " " + string(cont)
-}
-
-// looksLikeBrokenFold says whether a colon-less line in a header block is a
-// continuation whose leading white space was lost.
-func looksLikeBrokenFold(prev string, line []byte) bool {
-	if bytes.IndexByte(line, '=') >= 0 {
-		return true
-	}
-	prev = strings.TrimSpace(prev)
-	return strings.HasSuffix(prev, ";") || strings.HasSuffix(prev, ",")
 }
 
 // validFieldName accepts printable ASCII with no white space (RFC 5322

@@ -24,7 +24,9 @@ func decodeTransfer(enc string, b []byte) []byte {
 // inner padding from concatenated chunks) goes through a tolerant decoder
 // that skips bytes outside the alphabet and drops incomplete groups at "=".
 func decodeBase64(b []byte) []byte {
-	out := make([]byte, base64.StdEncoding.DecodedLen(len(b)))
+	// Room for the tolerant path too: unpadded input decodes to more than
+	// StdEncoding.DecodedLen says.
+	out := make([]byte, len(b)/4*3+3)
 	n, err := base64.StdEncoding.Decode(out, b)
 	if err == nil {
 		return out[:n]
@@ -58,11 +60,11 @@ func decodeBase64(b []byte) []byte {
 }
 
 // looksLikeBase64 says whether a body the standard decoder refused is still
-// base64 with some damage, rather than plain text: base64 lines hold no
-// white space between characters, so a body where a quarter of the lines
-// do is text.
+// base64 with some damage, rather than plain text: a broken fold may split a
+// base64 line once, but a line of three or more words is prose. A body where
+// half the lines are prose is text.
 func looksLikeBase64(b []byte) bool {
-	lines, spaced := 0, 0
+	lines, prose := 0, 0
 	for len(b) > 0 {
 		line, rest := cutLine(b)
 		b = rest
@@ -71,11 +73,11 @@ func looksLikeBase64(b []byte) bool {
 			continue
 		}
 		lines++
-		if bytes.IndexAny(l, " \t") >= 0 {
-			spaced++
+		if len(bytes.Fields(l)) >= 3 {
+			prose++
 		}
 	}
-	return spaced*4 <= lines
+	return prose*2 < lines || lines == 0
 }
 
 // b64Value maps a byte to its base64 value; 0xfe is "=", 0xff is not in the

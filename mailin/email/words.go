@@ -88,14 +88,23 @@ func decodeWords(s string) string {
 	return out.String()
 }
 
+// maxWord bounds the bytes searched for the end of one encoded word.
+const maxWord = 1024
+
 // parseWord reads one "=?charset?E?text?=" at the start of s and returns the
 // charset, the decoded bytes and the length consumed. Q text may hold spaces
-// (broken but common); the word must end within 1000 bytes.
+// (broken but common); the word must end within maxWord bytes.
 func parseWord(s string) (cs string, data []byte, n int, ok bool) {
 	if !strings.HasPrefix(s, "=?") {
 		return "", nil, 0, false
 	}
+	// An encoded word is at most 75 bytes (RFC 2047 section 2); broken ones
+	// run longer, but never past maxWord. Searching only that far keeps a
+	// value full of "=?" linear.
 	rest := s[2:]
+	if len(rest) > maxWord {
+		rest = rest[:maxWord]
+	}
 	q := strings.IndexByte(rest, '?')
 	if q <= 0 || q > 64 {
 		return "", nil, 0, false
@@ -111,7 +120,7 @@ func parseWord(s string) (cs string, data []byte, n int, ok bool) {
 	enc := rest[0] | 0x20
 	rest = rest[2:]
 	end := strings.Index(rest, "?=")
-	if end < 0 || end > 1000 {
+	if end < 0 {
 		return "", nil, 0, false
 	}
 	text := rest[:end]

@@ -463,3 +463,22 @@ func TestComposeLongReferencesHeader(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkWriteMessage(b *testing.B) {
+	r := newTestRenderer(b)
+	d := SampleData("case_assigned", "es")
+	out, err := r.Render("case_assigned", "es", d)
+	if err != nil {
+		b.Fatal(err)
+	}
+	e := goldenEnvelope("case_assigned", "es", d, out)
+	var buf bytes.Buffer
+	b.ReportAllocs()
+	for b.Loop() {
+		buf.Reset()
+		if err := WriteMessage(&buf, e); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(buf.Len()), "bytes/msg")
+}

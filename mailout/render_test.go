@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -488,5 +489,31 @@ func BenchmarkNewRenderer(b *testing.B) {
 		if _, err := NewRenderer(""); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// The service layer renders from many transactions at once.
+func TestRenderConcurrently(t *testing.T) {
+	r := newTestRenderer(t)
+	want := map[string]Rendered{}
+	for _, name := range names {
+		want[name], _ = r.Render(name, "en", SampleData(name, "en"))
+	}
+	var wg sync.WaitGroup
+	errs := make(chan string, len(names)*4)
+	for range 4 {
+		for _, name := range names {
+			wg.Go(func() {
+				got, err := r.Render(name, "en", SampleData(name, "en"))
+				if err != nil || got != want[name] {
+					errs <- name
+				}
+			})
+		}
+	}
+	wg.Wait()
+	close(errs)
+	for name := range errs {
+		t.Errorf("%s: concurrent render differs or fails", name)
 	}
 }

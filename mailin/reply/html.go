@@ -14,8 +14,9 @@ import (
 // div#divRplyFwdMsg and its header container, and everything after them;
 // Gmail's div.gmail_quote and .gmail_extra; blockquote type=cite (Apple
 // Mail, Thunderbird) and Thunderbird's cite prefix; Yahoo's yahoo_quoted;
-// Outlook for Mac's OLK_SRC_BODY_SECTION; the <hr> that Hotmail and Zimbra
-// put above the quoted headers. The rest is converted with htmltext.Convert
+// Outlook for Mac's OLK_SRC_BODY_SECTION; the <hr> that Outlook (tabindex
+// -1), Hotmail and Zimbra put above the quoted headers. Any other <hr> is
+// left to the text stage, which cuts when quoted headers follow it. The rest is converted with htmltext.Convert
 // and then trimmed as text by Trim, which finds what the markup did not say.
 //
 // TrimHTML reads at most MaxInput bytes of markup. The elements are pruned
@@ -153,6 +154,11 @@ func decide(tag string, hasAttr bool, z *html.Tokenizer) action {
 			}
 		case "style":
 			if tag == "div" && outlookHeaderStyle(val) {
+				act = stopAll
+			}
+		case "tabindex":
+			// Outlook's reply separator: <hr ... tabindex="-1">.
+			if tag == "hr" && strings.TrimSpace(val) == "-1" {
 				act = stopAll
 			}
 		}

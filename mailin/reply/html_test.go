@@ -46,6 +46,16 @@ var trimHTMLCases = []trimCase{
 		want: "Gracias",
 	},
 	{
+		name: "outlook separator rule with headers in an unknown language",
+		in:   `<p>Готово.</p><hr size=3 width="100%" align=center tabindex=-1><p><b>Lähettäjä:</b> x<br><b>Päivämäärä:</b> y</p><p>vanha</p>`,
+		want: "Готово.",
+	},
+	{
+		name: "a plain rule in the reply is kept",
+		in:   `<p>Paso 1</p><hr><p>Paso 2</p>`,
+		want: "Paso 1\n\nPaso 2",
+	},
+	{
 		name: "plain blockquote without marker is kept as a quote",
 		in:   `<div><blockquote>Cita</blockquote>Respuesta</div>`,
 		want: "> Cita\n\nRespuesta",

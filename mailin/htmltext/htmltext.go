@@ -153,8 +153,10 @@ type converter struct {
 	tight  bool // inside an Outlook <p class=MsoNormal>: a line, not a paragraph
 	pre    int  // depth of <pre>-like elements: whitespace kept
 	quotes int  // depth of <blockquote>
-	lists  []list
-	deep   int // lists past maxNest, counted but not stored
+	// lastQuotes is the quote depth of the last text written.
+	lastQuotes int
+	lists      []list
+	deep       int // lists past maxNest, counted but not stored
 
 	// The open link, if any: its target and where its text starts.
 	href      string
@@ -178,11 +180,18 @@ func (c *converter) flush() {
 		c.newlines, c.space, c.bol = 0, false, true
 	}
 	if c.newlines > 0 {
+		// A blank line between two lines of the same quote keeps the
+		// marker, so the quote reads as one block.
+		q := min(c.quotes, c.lastQuotes, maxNest)
 		for i := 0; i < c.newlines; i++ {
 			c.out.WriteByte('\n')
+			if i < c.newlines-1 && q > 0 {
+				c.out.WriteString(strings.Repeat(">", q))
+			}
 		}
 		c.newlines, c.space, c.bol = 0, false, true
 	}
+	c.lastQuotes = c.quotes
 	if c.bol {
 		if c.quotes > 0 {
 			c.out.WriteString(strings.Repeat(">", min(c.quotes, maxNest)))

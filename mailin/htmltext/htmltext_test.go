@@ -1,6 +1,8 @@
 package htmltext
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -41,8 +43,8 @@ func TestConvert(t *testing.T) {
 		{"comments dropped", "a<!-- [if mso]>oculto<![endif] -->b", "ab"},
 		{"pre keeps spaces", "<pre>a  b\n  c</pre>", "a  b\n  c"},
 		{"blockquote quoted", "<p>Respuesta</p><blockquote><p>Original</p><p>Dos</p></blockquote><p>Firma</p>",
-			"Respuesta\n\n> Original\n\n> Dos\n\nFirma"},
-		{"nested blockquote", "<blockquote>a<blockquote>b</blockquote></blockquote>", "> a\n\n>> b"},
+			"Respuesta\n\n> Original\n>\n> Dos\n\nFirma"},
+		{"nested blockquote", "<blockquote>a<blockquote>b</blockquote></blockquote>", "> a\n>\n>> b"},
 		{"table cells", "<table><tr><td>Nombre:</td><td>Ana</td></tr><tr><td>Cargo:</td><td>Analista</td></tr></table>",
 			"Nombre: Ana\nCargo: Analista"},
 		{"headings", "<h1>Título</h1>texto", "Título\n\ntexto"},
@@ -125,6 +127,17 @@ func FuzzConvert(f *testing.F) {
 	}
 	for _, s := range seeds {
 		f.Add(s)
+	}
+	paths, _ := filepath.Glob(filepath.Join("testdata", "*.html"))
+	if len(paths) == 0 {
+		f.Fatal("no testdata/*.html seeds")
+	}
+	for _, p := range paths {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(string(b))
 	}
 	f.Fuzz(func(t *testing.T, in string) {
 		out := Convert(in)

@@ -152,7 +152,7 @@ func (p *Poller) Status() Status {
 // Check connects, authenticates, examines the mailbox read-only and logs
 // out: a readiness probe. It blocks until done or ctx ends.
 func (p *Poller) Check(ctx context.Context) error {
-	c, conn, err := p.dial(ctx, nil)
+	c, conn, err := p.dial(ctx, nil, nil)
 	if err != nil {
 		return err
 	}

@@ -23,6 +23,8 @@ type session struct {
 	// wake receives a token when the server reports new messages (EXISTS);
 	// buffered 1 so the client's reader goroutine never blocks on us.
 	wake chan struct{}
+	// watch raises an alert when the server complains during IDLE.
+	watch *idleWatch
 	// gctx outlives the Run context by shutdownGrace: Handle and Cursor
 	// run under it so a shutdown does not abort a commit half way.
 	gctx context.Context
@@ -34,8 +36,9 @@ type session struct {
 }
 
 // dial opens the connection with the configured TLS mode and waits for the
-// greeting. wake, when non-nil, is signalled on unsolicited EXISTS.
-func (p *Poller) dial(ctx context.Context, wake chan struct{}) (*imapclient.Client, net.Conn, error) {
+// greeting. wake, when non-nil, is signalled on unsolicited EXISTS; watch,
+// when non-nil, sees the traffic (see idleWatch).
+func (p *Poller) dial(ctx context.Context, wake chan struct{}, watch *idleWatch) (*imapclient.Client, net.Conn, error) {
 	cfg := &p.cfg
 	host, _, _ := net.SplitHostPort(cfg.Address) // validated by New
 	opts := &imapclient.Options{
@@ -49,6 +52,9 @@ func (p *Poller) dial(ctx context.Context, wake chan struct{}) (*imapclient.Clie
 				}
 			},
 		},
+	}
+	if watch != nil {
+		opts.DebugWriter = watch
 	}
 	dialer := &net.Dialer{Timeout: dialTimeout, KeepAlive: 30 * time.Second}
 
@@ -98,8 +104,8 @@ func (p *Poller) dial(ctx context.Context, wake chan struct{}) (*imapclient.Clie
 // fails. healthy reports that the session got as far as selecting the
 // mailbox and draining it once, so the caller can reset its backoff.
 func (p *Poller) runSession(ctx context.Context) (healthy bool, err error) {
-	s := &session{p: p, wake: make(chan struct{}, 1)}
-	c, conn, err := p.dial(ctx, s.wake)
+	s := &session{p: p, wake: make(chan struct{}, 1), watch: newIdleWatch()}
+	c, conn, err := p.dial(ctx, s.wake, s.watch)
 	if err != nil {
 		return false, err
 	}
@@ -295,6 +301,7 @@ func (s *session) wait(ctx context.Context) (wakeReason, error) {
 	if err != nil {
 		return wakeStop, fmt.Errorf("imap: idle: %w", err)
 	}
+	s.watch.start()
 	s.p.update(func(st *Status) { st.Idle = true })
 	defer s.p.update(func(st *Status) { st.Idle = false })
 	t := time.NewTimer(cfg.IdleRenew)
@@ -308,10 +315,15 @@ func (s *session) wait(ctx context.Context) (wakeReason, error) {
 		reason = wakeNew
 	case <-t.C:
 		reason = wakeRenew
+	case <-s.watch.alert:
+		s.p.log.Warn("server reported an error during IDLE; selecting the mailbox again")
+		reason = wakeRenew
 	case <-s.c.Closed():
+		s.watch.stop()
 		idle.Close()
 		return wakeStop, errors.New("imap: connection closed during idle")
 	}
+	s.watch.stop()
 	// Close sends DONE; Wait reads the tagged OK that ends IDLE.
 	if err := idle.Close(); err != nil {
 		return wakeStop, fmt.Errorf("imap: stop idle: %w", err)

@@ -26,6 +26,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	_ "github.com/emersion/go-message/charset" // registers all charsets with go-message
@@ -293,7 +294,8 @@ func (m *Message) readHeader() {
 func (m *Message) fillBody(c *collector) {
 	m.Text = joinBodies(c.text)
 	m.HTML = joinBodies(c.html)
-	if m.Text == "" && m.HTML != "" {
+	if strings.TrimSpace(m.Text) == "" && m.HTML != "" {
+		// No text part, or an empty one beside the HTML (some clients).
 		m.Text = htmlToText(m.HTML)
 		m.TextFromHTML = m.Text != ""
 	}

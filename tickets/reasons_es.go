@@ -1,10 +1,8 @@
 package tickets
 
-import "sync"
-
 // reasonsES are the refusals of transition.go in Spanish, keyed by their
 // English format. The test checks that every refusal has its translation.
-var reasonsES = syncMap(map[string]string{
+var reasonsES = map[string]string{
 	"unknown command %q":                                                                 "comando desconocido %q",
 	"a request needs the requester's address":                                            "una solicitud necesita la dirección del solicitante",
 	"only the requester or the desk registers a request":                                 "solo el solicitante o la mesa de servicio registran una solicitud",
@@ -33,24 +31,4 @@ var reasonsES = syncMap(map[string]string{
 	"ticket is %s; only a resolved ticket is reopened":                                   "el caso está %s; solo se reabre un caso resuelto",
 	"%s is a desk agent; levels 2 and 3 go to specialists, on-site support or providers": "%s es agente de la mesa; los niveles 2 y 3 son de especialistas, soporte en sitio o proveedores",
 	"%s does not serve level %d":                                                         "%s no atiende el nivel %d",
-})
-
-type stringMap struct {
-	mu sync.RWMutex
-	m  map[string]string
-}
-
-func syncMap(m map[string]string) *stringMap { return &stringMap{m: m} }
-
-func (s *stringMap) get(k string) (string, bool) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	v, ok := s.m[k]
-	return v, ok
-}
-
-func (s *stringMap) set(k, v string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.m[k] = v
 }

@@ -26,6 +26,7 @@ type Refusal struct {
 
 	format string
 	args   []any
+	es     string
 }
 
 func (r *Refusal) Error() string { return r.Err.Error() + ": " + r.Reason }
@@ -33,10 +34,13 @@ func (r *Refusal) Unwrap() error { return r.Err }
 
 // Explain returns the reason in lang ("es" or "en").
 func (r *Refusal) Explain(lang string) string {
-	if lang == "en" || r.format == "" {
+	if lang == "en" {
 		return r.Reason
 	}
-	if es, ok := reasonsES.get(r.format); ok {
+	if r.es != "" {
+		return r.es
+	}
+	if es, ok := reasonsES[r.format]; ok {
 		return fmt.Sprintf(es, r.args...)
 	}
 	return r.Reason
@@ -49,9 +53,7 @@ func refuse(err error, format string, args ...any) error {
 // NewRefusal builds a refusal outside the transition function (for example
 // an unknown person in a command); es is the Spanish reason.
 func NewRefusal(err error, en, es string) *Refusal {
-	r := &Refusal{Err: err, Reason: en, format: en}
-	reasonsES.set(en, es)
-	return r
+	return &Refusal{Err: err, Reason: en, es: es}
 }
 
 // CommandKind is one transition of the procedure.

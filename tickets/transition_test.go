@@ -370,7 +370,7 @@ func TestEveryRefusalIsTranslated(t *testing.T) {
 	}
 	for _, m := range ms {
 		f, _ := strconv.Unquote(`"` + m[1] + `"`)
-		if _, ok := reasonsES.get(f); !ok {
+		if _, ok := reasonsES[f]; !ok {
 			t.Errorf("no Spanish reason for %q", f)
 		}
 	}

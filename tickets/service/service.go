@@ -110,6 +110,10 @@ type OpenRequest struct {
 	Lang          string
 	Trigger       *store.Message
 	NoRouting     bool
+	// Attach, when set, runs once the ticket exists and before anyone is
+	// notified: the mail intake links the message and its attachments so
+	// that the notifications carry them.
+	Attach func(t store.Ticket) error
 }
 
 // Open registers a request (activity 1) and, when the service catalogue
@@ -146,6 +150,11 @@ func (tx *Tx) Open(r OpenRequest) (store.Ticket, []store.StoredEvent, error) {
 	stored, err := store.AppendEvents(tx.ctx, tx.Q, row.ID, trig, evs...)
 	if err != nil {
 		return row, nil, err
+	}
+	if r.Attach != nil {
+		if err := r.Attach(row); err != nil {
+			return row, nil, err
+		}
 	}
 	if !r.NoRouting {
 		more, after, err := tx.route(row, r)

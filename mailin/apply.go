@@ -1,0 +1,357 @@
+package mailin
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/ticketd/ticketd/internal/replytoken"
+	"github.com/ticketd/ticketd/mailin/authres"
+	"github.com/ticketd/ticketd/mailin/email"
+	"github.com/ticketd/ticketd/mailin/imapin"
+	"github.com/ticketd/ticketd/mailin/reply"
+	"github.com/ticketd/ticketd/tickets"
+	"github.com/ticketd/ticketd/tickets/service"
+	"github.com/ticketd/ticketd/tickets/store"
+)
+
+// matched is the ticket a message answers, and how we know.
+type matched struct {
+	ticket   *store.Ticket
+	by       string // "token", "thread", "subject", or "" for none
+	verified bool   // a valid reply token for this sender and ticket
+	badToken string // why a reply token in the recipients was not accepted
+}
+
+// match finds the ticket a message answers, in order: a signed reply token
+// in a recipient address; In-Reply-To and References against every stored
+// Message-ID; the subject tag, only when the sender already takes part in
+// that ticket (nobody writes into a ticket by guessing its number).
+func (in *Intake) match(ctx context.Context, tx *service.Tx, m *email.Message) (matched, error) {
+	var mt matched
+	tokenID, err := in.tokenTicket(tx, m, &mt)
+	if err != nil {
+		return mt, err
+	}
+	ids := append(append([]string{}, m.InReplyTo...), m.References...)
+	threadID, inThread, err := store.TicketByMessageIDs(ctx, tx.Q, ids)
+	if err != nil {
+		return mt, err
+	}
+	switch {
+	case tokenID != 0 && inThread && threadID != tokenID:
+		// A reply in one ticket's thread through another ticket's reply
+		// address: the token does not vouch for this ticket.
+		mt.badToken = "the reply address belongs to another ticket"
+		return in.load(ctx, tx, mt, threadID, "thread", false)
+	case tokenID != 0:
+		return in.load(ctx, tx, mt, tokenID, "token", true)
+	case inThread:
+		return in.load(ctx, tx, mt, threadID, "thread", false)
+	}
+	if id, ok := subjectTicket(m.Subject, in.Service.Tag); ok {
+		part, err := store.Participates(ctx, tx.Q, id, m.From.Email)
+		if err != nil {
+			return mt, err
+		}
+		if part {
+			return in.load(ctx, tx, mt, id, "subject", false)
+		}
+	}
+	return mt, nil
+}
+
+// tokenTicket returns the ticket of the first recipient address that
+// carries a reply token valid for the sender (0 if none), noting in mt why
+// a token that is there was not accepted.
+func (in *Intake) tokenTicket(tx *service.Tx, m *email.Message, mt *matched) (int64, error) {
+	if in.Signer == nil || in.DeskAddress == "" {
+		return 0, nil
+	}
+	for _, addr := range recipients(m) {
+		tok, ok := replytoken.Extract(addr, in.DeskAddress)
+		if !ok {
+			continue
+		}
+		id, err := in.Signer.Verify(tok, m.From.Email, tx.Now())
+		if err != nil {
+			mt.badToken = tokenProblem(err)
+			continue
+		}
+		return id, nil
+	}
+	return 0, nil
+}
+
+func (in *Intake) load(ctx context.Context, tx *service.Tx, mt matched, id int64, by string, verified bool) (matched, error) {
+	t, err := store.GetTicket(ctx, tx.Q, id)
+	if errors.Is(err, store.ErrNotFound) {
+		mt.badToken = "the reply address names a ticket that does not exist"
+		return mt, nil
+	}
+	if err != nil {
+		return mt, err
+	}
+	mt.ticket, mt.by, mt.verified = &t, by, verified
+	return mt, nil
+}
+
+func tokenProblem(err error) string {
+	switch {
+	case errors.Is(err, replytoken.ErrExpired):
+		return "the reply address has expired"
+	case errors.Is(err, replytoken.ErrUnknownKey):
+		return "the reply address was signed with a key no longer in use"
+	}
+	return "the reply address is not valid for this sender"
+}
+
+// recipients are the addresses a message was delivered to: To, Cc and the
+// delivery headers servers add (plus-addressing shows there too).
+func recipients(m *email.Message) []string {
+	var out []string
+	for _, a := range m.To {
+		out = append(out, a.Email)
+	}
+	for _, a := range m.Cc {
+		out = append(out, a.Email)
+	}
+	for _, h := range []string{"Delivered-To", "X-Original-To", "Envelope-To", "X-Delivered-To"} {
+		for _, v := range m.HeaderValues(h) {
+			v = strings.Trim(strings.TrimSpace(v), "<>")
+			if v != "" && !strings.ContainsAny(v, " \t\r\n") {
+				out = append(out, strings.ToLower(v))
+			}
+		}
+	}
+	return out
+}
+
+// subjectTicket finds "[TAG-123]" (or "TAG-123") in a subject.
+func subjectTicket(subject, tag string) (int64, bool) {
+	if tag == "" {
+		return 0, false
+	}
+	re := tagPattern(tag)
+	mm := re.FindStringSubmatch(subject)
+	if mm == nil {
+		return 0, false
+	}
+	id, err := strconv.ParseInt(mm[1], 10, 64)
+	return id, err == nil && id > 0
+}
+
+var tagCache = map[string]*regexp.Regexp{}
+
+func tagPattern(tag string) *regexp.Regexp {
+	if re, ok := tagCache[tag]; ok {
+		return re
+	}
+	re := regexp.MustCompile(`(?i)\[\s*` + regexp.QuoteMeta(tag) + `[- #]?(\d{1,12})\s*\]`)
+	tagCache[tag] = re
+	return re
+}
+
+// automatic keeps machine-written mail: an internal note on the ticket it
+// answers, a delivery failure for a bounce; it never opens a ticket, never
+// notifies anyone of itself and never runs a command.
+func (in *Intake) automatic(ctx context.Context, tx *service.Tx, f *imapin.Fetched, msg *store.Message, m *email.Message, kind email.AutoKind, why string) (result, error) {
+	var t *store.Ticket
+	if kind == email.Bounce && m.DSN != nil && m.DSN.OriginalMessageID != "" {
+		if id, ok, err := store.TicketByMessageIDs(ctx, tx.Q, []string{m.DSN.OriginalMessageID}); err != nil {
+			return result{}, err
+		} else if ok {
+			tk, err := store.GetTicket(ctx, tx.Q, id)
+			if err != nil {
+				return result{}, err
+			}
+			t = &tk
+		}
+	}
+	if t == nil && kind != email.Loop {
+		mt, err := in.match(ctx, tx, m)
+		if err != nil {
+			return result{}, err
+		}
+		t = mt.ticket
+	}
+	msg.Status, msg.Reason = store.StatusProcessed, "automatic mail: "+why
+	msg.Body = reply.TrimBody(m.Text, m.HTML)
+	if t != nil {
+		msg.TicketID = &t.ID
+	}
+	if err := store.UpdateInbound(ctx, tx.Q, *msg); err != nil {
+		return result{}, err
+	}
+	if t == nil {
+		return processed(f.UID, "automatic"), nil
+	}
+	sender := tickets.Actor{Email: m.From.Email, Role: tickets.RoleOutsider}
+	if kind == email.Bounce {
+		note := "Delivery failure reported by " + m.From.Email
+		if m.DSN != nil {
+			for _, st := range m.DSN.Failed {
+				note += fmt.Sprintf("\n%s: %s %s", st.Recipient, st.Status, st.Diagnostic)
+			}
+		}
+		// The desk is told of the failure: no trigger, so the notifier
+		// does not take it for mail to leave unanswered.
+		if _, err := tx.Record(t.ID, tickets.EventDeliveryFailed, tickets.System, false, note, nil); err != nil {
+			return result{}, err
+		}
+		return processed(f.UID, "bounce"), nil
+	}
+	note := fmt.Sprintf("Automatic mail from %s kept without notifying anyone (%s): %s", m.From.Email, why, oneLine(m.Subject))
+	if _, err := tx.Record(t.ID, tickets.EventNoted, sender, false, note, msg); err != nil {
+		return result{}, err
+	}
+	return processed(f.UID, "automatic"), nil
+}
+
+// open registers a new request (activity 1); a reply to a closed ticket
+// opens a new one linked to it.
+func (in *Intake) open(ctx context.Context, tx *service.Tx, f *imapin.Fetched, msg *store.Message, m *email.Message, mt matched) (result, error) {
+	body := strings.TrimSpace(m.Text)
+	r := service.OpenRequest{
+		Requester: m.From.Email, RequesterName: m.From.Name, Subject: oneLine(m.Subject), Body: body,
+		Service: in.MailboxServices[f.Mailbox], Trigger: msg,
+	}
+	if mt.ticket != nil {
+		r.LinkedTo = mt.ticket.ID
+		if mt.ticket.Lang != "" {
+			r.Lang = mt.ticket.Lang
+		}
+		body = reply.TrimBody(m.Text, m.HTML)
+		r.Body = body
+	}
+	if r.Subject == "" {
+		r.Subject = firstWords(body, 80)
+	}
+	msg.Body = body
+	msg.Status = store.StatusProcessed
+	// The message and its attachments go on the ticket before anyone is
+	// notified, so the notifications carry them.
+	r.Attach = func(t store.Ticket) error {
+		msg.TicketID = &t.ID
+		if err := store.UpdateInbound(ctx, tx.Q, *msg); err != nil {
+			return err
+		}
+		return in.attachments(ctx, tx, msg.ID, m)
+	}
+	if _, _, err := tx.Open(r); err != nil {
+		return result{}, err
+	}
+	return processed(f.UID, "opened"), nil
+}
+
+func (in *Intake) attachments(ctx context.Context, tx *service.Tx, row int64, m *email.Message) error {
+	for _, a := range m.Attachments {
+		if err := store.InsertAttachment(ctx, tx.Q, store.Attachment{MessageRow: row, Filename: a.Filename,
+			ContentType: a.ContentType, ContentID: a.ContentID, Inline: a.Inline, Size: a.Size, Data: a.Data}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// reply applies a message to the open ticket it answers: a comment, or
+// command lines from someone allowed to run them.
+func (in *Intake) reply(ctx context.Context, tx *service.Tx, f *imapin.Fetched, msg *store.Message, m *email.Message, mt matched) (result, error) {
+	t := mt.ticket
+	trimmed := reply.TrimBody(m.Text, m.HTML)
+	msg.Body, msg.Status, msg.TicketID = trimmed, store.StatusProcessed, &t.ID
+	if err := store.UpdateInbound(ctx, tx.Q, *msg); err != nil {
+		return result{}, err
+	}
+	if err := in.attachments(ctx, tx, msg.ID, m); err != nil {
+		return result{}, err
+	}
+	actor := in.Service.Actor(m.From.Email, &t.Ticket)
+	cmds, comment := reply.ParseCommands(trimmed)
+	if len(cmds) == 0 {
+		text := trimmed
+		if strings.TrimSpace(text) == "" {
+			text = attachmentsOnly(m)
+		}
+		if text == "" {
+			return processed(f.UID, "comment"), nil // an empty reply: kept on record, nothing to say
+		}
+		if _, _, err := tx.Apply(t.ID, tickets.Command{Kind: tickets.CmdComment, Text: text}, actor, msg); err != nil {
+			if !isRefusal(err) {
+				return result{}, err
+			}
+			// A refused comment (e.g. a system address) stays on record.
+			if _, err := tx.Record(t.ID, tickets.EventRefused, actor, false, "comment not applied: "+refusalText(err, "en"), msg); err != nil {
+				return result{}, err
+			}
+		}
+		return processed(f.UID, "comment"), nil
+	}
+	return in.commands(ctx, tx, f, msg, m, mt, actor, cmds, comment)
+}
+
+func attachmentsOnly(m *email.Message) string {
+	var names []string
+	for _, a := range m.Attachments {
+		if !a.Inline {
+			names = append(names, a.Filename)
+		}
+	}
+	if len(names) == 0 {
+		return ""
+	}
+	return "(adjuntos: " + strings.Join(names, ", ") + ")"
+}
+
+// verify says whether the sender of m is who From says, for commands: a
+// valid reply token for this ticket and person, or a trusted DKIM/DMARC
+// pass for the From domain. Reply-To never counts.
+func (in *Intake) verify(m *email.Message, mt matched) (bool, string) {
+	if mt.verified {
+		return true, "reply token"
+	}
+	if in.TrustedAuthserv != "" {
+		dom := m.From.Email[strings.LastIndexByte(m.From.Email, '@')+1:]
+		if ok, why := authres.Verified(m.AuthenticationResults, in.TrustedAuthserv, dom); ok {
+			return true, why
+		} else if mt.badToken == "" {
+			mt.badToken = why
+		}
+	}
+	if !in.RequireVerified {
+		return true, "verification turned off by configuration"
+	}
+	if mt.badToken != "" {
+		return false, mt.badToken
+	}
+	return false, "the message did not come through the signed reply address of a notification, and no trusted authentication result vouches for the sender"
+}
+
+func isRefusal(err error) bool {
+	var r *tickets.Refusal
+	return errors.As(err, &r)
+}
+
+func refusalText(err error, lang string) string {
+	var r *tickets.Refusal
+	if errors.As(err, &r) {
+		return r.Explain(lang)
+	}
+	return err.Error()
+}
+
+// lineOf prints a command as the sender wrote it.
+func lineOf(c reply.Command) string { return strings.TrimSpace(c.Raw) }
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+func firstWords(s string, n int) string {
+	s = oneLine(s)
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
+}

@@ -1,0 +1,344 @@
+// Package mailin turns the support mailbox into tickets: it stores each
+// message's raw source, parses it, decides whether a person or a machine
+// wrote it, finds the ticket it answers, and applies what it says (a new
+// request, a comment, or command lines) through the ticket service, in one
+// transaction per message or per batch. The IMAP side (mailin/imapin) moves
+// a message on the server only after that transaction committed.
+//
+// It must not import the outbox worker or anything that sends mail; it
+// queues replies through the Responder it is given.
+package mailin
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/textproto"
+	"strings"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/ticketd/ticketd/internal/replytoken"
+	"github.com/ticketd/ticketd/mailin/email"
+	"github.com/ticketd/ticketd/mailin/imapin"
+	"github.com/ticketd/ticketd/mailout"
+	"github.com/ticketd/ticketd/tickets/service"
+	"github.com/ticketd/ticketd/tickets/store"
+)
+
+// Responder queues the replies the intake owes a sender, in the
+// transaction that records why.
+type Responder interface {
+	CommandResults(ctx context.Context, tx *sqlx.Tx, t store.Ticket, to string, results []mailout.CommandResult, trigger *store.Message) error
+	Quarantined(ctx context.Context, tx *sqlx.Tx, t *store.Ticket, to, reason string, trigger *store.Message) error
+}
+
+// Intake stores and applies inbound mail. It implements imapin.Handler.
+type Intake struct {
+	Service   *service.Service
+	Responder Responder
+	Signer    *replytoken.Signer // nil: reply tokens are not checked
+
+	DeskAddress     string            // the support address; replies come to DeskAddress+token
+	OwnAddresses    []string          // mail from these is our own coming back
+	Limits          email.Limits      // message size, header, depth, parts
+	TrustedAuthserv string            // authserv-id whose Authentication-Results are believed
+	RequireVerified bool              // commands need a reply token or a trusted DKIM/DMARC pass
+	MailboxServices map[string]string // mailbox → default service for new tickets
+
+	Logger *slog.Logger
+	// OnMessage, when set, is told each message's outcome (for metrics):
+	// "opened", "comment", "commands", "automatic", "bounce", "duplicate",
+	// "quarantined".
+	OnMessage func(outcome, reason string)
+}
+
+var _ imapin.Handler = (*Intake)(nil)
+
+func (in *Intake) log() *slog.Logger {
+	if in.Logger != nil {
+		return in.Logger
+	}
+	return slog.Default()
+}
+
+func (in *Intake) count(outcome, reason string) {
+	if in.OnMessage != nil {
+		in.OnMessage(outcome, reason)
+	}
+}
+
+// Cursor implements imapin.Handler.
+func (in *Intake) Cursor(ctx context.Context, account, mailbox string, uidValidity uint32) (uint32, error) {
+	return store.Cursor(ctx, in.Service.DB, account, mailbox, uidValidity)
+}
+
+// Handle implements imapin.Handler. It first stores the whole batch in one
+// transaction; if that fails, it stores the messages one at a time so that
+// one bad message never holds back the others, and quarantines the one
+// that fails on its own.
+func (in *Intake) Handle(ctx context.Context, batch []imapin.Fetched) ([]imapin.Outcome, error) {
+	var (
+		out  []imapin.Outcome
+		tags []result
+	)
+	err := in.Service.InTx(ctx, func(tx *service.Tx) error {
+		out, tags = out[:0], tags[:0]
+		for i := range batch {
+			r, err := in.process(ctx, tx, &batch[i])
+			if err != nil {
+				return err
+			}
+			tags = append(tags, r)
+			out = append(out, r.outcome)
+		}
+		return nil
+	})
+	if err == nil {
+		for _, r := range tags {
+			in.count(r.kind, r.outcome.Reason)
+		}
+		return out, nil
+	}
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	if len(batch) > 1 {
+		in.log().Warn("batch failed, processing one message at a time", "messages", len(batch), "error", err)
+	}
+	out = make([]imapin.Outcome, 0, len(batch))
+	for i := range batch {
+		f := &batch[i]
+		var r result
+		err := in.Service.InTx(ctx, func(tx *service.Tx) error {
+			var err error
+			r, err = in.process(ctx, tx, f)
+			return err
+		})
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			in.log().Error("message failed, quarantining it", "mailbox", f.Mailbox, "uid", f.UID, "error", err)
+			r, err = in.quarantineFailed(ctx, f, err)
+			if err != nil {
+				return nil, err // the database itself is failing: move nothing
+			}
+		}
+		in.count(r.kind, r.outcome.Reason)
+		out = append(out, r.outcome)
+	}
+	return out, nil
+}
+
+// result is what process did with one message.
+type result struct {
+	outcome imapin.Outcome
+	kind    string
+}
+
+func processed(uid uint32, kind string) result {
+	return result{outcome: imapin.Outcome{UID: uid}, kind: kind}
+}
+
+func quarantined(uid uint32, reason string) result {
+	return result{outcome: imapin.Outcome{UID: uid, Quarantine: true, Reason: reason}, kind: "quarantined"}
+}
+
+// process handles one message inside tx.
+func (in *Intake) process(ctx context.Context, tx *service.Tx, f *imapin.Fetched) (result, error) {
+	pos := store.Position{Account: f.Account, Mailbox: f.Mailbox, UIDValidity: f.UIDValidity, UID: f.UID}
+	if prev, ok, err := store.GetPosition(ctx, tx.Q, f.Account, f.Mailbox, f.UIDValidity, f.UID); err != nil {
+		return result{}, err
+	} else if ok {
+		// Committed before a crash or a failed move: same outcome again.
+		r := processed(f.UID, "duplicate")
+		r.outcome.Quarantine, r.outcome.Reason = prev.Quarantine, prev.Reason
+		return r, nil
+	}
+
+	// The raw source is stored before anything is parsed, so that a parser
+	// bug can never lose a message.
+	raw := f.Raw
+	sum := sha256.Sum256(raw)
+	msg := store.Message{MessageID: scanMessageID(raw), ContentHash: hex.EncodeToString(sum[:]), Raw: raw, CreatedAt: tx.Now()}
+	id, existed, err := store.InsertInbound(ctx, tx.Q, msg)
+	if err != nil {
+		return result{}, err
+	}
+	msg.ID = id
+	pos.MessageRow = &id
+	if existed {
+		// The same message through another position: a second mailbox, a
+		// redelivery, a UIDVALIDITY change. One ticket or comment only.
+		prev, err := store.GetMessage(ctx, tx.Q, id)
+		if err != nil {
+			return result{}, err
+		}
+		pos.Quarantine = prev.Status == store.StatusQuarantined
+		pos.Reason = prev.Reason
+		r := processed(f.UID, "duplicate")
+		r.outcome.Quarantine, r.outcome.Reason = pos.Quarantine, pos.Reason
+		return r, store.PutPosition(ctx, tx.Q, pos, tx.Now())
+	}
+
+	r, err := in.apply(ctx, tx, f, &msg)
+	if err != nil {
+		return result{}, err
+	}
+	pos.Quarantine, pos.Reason = r.outcome.Quarantine, r.outcome.Reason
+	return r, store.PutPosition(ctx, tx.Q, pos, tx.Now())
+}
+
+// apply parses a stored message and does what it says.
+func (in *Intake) apply(ctx context.Context, tx *service.Tx, f *imapin.Fetched, msg *store.Message) (result, error) {
+	lim := in.Limits
+	if f.TooBig {
+		m, _ := email.Parse(f.Raw, lim) // the header section only
+		reason := fmt.Sprintf("message is %d bytes, over the limit of %d", f.Size, effectiveMax(lim))
+		return in.quarantine(ctx, tx, f, msg, m, reason)
+	}
+	m, err := email.Parse(f.Raw, lim)
+	if err != nil {
+		var le *email.LimitError
+		if errors.As(err, &le) {
+			return in.quarantine(ctx, tx, f, msg, m, le.Reason)
+		}
+		return in.quarantine(ctx, tx, f, msg, m, "unreadable message: "+err.Error())
+	}
+	fill(msg, m)
+	kind, why := email.Classify(m, email.Options{OwnAddresses: in.own(), LoopHeaderName: mailout.HeaderLoop})
+	msg.AutoKind = string(kind)
+	if kind != email.Human {
+		return in.automatic(ctx, tx, f, msg, m, kind, why)
+	}
+	if m.From.Email == "" {
+		return in.quarantine(ctx, tx, f, msg, m, "no usable From address")
+	}
+	match, err := in.match(ctx, tx, m)
+	if err != nil {
+		return result{}, err
+	}
+	if match.ticket == nil || match.ticket.State == "cerrado" {
+		return in.open(ctx, tx, f, msg, m, match)
+	}
+	return in.reply(ctx, tx, f, msg, m, match)
+}
+
+func effectiveMax(l email.Limits) int64 {
+	if l.MaxBytes > 0 {
+		return l.MaxBytes
+	}
+	return email.DefaultLimits().MaxBytes
+}
+
+func (in *Intake) own() []string {
+	own := append([]string{}, in.OwnAddresses...)
+	if in.DeskAddress != "" {
+		own = append(own, in.DeskAddress)
+	}
+	return own
+}
+
+// fill copies the parsed header fields onto the stored message.
+func fill(msg *store.Message, m *email.Message) {
+	msg.FromAddr, msg.FromName = m.From.Email, m.From.Name
+	msg.Subject = m.Subject
+	if m.MessageID != "" {
+		msg.MessageID = m.MessageID
+	}
+	if len(m.InReplyTo) > 0 {
+		msg.InReplyTo = m.InReplyTo[0]
+	}
+	msg.Refs = append(msg.Refs[:0], m.References...)
+	msg.ToAddrs, msg.CcAddrs = nil, nil
+	for _, a := range m.To {
+		msg.ToAddrs = append(msg.ToAddrs, a.Email)
+	}
+	for _, a := range m.Cc {
+		msg.CcAddrs = append(msg.CcAddrs, a.Email)
+	}
+	msg.FullText = m.Text
+}
+
+// quarantine records a message that cannot be processed, with the reason,
+// and tells its sender once (never a machine, never ourselves).
+func (in *Intake) quarantine(ctx context.Context, tx *service.Tx, f *imapin.Fetched, msg *store.Message, m *email.Message, reason string) (result, error) {
+	msg.Status, msg.Reason = store.StatusQuarantined, reason
+	if m != nil {
+		fill(msg, m)
+		kind, _ := email.Classify(m, email.Options{OwnAddresses: in.own(), LoopHeaderName: mailout.HeaderLoop})
+		msg.AutoKind = string(kind)
+	}
+	if err := store.UpdateInbound(ctx, tx.Q, *msg); err != nil {
+		return result{}, err
+	}
+	if m != nil && m.From.Email != "" && msg.AutoKind == "" && in.Responder != nil {
+		if err := in.Responder.Quarantined(ctx, tx.Q, nil, m.From.Email, reason, msg); err != nil {
+			return result{}, err
+		}
+	}
+	in.log().Warn("message quarantined", "mailbox", f.Mailbox, "uid", f.UID, "reason", reason)
+	return quarantined(f.UID, reason), nil
+}
+
+// quarantineFailed records a message whose processing failed on its own,
+// in a fresh transaction, so that it does not block the mailbox.
+func (in *Intake) quarantineFailed(ctx context.Context, f *imapin.Fetched, cause error) (result, error) {
+	reason := "processing failed: " + firstLine(cause.Error())
+	var r result
+	err := in.Service.InTx(ctx, func(tx *service.Tx) error {
+		sum := sha256.Sum256(f.Raw)
+		msg := store.Message{MessageID: scanMessageID(f.Raw), ContentHash: hex.EncodeToString(sum[:]), Raw: f.Raw, CreatedAt: tx.Now()}
+		id, _, err := store.InsertInbound(ctx, tx.Q, msg)
+		if err != nil {
+			return err
+		}
+		msg.ID, msg.Status, msg.Reason = id, store.StatusQuarantined, reason
+		if _, err := tx.Q.ExecContext(ctx, `UPDATE messages SET status = 'quarantined', reason = $2 WHERE id = $1`, id, reason); err != nil {
+			return err
+		}
+		r = quarantined(f.UID, reason)
+		return store.PutPosition(ctx, tx.Q, store.Position{Account: f.Account, Mailbox: f.Mailbox, UIDValidity: f.UIDValidity,
+			UID: f.UID, MessageRow: &id, Quarantine: true, Reason: reason}, tx.Now())
+	})
+	return r, err
+}
+
+// scanMessageID reads the Message-ID from the header section without the
+// MIME parser (the dedup key must not depend on it).
+func scanMessageID(raw []byte) string {
+	end := bytes.Index(raw, []byte("\r\n\r\n"))
+	if e2 := bytes.Index(raw, []byte("\n\n")); end < 0 || (e2 >= 0 && e2 < end) {
+		end = e2
+	}
+	if end < 0 {
+		end = len(raw)
+	}
+	if end > 256<<10 {
+		end = 256 << 10
+	}
+	r := textproto.NewReader(bufio.NewReader(bytes.NewReader(append(raw[:end:end], "\r\n\r\n"...))))
+	h, _ := r.ReadMIMEHeader()
+	id := strings.TrimSpace(h.Get("Message-Id"))
+	id = strings.TrimSuffix(strings.TrimPrefix(id, "<"), ">")
+	if len(id) > 500 || strings.ContainsAny(id, " \t\r\n") {
+		return ""
+	}
+	return id
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	if len(s) > 300 {
+		s = s[:300]
+	}
+	return s
+}

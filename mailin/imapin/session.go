@@ -56,7 +56,12 @@ func (p *Poller) dial(ctx context.Context, wake chan struct{}, watch *idleWatch)
 	if watch != nil {
 		opts.DebugWriter = watch
 	}
-	dialer := &net.Dialer{Timeout: dialTimeout, KeepAlive: 30 * time.Second}
+	// imapclient reads without a deadline while idling, so a peer that
+	// vanished without a reset is only noticed by TCP keepalive: probe
+	// after 30s of silence, every 10s, give up after 3 misses.
+	dialer := &net.Dialer{Timeout: dialTimeout, KeepAliveConfig: net.KeepAliveConfig{
+		Enable: true, Idle: 30 * time.Second, Interval: 10 * time.Second, Count: 3,
+	}}
 
 	var (
 		conn net.Conn

@@ -55,6 +55,8 @@ type Handler interface {
 }
 
 // Status is a snapshot of a Poller's health, for /healthz and metrics.
+// LastError and LastErrorAt keep the most recent failure even after
+// recovery: a LastSuccess later than LastErrorAt means it recovered.
 type Status struct {
 	Connected   bool
 	LastSuccess time.Time // last completed drain of the mailbox

@@ -5,12 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"time"
 
 	"github.com/jmoiron/sqlx"
 	_ "github.com/lib/pq"
 
 	"github.com/ticketd/ticketd/internal/config"
+	"github.com/ticketd/ticketd/internal/daemon"
+	"github.com/ticketd/ticketd/mailout"
 	"github.com/ticketd/ticketd/migrations"
 	"github.com/ticketd/ticketd/tickets/service"
 )
@@ -59,18 +60,9 @@ func (a *app) open(ctx context.Context) (*sqlx.DB, error) {
 }
 
 func openDB(ctx context.Context, url string, maxConns int) (*sqlx.DB, error) {
-	db, err := sqlx.Open("postgres", url)
+	db, err := daemon.OpenDB(ctx, url, maxConns)
 	if err != nil {
-		return nil, fail(1, "database: %v", err)
-	}
-	db.SetMaxOpenConns(maxConns)
-	db.SetMaxIdleConns(maxConns)
-	db.SetConnMaxIdleTime(5 * time.Minute)
-	pctx, cancel := context.WithTimeout(ctx, 15*time.Second)
-	defer cancel()
-	if err := db.PingContext(pctx); err != nil {
-		db.Close()
-		return nil, fail(1, "no se pudo conectar a la base de datos (%s): %v", redactURL(url), err)
+		return nil, fail(1, "%v", err)
 	}
 	return db, nil
 }
@@ -100,13 +92,11 @@ func (a *app) service(ctx context.Context) (*service.Service, error) {
 	if err := checkSchema(ctx, db); err != nil {
 		return nil, err
 	}
-	s := &service.Service{DB: db, Roster: c.Roster(), Tag: c.Desk.SubjectTag, Lang: c.Desk.Language}
-	n, err := newNotifier(ctx, c, db)
+	parts, err := daemon.Build(ctx, c, db)
 	if err != nil {
-		return nil, err
+		return nil, fail(2, "%v", err)
 	}
-	s.Notifier = n
-	return s, nil
+	return parts.Service, nil
 }
 
 func (a *app) cmdMigrate(ctx context.Context, args []string) error {
@@ -144,7 +134,7 @@ func (a *app) cmdConfig(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := checkTemplates(c); err != nil {
+	if _, err := mailout.NewRenderer(c.Notifications.TemplatesDir); err != nil {
 		return fail(2, "plantillas: %v", err)
 	}
 	fmt.Fprintf(a.stdout, "%s: configuración válida (%d personas, %d servicios).\n", c.Path, len(c.People), len(c.Services))

@@ -45,6 +45,9 @@ type Service struct {
 	Tag      string   // subject tag, e.g. "OTI"
 	Lang     string   // requesters' language
 	Now      func() time.Time
+	// AfterCommit, when set, is called after every committed transaction
+	// (the daemon wakes the outbox worker with it).
+	AfterCommit func()
 }
 
 func (s *Service) now() time.Time {
@@ -94,6 +97,9 @@ func (s *Service) inTx(ctx context.Context, fn func(tx *Tx) error) error {
 	}
 	if err := q.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
+	}
+	if s.AfterCommit != nil {
+		s.AfterCommit()
 	}
 	return nil
 }

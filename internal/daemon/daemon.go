@@ -1,0 +1,335 @@
+package daemon
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/ticketd/ticketd/internal/config"
+	"github.com/ticketd/ticketd/mailin"
+	"github.com/ticketd/ticketd/mailin/imapin"
+	"github.com/ticketd/ticketd/mailout"
+	"github.com/ticketd/ticketd/migrations"
+	"github.com/ticketd/ticketd/tickets/store"
+)
+
+// Options start the daemon.
+type Options struct {
+	Config    *config.Config
+	Logger    *slog.Logger
+	NoMigrate bool
+	// Ready, when set, is called once every component has started.
+	Ready func(*Daemon)
+	// ShutdownTimeout bounds the graceful stop (default 30s).
+	ShutdownTimeout time.Duration
+	// LeaseRetry is how often a standby replica tries to take a mailbox
+	// (default 2s).
+	LeaseRetry time.Duration
+}
+
+// Daemon is a running ticketd.
+type Daemon struct {
+	Parts   *Parts
+	Worker  *mailout.Worker
+	Intake  *mailin.Intake
+	ID      string
+	log     *slog.Logger
+	metrics *metrics
+	admin   *adminServer
+
+	mu      sync.Mutex
+	pollers map[string]*mailboxRunner
+}
+
+// Run starts ticketd and blocks until ctx is cancelled; then it finishes
+// the message in hand, stops IDLE, flushes what it can and returns nil
+// within the shutdown timeout.
+func Run(ctx context.Context, opt Options) error {
+	c := opt.Config
+	log := opt.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	if opt.ShutdownTimeout == 0 {
+		opt.ShutdownTimeout = 30 * time.Second
+	}
+	if opt.LeaseRetry == 0 {
+		opt.LeaseRetry = 2 * time.Second
+	}
+	db, err := OpenDB(ctx, c.Database.URL, c.Database.MaxConnections)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if !opt.NoMigrate && c.AutoMigrate() {
+		done, err := migrations.Apply(ctx, db.DB)
+		if err != nil {
+			return fmt.Errorf("migrations: %w", err)
+		}
+		for _, m := range done {
+			log.Info("migration applied", "name", m)
+		}
+	} else if pending, err := migrations.Pending(ctx, db.DB); err != nil || len(pending) > 0 {
+		return fmt.Errorf("the database has %d pending migrations: run 'ticketd migrate' (or start without --no-migrate)", len(pending))
+	}
+	parts, err := Build(ctx, c, db)
+	if err != nil {
+		return err
+	}
+	d := &Daemon{Parts: parts, ID: replicaID(), log: log, pollers: map[string]*mailboxRunner{}}
+	d.metrics = newMetrics(db, d.pollerStatus)
+	d.Intake = parts.Intake(log.With("component", "intake"), d.metrics.onMessage)
+	parts.Service.AfterCommit = d.Wake
+	handler := &observed{Intake: d.Intake, m: d.metrics}
+
+	var wg sync.WaitGroup
+	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancel()
+	start := func(name string, f func(context.Context) error) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := f(runCtx); err != nil && !errors.Is(err, context.Canceled) {
+				log.Error("component stopped", "component", name, "error", err)
+			}
+		}()
+	}
+
+	if c.SMTP.Address != "" {
+		sc, err := smtpConfig(c)
+		if err != nil {
+			return err
+		}
+		w, err := mailout.NewWorker(db, parts.Service, sc, mailout.WorkerConfig{
+			Connections: c.SMTP.Connections, BatchSize: c.SMTP.BatchSize, RetryFor: c.SMTP.RetryFor.Duration,
+			LoopHeader: c.Desk.Address, Tag: c.Desk.SubjectTag, Logger: log.With("component", "outbox"),
+			OnSend: d.metrics.onSend,
+		})
+		if err != nil {
+			return fmt.Errorf("smtp: %w", err)
+		}
+		d.Worker = w
+		start("outbox", w.Run)
+	} else {
+		log.Warn("smtp.address is empty: notifications stay queued in the outbox")
+	}
+
+	if c.IMAP.Address != "" {
+		for _, mb := range c.IMAP.Mailboxes {
+			ic, err := imapConfig(c, mb, log.With("component", "imap", "mailbox", mb))
+			if err != nil {
+				return err
+			}
+			r := &mailboxRunner{d: d, cfg: ic, name: ic.Name + "/" + mb, retry: opt.LeaseRetry}
+			r.handler = handler
+			if _, err := imapin.New(ic, handler); err != nil {
+				return err // a configuration error: say it now
+			}
+			d.mu.Lock()
+			d.pollers[r.name] = r
+			d.mu.Unlock()
+			start("imap "+r.name, r.run)
+		}
+	} else {
+		log.Warn("imap.address is empty: no mailbox is read")
+	}
+
+	start("timers", (&timers{d: d}).run)
+
+	if c.Admin.Address != "" {
+		a, err := newAdmin(d, c.Admin.Address)
+		if err != nil {
+			return fmt.Errorf("admin listener: %w", err)
+		}
+		d.admin = a
+		start("admin", a.run)
+	}
+	log.Info("ticketd running", "replica", d.ID, "mailboxes", len(c.IMAP.Mailboxes), "smtp", c.SMTP.Address != "",
+		"admin", c.Admin.Address)
+	if opt.Ready != nil {
+		opt.Ready(d)
+	}
+
+	<-ctx.Done()
+	log.Info("shutting down: finishing the work in hand")
+	cancel()
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		log.Info("stopped")
+	case <-time.After(opt.ShutdownTimeout):
+		log.Warn("shutdown timeout: stopping with work in hand; it is redone at the next start", "timeout", opt.ShutdownTimeout)
+	}
+	return nil
+}
+
+// Wake nudges the outbox worker (after a commit that queued mail).
+func (d *Daemon) Wake() {
+	if d.Worker != nil {
+		d.Worker.Wake()
+	}
+}
+
+// AdminAddr is the admin listener's address ("" when off).
+func (d *Daemon) AdminAddr() string {
+	if d.admin == nil {
+		return ""
+	}
+	return d.admin.addr()
+}
+
+func (d *Daemon) pollerStatus() map[string]imapin.Status {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	out := map[string]imapin.Status{}
+	for name, r := range d.pollers {
+		out[name] = r.status()
+	}
+	return out
+}
+
+// mailboxRunner reads one mailbox while this replica holds its lease.
+type mailboxRunner struct {
+	d       *Daemon
+	cfg     imapin.Config
+	name    string
+	retry   time.Duration
+	handler imapin.Handler
+
+	mu     sync.Mutex
+	poller *imapin.Poller
+	holder bool
+}
+
+func (r *mailboxRunner) status() imapin.Status {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.poller == nil {
+		return imapin.Status{}
+	}
+	return r.poller.Status()
+}
+
+// standby reports whether another replica reads this mailbox.
+func (r *mailboxRunner) standby() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return !r.holder
+}
+
+func (r *mailboxRunner) run(ctx context.Context) error {
+	log := r.d.log.With("component", "imap", "mailbox", r.name)
+	waiting := false
+	for ctx.Err() == nil {
+		l, err := tryLease(ctx, r.d.Parts.DB, "imap:"+r.name, r.retry)
+		if err != nil {
+			if !errors.Is(err, errNotHeld) && ctx.Err() == nil {
+				log.Warn("cannot take the mailbox lease", "error", err)
+			} else if !waiting {
+				log.Info("another replica reads this mailbox; standing by")
+				waiting = true
+			}
+			sleep(ctx, r.retry+time.Duration(rand.Int64N(int64(r.retry/2+1))))
+			continue
+		}
+		waiting = false
+		log.Info("reading the mailbox", "replica", r.d.ID)
+		r.hold(ctx, l, log)
+		l.release()
+	}
+	return nil
+}
+
+// hold runs the poller until ctx ends or the lease is lost.
+func (r *mailboxRunner) hold(ctx context.Context, l *lease, log *slog.Logger) {
+	p, err := imapin.New(r.cfg, r.handler)
+	if err != nil {
+		log.Error("imap configuration", "error", err)
+		sleep(ctx, time.Minute)
+		return
+	}
+	r.mu.Lock()
+	r.poller, r.holder = p, true
+	r.mu.Unlock()
+	defer func() {
+		r.mu.Lock()
+		r.holder = false
+		r.mu.Unlock()
+	}()
+	pctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		select {
+		case <-l.lost:
+			log.Warn("mailbox lease lost (database session ended); stopping intake")
+			cancel()
+		case <-pctx.Done():
+		}
+	}()
+	go r.report(pctx, p)
+	if err := p.Run(pctx); err != nil && !errors.Is(err, context.Canceled) {
+		log.Error("imap poller stopped", "error", err)
+	}
+}
+
+// report writes the mailbox's health to the database for `ticketd status`.
+func (r *mailboxRunner) report(ctx context.Context, p *imapin.Poller) {
+	t := time.NewTicker(10 * time.Second)
+	defer t.Stop()
+	for {
+		st := p.Status()
+		ms := store.MailboxState{Account: r.cfg.Name, Mailbox: r.cfg.Mailbox, LastError: st.LastError,
+			Backlog: st.Backlog, Holder: r.d.ID, UpdatedAt: time.Now()}
+		if !st.LastErrorAt.IsZero() {
+			at := st.LastErrorAt
+			ms.LastErrorAt = &at
+		}
+		if !st.LastSuccess.IsZero() {
+			at := st.LastSuccess
+			ms.LastSuccess = &at
+		}
+		wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		store.ReportMailbox(wctx, r.d.Parts.DB, ms)
+		cancel()
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+func sleep(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
+	}
+}
+
+// observed measures the intake for /metrics.
+type observed struct {
+	*mailin.Intake
+	m *metrics
+}
+
+func (o *observed) Handle(ctx context.Context, batch []imapin.Fetched) ([]imapin.Outcome, error) {
+	start := time.Now()
+	out, err := o.Intake.Handle(ctx, batch)
+	if err == nil {
+		now := time.Now()
+		o.m.commitTime.Observe(now.Sub(start).Seconds())
+		for _, f := range batch {
+			if !f.InternalDate.IsZero() {
+				o.m.pickup.Observe(now.Sub(f.InternalDate).Seconds())
+			}
+		}
+	}
+	return out, err
+}

@@ -1,0 +1,345 @@
+package mailout
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/ticketd/ticketd/tickets/service"
+	"github.com/ticketd/ticketd/tickets/store"
+)
+
+// Defaults of WorkerConfig.
+const (
+	DefaultConnections  = 4
+	DefaultBatchSize    = 50
+	DefaultRetryFor     = 48 * time.Hour
+	DefaultLease        = 2 * time.Minute
+	DefaultPollInterval = time.Second
+)
+
+// Reconnection backoff of one connection after a failed dial: capped
+// exponential with jitter, so a down relay is not hammered by every lane.
+const (
+	connBackoffMin = time.Second
+	connBackoffMax = time.Minute
+	// idleClose: a lane with nothing to send QUITs its connection after
+	// this long, rather than wait for the server to drop it.
+	idleClose = 30 * time.Second
+	// markTimeout bounds the database write after a send; it runs on a
+	// context detached from shutdown, so a message the server accepted is
+	// still marked when the daemon is stopping.
+	markTimeout = 15 * time.Second
+)
+
+// WorkerConfig tunes the outbox worker. Zero values take the defaults.
+type WorkerConfig struct {
+	Connections  int           // parallel SMTP connections, DefaultConnections
+	BatchSize    int           // rows claimed per round per connection, DefaultBatchSize
+	RetryFor     time.Duration // temporary failures are retried this long after the row's created_at, then failed
+	Lease        time.Duration // claim lease: a row not marked by then is sent again
+	PollInterval time.Duration // idle wait between claims; Wake cuts it short
+	LoopHeader   string        // value of X-Ticketd-Loop (the desk address)
+	Tag          string        // subject tag, for X-Ticketd-Ticket ("OTI-123")
+	Logger       *slog.Logger
+	Now          func() time.Time
+	// OnSend, when set, is called after every message the worker handles
+	// (delivered or not), with its kind, the time the SMTP exchange took
+	// and the error (nil when the server accepted it). It must not block:
+	// the daemon feeds Prometheus from it.
+	OnSend func(kind string, d time.Duration, err error)
+}
+
+// Stats counts what the worker did since it was made.
+type Stats struct {
+	Sent    uint64 // accepted by the server and marked sent
+	Retried uint64 // temporary failures put back with a later attempt
+	Failed  uint64 // rows this worker marked failed
+}
+
+// Worker sends the outbox: each of its connections claims a batch of due
+// rows (FOR UPDATE SKIP LOCKED, with a lease), sends them over one SMTP
+// connection and marks each row right after the server accepted it.
+// Several workers, in one process or several, may share a database.
+//
+// Delivery is at least once: a crash between the server's reply and the
+// mark sends the message again after the lease, with the same Message-ID,
+// so the recipient's mail system can tell it is the same message.
+type Worker struct {
+	db   *sqlx.DB
+	svc  *service.Service
+	smtp SMTPConfig
+	cfg  WorkerConfig
+	log  *slog.Logger
+
+	wake    []chan struct{} // one per connection
+	running atomic.Bool
+
+	sent, retried, failed atomic.Uint64
+
+	// Test hooks.
+	//
+	// crashAfterSend, when it returns true for a row the server accepted,
+	// makes the round stop as if the process died there: the row is not
+	// marked and the rest of the batch is left claimed.
+	crashAfterSend func(store.Outgoing) bool
+	// connPerMessage opens a new connection for every message (the
+	// benchmark's baseline).
+	connPerMessage bool
+}
+
+// NewWorker checks the configurations and returns a worker; it does not
+// connect to anything. svc runs the transaction that records a permanent
+// failure on the ticket (its Notifier then tells the desk); with a nil svc
+// failures are only marked on the row.
+func NewWorker(db *sqlx.DB, svc *service.Service, smtp SMTPConfig, cfg WorkerConfig) (*Worker, error) {
+	if db == nil {
+		return nil, errors.New("outbox worker: no database")
+	}
+	checked, _, _, err := smtp.check()
+	if err != nil {
+		return nil, fmt.Errorf("outbox worker: %w", err)
+	}
+	if cfg.Connections <= 0 {
+		cfg.Connections = DefaultConnections
+	}
+	if cfg.BatchSize <= 0 {
+		cfg.BatchSize = DefaultBatchSize
+	}
+	if cfg.RetryFor <= 0 {
+		cfg.RetryFor = DefaultRetryFor
+	}
+	if cfg.Lease <= 0 {
+		cfg.Lease = DefaultLease
+	}
+	if cfg.PollInterval <= 0 {
+		cfg.PollInterval = DefaultPollInterval
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	w := &Worker{db: db, svc: svc, smtp: checked, cfg: cfg, log: log.With("component", "outbox")}
+	w.wake = make([]chan struct{}, cfg.Connections)
+	for i := range w.wake {
+		w.wake[i] = make(chan struct{}, 1)
+	}
+	return w, nil
+}
+
+func (w *Worker) now() time.Time { return w.cfg.Now().UTC() }
+
+// Stats returns the counters.
+func (w *Worker) Stats() Stats {
+	return Stats{Sent: w.sent.Load(), Retried: w.retried.Load(), Failed: w.failed.Load()}
+}
+
+// Wake tells every idle connection to look for due rows now. It never
+// blocks; the daemon calls it after committing a transaction that queued
+// notifications.
+func (w *Worker) Wake() {
+	for _, c := range w.wake {
+		select {
+		case c <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// Run sends the outbox until ctx is cancelled, with Connections
+// connections in parallel. On cancellation each connection finishes the
+// message in hand, marks it, puts the rest of its batch back for an
+// immediate retry, says QUIT and returns; Run then returns nil. Run may be
+// called once at a time per Worker.
+func (w *Worker) Run(ctx context.Context) error {
+	if !w.running.CompareAndSwap(false, true) {
+		return errors.New("outbox worker: already running")
+	}
+	defer w.running.Store(false)
+	w.log.Info("outbox worker started", "connections", w.cfg.Connections, "batch_size", w.cfg.BatchSize,
+		"smtp", w.smtp.Address, "tls", w.smtp.TLS)
+	var wg sync.WaitGroup
+	for i := range w.cfg.Connections {
+		wg.Go(func() { w.lane(ctx, i) })
+	}
+	wg.Wait()
+	w.log.Info("outbox worker stopped")
+	return nil
+}
+
+// lane is one connection's loop: claim and send while there is work, then
+// wait for a wake-up, the poll timer or shutdown.
+func (w *Worker) lane(ctx context.Context, i int) {
+	s, err := w.newSender()
+	if err != nil { // checked in NewWorker; cannot happen
+		w.log.Error("outbox connection not started", "error", err)
+		return
+	}
+	defer s.Close()
+	log := w.log.With("connection", i)
+	timer := time.NewTimer(time.Hour)
+	defer timer.Stop()
+	var failures int // consecutive rounds that could not connect or claim
+	for {
+		r := w.round(ctx, s, log)
+		if ctx.Err() != nil {
+			return
+		}
+		var wait time.Duration
+		switch {
+		case r.err != nil:
+			failures++
+			wait = connBackoff(failures)
+			log.Warn("outbox round failed", "error", r.err, "retry_in", wait.Round(time.Millisecond))
+		case r.claimed == w.cfg.BatchSize:
+			failures = 0
+			continue // more may be due
+		default:
+			failures = 0
+			wait = w.cfg.PollInterval
+			if s.Connected() && time.Since(s.used) > idleClose {
+				s.Close()
+			}
+		}
+		timer.Reset(wait)
+		wake := w.wake[i]
+		if r.err != nil {
+			wake = nil // a backoff is not cut short by new work
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-wake:
+		case <-timer.C:
+		}
+	}
+}
+
+// connBackoff is the wait after n consecutive failed rounds: 1s, 2s, 4s…
+// capped at a minute, minus up to a fifth for jitter.
+func connBackoff(n int) time.Duration {
+	d := connBackoffMax
+	if n < 7 {
+		d = min(connBackoffMin<<(n-1), connBackoffMax)
+	}
+	return d - time.Duration(rand.Int64N(int64(d/5)+1))
+}
+
+func (w *Worker) newSender() (*Sender, error) {
+	s, err := NewSender(w.smtp)
+	if err != nil {
+		return nil, err
+	}
+	s.oneShot = w.connPerMessage
+	return s, nil
+}
+
+// SendOnce runs one round on a connection of its own: it claims up to
+// BatchSize due rows, sends them over one connection (opened only if there
+// is something to send) and closes it. It returns how many the server
+// accepted; err is a failure to claim or to connect, not a refused message
+// (those are recorded on their rows). Tests and the benchmark use it.
+func (w *Worker) SendOnce(ctx context.Context) (sent int, err error) {
+	s, err := w.newSender()
+	if err != nil {
+		return 0, err
+	}
+	defer s.Close()
+	r := w.round(ctx, s, w.log)
+	return r.sent, r.err
+}
+
+// Check dials the SMTP server, greets it, starts TLS and authenticates as
+// the worker would, then says QUIT: the readiness probe. It blocks for up
+// to the configured SMTP timeout.
+func (w *Worker) Check(ctx context.Context) error {
+	s, err := NewSender(w.smtp)
+	if err != nil {
+		return err
+	}
+	if err := s.Dial(ctx); err != nil {
+		return err
+	}
+	return s.Close()
+}
+
+// detached returns a context for the database write that follows a send:
+// not cancelled by shutdown, but bounded.
+func detached(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), markTimeout)
+}
+
+// roundResult is what one claim-and-send round did.
+type roundResult struct {
+	claimed, sent int
+	err           error // claim or connection failure
+}
+
+// round claims one batch and sends it over s.
+func (w *Worker) round(ctx context.Context, s *Sender, log *slog.Logger) roundResult {
+	var r roundResult
+	rows, err := store.Claim(ctx, w.db, w.cfg.BatchSize, w.now(), w.cfg.Lease)
+	if err != nil {
+		r.err = err
+		return r
+	}
+	r.claimed = len(rows)
+	for i, o := range rows {
+		if ctx.Err() != nil {
+			// Shutdown: the message in hand was finished; the rest goes
+			// back for whoever runs next.
+			w.release(ctx, rows[i:], w.now(), "not attempted: the worker stopped", log)
+			return r
+		}
+		out := w.deliver(ctx, s, o, log)
+		switch {
+		case out.crashed:
+			return r
+		case out.sent:
+			r.sent++
+		case out.connErr != nil:
+			// The connection is gone: put back the rest for a prompt
+			// retry, unless no connection could be made at all, in which
+			// case they wait for the lane's reconnection backoff.
+			next := w.now()
+			if out.dial {
+				next = next.Add(connBackoffMin)
+			}
+			w.release(ctx, rows[i+1:], next, "not attempted: "+out.connErr.Reason(), log)
+			r.err = out.connErr
+			return r
+		}
+	}
+	return r
+}
+
+// release puts claimed rows that were not attempted back in the queue, due
+// at next; a row whose retry window is over fails instead.
+func (w *Worker) release(ctx context.Context, rows []store.Outgoing, next time.Time, reason string, log *slog.Logger) {
+	if len(rows) == 0 {
+		return
+	}
+	mctx, cancel := detached(ctx)
+	defer cancel()
+	now := w.now()
+	for _, o := range rows {
+		if deadline := o.CreatedAt.Add(w.cfg.RetryFor); !now.Before(deadline) {
+			w.fail(ctx, o, fmt.Sprintf("temporary failures for more than %s; last: %s", w.cfg.RetryFor, reason), rowLog(log, o))
+			continue
+		}
+		if err := store.MarkRetry(mctx, w.db, o.ID, next, reason); err != nil {
+			// The lease expires on its own; nothing is lost.
+			log.Warn("outbox row not released; it waits for its lease", "outbox_id", o.ID, "error", err)
+		}
+	}
+}

@@ -1,0 +1,207 @@
+package mailout
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/ticketd/ticketd/tickets"
+	"github.com/ticketd/ticketd/tickets/service"
+	"github.com/ticketd/ticketd/tickets/store"
+)
+
+// Retry schedule of a temporary failure: 1m, 2m, 4m… capped at an hour,
+// each shortened by up to a tenth so that rows refused together do not all
+// come back in the same second.
+const (
+	retryMin = time.Minute
+	retryMax = time.Hour
+)
+
+// kindDeliveryFailed is the notice that tells the desk a notification
+// bounced. Its own failure is not put on the ticket: that would queue
+// another notice to the same desk, and so on.
+const kindDeliveryFailed = "delivery_failed"
+
+// outcome is what happened to one row.
+type outcome struct {
+	sent    bool
+	crashed bool           // test hook: the process "died" after the server accepted
+	connErr *DeliveryError // the connection is unusable after this row
+	dial    bool           // no connection could be made
+}
+
+// envelope maps an outbox row to the message it sends. Everything comes from
+// the row, fixed when it was queued: a resend is the same message, with the
+// same Message-ID and Date.
+func (w *Worker) envelope(o store.Outgoing) Envelope {
+	e := Envelope{
+		From:          Person{Name: o.FromName, Email: o.FromAddr},
+		To:            []Person{{Name: o.RecipientName, Email: o.Recipient}},
+		ReplyTo:       o.ReplyTo,
+		Subject:       o.Subject,
+		Text:          o.TextBody,
+		HTML:          o.HTMLBody,
+		MessageID:     o.MessageID,
+		InReplyTo:     o.InReplyTo,
+		References:    []string(o.Refs),
+		AutoSubmitted: o.AutoSubmitted,
+		LoopHeader:    w.cfg.LoopHeader,
+		Date:          o.CreatedAt,
+	}
+	if o.TicketID != nil {
+		e.TicketRef = tickets.Ref(w.cfg.Tag, *o.TicketID)
+	}
+	return e
+}
+
+// deliver sends one claimed row and records the result on it.
+func (w *Worker) deliver(ctx context.Context, s *Sender, o store.Outgoing, log *slog.Logger) outcome {
+	log = rowLog(log, o)
+	msg, err := Compose(w.envelope(o))
+	if err != nil {
+		w.report(o.Kind, 0, err)
+		// ErrBadAddress, ErrBadHeader: the row can never be sent.
+		w.fail(ctx, o, oneLine("compose: "+err.Error(), maxReason), log)
+		return outcome{}
+	}
+	start := time.Now()
+	err = s.Send(ctx, msg)
+	w.report(o.Kind, time.Since(start), err)
+	if err == nil {
+		if w.crashAfterSend != nil && w.crashAfterSend(o) {
+			return outcome{crashed: true}
+		}
+		mctx, cancel := detached(ctx)
+		defer cancel()
+		if err := store.MarkSent(mctx, w.db, o.ID, w.now()); err != nil {
+			// The server has it; the row goes out again after the lease,
+			// with the same Message-ID.
+			log.Error("message sent but not marked; it will be sent again", "error", err)
+		}
+		w.sent.Add(1)
+		log.Debug("message sent")
+		return outcome{sent: true}
+	}
+	var de *DeliveryError
+	if !errors.As(err, &de) {
+		de = &DeliveryError{Temporary: true, ConnLost: true, Err: err}
+	}
+	switch {
+	case de.Dial:
+		// Not attempted: no connection. The row waits for the reconnection
+		// (or fails if it has waited too long already).
+		w.retry(ctx, o, w.now().Add(connBackoffMin), "not attempted: "+de.Reason(), log)
+		return outcome{connErr: de, dial: true}
+	case de.Temporary:
+		w.retry(ctx, o, time.Time{}, de.Reason(), log)
+	default:
+		w.fail(ctx, o, de.Reason(), log)
+	}
+	if de.ConnLost {
+		return outcome{connErr: de}
+	}
+	return outcome{}
+}
+
+// rowLog names a row in log lines: never its body.
+func rowLog(log *slog.Logger, o store.Outgoing) *slog.Logger {
+	return log.With("outbox_id", o.ID, "kind", o.Kind, "recipient", o.Recipient, "message_id", o.MessageID)
+}
+
+func (w *Worker) report(kind string, d time.Duration, err error) {
+	if w.cfg.OnSend != nil {
+		w.cfg.OnSend(kind, d, err)
+	}
+}
+
+// retryDelay is the wait after the attempts-th failed attempt.
+func retryDelay(attempts int) time.Duration {
+	d := retryMax
+	if attempts < 8 {
+		d = min(retryMin<<max(attempts-1, 0), retryMax)
+	}
+	return d - time.Duration(rand.Int64N(int64(d/10)+1))
+}
+
+// retry records a temporary failure: the row comes back at next (zero: after
+// the retry schedule), but never later than the end of its retry window,
+// so the last attempt happens on time. A row whose window is over fails.
+func (w *Worker) retry(ctx context.Context, o store.Outgoing, next time.Time, reason string, log *slog.Logger) {
+	now := w.now()
+	deadline := o.CreatedAt.Add(w.cfg.RetryFor)
+	if !now.Before(deadline) {
+		w.fail(ctx, o, fmt.Sprintf("temporary failures for more than %s; last: %s", w.cfg.RetryFor, reason), log)
+		return
+	}
+	if next.IsZero() {
+		next = now.Add(retryDelay(o.Attempts))
+	}
+	if next.After(deadline) {
+		next = deadline
+	}
+	mctx, cancel := detached(ctx)
+	defer cancel()
+	if err := store.MarkRetry(mctx, w.db, o.ID, next, reason); err != nil {
+		log.Error("temporary failure not recorded; the row waits for its lease", "reason", reason, "error", err)
+		return
+	}
+	w.retried.Add(1)
+	log.Info("temporary delivery failure", "reason", reason, "attempts", o.Attempts, "next_attempt_at", next)
+}
+
+// fail records a permanent failure. In one transaction it marks the row
+// failed and, the first time only (MarkFailed reports who changed it), puts
+// a delivery_failed event on the ticket, which makes the service's notifier
+// queue a notice to the desk. A failed delivery_failed notice is only
+// marked and logged.
+func (w *Worker) fail(ctx context.Context, o store.Outgoing, reason string, log *slog.Logger) {
+	mctx, cancel := detached(ctx)
+	defer cancel()
+	var changed bool
+	record := o.TicketID != nil && o.Kind != kindDeliveryFailed && w.svc != nil
+	note := fmt.Sprintf("%s a %s: %s", o.Kind, o.Recipient, reason)
+	err := w.inTx(mctx, func(q *sqlx.Tx, tx *service.Tx) error {
+		var err error
+		changed, err = store.MarkFailed(mctx, q, o.ID, reason)
+		if err != nil || !changed || !record {
+			return err
+		}
+		_, err = tx.Record(*o.TicketID, tickets.EventDeliveryFailed, tickets.System, false, note, nil)
+		return err
+	})
+	if err != nil {
+		log.Error("permanent failure not recorded; the row waits for its lease", "reason", reason, "error", err)
+		return
+	}
+	if !changed {
+		return // another worker got there first
+	}
+	w.failed.Add(1)
+	log.Warn("delivery failed", "reason", reason, "attempts", o.Attempts, "on_ticket", record)
+}
+
+// inTx runs fn in the service's transaction (so the event's notifications
+// are queued in it), or in a plain one without a service.
+func (w *Worker) inTx(ctx context.Context, fn func(q *sqlx.Tx, tx *service.Tx) error) error {
+	if w.svc != nil {
+		return w.svc.InTx(ctx, func(tx *service.Tx) error { return fn(tx.Q, tx) })
+	}
+	q, err := w.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	if err := fn(q, nil); err != nil {
+		q.Rollback()
+		return err
+	}
+	if err := q.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}

@@ -135,7 +135,13 @@ func (s *System) traceHeaders(env envelope, rcpt, id string, now time.Time) []by
 	} else {
 		fmt.Fprintf(&b, "by %s (ticketd mailsandbox) with local id %s%s", s.host, id, nl)
 	}
-	fmt.Fprintf(&b, "\tfor <%s>; %s%s", rcpt, now.Format(time.RFC1123Z), nl)
+	b.WriteString("\t")
+	if plainAddress(rcpt) {
+		// Only a dot-atom address may go in the FOR clause unquoted: a ';'
+		// in it would end the clauses early (RFC 5322 section 3.6.7).
+		b.WriteString("for <" + rcpt + ">")
+	}
+	fmt.Fprintf(&b, "; %s%s", now.Format(time.RFC1123Z), nl)
 	return []byte(b.String())
 }
 
@@ -182,6 +188,24 @@ func headerSafe(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// plainAddress reports whether addr is local@domain with both sides made of
+// atext and dots (RFC 5322 section 3.2.3); UTF-8 is allowed (RFC 6532).
+func plainAddress(addr string) bool {
+	local, domain, ok := splitAddress(addr)
+	if !ok || strings.Contains(local, "@") {
+		return false
+	}
+	for _, c := range []byte(local + domain) {
+		switch {
+		case c >= 0x80, 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		case strings.IndexByte("!#$%&'*+-/=?^_`{|}~.", c) >= 0:
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // nextID returns a short id unique within this System, and across Systems

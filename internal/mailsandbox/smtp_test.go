@@ -200,7 +200,9 @@ func TestIMAPAuth(t *testing.T) {
 		wantError bool
 	}{
 		{"LOGIN", func(c *imapclient.Client) error { return c.Login(support.Address, support.Password).Wait() }, false},
-		{"LOGIN other case", func(c *imapclient.Client) error { return c.Login("Soporte.OTI@EXAMPLE.gov.co", support.Password).Wait() }, false},
+		{"LOGIN other case", func(c *imapclient.Client) error {
+			return c.Login("Soporte.OTI@EXAMPLE.gov.co", support.Password).Wait()
+		}, false},
 		{"AUTHENTICATE PLAIN", func(c *imapclient.Client) error { return c.Authenticate(plain(support)) }, false},
 		{"LOGIN wrong password", func(c *imapclient.Client) error { return c.Login(support.Address, "nope").Wait() }, true},
 		{"LOGIN unknown user", func(c *imapclient.Client) error { return c.Login("nadie@example.gov.co", "x").Wait() }, true},

@@ -65,7 +65,10 @@ func (in *Intake) commands(ctx context.Context, tx *service.Tx, f *imapin.Fetche
 			return result{}, err
 		}
 	}
-	if in.Responder != nil {
+	// A requester whose commands all ran is acknowledged by the
+	// notification of what happened (reopened); roster people get the
+	// command result, and anyone is told of a refusal.
+	if in.Responder != nil && (actor.InRoster() || !allApplied(results)) {
 		if err := in.Responder.CommandResults(ctx, tx.Q, t, actor.Email, results, msg); err != nil {
 			return result{}, err
 		}
@@ -285,4 +288,13 @@ func whyES(why string) string {
 		return "el mensaje no llegó por la dirección de respuesta firmada de un aviso, ni trae una autenticación de confianza del remitente"
 	}
 	return why
+}
+
+func allApplied(rs []mailout.CommandResult) bool {
+	for _, r := range rs {
+		if !r.Applied {
+			return false
+		}
+	}
+	return true
 }

@@ -89,9 +89,9 @@ func (n *Notifier) plan(c service.Change, e *store.StoredEvent, opened bool) []n
 	var out []note
 	add := func(name string, to Person, public bool) {
 		// The one who acted is not told of it (a command sent by email gets
-		// its command_result instead), except the acknowledgement of a
-		// request to its requester.
-		if strings.EqualFold(to.Email, actorEmail) && name != "opened_ack" {
+		// its command_result instead), except the requester, whose request
+		// or reopening is acknowledged.
+		if strings.EqualFold(to.Email, actorEmail) && name != "opened_ack" && name != "reopened" {
 			return
 		}
 		out = append(out, note{name: name, to: to, lang: n.langOf(to.Email, t.Lang), text: e.Note,
@@ -108,12 +108,10 @@ func (n *Notifier) plan(c service.Change, e *store.StoredEvent, opened bool) []n
 		if !opened {
 			add("level_changed", requester, true)
 		}
+		// The case goes to its assignee. A level with no assignee yet
+		// stays with the desk until someone is assigned.
 		if e.AssigneeAfter != "" {
 			add("case_assigned", n.personOr(e.AssigneeAfter), false)
-		} else if e.LevelAfter > 1 {
-			for _, p := range n.levelGroup(e.LevelAfter, e.Service) {
-				add("case_assigned", p, false)
-			}
 		}
 	case tickets.EventCommented:
 		role := e.ActorRole
@@ -201,29 +199,6 @@ func (n *Notifier) deskPeople() []Person {
 		out = append(out, Person{Name: p.Name, Email: p.Email, Role: string(p.Role)})
 	}
 	return out
-}
-
-// levelGroup is who serves level l (covering the service, when anyone
-// does): told of a ticket escalated with no assignee.
-func (n *Notifier) levelGroup(l tickets.Level, service string) []Person {
-	if n.Roster == nil {
-		return nil
-	}
-	var all, covering []Person
-	for _, p := range n.Roster.People {
-		if p.Role == tickets.RoleDesk || !p.Serves(l) {
-			continue
-		}
-		pp := Person{Name: p.Name, Email: p.Email, Role: string(p.Role)}
-		all = append(all, pp)
-		if service != "" && slices.ContainsFunc(p.Services, func(s string) bool { return strings.EqualFold(s, service) }) {
-			covering = append(covering, pp)
-		}
-	}
-	if len(covering) > 0 {
-		return covering
-	}
-	return all
 }
 
 func (n *Notifier) person(email string) *Person {

@@ -228,7 +228,10 @@ func (r *mailboxRunner) run(ctx context.Context) error {
 	for ctx.Err() == nil {
 		l, err := tryLease(ctx, r.d.Parts.DB, "imap:"+r.name, r.retry)
 		if err != nil {
-			if !errors.Is(err, errNotHeld) && ctx.Err() == nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			if !errors.Is(err, errNotHeld) {
 				log.Warn("cannot take the mailbox lease", "error", err)
 			} else if !waiting {
 				log.Info("another replica reads this mailbox; standing by")

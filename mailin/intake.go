@@ -23,6 +23,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"github.com/ticketd/ticketd/internal/faults"
 	"github.com/ticketd/ticketd/internal/replytoken"
 	"github.com/ticketd/ticketd/mailin/email"
 	"github.com/ticketd/ticketd/mailin/imapin"
@@ -97,6 +98,7 @@ func (in *Intake) Handle(ctx context.Context, batch []imapin.Fetched) ([]imapin.
 			tags = append(tags, r)
 			out = append(out, r.outcome)
 		}
+		faults.Point(faults.IntakeBeforeCommit)
 		return nil
 	})
 	if err == nil {
@@ -118,6 +120,9 @@ func (in *Intake) Handle(ctx context.Context, batch []imapin.Fetched) ([]imapin.
 		err := in.Service.InTx(ctx, func(tx *service.Tx) error {
 			var err error
 			r, err = in.process(ctx, tx, f)
+			if err == nil {
+				faults.Point(faults.IntakeBeforeCommit)
+			}
 			return err
 		})
 		if err != nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/ticketd/ticketd/internal/faults"
 	"io"
 	"sort"
 	"time"
@@ -159,6 +160,7 @@ func (s *session) processChunk(uids imap.UIDSet) error {
 		if err != nil {
 			return &handleError{err}
 		}
+		faults.Point(faults.IMAPBeforeMove)
 		if err := s.act(batch, outcomes); err != nil {
 			return err
 		}

@@ -336,7 +336,7 @@ func (q *queue) addData(nt note, fill func(*Data)) error {
 	if err := q.load(); err != nil {
 		return err
 	}
-	held, err := q.capped(nt.to)
+	held, err := q.capped(nt.name, nt.to)
 	if err != nil {
 		return err
 	}
@@ -447,13 +447,15 @@ func (q *queue) threading() (string, pq.StringArray) {
 	return inReplyTo, refs
 }
 
-// capped reports whether a recipient outside the roster had as many
-// automatic messages as the caps allow.
-func (q *queue) capped(to Person) (bool, error) {
+// capped reports whether a recipient had as many automatic messages as
+// the caps allow. Roster people are capped only for command results, so
+// that a robot in the roster and ticketd cannot ping-pong; their work
+// notices always go out.
+func (q *queue) capped(kind string, to Person) (bool, error) {
 	if q.n.MaxPerHour <= 0 && q.n.MaxPerDay <= 0 {
 		return false, nil
 	}
-	if q.n.Roster != nil {
+	if q.n.Roster != nil && kind != "command_result" {
 		if _, ok := q.n.Roster.Find(to.Email); ok {
 			return false, nil
 		}

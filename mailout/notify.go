@@ -455,20 +455,24 @@ func (q *queue) capped(kind string, to Person) (bool, error) {
 	if q.n.MaxPerHour <= 0 && q.n.MaxPerDay <= 0 {
 		return false, nil
 	}
-	if q.n.Roster != nil && kind != "command_result" {
+	only := "" // outside the roster every automatic message counts
+	if q.n.Roster != nil {
 		if _, ok := q.n.Roster.Find(to.Email); ok {
-			return false, nil
+			if kind != "command_result" {
+				return false, nil
+			}
+			only = kind
 		}
 	}
 	addr := strings.ToLower(to.Email)
 	if q.n.MaxPerHour > 0 {
-		c, err := store.CountAutomatic(q.ctx, q.tx, addr, q.now.Add(-time.Hour))
+		c, err := store.CountAutomatic(q.ctx, q.tx, addr, q.now.Add(-time.Hour), only)
 		if err != nil || c >= q.n.MaxPerHour {
 			return err == nil, err
 		}
 	}
 	if q.n.MaxPerDay > 0 {
-		c, err := store.CountAutomatic(q.ctx, q.tx, addr, q.now.Add(-24*time.Hour))
+		c, err := store.CountAutomatic(q.ctx, q.tx, addr, q.now.Add(-24*time.Hour), only)
 		if err != nil || c >= q.n.MaxPerDay {
 			return err == nil, err
 		}

@@ -149,6 +149,11 @@ func (ss *smtpSession) Data(r io.Reader) error {
 		}
 		return fmt.Errorf("mailsandbox: read data: %w", err)
 	}
+	if ss.sys.isClosed() {
+		// Close already cut the connection; 421 tells a client that still
+		// reads to try again rather than count the message as delivered.
+		return errShuttingDown
+	}
 	err = ss.sys.deliver(envelope{
 		from: ss.from, rcpts: ss.rcpts, raw: raw,
 		smtp: true, helo: ss.helo, remoteIP: ss.remoteIP, authed: ss.user != "",

@@ -1,6 +1,7 @@
 package mailout
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -201,7 +202,7 @@ func (w *Worker) lane(ctx context.Context, i int) {
 			failures++
 			wait = connBackoff(failures)
 			log.Warn("outbox round failed", "error", r.err, "retry_in", wait.Round(time.Millisecond))
-		case r.claimed == w.cfg.BatchSize:
+		case r.claimed == w.cfg.BatchSize || r.more:
 			failures = 0
 			continue // more may be due
 		default:
@@ -282,13 +283,21 @@ func detached(ctx context.Context) (context.Context, context.CancelFunc) {
 // roundResult is what one claim-and-send round did.
 type roundResult struct {
 	claimed, sent int
+	more          bool  // stopped early with rows given back: claim again now
 	err           error // claim or connection failure
 }
 
 // round claims one batch and sends it over s.
+//
+// A batch must be done while its lease holds, or another worker claims the
+// tail and sends it too. So no message is started once half the lease is
+// gone: the other half covers the message in hand (one SMTP timeout, plus
+// one for a redial, within the default 2m lease and 30s timeout), and the
+// rest is given back while it is still ours.
 func (w *Worker) round(ctx context.Context, s *Sender, log *slog.Logger) roundResult {
 	var r roundResult
-	rows, err := store.Claim(ctx, w.db, w.cfg.BatchSize, w.now(), w.cfg.Lease)
+	claimedAt := w.now()
+	rows, err := store.Claim(ctx, w.db, w.cfg.BatchSize, claimedAt, w.cfg.Lease)
 	if err != nil {
 		r.err = err
 		return r
@@ -298,7 +307,12 @@ func (w *Worker) round(ctx context.Context, s *Sender, log *slog.Logger) roundRe
 		if ctx.Err() != nil {
 			// Shutdown: the message in hand was finished; the rest goes
 			// back for whoever runs next.
-			w.release(ctx, rows[i:], w.now(), "not attempted: the worker stopped", log)
+			w.release(ctx, rows[i:], w.now(), "", log)
+			return r
+		}
+		if now := w.now(); now.Sub(claimedAt) > w.cfg.Lease/2 {
+			w.release(ctx, rows[i:], now, "", log)
+			r.more = true
 			return r
 		}
 		out := w.deliver(ctx, s, o, log)
@@ -324,7 +338,8 @@ func (w *Worker) round(ctx context.Context, s *Sender, log *slog.Logger) roundRe
 }
 
 // release puts claimed rows that were not attempted back in the queue, due
-// at next; a row whose retry window is over fails instead.
+// at next, with reason as their last error (empty: the row keeps its own);
+// a row whose retry window is over fails instead.
 func (w *Worker) release(ctx context.Context, rows []store.Outgoing, next time.Time, reason string, log *slog.Logger) {
 	if len(rows) == 0 {
 		return
@@ -334,10 +349,14 @@ func (w *Worker) release(ctx context.Context, rows []store.Outgoing, next time.T
 	now := w.now()
 	for _, o := range rows {
 		if deadline := o.CreatedAt.Add(w.cfg.RetryFor); !now.Before(deadline) {
-			w.fail(ctx, o, fmt.Sprintf("temporary failures for more than %s; last: %s", w.cfg.RetryFor, reason), rowLog(log, o))
+			w.fail(ctx, o, fmt.Sprintf("temporary failures for more than %s; last: %s", w.cfg.RetryFor, cmp.Or(reason, o.LastError, "none")), rowLog(log, o))
 			continue
 		}
-		if err := store.MarkRetry(mctx, w.db, o.ID, next, reason); err != nil {
+		why := reason
+		if why == "" {
+			why = o.LastError
+		}
+		if err := store.MarkRetry(mctx, w.db, o.ID, next, why); err != nil {
 			// The lease expires on its own; nothing is lost.
 			log.Warn("outbox row not released; it waits for its lease", "outbox_id", o.ID, "error", err)
 		}

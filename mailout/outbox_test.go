@@ -645,6 +645,38 @@ func TestMidBatchDropReleasesTheRest(t *testing.T) {
 	}
 }
 
+// TestBatchStopsAtHalfLease: a slow batch gives back the rows it has not
+// started once half the lease is gone, before another worker could claim
+// them and send them twice.
+func TestBatchStopsAtHalfLease(t *testing.T) {
+	db := pgtest.New(t)
+	f := newFakeSMTP(t, plainSMTP)
+	clock := &testClock{}
+	w := newTestWorker(t, db, nil, f, clock, WorkerConfig{Lease: 2 * time.Minute})
+	var ids []int64
+	for range 4 {
+		o := testRow(clock)
+		o.LastError = "451 from an earlier attempt"
+		ids = append(ids, putRow(t, db, o))
+	}
+	var once sync.Once
+	f.mu.Lock()
+	f.inData = func() { once.Do(func() { clock.Advance(time.Minute + time.Second) }) } // the first message is slow
+	f.mu.Unlock()
+	if n := sendOnce(t, w); n != 1 {
+		t.Fatalf("sent %d, want only the first", n)
+	}
+	for _, id := range ids[1:] {
+		r := row(t, db, id)
+		if r.Status != store.OutboxPending || r.NextAttemptAt.After(clock.Now()) || r.LastError != "451 from an earlier attempt" {
+			t.Errorf("row %d: status %s next %v last_error %q, want given back as it was", id, r.Status, r.NextAttemptAt, r.LastError)
+		}
+	}
+	if n := sendOnce(t, w); n != 3 {
+		t.Errorf("next round sent %d, want 3", n)
+	}
+}
+
 // TestHeaderInjectionEndToEnd: line breaks in stored text cannot add a
 // recipient or a header at the server.
 func TestHeaderInjectionEndToEnd(t *testing.T) {

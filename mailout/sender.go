@@ -322,7 +322,9 @@ func (s *Sender) Send(ctx context.Context, m *gomail.Msg) error {
 // from earlier messages.
 func (s *Sender) connect(ctx context.Context) (reused bool, err error) {
 	if s.conn != nil && time.Since(s.used) > probeIdle {
-		if err := s.conn.Noop(); err != nil {
+		// The deadline of the last message has passed by now; give the
+		// probe one of its own.
+		if err := s.conn.UpdateDeadline(s.cfg.Timeout); err != nil || s.conn.Noop() != nil {
 			s.drop()
 		}
 	}

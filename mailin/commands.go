@@ -60,8 +60,13 @@ func (in *Intake) commands(ctx context.Context, tx *service.Tx, f *imapin.Fetche
 			}
 			break
 		}
+		// Everything one email does is told once, as it stands at the end.
+		tx.Hold()
 		var err error
 		if results, t, err = in.run(ctx, tx, t, actor, lang, cmds, comment, msg); err != nil {
+			return result{}, err
+		}
+		if err := tx.Release(); err != nil {
 			return result{}, err
 		}
 	}
@@ -87,9 +92,18 @@ func (in *Intake) run(ctx context.Context, tx *service.Tx, t store.Ticket, actor
 			hasNote = true
 		}
 	}
+	// The rest of the message goes with the last command that takes text
+	// and has none of its own (with a #nota among them, only with a note:
+	// nothing leaks to the requester).
+	carrier := -1
+	for i, c := range cmds {
+		if c.Text == "" && takesText(verbKind(c.Verb)) && (c.Verb == reply.VerbNote || !hasNote) {
+			carrier = i
+		}
+	}
 	for i, c := range cmds {
 		cmd, err := in.toCommand(c, lang)
-		if err == nil && cmd.Text == "" && strings.TrimSpace(comment) != "" && !commentUsed && takesText(cmd.Kind) && (cmd.Kind == tickets.CmdNote || !hasNote) {
+		if err == nil && i == carrier && cmd.Text == "" && strings.TrimSpace(comment) != "" {
 			cmd.Text, commentUsed = comment, true
 		}
 		if err == nil {
@@ -128,8 +142,16 @@ func (in *Intake) run(ctx context.Context, tx *service.Tx, t store.Ticket, actor
 	return results, t, nil
 }
 
+// takesText says whether the rest of the message goes with a command as
+// its text: the resolution, the reason to reopen, the note, or the
+// instructions to whoever the case is classified, escalated or assigned
+// to (on record, shown to the assignee, not mailed to the requester).
 func takesText(k tickets.CommandKind) bool {
-	return k == tickets.CmdResolve || k == tickets.CmdReopen || k == tickets.CmdNote
+	switch k {
+	case tickets.CmdResolve, tickets.CmdReopen, tickets.CmdNote, tickets.CmdClassify, tickets.CmdEscalate, tickets.CmdAssign:
+		return true
+	}
+	return false
 }
 
 // toCommand turns a parsed command line into a domain command, looking up
@@ -297,4 +319,25 @@ func allApplied(rs []mailout.CommandResult) bool {
 		}
 	}
 	return true
+}
+
+// verbKind maps a parsed verb to the domain command it becomes.
+func verbKind(v reply.Verb) tickets.CommandKind {
+	switch v {
+	case reply.VerbClassify:
+		return tickets.CmdClassify
+	case reply.VerbEscalate:
+		return tickets.CmdEscalate
+	case reply.VerbAssign:
+		return tickets.CmdAssign
+	case reply.VerbResolve:
+		return tickets.CmdResolve
+	case reply.VerbClose:
+		return tickets.CmdClose
+	case reply.VerbReopen:
+		return tickets.CmdReopen
+	case reply.VerbNote:
+		return tickets.CmdNote
+	}
+	return ""
 }

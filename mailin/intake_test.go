@@ -189,10 +189,23 @@ func TestCommandsWithAReplyTokenRun(t *testing.T) {
 	if n := e.count(`SELECT count(*) FROM outbox WHERE kind = 'case_assigned' AND recipient = 'lperez@example.gov.co'`); n < 1 {
 		t.Errorf("the specialist was not given the case")
 	}
-	var comment string
-	e.db.Get(&comment, `SELECT note FROM events WHERE kind = 'commented'`)
-	if comment != "Revisar la fuente de poder." {
-		t.Errorf("comment with the commands = %q", comment)
+	// The rest of the message is the instructions for the new assignee:
+	// on the assignment's record, not a comment mailed to the requester.
+	var note string
+	e.db.Get(&note, `SELECT note FROM events WHERE kind = 'assigned'`)
+	if note != "Revisar la fuente de poder." {
+		t.Errorf("assignment note = %q", note)
+	}
+	if n := e.count(`SELECT count(*) FROM events WHERE kind = 'commented'`); n != 0 {
+		t.Errorf("the instructions became %d public comments", n)
+	}
+	if n := e.count(`SELECT count(*) FROM outbox WHERE kind = 'level_changed' AND recipient = 'ana@example.gov.co'`); n != 1 {
+		t.Errorf("the requester was told %d times of one email's changes, want once", n)
+	}
+	var body string
+	e.db.Get(&body, `SELECT m.body FROM outbox o JOIN messages m ON m.id = o.message_row WHERE o.kind = 'case_assigned'`)
+	if !strings.Contains(body, "Revisar la fuente de poder.") {
+		t.Errorf("the assignee's notice lacks the instructions:\n%s", body)
 	}
 }
 

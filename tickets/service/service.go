@@ -66,6 +66,35 @@ type Tx struct {
 	ctx context.Context
 	s   *Service
 	now time.Time
+
+	holding bool
+	held    []Change
+}
+
+// Hold collects the notifications of the commands that follow until
+// Release, so that several commands of one email (#nivel 2, #asignar ...)
+// tell each person once, of the ticket as it stands after all of them.
+func (tx *Tx) Hold() { tx.holding = true }
+
+// Release queues the held notifications as one change.
+func (tx *Tx) Release() error {
+	tx.holding = false
+	if len(tx.held) == 0 {
+		return nil
+	}
+	c := tx.held[0]
+	for _, h := range tx.held[1:] {
+		if c.Before == nil {
+			c.Before = h.Before
+		}
+		c.After, c.Actor = h.After, h.Actor
+		c.Events = append(c.Events, h.Events...)
+		if h.Trigger != nil {
+			c.Trigger = h.Trigger
+		}
+	}
+	tx.held = nil
+	return tx.notify(c)
 }
 
 // Now is the time of this transaction: every event in it carries it.
@@ -261,6 +290,13 @@ func (tx *Tx) Record(id int64, kind tickets.EventKind, a tickets.Actor, public b
 
 func (tx *Tx) notify(c Change) error {
 	if tx.s.Notifier == nil {
+		return nil
+	}
+	if tx.holding {
+		if len(tx.held) > 0 && tx.held[0].After.ID != c.After.ID {
+			return errors.New("service: held notifications of two tickets")
+		}
+		tx.held = append(tx.held, c)
 		return nil
 	}
 	return tx.s.Notifier.Notify(tx.ctx, tx.Q, c)

@@ -1,0 +1,294 @@
+// Package sandbox runs the whole service desk on one machine with nothing
+// installed but PostgreSQL's server binaries: a private PostgreSQL, a mail
+// provider in process (IMAP and SMTP on loopback) with a mailbox for the
+// desk and for every person of a sample roster, and ticketd itself
+// configured against them. ticketd does not know it is in a sandbox: it
+// speaks real IMAP, SMTP and SQL, and so can anyone's mail client.
+package sandbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	"github.com/ticketd/ticketd/internal/config"
+	"github.com/ticketd/ticketd/internal/daemon"
+	"github.com/ticketd/ticketd/internal/mailsandbox"
+	"github.com/ticketd/ticketd/internal/pgcluster"
+)
+
+// Domain is the sandbox's mail domain.
+const Domain = "example.gov.co"
+
+// Password is every sandbox account's password.
+const Password = "sandbox"
+
+// Person is one sandbox account and its role.
+type Person struct {
+	Address, Name, Role, Alias string
+	Levels                     []int
+	Lang                       string
+}
+
+// Desk is the support mailbox ticketd reads.
+var Desk = Person{Address: "soporte.oti@" + Domain, Name: "Mesa de Servicio OTI", Role: "buzón de soporte (ticketd)"}
+
+// People are the sample roster and a requester.
+var People = []Person{
+	{Address: "ana.suarez@" + Domain, Name: "Ana María Suárez", Role: "solicitante"},
+	{Address: "jgomez@" + Domain, Name: "Juan Gómez", Role: "mesa", Alias: "jgomez", Levels: []int{1}},
+	{Address: "mrojas@" + Domain, Name: "María Rojas", Role: "mesa", Alias: "mrojas", Levels: []int{1}},
+	{Address: "lperez@" + Domain, Name: "Luis Pérez", Role: "especialista", Alias: "lperez", Levels: []int{2, 3}},
+	{Address: "sitio1@" + Domain, Name: "Carlos Díaz", Role: "sitio", Alias: "sitio1", Levels: []int{2}},
+	{Address: "soporte@proveedor.example.com", Name: "Proveedor de Equipos S.A.S.", Role: "proveedor", Alias: "proveedor1", Levels: []int{2, 3}, Lang: "en"},
+}
+
+// Options shape a sandbox.
+type Options struct {
+	Dir         string // kept between runs: the PostgreSQL cluster and the mailboxes
+	Reset       bool   // start from scratch
+	DatabaseURL string // use this database instead of a private cluster
+	IMAPAddr    string // default 127.0.0.1:1143 (a free port when taken)
+	SMTPAddr    string // default 127.0.0.1:1587
+	AdminAddr   string // default 127.0.0.1:0 (a free port)
+	Log         io.Writer
+	LogLevel    slog.Level
+}
+
+// Sandbox is a running sandbox.
+type Sandbox struct {
+	Mail   *mailsandbox.System
+	Config *config.Config
+	Daemon *daemon.Daemon
+	DBURL  string
+
+	cluster *pgcluster.Cluster
+	cancel  context.CancelFunc
+	done    chan error
+}
+
+// Start brings everything up and returns once ticketd runs.
+func Start(ctx context.Context, o Options) (*Sandbox, error) {
+	if o.Dir == "" {
+		o.Dir = ".sandbox"
+	}
+	dir, err := filepath.Abs(o.Dir)
+	if err != nil {
+		return nil, err
+	}
+	if o.Reset {
+		if err := os.RemoveAll(dir); err != nil {
+			return nil, fmt.Errorf("reset: %w", err)
+		}
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "mail"), 0o755); err != nil {
+		return nil, err
+	}
+	log := slog.New(slog.NewTextHandler(orDiscard(o.Log), &slog.HandlerOptions{Level: o.LogLevel}))
+	s := &Sandbox{}
+	ok := false
+	defer func() {
+		if !ok {
+			s.Stop()
+		}
+	}()
+
+	s.DBURL = o.DatabaseURL
+	if s.DBURL == "" {
+		c, err := pgcluster.Start(ctx, filepath.Join(dir, "pg"), 0)
+		if err != nil {
+			return nil, fmt.Errorf("PostgreSQL for the sandbox: %w", err)
+		}
+		s.cluster = c
+		if err := createDB(ctx, c.URL("postgres"), "ticketd"); err != nil {
+			return nil, err
+		}
+		s.DBURL = c.URL("ticketd")
+	}
+
+	accounts := []mailsandbox.Account{{Address: Desk.Address, Password: Password, Name: Desk.Name}}
+	for _, p := range People {
+		accounts = append(accounts, mailsandbox.Account{Address: p.Address, Password: Password, Name: p.Name})
+	}
+	mail, err := mailsandbox.Start(mailsandbox.Config{Domain: Domain, Accounts: accounts, Logger: log.With("component", "mail"),
+		IMAPAddr: pickAddr(o.IMAPAddr, "127.0.0.1:1143"), SMTPAddr: pickAddr(o.SMTPAddr, "127.0.0.1:1587"),
+		Persist: filepath.Join(dir, "mail")})
+	if err != nil {
+		return nil, fmt.Errorf("mail servers: %w", err)
+	}
+	s.Mail = mail
+
+	admin := o.AdminAddr
+	if admin == "" {
+		admin = "127.0.0.1:0"
+	}
+	c, err := config.Parse([]byte(configText(s.DBURL, mail.IMAPAddr(), mail.SMTPAddr(), admin)))
+	if err != nil {
+		return nil, fmt.Errorf("sandbox configuration: %w", err)
+	}
+	s.Config = c
+
+	rctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	s.cancel = cancel
+	s.done = make(chan error, 1)
+	ready := make(chan *daemon.Daemon, 1)
+	go func() {
+		s.done <- daemon.Run(rctx, daemon.Options{Config: c, Logger: log, Ready: func(d *daemon.Daemon) { ready <- d },
+			ShutdownTimeout: 10 * time.Second, LeaseRetry: 500 * time.Millisecond})
+	}()
+	select {
+	case d := <-ready:
+		s.Daemon = d
+	case err := <-s.done:
+		if err == nil {
+			err = errors.New("ticketd stopped at start")
+		}
+		return nil, err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	ok = true
+	return s, nil
+}
+
+// Stop shuts ticketd, the mail servers (saving the mailboxes) and
+// PostgreSQL down.
+func (s *Sandbox) Stop() {
+	if s.cancel != nil {
+		s.cancel()
+		<-s.done
+		s.cancel = nil
+	}
+	if s.Mail != nil {
+		s.Mail.Close()
+		s.Mail = nil
+	}
+	if s.cluster != nil {
+		s.cluster.Stop()
+		s.cluster = nil
+	}
+}
+
+// Wait blocks until ctx ends, then stops the sandbox.
+func (s *Sandbox) Wait(ctx context.Context) {
+	select {
+	case <-ctx.Done():
+	case <-s.done:
+		s.cancel = nil
+	}
+	s.Stop()
+}
+
+func createDB(ctx context.Context, adminURL, name string) error {
+	db, err := sqlx.Open("postgres", adminURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	var exists bool
+	if err := db.GetContext(ctx, &exists, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)`, name); err != nil {
+		return fmt.Errorf("PostgreSQL for the sandbox: %w", err)
+	}
+	if !exists {
+		if _, err := db.ExecContext(ctx, `CREATE DATABASE `+pq.QuoteIdentifier(name)); err != nil {
+			return fmt.Errorf("creating the sandbox database: %w", err)
+		}
+	}
+	return nil
+}
+
+// pickAddr returns want (or def) when that port is free, else a free port.
+func pickAddr(want, def string) string {
+	if want != "" {
+		return want
+	}
+	l, err := net.Listen("tcp", def)
+	if err != nil {
+		return "127.0.0.1:0"
+	}
+	l.Close()
+	return def
+}
+
+func orDiscard(w io.Writer) io.Writer {
+	if w == nil {
+		return io.Discard
+	}
+	return w
+}
+
+// configText is the sandbox's ticketd.toml: the same keys an operator
+// writes for a real mailbox.
+func configText(dbURL, imapAddr, smtpAddr, admin string) string {
+	people := ""
+	for _, p := range People {
+		if p.Alias == "" {
+			continue
+		}
+		lang := p.Lang
+		if lang == "" {
+			lang = "es"
+		}
+		levels := ""
+		for i, l := range p.Levels {
+			if i > 0 {
+				levels += ", "
+			}
+			levels += strconv.Itoa(l)
+		}
+		people += fmt.Sprintf("[[people]]\nemail = %q\nname = %q\nrole = %q\nlevels = [%s]\nalias = %q\nlanguage = %q\n\n",
+			p.Address, p.Name, p.Role, levels, p.Alias, lang)
+	}
+	return fmt.Sprintf(`[database]
+url = %q
+
+[desk]
+name = %q
+address = %q
+subject_tag = "OTI"
+language = "es"
+
+%s
+[[services]]
+name = "impresoras"
+keywords = ["impresora", "imprime", "tóner"]
+level = 2
+assignee = "sitio1"
+
+[[services]]
+name = "correo"
+keywords = ["correo", "outlook", "buzón"]
+level = 2
+assignee = "lperez"
+
+[imap]
+address = %q
+tls = "none"
+username = %q
+password = %q
+poll_interval = "5s"
+
+[smtp]
+address = %q
+tls = "none"
+username = %q
+password = %q
+connections = 2
+
+[timers]
+interval = "10s"
+
+[admin]
+address = %q
+`, dbURL, Desk.Name, Desk.Address, people, imapAddr, Desk.Address, Password, smtpAddr, Desk.Address, Password, admin)
+}

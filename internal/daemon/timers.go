@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/ticketd/ticketd/internal/bizdays"
+	"github.com/ticketd/ticketd/internal/config"
 	"github.com/ticketd/ticketd/tickets"
 	"github.com/ticketd/ticketd/tickets/service"
 	"github.com/ticketd/ticketd/tickets/store"
@@ -25,11 +26,7 @@ type timers struct {
 
 func (t *timers) run(ctx context.Context) error {
 	c := t.d.Parts.Config
-	loc, err := time.LoadLocation(c.Desk.Timezone)
-	if err != nil {
-		loc = nil
-	}
-	t.cal = &bizdays.Calendar{Loc: loc}
+	t.cal = newCalendar(c)
 	if t.now == nil {
 		t.now = time.Now
 	}
@@ -130,4 +127,13 @@ func human(d time.Duration) string {
 		return fmt.Sprintf("%d horas", int(d.Hours()))
 	}
 	return fmt.Sprintf("%d minutos", int(d.Minutes()))
+}
+
+// newCalendar is the Colombian calendar in the desk's time zone.
+func newCalendar(c *config.Config) *bizdays.Calendar {
+	loc, err := time.LoadLocation(c.Desk.Timezone)
+	if err != nil {
+		loc = nil // bizdays defaults to America/Bogota
+	}
+	return &bizdays.Calendar{Loc: loc}
 }

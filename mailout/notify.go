@@ -67,6 +67,9 @@ func (n *Notifier) Notify(ctx context.Context, tx *sqlx.Tx, c service.Change) er
 		return nil
 	}
 	q := newQueue(ctx, tx, n, c.After, c.Trigger)
+	if !c.At.IsZero() {
+		q.now = c.At
+	}
 	sent := map[string]bool{}
 	for _, nt := range notes {
 		key := nt.name + "|" + strings.ToLower(nt.to.Email)

@@ -29,6 +29,7 @@ type Change struct {
 	Events  []store.StoredEvent
 	Actor   tickets.Actor
 	Trigger *store.Message
+	At      time.Time // the transaction's time: what is queued carries it
 }
 
 // Notifier queues notifications in the caller's transaction (the
@@ -291,6 +292,9 @@ func (tx *Tx) Record(id int64, kind tickets.EventKind, a tickets.Actor, public b
 func (tx *Tx) notify(c Change) error {
 	if tx.s.Notifier == nil {
 		return nil
+	}
+	if c.At.IsZero() {
+		c.At = tx.now
 	}
 	if tx.holding {
 		if len(tx.held) > 0 && tx.held[0].After.ID != c.After.ID {

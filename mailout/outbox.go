@@ -45,6 +45,7 @@ type WorkerConfig struct {
 	Connections  int           // parallel SMTP connections, DefaultConnections
 	BatchSize    int           // rows claimed per round per connection, DefaultBatchSize
 	RetryFor     time.Duration // temporary failures are retried this long after the row's created_at, then failed
+	RetryInitial time.Duration // first wait after a temporary failure, doubled at each one (default 1m)
 	Lease        time.Duration // claim lease: a row not marked by then is sent again
 	PollInterval time.Duration // idle wait between claims; Wake cuts it short
 	LoopHeader   string        // value of X-Ticketd-Loop (the desk address)
@@ -116,6 +117,9 @@ func NewWorker(db *sqlx.DB, svc *service.Service, smtp SMTPConfig, cfg WorkerCon
 	}
 	if cfg.RetryFor <= 0 {
 		cfg.RetryFor = DefaultRetryFor
+	}
+	if cfg.RetryInitial <= 0 {
+		cfg.RetryInitial = retryMin
 	}
 	if cfg.Lease <= 0 {
 		cfg.Lease = DefaultLease

@@ -10,14 +10,15 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"github.com/ticketd/ticketd/internal/faults"
 	"github.com/ticketd/ticketd/tickets"
 	"github.com/ticketd/ticketd/tickets/service"
 	"github.com/ticketd/ticketd/tickets/store"
 )
 
-// Retry schedule of a temporary failure: 1m, 2m, 4m… capped at an hour,
-// each shortened by up to a tenth so that rows refused together do not all
-// come back in the same second.
+// Retry schedule of a temporary failure: 1m (or WorkerConfig.RetryInitial),
+// 2m, 4m… capped at an hour, each shortened by up to a tenth so that rows
+// refused together do not all come back in the same second.
 const (
 	retryMin = time.Minute
 	retryMax = time.Hour
@@ -77,6 +78,7 @@ func (w *Worker) deliver(ctx context.Context, s *Sender, o store.Outgoing, log *
 		if w.crashAfterSend != nil && w.crashAfterSend(o) {
 			return outcome{crashed: true}
 		}
+		faults.Point(faults.OutboxBeforeMark)
 		mctx, cancel := detached(ctx)
 		defer cancel()
 		if err := store.MarkSent(mctx, w.db, o.ID, w.now()); err != nil {
@@ -121,10 +123,14 @@ func (w *Worker) report(kind string, d time.Duration, err error) {
 }
 
 // retryDelay is the wait after the attempts-th failed attempt.
-func retryDelay(attempts int) time.Duration {
+func retryDelay(attempts int) time.Duration { return retryDelayFrom(retryMin, attempts) }
+
+// retryDelayFrom is the wait after the attempts-th failed attempt when the
+// first wait is first (WorkerConfig.RetryInitial).
+func retryDelayFrom(first time.Duration, attempts int) time.Duration {
 	d := retryMax
-	if attempts < 8 {
-		d = min(retryMin<<max(attempts-1, 0), retryMax)
+	if n := max(attempts-1, 0); n < 32 && first<<n > 0 {
+		d = min(first<<n, retryMax)
 	}
 	return d - time.Duration(rand.Int64N(int64(d/10)+1))
 }
@@ -140,7 +146,7 @@ func (w *Worker) retry(ctx context.Context, o store.Outgoing, next time.Time, re
 		return
 	}
 	if next.IsZero() {
-		next = now.Add(retryDelay(o.Attempts))
+		next = now.Add(retryDelayFrom(w.cfg.RetryInitial, o.Attempts))
 	}
 	if next.After(deadline) {
 		next = deadline

@@ -256,6 +256,15 @@ func (c *Config) checkSMTP() Errors {
 	if s.RetryFor.Duration < time.Minute {
 		add("smtp.retry_for must be at least 1m")
 	}
+	if s.RetryInitial.Duration < time.Second || s.RetryInitial.Duration > s.RetryFor.Duration {
+		add("smtp.retry_initial must be at least 1s and at most smtp.retry_for")
+	}
+	// The outbox stops starting messages at half the lease; the other half
+	// must cover the message in hand and a redial (two timeouts), or a
+	// slow batch is sent twice.
+	if s.ClaimLease.Duration < 4*s.Timeout.Duration {
+		add("smtp.claim_lease must be at least four times smtp.timeout (%s)", s.Timeout.Duration)
+	}
 	return errs
 }
 

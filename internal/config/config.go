@@ -111,6 +111,8 @@ type SMTP struct {
 	Connections        int      `toml:"connections"`
 	BatchSize          int      `toml:"batch_size"`
 	RetryFor           Duration `toml:"retry_for"`
+	RetryInitial       Duration `toml:"retry_initial"` // first wait after a temporary failure; doubles each time
+	ClaimLease         Duration `toml:"claim_lease"`   // a claimed message not marked sent by then is sent again
 	Timeout            Duration `toml:"timeout"`
 }
 
@@ -306,6 +308,8 @@ func (c *Config) applyDefaults() {
 	defInt(&c.SMTP.Connections, 4)
 	defInt(&c.SMTP.BatchSize, 50)
 	defDur(&c.SMTP.RetryFor, 48*time.Hour)
+	defDur(&c.SMTP.RetryInitial, time.Minute)
+	defDur(&c.SMTP.ClaimLease, 2*time.Minute)
 	defDur(&c.SMTP.Timeout, 30*time.Second)
 	defDur(&c.Security.ReplyTokenTTL, 90*24*time.Hour)
 	if c.Security.RequireVerifiedCommands == nil {

@@ -72,6 +72,8 @@ func TestProblemsAreReported(t *testing.T) {
 		{"bad duration", "[imap]\npoll_interval = \"treinta\"", []string{"not a duration"}},
 		{"short secret", "[security]\nreply_token_secret = \"corto\"", []string{"at least 32 characters"}},
 		{"bad log format", "[log]\nformat = \"xml\"", []string{"log.format"}},
+		{"retry_initial too short", "[smtp]\naddress = \"127.0.0.1:25\"\ntls = \"none\"\nretry_initial = \"10ms\"", []string{"smtp.retry_initial"}},
+		{"claim_lease shorter than the timeouts", "[smtp]\naddress = \"127.0.0.1:25\"\ntls = \"none\"\nclaim_lease = \"1m\"", []string{"smtp.claim_lease"}},
 		{"xoauth2 without token", "[smtp]\naddress = \"smtp.example.com:587\"\nusername = \"u\"\nauth = \"xoauth2\"", []string{"oauth2_token_file"}},
 	}
 	for _, tc := range tests {

@@ -106,6 +106,7 @@ func Run(ctx context.Context, opt Options) error {
 		}
 		w, err := mailout.NewWorker(db, parts.Service, sc, mailout.WorkerConfig{
 			Connections: c.SMTP.Connections, BatchSize: c.SMTP.BatchSize, RetryFor: c.SMTP.RetryFor.Duration,
+			RetryInitial: c.SMTP.RetryInitial.Duration, Lease: c.SMTP.ClaimLease.Duration,
 			LoopHeader: c.Desk.Address, Tag: c.Desk.SubjectTag, Logger: log.With("component", "outbox"),
 			OnSend: d.metrics.onSend,
 		})

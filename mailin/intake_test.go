@@ -442,3 +442,5 @@ func TestBatchWithABadMessageFallsBackToOneAtATime(t *testing.T) {
 		t.Errorf("Cursor after a UIDVALIDITY change = %d, want 0", c)
 	}
 }
+
+type serviceOpen = service.OpenRequest

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/ticketd/ticketd/internal/replytoken"
 	"github.com/ticketd/ticketd/mailin/authres"
@@ -144,14 +145,14 @@ func subjectTicket(subject, tag string) (int64, bool) {
 	return id, err == nil && id > 0
 }
 
-var tagCache = map[string]*regexp.Regexp{}
+var tagCache sync.Map // tag → *regexp.Regexp; several mailboxes share it
 
 func tagPattern(tag string) *regexp.Regexp {
-	if re, ok := tagCache[tag]; ok {
-		return re
+	if re, ok := tagCache.Load(tag); ok {
+		return re.(*regexp.Regexp)
 	}
-	re := regexp.MustCompile(`(?i)\[\s*` + regexp.QuoteMeta(tag) + `[- #]?(\d{1,12})\s*\]`)
-	tagCache[tag] = re
+	re := regexp.MustCompile(`(?i)\[\s*` + regexp.QuoteMeta(tag) + `\s*[-#]?\s*(\d{1,12})\s*\]`)
+	tagCache.Store(tag, re)
 	return re
 }
 

@@ -332,7 +332,7 @@ func scanMessageID(raw []byte) string {
 	h, _ := r.ReadMIMEHeader()
 	id := strings.TrimSpace(h.Get("Message-Id"))
 	id = strings.TrimSuffix(strings.TrimPrefix(id, "<"), ">")
-	if len(id) > 500 || strings.ContainsAny(id, " \t\r\n") {
+	if len(id) > 500 || strings.ContainsAny(id, " \t\r\n<>") {
 		return ""
 	}
 	return id

@@ -444,3 +444,43 @@ func TestBatchWithABadMessageFallsBackToOneAtATime(t *testing.T) {
 }
 
 type serviceOpen = service.OpenRequest
+
+// TestRequesterReplyToResolvedTicket: a plain reply from the requester to a
+// resolved ticket is a comment and the desk is told, because activity 11 is
+// the desk's decision; the ticket stays resolved.
+func TestRequesterReplyToResolvedTicket(t *testing.T) {
+	e := newEnv(t)
+	id := e.open()
+	jg := tickets.ActorOf(roster.People[0])
+	for _, c := range []tickets.Command{{Kind: tickets.CmdClassify, Level: 1}, {Kind: tickets.CmdResolve, Text: "listo"}} {
+		if _, _, err := e.in.Service.Apply(context.Background(), id, c, jg); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.deliver(mail("ana@example.gov.co", desk, "Re: resuelto", "rr@example.gov.co", "In-Reply-To: <req1@example.gov.co>\r\n", "Gracias, pero tengo una duda."))
+	if tk := e.ticket(id); tk.State != tickets.StateResolved {
+		t.Errorf("state = %s, want resuelto", tk.State)
+	}
+	if n := e.count(`SELECT count(*) FROM outbox WHERE kind = 'comment_on_resolved' AND recipient = 'jgomez@example.gov.co'`); n != 1 {
+		t.Errorf("the desk was told %d times, want once", n)
+	}
+}
+
+// TestHTMLOnlyReplyIsTrimmed: an Outlook HTML reply keeps only the new part.
+func TestHTMLOnlyReplyIsTrimmed(t *testing.T) {
+	e := newEnv(t)
+	e.open()
+	html := "<html><body><div>Ya funciona, gracias.</div><div id=\"divRplyFwdMsg\"><b>De:</b> Mesa<br><b>Enviado:</b> lunes<br>" +
+		"#cerrar</div><div>texto citado</div></body></html>"
+	raw := "From: ana@example.gov.co\r\nTo: " + desk + "\r\nSubject: RE: x\r\nMessage-ID: <h1@example.gov.co>\r\nIn-Reply-To: <req1@example.gov.co>\r\n" +
+		"MIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\n\r\n" + html + "\r\n"
+	e.deliver(raw)
+	var note string
+	e.db.Get(&note, `SELECT note FROM events WHERE kind = 'commented'`)
+	if note != "Ya funciona, gracias." {
+		t.Errorf("comment = %q", note)
+	}
+	if n := e.count(`SELECT count(*) FROM events WHERE kind = 'command_refused'`); n != 0 {
+		t.Errorf("a command inside the quoted HTML was read")
+	}
+}

@@ -136,3 +136,26 @@ func TestConfigCheckReportsProblems(t *testing.T) {
 		t.Errorf("exit %d, stderr:\n%s", code, errs)
 	}
 }
+
+func TestTemplatesPreviewAndStatus(t *testing.T) {
+	out := mustRun(t, "templates", "preview", "resolved", "--lang", "en")
+	if !strings.Contains(out, "Subject: [OTI-123]") && !strings.Contains(out, "Asunto: [OTI-123]") {
+		t.Errorf("preview:\n%s", out)
+	}
+	if !strings.Contains(out, "#reopen") {
+		t.Errorf("the English resolution notice does not say how to reopen:\n%s", out)
+	}
+	es := mustRun(t, "templates", "preview", "opened_ack")
+	if !strings.Contains(es, "Recibimos su solicitud") {
+		t.Errorf("Spanish preview:\n%s", es)
+	}
+	if _, errs, code := ticketd(t, "templates", "preview", "nada"); code != 2 || !strings.Contains(errs, "opened_ack") {
+		t.Errorf("unknown template: exit %d, %q", code, errs)
+	}
+	cfg := testConfig(t)
+	mustRun(t, "-config", cfg, "migrate")
+	st := mustRun(t, "-config", cfg, "status")
+	if !strings.Contains(st, "Bandeja de salida: 0 pendientes, 0 fallidos") {
+		t.Errorf("status:\n%s", st)
+	}
+}

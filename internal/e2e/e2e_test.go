@@ -18,7 +18,11 @@ import (
 	"github.com/ticketd/ticketd/tickets/service"
 )
 
-func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
+func TestMain(m *testing.M) {
+	code := pgtest.Main(m)
+	removeBinary() // the fault suite's ticketd
+	os.Exit(code)
+}
 
 // spanishRequest is what a Spanish mail client sends: an ISO-8859-1
 // subject, an HTML body and an attachment with an RFC 2231 file name.

@@ -32,7 +32,13 @@ const (
 	provider = "soporte@proveedor.example.com"
 )
 
-var everyone = []string{deskAddr, ana, jgomez, mrojas, lperez, sitio1, provider}
+// More requesters outside the roster, for the fault suite's load.
+const (
+	pedro = "pedro@example.gov.co"
+	sofia = "sofia@example.gov.co"
+)
+
+var everyone = []string{deskAddr, ana, jgomez, mrojas, lperez, sitio1, provider, pedro, sofia}
 
 // world is a small mail provider: Dovecot holds every mailbox, and an SMTP
 // server in this process delivers what it is given into them over IMAP
@@ -50,9 +56,10 @@ type world struct {
 }
 
 type delivery struct {
-	from string
-	to   []string
-	raw  []byte
+	from   string
+	to     []string
+	raw    []byte
+	opened time.Time // when the SMTP connection that carried it was accepted
 }
 
 func newWorld(t *testing.T) *world {
@@ -121,12 +128,15 @@ func (w *world) deliver(rcpt string, raw []byte) error {
 
 type sinkBackend struct{ w *world }
 
-func (b *sinkBackend) NewSession(*smtp.Conn) (smtp.Session, error) { return &sinkSession{w: b.w}, nil }
+func (b *sinkBackend) NewSession(*smtp.Conn) (smtp.Session, error) {
+	return &sinkSession{w: b.w, opened: time.Now()}, nil
+}
 
 type sinkSession struct {
-	w    *world
-	from string
-	to   []string
+	w      *world
+	opened time.Time
+	from   string
+	to     []string
 }
 
 func (s *sinkSession) Mail(from string, _ *smtp.MailOptions) error {
@@ -156,7 +166,7 @@ func (s *sinkSession) Data(r io.Reader) error {
 		}
 	}
 	s.w.mu.Lock()
-	s.w.delivered = append(s.w.delivered, delivery{from: s.from, to: s.to, raw: raw})
+	s.w.delivered = append(s.w.delivered, delivery{from: s.from, to: s.to, raw: raw, opened: s.opened})
 	s.w.mu.Unlock()
 	return nil
 }
@@ -298,7 +308,30 @@ func (w *world) ticketd(dbURL string, extra string) (stop func()) {
 
 func (w *world) config(dbURL, extra string) *config.Config {
 	w.t.Helper()
-	toml := fmt.Sprintf(`
+	c, err := config.Parse([]byte(w.configTOML(dbURL, settings{extra: extra})))
+	if err != nil {
+		w.t.Fatalf("configuration: %v", err)
+	}
+	return c
+}
+
+// settings adjust the configuration text the world writes for ticketd.
+type settings struct {
+	imapAddr string // the IMAP server ticketd reads (default: Dovecot itself)
+	imap     string // more keys of [imap], one per line
+	smtp     string // more keys of [smtp], one per line
+	extra    string // more tables
+}
+
+// configTOML is the configuration file of a ticketd in this world: the
+// example's roster with this world's servers. The in-process daemon parses
+// it; the fault suite writes it to a file for a ticketd subprocess.
+func (w *world) configTOML(dbURL string, s settings) string {
+	w.t.Helper()
+	if s.imapAddr == "" {
+		s.imapAddr = w.dove.Addr
+	}
+	return fmt.Sprintf(`
 [database]
 url = %q
 [desk]
@@ -343,19 +376,15 @@ tls = "none"
 username = %q
 password = %q
 poll_interval = "1s"
+%s
 [smtp]
 address = %q
 tls = "none"
 connections = 2
+%s
 [timers]
 interval = "1s"
 %s
-`, dbURL, deskAddr, jgomez, mrojas, lperez, sitio1, provider, w.dove.Addr, deskAddr, w.dove.Password, w.smtpAddr(), extra)
-	c, err := config.Parse([]byte(toml))
-	if err != nil {
-		w.t.Fatalf("configuration: %v", err)
-	}
-	return c
+`, dbURL, deskAddr, jgomez, mrojas, lperez, sitio1, provider, s.imapAddr, deskAddr, w.dove.Password, s.imap,
+		w.smtpAddr(), s.smtp, s.extra)
 }
-
-

@@ -215,6 +215,25 @@ func (in *Intake) automatic(ctx context.Context, tx *service.Tx, f *imapin.Fetch
 // open registers a new request (activity 1); a reply to a closed ticket
 // opens a new one linked to it.
 func (in *Intake) open(ctx context.Context, tx *service.Tx, f *imapin.Fetched, msg *store.Message, m *email.Message, mt matched) (result, error) {
+	r := in.openRequest(f, msg, m, mt)
+	// The message and its attachments go on the ticket before anyone is
+	// notified, so the notifications carry them.
+	r.Attach = func(t store.Ticket) error {
+		msg.TicketID = &t.ID
+		if err := store.UpdateInbound(ctx, tx.Q, *msg); err != nil {
+			return err
+		}
+		return in.attachments(ctx, tx, msg.ID, m)
+	}
+	if _, _, err := tx.Open(r); err != nil {
+		return result{}, err
+	}
+	return processed(f.UID, "opened"), nil
+}
+
+// openRequest is the request a message makes, with the message's body and
+// status set as it will be stored.
+func (in *Intake) openRequest(f *imapin.Fetched, msg *store.Message, m *email.Message, mt matched) service.OpenRequest {
 	body := strings.TrimSpace(m.Text)
 	r := service.OpenRequest{
 		Requester: m.From.Email, RequesterName: m.From.Name, Subject: oneLine(m.Subject), Body: body,
@@ -233,29 +252,26 @@ func (in *Intake) open(ctx context.Context, tx *service.Tx, f *imapin.Fetched, m
 	}
 	msg.Body = body
 	msg.Status = store.StatusProcessed
-	// The message and its attachments go on the ticket before anyone is
-	// notified, so the notifications carry them.
-	r.Attach = func(t store.Ticket) error {
-		msg.TicketID = &t.ID
-		if err := store.UpdateInbound(ctx, tx.Q, *msg); err != nil {
-			return err
-		}
-		return in.attachments(ctx, tx, msg.ID, m)
-	}
-	if _, _, err := tx.Open(r); err != nil {
-		return result{}, err
-	}
-	return processed(f.UID, "opened"), nil
+	return r
 }
 
 func (in *Intake) attachments(ctx context.Context, tx *service.Tx, row int64, m *email.Message) error {
-	for _, a := range m.Attachments {
-		if err := store.InsertAttachment(ctx, tx.Q, store.Attachment{MessageRow: row, Filename: a.Filename,
-			ContentType: a.ContentType, ContentID: a.ContentID, Inline: a.Inline, Size: a.Size, Data: a.Data}); err != nil {
+	for _, a := range attachmentRows(row, m) {
+		if err := store.InsertAttachment(ctx, tx.Q, a); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// attachmentRows are the rows that keep a message's attachments.
+func attachmentRows(row int64, m *email.Message) []store.Attachment {
+	out := make([]store.Attachment, 0, len(m.Attachments))
+	for _, a := range m.Attachments {
+		out = append(out, store.Attachment{MessageRow: row, Filename: a.Filename, ContentType: a.ContentType,
+			ContentID: a.ContentID, Inline: a.Inline, Size: a.Size, Data: a.Data})
+	}
+	return out
 }
 
 // reply applies a message to the open ticket it answers: a comment, or

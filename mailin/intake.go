@@ -20,6 +20,7 @@ import (
 	"log/slog"
 	"net/textproto"
 	"strings"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 
@@ -90,11 +91,11 @@ func (in *Intake) Handle(ctx context.Context, batch []imapin.Fetched) ([]imapin.
 	)
 	err := in.Service.InTx(ctx, func(tx *service.Tx) error {
 		out, tags = out[:0], tags[:0]
-		for i := range batch {
-			r, err := in.process(ctx, tx, &batch[i])
-			if err != nil {
-				return err
-			}
+		rs, err := in.handleBatch(ctx, tx, batch)
+		if err != nil {
+			return err
+		}
+		for _, r := range rs {
 			tags = append(tags, r)
 			out = append(out, r.outcome)
 		}
@@ -169,9 +170,7 @@ func (in *Intake) process(ctx context.Context, tx *service.Tx, f *imapin.Fetched
 
 	// The raw source is stored before anything is parsed, so that a parser
 	// bug can never lose a message.
-	raw := f.Raw
-	sum := sha256.Sum256(raw)
-	msg := store.Message{MessageID: scanMessageID(raw), ContentHash: hex.EncodeToString(sum[:]), Raw: raw, CreatedAt: tx.Now()}
+	msg := inboundRow(f.Raw, tx.Now())
 	id, existed, err := store.InsertInbound(ctx, tx.Q, msg)
 	if err != nil {
 		return result{}, err
@@ -298,8 +297,7 @@ func (in *Intake) quarantineFailed(ctx context.Context, f *imapin.Fetched, cause
 	reason := "processing failed: " + firstLine(cause.Error())
 	var r result
 	err := in.Service.InTx(ctx, func(tx *service.Tx) error {
-		sum := sha256.Sum256(f.Raw)
-		msg := store.Message{MessageID: scanMessageID(f.Raw), ContentHash: hex.EncodeToString(sum[:]), Raw: f.Raw, CreatedAt: tx.Now()}
+		msg := inboundRow(f.Raw, tx.Now())
 		id, _, err := store.InsertInbound(ctx, tx.Q, msg)
 		if err != nil {
 			return err
@@ -313,6 +311,13 @@ func (in *Intake) quarantineFailed(ctx context.Context, f *imapin.Fetched, cause
 			UID: f.UID, MessageRow: &id, Quarantine: true, Reason: reason}, tx.Now())
 	})
 	return r, err
+}
+
+// inboundRow is the row that keeps a message's raw source before it is
+// parsed: keyed by its Message-ID and content hash.
+func inboundRow(raw []byte, now time.Time) store.Message {
+	sum := sha256.Sum256(raw)
+	return store.Message{MessageID: scanMessageID(raw), ContentHash: hex.EncodeToString(sum[:]), Raw: raw, CreatedAt: now}
 }
 
 // scanMessageID reads the Message-ID from the header section without the

@@ -49,20 +49,7 @@ type note struct {
 
 // Notify implements service.Notifier.
 func (n *Notifier) Notify(ctx context.Context, tx *sqlx.Tx, c service.Change) error {
-	// Never answer automatic mail: an auto-reply, a list or a bounce that
-	// reached a ticket is on record, and nobody is told.
-	if c.Trigger != nil && c.Trigger.AutoKind != "" {
-		return nil
-	}
-	var notes []note
-	opened := false
-	for i := range c.Events {
-		e := &c.Events[i]
-		if e.Kind == tickets.EventOpened {
-			opened = true
-		}
-		notes = append(notes, n.plan(c, e, opened)...)
-	}
+	notes := n.notesFor(c)
 	if len(notes) == 0 {
 		return nil
 	}
@@ -70,18 +57,45 @@ func (n *Notifier) Notify(ctx context.Context, tx *sqlx.Tx, c service.Change) er
 	if !c.At.IsZero() {
 		q.now = c.At
 	}
-	sent := map[string]bool{}
+	if c.Record != nil {
+		q.use(c.Record)
+	}
 	for _, nt := range notes {
-		key := nt.name + "|" + strings.ToLower(nt.to.Email)
-		if sent[key] || nt.to.Email == "" {
-			continue
-		}
-		sent[key] = true
 		if err := q.add(nt); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// notesFor lists the notifications a change causes, one per kind and
+// recipient, in the order they are queued.
+func (n *Notifier) notesFor(c service.Change) []note {
+	// Never answer automatic mail: an auto-reply, a list or a bounce that
+	// reached a ticket is on record, and nobody is told.
+	if c.Trigger != nil && c.Trigger.AutoKind != "" {
+		return nil
+	}
+	var planned []note
+	opened := false
+	for i := range c.Events {
+		e := &c.Events[i]
+		if e.Kind == tickets.EventOpened {
+			opened = true
+		}
+		planned = append(planned, n.plan(c, e, opened)...)
+	}
+	var notes []note
+	sent := map[string]bool{}
+	for _, nt := range planned {
+		key := nt.name + "|" + strings.ToLower(nt.to.Email)
+		if sent[key] || nt.to.Email == "" {
+			continue
+		}
+		sent[key] = true
+		notes = append(notes, nt)
+	}
+	return notes
 }
 
 // plan lists the notifications one event causes.
@@ -278,6 +292,9 @@ type queue struct {
 	atts    []string
 	history []HistoryItem
 	domain  string
+	// counts, when set, answers the per-recipient cap without a query
+	// (PrepareMany reads the counts of a whole batch at once).
+	counts *capCounts
 }
 
 func newQueue(ctx context.Context, tx *sqlx.Tx, n *Notifier, t store.Ticket, trigger *store.Message) *queue {
@@ -296,41 +313,34 @@ func (q *queue) load() error {
 	if q.loaded || q.t.ID == 0 {
 		return nil
 	}
+	recs, err := store.RecordsOf(q.ctx, q.tx, []int64{q.t.ID})
+	if err != nil {
+		return err
+	}
+	q.use(recs[q.t.ID])
+	return nil
+}
+
+// use takes the ticket's record as store.RecordsOf reads it: the thread's
+// Message-IDs, the request's text and attachment names, and the history
+// without refused commands and held notices.
+func (q *queue) use(r *store.TicketRecord) {
 	q.loaded = true
-	ids, err := store.ThreadIDs(q.ctx, q.tx, q.t.ID)
-	if err != nil {
-		return err
+	if r == nil {
+		return
 	}
-	q.thread = ids
-	msgs, err := store.MessagesOf(q.ctx, q.tx, q.t.ID)
-	if err != nil {
-		return err
+	q.thread = r.Thread
+	q.body = r.Body
+	if len(r.Attachments) > 0 {
+		q.atts = r.Attachments
 	}
-	for _, m := range msgs {
-		if m.Direction == "in" && m.Status == store.StatusProcessed {
-			q.body = m.Body
-			atts, err := store.AttachmentsOf(q.ctx, q.tx, q.t.ID)
-			if err != nil {
-				return err
-			}
-			for _, a := range atts[m.ID] {
-				q.atts = append(q.atts, a.Filename)
-			}
-			break
-		}
-	}
-	evs, err := store.Events(q.ctx, q.tx, q.t.ID)
-	if err != nil {
-		return err
-	}
-	for _, e := range evs {
+	for _, e := range r.Events {
 		if e.Kind == tickets.EventRefused || e.Kind == tickets.EventCapped {
 			continue
 		}
 		q.history = append(q.history, HistoryItem{At: e.At, Who: e.Actor, Kind: string(e.Kind), Text: e.Note,
 			Public: e.Public, Activities: e.Activities})
 	}
-	return nil
 }
 
 func (q *queue) add(nt note) error { return q.addData(nt, nil) }
@@ -343,6 +353,21 @@ func (q *queue) addData(nt note, fill func(*Data)) error {
 	if err != nil {
 		return err
 	}
+	o, err := q.outgoing(nt, fill, held)
+	if err != nil {
+		return err
+	}
+	if _, _, err := store.Enqueue(q.ctx, q.tx, o); err != nil {
+		return err
+	}
+	if held && q.t.ID != 0 {
+		return q.recordHeld(o)
+	}
+	return nil
+}
+
+// outgoing renders one notification into the outbox row that sends it.
+func (q *queue) outgoing(nt note, fill func(*Data), held bool) (store.Outgoing, error) {
 	tv := TicketView{ID: q.t.ID, Ref: tickets.Ref(q.n.Tag, q.t.ID), Subject: q.t.Subject, State: string(q.t.State),
 		Service: q.t.Service, Level: int(q.t.Level), Requester: Person{Name: q.t.RequesterName, Email: q.t.Requester},
 		CreatedAt: q.t.CreatedAt, UpdatedAt: q.t.UpdatedAt, Body: q.body, Attachments: q.atts}
@@ -381,7 +406,7 @@ func (q *queue) addData(nt note, fill func(*Data)) error {
 	}
 	r, err := q.n.Renderer.Render(nt.name, nt.lang, d)
 	if err != nil {
-		return fmt.Errorf("rendering %s: %w", nt.name, err)
+		return store.Outgoing{}, fmt.Errorf("rendering %s: %w", nt.name, err)
 	}
 	msgID := q.newMessageID()
 	o := store.Outgoing{
@@ -402,28 +427,38 @@ func (q *queue) addData(nt note, fill func(*Data)) error {
 	if nt.event != nil {
 		id := nt.event.ID
 		o.EventID = &id
-		key := fmt.Sprintf("ev:%d:%s:%s", id, nt.name, o.Recipient)
-		o.DedupKey = &key
-	} else if q.trigger != nil {
-		key := fmt.Sprintf("in:%d:%s:%s", q.trigger.ID, nt.name, o.Recipient)
-		o.DedupKey = &key
 	}
+	o.DedupKey = dedupKey(nt, q.trigger)
 	o.InReplyTo, o.Refs = q.threading()
 	if held {
 		o.Status = store.OutboxHeld
 		o.LastError = "held back: per-recipient limit of automatic messages reached"
 	}
-	if _, _, err := store.Enqueue(q.ctx, q.tx, o); err != nil {
-		return err
+	return o, nil
+}
+
+// dedupKey names a notification so that it is queued once however often
+// its cause is processed: by event, or by the inbound message that caused
+// it; nil when it has neither.
+func dedupKey(nt note, trigger *store.Message) *string {
+	var key string
+	switch {
+	case nt.event != nil:
+		key = fmt.Sprintf("ev:%d:%s:%s", nt.event.ID, nt.name, strings.ToLower(nt.to.Email))
+	case trigger != nil:
+		key = fmt.Sprintf("in:%d:%s:%s", trigger.ID, nt.name, strings.ToLower(nt.to.Email))
+	default:
+		return nil
 	}
-	if held && q.t.ID != 0 {
-		e := tickets.Record(q.t.Ticket, tickets.EventCapped, tickets.System, q.now, false,
-			fmt.Sprintf("%s to %s held back by the per-recipient limit", nt.name, o.Recipient))
-		if _, err := store.AppendEvents(q.ctx, q.tx, q.t.ID, nil, e); err != nil {
-			return err
-		}
-	}
-	return nil
+	return &key
+}
+
+// recordHeld puts a held notification on the ticket's record.
+func (q *queue) recordHeld(o store.Outgoing) error {
+	e := tickets.Record(q.t.Ticket, tickets.EventCapped, tickets.System, q.now, false,
+		fmt.Sprintf("%s to %s held back by the per-recipient limit", o.Kind, o.Recipient))
+	_, err := store.AppendEvents(q.ctx, q.tx, q.t.ID, nil, e)
+	return err
 }
 
 // threading returns In-Reply-To and References: the message that caused
@@ -455,32 +490,54 @@ func (q *queue) threading() (string, pq.StringArray) {
 // that a robot in the roster and ticketd cannot ping-pong; their work
 // notices always go out.
 func (q *queue) capped(kind string, to Person) (bool, error) {
-	if q.n.MaxPerHour <= 0 && q.n.MaxPerDay <= 0 {
+	only, counted := q.n.capScope(kind, to)
+	if !counted {
 		return false, nil
-	}
-	only := "" // outside the roster every automatic message counts
-	if q.n.Roster != nil {
-		if _, ok := q.n.Roster.Find(to.Email); ok {
-			if kind != "command_result" {
-				return false, nil
-			}
-			only = kind
-		}
 	}
 	addr := strings.ToLower(to.Email)
 	if q.n.MaxPerHour > 0 {
-		c, err := store.CountAutomatic(q.ctx, q.tx, addr, q.now.Add(-time.Hour), only)
+		c, err := q.count(addr, 0, only)
 		if err != nil || c >= q.n.MaxPerHour {
 			return err == nil, err
 		}
 	}
 	if q.n.MaxPerDay > 0 {
-		c, err := store.CountAutomatic(q.ctx, q.tx, addr, q.now.Add(-24*time.Hour), only)
+		c, err := q.count(addr, 1, only)
 		if err != nil || c >= q.n.MaxPerDay {
 			return err == nil, err
 		}
 	}
 	return false, nil
+}
+
+// capScope says whether a notification counts against its recipient's
+// caps, and which kind of earlier message counts with it ("" for all).
+func (n *Notifier) capScope(kind string, to Person) (only string, counted bool) {
+	if n.MaxPerHour <= 0 && n.MaxPerDay <= 0 {
+		return "", false
+	}
+	// Outside the roster every automatic message counts.
+	if n.Roster != nil {
+		if _, ok := n.Roster.Find(to.Email); ok {
+			if kind != "command_result" {
+				return "", false
+			}
+			return kind, true
+		}
+	}
+	return "", true
+}
+
+// capWindows are the cap's periods: the last hour, the last day.
+var capWindows = [2]time.Duration{time.Hour, 24 * time.Hour}
+
+// count is how many automatic messages were queued for addr within
+// capWindows[window] before q.now.
+func (q *queue) count(addr string, window int, only string) (int, error) {
+	if q.counts != nil {
+		return q.counts.count(addr, window, only), nil
+	}
+	return store.CountAutomatic(q.ctx, q.tx, addr, q.now.Add(-capWindows[window]), only)
 }
 
 var idEncoding = base32.StdEncoding.WithPadding(base32.NoPadding)

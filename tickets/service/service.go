@@ -30,6 +30,9 @@ type Change struct {
 	Actor   tickets.Actor
 	Trigger *store.Message
 	At      time.Time // the transaction's time: what is queued carries it
+	// Record, when set, is the ticket's record as the notifier would read
+	// it back (OpenMany knows it for a new ticket), so it need not be read.
+	Record *store.TicketRecord
 }
 
 // Notifier queues notifications in the caller's transaction (the
@@ -150,31 +153,20 @@ type OpenRequest struct {
 	// notified: the mail intake links the message and its attachments so
 	// that the notifications carry them.
 	Attach func(t store.Ticket) error
+	// Known, when set, is the record the new ticket will have once its
+	// message is attached, without the events: its thread's Message-IDs and
+	// the request's text and attachment names. OpenMany then composes the
+	// notifications while it writes the rows.
+	Known *store.TicketRecord
 }
 
 // Open registers a request (activity 1) and, when the service catalogue
 // routes it, classifies it by the routing rules (activities 2 and 3).
 func (tx *Tx) Open(r OpenRequest) (store.Ticket, []store.StoredEvent, error) {
-	subject := strings.TrimSpace(r.Subject)
-	if subject == "" {
-		subject = "(sin asunto)"
-	}
-	by := r.By
-	if by.Email == "" {
-		by = tickets.Actor{Email: strings.ToLower(r.Requester), Role: tickets.RoleRequester}
-	}
-	t, evs, err := tickets.Apply(tickets.Ticket{}, tickets.Command{Kind: tickets.CmdOpen, Requester: r.Requester, Text: subject}, by, tx.now)
+	t, evs, by, lang, err := tx.opening(r)
 	if err != nil {
 		return store.Ticket{}, nil, err
 	}
-	lang := r.Lang
-	if lang == "" {
-		lang = tx.s.Lang
-	}
-	if lang == "" {
-		lang = "es"
-	}
-	t.LinkedTo = r.LinkedTo
 	row, err := store.InsertTicket(tx.ctx, tx.Q, store.Ticket{Ticket: t, RequesterName: r.RequesterName, Lang: lang})
 	if err != nil {
 		return row, nil, err
@@ -206,27 +198,37 @@ func (tx *Tx) Open(r OpenRequest) (store.Ticket, []store.StoredEvent, error) {
 	return row, stored, nil
 }
 
+// opening is the domain's side of Open: the new ticket and its event, who
+// registers it and in which language it is answered.
+func (tx *Tx) opening(r OpenRequest) (tickets.Ticket, []tickets.Event, tickets.Actor, string, error) {
+	subject := strings.TrimSpace(r.Subject)
+	if subject == "" {
+		subject = "(sin asunto)"
+	}
+	by := r.By
+	if by.Email == "" {
+		by = tickets.Actor{Email: strings.ToLower(r.Requester), Role: tickets.RoleRequester}
+	}
+	t, evs, err := tickets.Apply(tickets.Ticket{}, tickets.Command{Kind: tickets.CmdOpen, Requester: r.Requester, Text: subject}, by, tx.now)
+	if err != nil {
+		return t, nil, by, "", err
+	}
+	lang := r.Lang
+	if lang == "" {
+		lang = tx.s.Lang
+	}
+	if lang == "" {
+		lang = "es"
+	}
+	t.LinkedTo = r.LinkedTo
+	return t, evs, by, lang, nil
+}
+
 // route classifies a new ticket by the service catalogue: the mailbox's
 // service, or the one whose keywords the request mentions.
 func (tx *Tx) route(row store.Ticket, r OpenRequest) ([]store.StoredEvent, store.Ticket, error) {
-	roster := tx.s.Roster
-	if roster == nil {
-		return nil, row, nil
-	}
-	svc, ok := roster.FindService(r.Service)
+	t, evs, ok := tx.routed(row.Ticket, r)
 	if !ok {
-		if svc, ok = roster.Route(r.Subject + "\n" + r.Body); !ok {
-			return nil, row, nil
-		}
-	}
-	cmd := tickets.Command{Kind: tickets.CmdClassify, Level: svc.Level, Service: svc.Name}
-	if p, ok := roster.Find(svc.Assignee); ok && svc.Assignee != "" && p.Serves(svc.Level) {
-		cmd.To = &p
-	}
-	t, evs, err := tickets.Apply(row.Ticket, cmd, tickets.System, tx.now)
-	if err != nil {
-		// A catalogue the configuration check let through but the domain
-		// refuses leaves the ticket for the desk, as if unrouted.
 		return nil, row, nil
 	}
 	if err := store.UpdateTicket(tx.ctx, tx.Q, t); err != nil {
@@ -235,6 +237,32 @@ func (tx *Tx) route(row store.Ticket, r OpenRequest) ([]store.StoredEvent, store
 	stored, err := store.AppendEvents(tx.ctx, tx.Q, row.ID, nil, evs...)
 	row.Ticket = t
 	return stored, row, err
+}
+
+// routed is the domain's side of route: the classified ticket and its
+// events, or ok = false when the catalogue does not route the request.
+func (tx *Tx) routed(t tickets.Ticket, r OpenRequest) (tickets.Ticket, []tickets.Event, bool) {
+	roster := tx.s.Roster
+	if roster == nil {
+		return t, nil, false
+	}
+	svc, ok := roster.FindService(r.Service)
+	if !ok {
+		if svc, ok = roster.Route(r.Subject + "\n" + r.Body); !ok {
+			return t, nil, false
+		}
+	}
+	cmd := tickets.Command{Kind: tickets.CmdClassify, Level: svc.Level, Service: svc.Name}
+	if p, ok := roster.Find(svc.Assignee); ok && svc.Assignee != "" && p.Serves(svc.Level) {
+		cmd.To = &p
+	}
+	after, evs, err := tickets.Apply(t, cmd, tickets.System, tx.now)
+	if err != nil {
+		// A catalogue the configuration check let through but the domain
+		// refuses leaves the ticket for the desk, as if unrouted.
+		return t, nil, false
+	}
+	return after, evs, true
 }
 
 // Apply runs one command on ticket id with the row locked. A refused

@@ -52,9 +52,14 @@ func AppendEvents(ctx context.Context, q sqlx.ExtContext, ticketID int64, messag
 
 // Events returns a ticket's whole log in order.
 func Events(ctx context.Context, q sqlx.QueryerContext, ticketID int64) ([]StoredEvent, error) {
-	rows, err := q.QueryxContext(ctx, `SELECT id, seq, kind, activities, actor, actor_role, level_before, level_after,
+	return eventsOf(ctx, q, `ticket_id = $1 ORDER BY seq`, ticketID)
+}
+
+// eventsOf reads the events that where selects.
+func eventsOf(ctx context.Context, q sqlx.QueryerContext, where string, args ...any) ([]StoredEvent, error) {
+	rows, err := q.QueryxContext(ctx, `SELECT id, ticket_id, seq, kind, activities, actor, actor_role, level_before, level_after,
 		state_before, state_after, assignee_before, assignee_after, service, public, note, requester, message_row, at
-		FROM events WHERE ticket_id = $1 ORDER BY seq`, ticketID)
+		FROM events WHERE `+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("reading events: %w", err)
 	}
@@ -65,8 +70,7 @@ func Events(ctx context.Context, q sqlx.QueryerContext, ticketID int64) ([]Store
 			e    StoredEvent
 			acts pq.Int64Array
 		)
-		e.TicketID = ticketID
-		if err := rows.Scan(&e.ID, &e.Seq, &e.Kind, &acts, &e.Actor, &e.ActorRole, &e.LevelBefore, &e.LevelAfter,
+		if err := rows.Scan(&e.ID, &e.TicketID, &e.Seq, &e.Kind, &acts, &e.Actor, &e.ActorRole, &e.LevelBefore, &e.LevelAfter,
 			&e.StateBefore, &e.StateAfter, &e.AssigneeBefore, &e.AssigneeAfter, &e.Service, &e.Public, &e.Note,
 			&e.Requester, &e.MessageRow, &e.At); err != nil {
 			return nil, err

@@ -40,6 +40,12 @@ func PutPosition(ctx context.Context, q sqlx.ExecerContext, p Position, now time
 		p.Account, p.Mailbox, int64(p.UIDValidity), int64(p.UID), p.MessageRow, p.Quarantine, p.Reason); err != nil {
 		return err
 	}
+	return putCursor(ctx, q, p, now)
+}
+
+// putCursor advances a mailbox's cursor to p.UID (or restarts it under a
+// new UIDVALIDITY).
+func putCursor(ctx context.Context, q sqlx.ExecerContext, p Position, now time.Time) error {
 	_, err := q.ExecContext(ctx, `INSERT INTO mailbox_state (account, mailbox, uidvalidity, last_uid, last_success, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $5)
 		ON CONFLICT (account, mailbox) DO UPDATE SET

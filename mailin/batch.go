@@ -1,0 +1,282 @@
+package mailin
+
+import (
+	"context"
+	"errors"
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"github.com/ticketd/ticketd/internal/replytoken"
+	"github.com/ticketd/ticketd/mailin/email"
+	"github.com/ticketd/ticketd/mailin/imapin"
+	"github.com/ticketd/ticketd/mailout"
+	"github.com/ticketd/ticketd/tickets/service"
+	"github.com/ticketd/ticketd/tickets/store"
+)
+
+// A backlog is mostly new requests, and processing them one at a time costs
+// some twenty-five statements each: the database round trips, not the
+// parsing, bound the intake. So handleBatch picks the messages that can only
+// open a ticket (nothing to deduplicate, no thread, reply address or subject
+// tag to follow, a person's mail that parses) and opens runs of them
+// together with a fixed number of statements, each message stored whole
+// rather than stored raw and then updated; every other message goes through
+// process, in its place in the batch. The rows written are those process
+// would write (batch_test.go compares them), with ids in the same order per
+// ticket; only two kinds of ids interleave differently across the tickets
+// of a run: inbound and outbound messages', and the events of held notices.
+// The mailbox_positions of a run and its cursor are written once.
+
+// errStoredMeanwhile means a message picked for a run was stored by another
+// transaction after the batch looked; Handle then processes the batch one
+// message at a time, which deduplicates it.
+var errStoredMeanwhile = errors.New("a message of the batch was stored meanwhile")
+
+// candidate is a message that can only open a ticket, parsed.
+type candidate struct {
+	msg store.Message // the row it will be stored as
+	key string        // its Message-ID as stored: read from the raw header, not the parser's
+	m   *email.Message
+}
+
+// handleBatch processes a batch in order inside tx, as process would one
+// message after another.
+func (in *Intake) handleBatch(ctx context.Context, tx *service.Tx, batch []imapin.Fetched) ([]result, error) {
+	cands, err := in.candidates(ctx, tx, batch)
+	if err != nil {
+		return nil, err
+	}
+	results := make([]result, len(batch))
+	var run []int
+	flush := func() error {
+		if len(run) == 0 {
+			return nil
+		}
+		err := in.openRun(ctx, tx, batch, cands, run, results)
+		run = run[:0]
+		return err
+	}
+	for i := range batch {
+		if cands[i] != nil {
+			run = append(run, i)
+			continue
+		}
+		// What comes before a message is on record before it is
+		// processed, as in one-at-a-time processing.
+		if err := flush(); err != nil {
+			return nil, err
+		}
+		r, err := in.process(ctx, tx, &batch[i])
+		if err != nil {
+			return nil, err
+		}
+		results[i] = r
+	}
+	if err := flush(); err != nil {
+		return nil, err
+	}
+	return results, nil
+}
+
+// candidates parses the batch and returns, by index, the messages that can
+// only open a ticket (nil for the others). It reads the database three
+// times for the whole batch: the positions handled before, the messages
+// stored before, and which cited Message-IDs belong to a ticket.
+func (in *Intake) candidates(ctx context.Context, tx *service.Tx, batch []imapin.Fetched) ([]*candidate, error) {
+	cands := make([]*candidate, len(batch))
+	if len(batch) == 0 {
+		return cands, nil
+	}
+	first := batch[0]
+	uids := make([]uint32, len(batch))
+	for i, f := range batch {
+		if f.Account != first.Account || f.Mailbox != first.Mailbox || f.UIDValidity != first.UIDValidity {
+			return cands, nil // not one mailbox's batch: one at a time
+		}
+		uids[i] = f.UID
+	}
+	handled, err := store.PositionsOf(ctx, tx.Q, first.Account, first.Mailbox, first.UIDValidity, uids)
+	if err != nil {
+		return nil, err
+	}
+	// Parsing is the costly part, and each message's is its own: on every
+	// core. Which messages qualify is decided in order below.
+	type parsed struct {
+		msg   store.Message
+		m     *email.Message
+		cites []string
+		ok    bool
+	}
+	ps := make([]parsed, len(batch))
+	parallel(len(batch), func(i int) {
+		f := &batch[i]
+		p := &ps[i]
+		p.msg = inboundRow(f.Raw, tx.Now())
+		if _, done := handled[f.UID]; !done && !f.TooBig {
+			p.m, p.cites, p.ok = in.opensOnly(f)
+		}
+	})
+	type key struct{ id, hash string }
+	var (
+		seen    = map[key]bool{}    // raw sources earlier in the batch
+		earlier = map[string]bool{} // Message-IDs earlier in the batch
+		refs    []string
+		ids     []string
+		hashes  []string
+	)
+	for i := range ps {
+		p := &ps[i]
+		k := key{p.msg.MessageID, p.msg.ContentHash}
+		ok := p.ok && !seen[k]
+		seen[k] = true
+		for _, id := range p.cites {
+			ok = ok && !earlier[id]
+		}
+		if p.msg.MessageID != "" {
+			earlier[p.msg.MessageID] = true
+		}
+		if !ok {
+			continue
+		}
+		cands[i] = &candidate{msg: p.msg, key: p.msg.MessageID, m: p.m}
+		refs = append(refs, p.cites...)
+		ids, hashes = append(ids, p.msg.MessageID), append(hashes, p.msg.ContentHash)
+	}
+	stored, err := store.InboundStored(ctx, tx.Q, ids, hashes)
+	if err != nil {
+		return nil, err
+	}
+	threaded, err := store.ThreadedIDs(ctx, tx.Q, refs)
+	if err != nil {
+		return nil, err
+	}
+	for i, c := range cands {
+		if c == nil {
+			continue
+		}
+		if stored[[2]string{c.msg.MessageID, c.msg.ContentHash}] {
+			cands[i] = nil
+			continue
+		}
+		for _, id := range ps[i].cites {
+			if threaded[id] {
+				cands[i] = nil
+				break
+			}
+		}
+	}
+	return cands, nil
+}
+
+// opensOnly parses a message and reports whether, as far as the message
+// itself tells, apply would open a ticket for it without a match: a
+// person's mail with a From, no reply address of ours and no subject tag.
+// It returns the Message-IDs it cites, which the caller checks.
+func (in *Intake) opensOnly(f *imapin.Fetched) (*email.Message, []string, bool) {
+	m, err := email.Parse(f.Raw, in.Limits)
+	if err != nil {
+		return nil, nil, false
+	}
+	if kind, _ := email.Classify(m, email.Options{OwnAddresses: in.own(), LoopHeaderName: mailout.HeaderLoop}); kind != email.Human {
+		return nil, nil, false
+	}
+	if m.From.Email == "" {
+		return nil, nil, false
+	}
+	if in.Signer != nil && in.DeskAddress != "" {
+		for _, addr := range recipients(m) {
+			if _, ok := replytoken.Extract(addr, in.DeskAddress); ok {
+				return nil, nil, false
+			}
+		}
+	}
+	if _, ok := subjectTicket(m.Subject, in.Service.Tag); ok {
+		return nil, nil, false
+	}
+	ids := append(append([]string{}, m.InReplyTo...), m.References...)
+	return m, ids, true
+}
+
+// openRun opens the tickets of the candidates at run (indices into batch)
+// together: their raw sources, tickets, events, messages, attachments,
+// notifications and positions, each table in one statement.
+func (in *Intake) openRun(ctx context.Context, tx *service.Tx, batch []imapin.Fetched, cands []*candidate, run []int, results []result) error {
+	reqs := make([]service.OpenRequest, len(run))
+	for j, i := range run {
+		c := cands[i]
+		fill(&c.msg, c.m)
+		c.msg.AutoKind = string(email.Human)
+		reqs[j] = in.openRequest(&batch[i], &c.msg, c.m, matched{})
+		// What the notifier would read back once the message is on its
+		// ticket: the thread is this message, the request its text.
+		known := &store.TicketRecord{Body: c.msg.Body, HasRequest: true}
+		if c.key != "" {
+			known.Thread = []string{c.key}
+		}
+		for _, a := range c.m.Attachments {
+			known.Attachments = append(known.Attachments, a.Filename)
+		}
+		reqs[j].Known = known
+	}
+	// Each message is stored whole, on its ticket, with its attachments,
+	// before anyone is notified, so the notifications carry them.
+	attach := func(tickets []store.Ticket) error {
+		rows := make([]store.Message, len(run))
+		for j, i := range run {
+			c := cands[i]
+			id := tickets[j].ID
+			c.msg.TicketID = &id
+			rows[j] = c.msg
+			rows[j].MessageID = c.key
+		}
+		ids, existed, err := store.InsertInboundMany(ctx, tx.Q, rows)
+		if err != nil {
+			return err
+		}
+		var atts []store.Attachment
+		for j, i := range run {
+			if existed[j] {
+				return errStoredMeanwhile
+			}
+			c := cands[i]
+			c.msg.ID = ids[j]
+			atts = append(atts, attachmentRows(c.msg.ID, c.m)...)
+		}
+		return store.InsertAttachments(ctx, tx.Q, atts)
+	}
+	if _, err := tx.OpenMany(reqs, attach); err != nil {
+		return err
+	}
+	positions := make([]store.Position, len(run))
+	for j, i := range run {
+		f := &batch[i]
+		row := cands[i].msg.ID
+		positions[j] = store.Position{Account: f.Account, Mailbox: f.Mailbox, UIDValidity: f.UIDValidity, UID: f.UID, MessageRow: &row}
+		results[i] = processed(f.UID, "opened")
+	}
+	return store.PutPositions(ctx, tx.Q, positions, tx.Now())
+}
+
+// parallel runs f(0) … f(n-1) on every core and returns when all are done.
+func parallel(n int, f func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	if workers <= 1 {
+		for i := range n {
+			f(i)
+		}
+		return
+	}
+	var (
+		wg   sync.WaitGroup
+		next atomic.Int64
+	)
+	for range workers {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
+				f(i)
+			}
+		})
+	}
+	wg.Wait()
+}

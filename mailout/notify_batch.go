@@ -1,0 +1,215 @@
+package mailout
+
+import (
+	"context"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/ticketd/ticketd/tickets/service"
+	"github.com/ticketd/ticketd/tickets/store"
+)
+
+var _ service.BatchNotifier = (*Notifier)(nil)
+
+// PrepareMany implements service.BatchNotifier: it queues what Notify
+// would queue for each change, in order, but reads the tickets' records
+// (those the changes do not carry), the recipients' cap counts and the
+// taken deduplication keys once for the batch, renders on every core while
+// the caller writes its rows, and writes every outbox row in one
+// statement. The mail intake opens a batch of new tickets with it.
+//
+// Changes of one ticket see each other's notifications in Notify (the
+// thread grows); they, and changes stamped at different times, are
+// notified one at a time instead, by queue.
+func (n *Notifier) PrepareMany(ctx context.Context, tx *sqlx.Tx, cs []service.Change) (func() error, error) {
+	if !n.batchable(cs) {
+		return func() error {
+			for _, c := range cs {
+				if err := n.Notify(ctx, tx, c); err != nil {
+					return err
+				}
+			}
+			return nil
+		}, nil
+	}
+	type job struct {
+		c     *service.Change
+		notes []note
+	}
+	var (
+		jobs       []job
+		unread     []int64
+		recipients []string
+		keys       []string
+		capped     = map[string]bool{}
+	)
+	for i := range cs {
+		c := &cs[i]
+		notes := n.notesFor(*c)
+		if len(notes) == 0 {
+			continue
+		}
+		jobs = append(jobs, job{c: c, notes: notes})
+		if c.After.ID != 0 && c.Record == nil {
+			unread = append(unread, c.After.ID)
+		}
+		for _, nt := range notes {
+			if _, counted := n.capScope(nt.name, nt.to); counted {
+				if addr := strings.ToLower(nt.to.Email); !capped[addr] {
+					capped[addr] = true
+					recipients = append(recipients, addr)
+				}
+			}
+			if k := dedupKey(nt, c.Trigger); k != nil {
+				keys = append(keys, *k)
+			}
+		}
+	}
+	if len(jobs) == 0 {
+		return func() error { return nil }, nil
+	}
+	now := jobs[0].c.At
+	if now.IsZero() {
+		now = time.Now().UTC()
+	}
+	recs, err := store.RecordsOf(ctx, tx, unread)
+	if err != nil {
+		return nil, err
+	}
+	base, err := store.CountAutomaticMany(ctx, tx, recipients, [2]time.Time{now.Add(-capWindows[0]), now.Add(-capWindows[1])})
+	if err != nil {
+		return nil, err
+	}
+	taken, err := store.OutboxKeysTaken(ctx, tx, keys)
+	if err != nil {
+		return nil, err
+	}
+
+	// Who is held back and what is queued at all is decided in order, as
+	// Notify decides it note after note; composing is independent.
+	counts := &capCounts{base: base, added: map[string]map[string]int{}}
+	type item struct {
+		q      *queue
+		nt     note
+		held   bool
+		queued bool // not a duplicate of a row already queued
+		o      store.Outgoing
+		err    error
+	}
+	var items []*item
+	for _, j := range jobs {
+		q := newQueue(ctx, tx, n, j.c.After, j.c.Trigger)
+		q.now, q.counts = now, counts
+		if j.c.Record != nil {
+			q.use(j.c.Record)
+		} else {
+			q.use(recs[j.c.After.ID])
+		}
+		for _, nt := range j.notes {
+			held, err := q.capped(nt.name, nt.to)
+			if err != nil {
+				return nil, err
+			}
+			it := &item{q: q, nt: nt, held: held, queued: true}
+			if k := dedupKey(nt, q.trigger); k != nil {
+				it.queued = !taken[*k]
+				taken[*k] = true
+			}
+			if it.queued && !held {
+				counts.add(strings.ToLower(nt.to.Email), nt.name)
+			}
+			items = append(items, it)
+		}
+	}
+	var wg sync.WaitGroup
+	work := make(chan *item)
+	for range min(runtime.GOMAXPROCS(0), len(items)) {
+		wg.Go(func() {
+			for it := range work {
+				it.o, it.err = it.q.outgoing(it.nt, nil, it.held)
+			}
+		})
+	}
+	go func() {
+		for _, it := range items {
+			work <- it
+		}
+		close(work)
+	}()
+	return func() error {
+		wg.Wait()
+		rows := make([]store.Outgoing, 0, len(items))
+		for _, it := range items {
+			if it.err != nil {
+				return it.err
+			}
+			if it.queued {
+				rows = append(rows, it.o)
+			}
+		}
+		if err := store.EnqueueMany(ctx, tx, rows); err != nil {
+			return err
+		}
+		for _, it := range items {
+			if it.held && it.q.t.ID != 0 {
+				if err := it.q.recordHeld(it.o); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}, nil
+}
+
+// batchable reports whether PrepareMany may queue cs together: distinct
+// tickets, one time.
+func (n *Notifier) batchable(cs []service.Change) bool {
+	seen := map[int64]bool{}
+	for _, c := range cs {
+		if c.After.ID != 0 {
+			if seen[c.After.ID] {
+				return false
+			}
+			seen[c.After.ID] = true
+		}
+		if !c.At.Equal(cs[0].At) {
+			return false
+		}
+	}
+	return true
+}
+
+// capCounts answers the per-recipient cap for a batch: the counts read
+// before it, plus the rows the batch queued since.
+type capCounts struct {
+	base  store.AutomaticCounts
+	added map[string]map[string]int // recipient → kind → rows queued (not held)
+}
+
+// count is CountAutomatic for capWindows[window]: only, when not empty,
+// counts only that kind.
+func (c *capCounts) count(addr string, window int, only string) int {
+	n := 0
+	for kind, v := range c.base[addr] {
+		if only == "" || kind == only {
+			n += v[window]
+		}
+	}
+	for kind, v := range c.added[addr] {
+		if only == "" || kind == only {
+			n += v
+		}
+	}
+	return n
+}
+
+func (c *capCounts) add(addr, kind string) {
+	if c.added[addr] == nil {
+		c.added[addr] = map[string]int{}
+	}
+	c.added[addr][kind]++
+}

@@ -1,0 +1,494 @@
+package store
+
+// Multi-row forms of the writes and reads the mail intake makes for every
+// message, so that a batch of a hundred new requests costs a dozen
+// statements instead of a few thousand. Each one writes exactly the rows its
+// one-at-a-time counterpart would; the callers decide when a batch may take
+// this path.
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+)
+
+// maxParams keeps one statement under PostgreSQL's 65535 bind parameters.
+const maxParams = 60000
+
+// chunks calls f for consecutive slices [lo, hi) of n rows of cols
+// parameters each, small enough for one statement.
+func chunks(n, cols int, f func(lo, hi int) error) error {
+	per := max(1, maxParams/cols)
+	for lo := 0; lo < n; lo += per {
+		if err := f(lo, min(n, lo+per)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// values returns "($1, $2), ($3, $4)" for rows rows of len(casts) columns;
+// a non-empty cast is appended to its column's placeholder ("::bigint").
+func values(rows int, casts ...string) string {
+	var b strings.Builder
+	n := 0
+	for r := range rows {
+		if r > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteByte('(')
+		for c, cast := range casts {
+			if c > 0 {
+				b.WriteString(", ")
+			}
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			b.WriteString(cast)
+		}
+		b.WriteByte(')')
+	}
+	return b.String()
+}
+
+// AllocateIDs reserves ids for new tickets and events from their tables'
+// sequences, in ascending order, so that rows written together can refer to
+// each other without a round trip per row.
+func AllocateIDs(ctx context.Context, q sqlx.QueryerContext, tickets, events int) (ticketIDs, eventIDs []int64, err error) {
+	var t, e pq.Int64Array
+	err = q.QueryRowxContext(ctx, `SELECT
+		ARRAY(SELECT nextval(pg_get_serial_sequence('tickets', 'id')) FROM generate_series(1, $1)),
+		ARRAY(SELECT nextval(pg_get_serial_sequence('events', 'id')) FROM generate_series(1, $2))`,
+		tickets, events).Scan(&t, &e)
+	if err != nil {
+		return nil, nil, fmt.Errorf("allocating ids: %w", err)
+	}
+	slices.Sort(t)
+	slices.Sort(e)
+	return t, e, nil
+}
+
+// InsertTickets stores new tickets whose ids were allocated (AllocateIDs).
+func InsertTickets(ctx context.Context, q sqlx.ExecerContext, ts []Ticket) error {
+	const cols = 14
+	return chunks(len(ts), cols, func(lo, hi int) error {
+		args := make([]any, 0, (hi-lo)*cols)
+		for _, t := range ts[lo:hi] {
+			var linked any
+			if t.LinkedTo != 0 {
+				linked = t.LinkedTo
+			}
+			args = append(args, t.ID, t.Subject, t.Requester, t.RequesterName, t.State, t.Level, t.Service, t.Assignee,
+				linked, t.Lang, t.CreatedAt, t.UpdatedAt, t.LevelSince, t.ResolvedAt)
+		}
+		_, err := q.ExecContext(ctx, `INSERT INTO tickets
+			(id, subject, requester, requester_name, state, level, service, assignee, linked_to, lang, created_at, updated_at, level_since, resolved_at)
+			VALUES `+values(hi-lo, make([]string, cols)...), args...)
+		if err != nil {
+			return fmt.Errorf("inserting tickets: %w", err)
+		}
+		return nil
+	})
+}
+
+// InsertEvents stores events whose ids and sequence numbers are set; the
+// caller holds their tickets (new tickets, or rows it locked).
+func InsertEvents(ctx context.Context, q sqlx.ExecerContext, evs []StoredEvent) error {
+	const cols = 19
+	return chunks(len(evs), cols, func(lo, hi int) error {
+		args := make([]any, 0, (hi-lo)*cols)
+		for _, e := range evs[lo:hi] {
+			acts := make(pq.Int64Array, len(e.Activities))
+			for i, a := range e.Activities {
+				acts[i] = int64(a)
+			}
+			args = append(args, e.ID, e.TicketID, e.Seq, e.Kind, acts, e.Actor, e.ActorRole, e.LevelBefore, e.LevelAfter,
+				e.StateBefore, e.StateAfter, e.AssigneeBefore, e.AssigneeAfter, e.Service, e.Public, e.Note, e.Requester,
+				e.MessageRow, e.At)
+		}
+		_, err := q.ExecContext(ctx, `INSERT INTO events
+			(id, ticket_id, seq, kind, activities, actor, actor_role, level_before, level_after, state_before, state_after,
+			 assignee_before, assignee_after, service, public, note, requester, message_row, at)
+			VALUES `+values(hi-lo, make([]string, cols)...), args...)
+		if err != nil {
+			return fmt.Errorf("appending events: %w", err)
+		}
+		return nil
+	})
+}
+
+// InsertInboundMany stores inbound messages whole: the raw source with
+// what processing made of it (the row InsertInbound then UpdateInbound
+// leave). It returns each message's row id, and existed = true for a
+// message (by Message-ID and content hash) stored before, by an earlier
+// transaction or earlier in ms; nothing is stored for those.
+func InsertInboundMany(ctx context.Context, q sqlx.ExtContext, ms []Message) (ids []int64, existed []bool, err error) {
+	type key struct{ id, hash string }
+	fresh := map[key]int64{}
+	const cols = 17
+	casts := []string{"::text", "::text", "::bytea", "::timestamptz", "::bigint", "::text", "::text[]", "::text",
+		"::text", "::text[]", "::text[]", "::text", "::text", "::text", "::text", "::text", "::text"}
+	err = chunks(len(ms), cols, func(lo, hi int) error {
+		args := make([]any, 0, (hi-lo)*cols)
+		for _, m := range ms[lo:hi] {
+			status := m.Status
+			if status == "" {
+				status = StatusReceived
+			}
+			args = append(args, m.MessageID, m.ContentHash, m.Raw, m.CreatedAt, m.TicketID, m.InReplyTo, nonNil(m.Refs),
+				m.FromAddr, m.FromName, nonNil(m.ToAddrs), nonNil(m.CcAddrs), m.Subject, m.Body, m.FullText, m.AutoKind,
+				status, m.Reason)
+		}
+		rows, err := q.QueryxContext(ctx, `INSERT INTO messages (direction, message_id, content_hash, raw, created_at,
+				ticket_id, in_reply_to, refs, from_addr, from_name, to_addrs, cc_addrs, subject, body, full_text, auto_kind,
+				status, reason)
+			SELECT 'in', v.* FROM (VALUES `+values(hi-lo, casts...)+`) AS v
+			ON CONFLICT (message_id, content_hash) WHERE direction = 'in' DO NOTHING RETURNING id, message_id, content_hash`, args...)
+		if err != nil {
+			return fmt.Errorf("storing inbound messages: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var (
+				id int64
+				k  key
+			)
+			if err := rows.Scan(&id, &k.id, &k.hash); err != nil {
+				return err
+			}
+			fresh[k] = id
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	ids, existed = make([]int64, len(ms)), make([]bool, len(ms))
+	claimed := map[key]bool{}
+	for i, m := range ms {
+		k := key{m.MessageID, m.ContentHash}
+		if id, ok := fresh[k]; ok && !claimed[k] {
+			ids[i], claimed[k] = id, true
+			continue
+		}
+		existed[i] = true
+		if id, ok := fresh[k]; ok {
+			ids[i] = id // the same message earlier in this batch
+			continue
+		}
+		if err := sqlx.GetContext(ctx, q, &ids[i], `SELECT id FROM messages
+			WHERE direction = 'in' AND message_id = $1 AND content_hash = $2`, m.MessageID, m.ContentHash); err != nil {
+			return nil, nil, fmt.Errorf("storing inbound messages: %w", err)
+		}
+	}
+	return ids, existed, nil
+}
+
+// InboundStored returns which (Message-ID, content hash) pairs, given as
+// two parallel lists, are stored inbound messages: InsertInbound would find
+// them.
+func InboundStored(ctx context.Context, q sqlx.QueryerContext, ids, hashes []string) (map[[2]string]bool, error) {
+	out := map[[2]string]bool{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	rows, err := q.QueryxContext(ctx, `SELECT m.message_id, m.content_hash FROM messages m
+		JOIN unnest($1::text[], $2::text[]) AS k(message_id, content_hash)
+			ON m.message_id = k.message_id AND m.content_hash = k.content_hash
+		WHERE m.direction = 'in'`, pq.StringArray(ids), pq.StringArray(hashes))
+	if err != nil {
+		return nil, fmt.Errorf("looking up stored messages: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k [2]string
+		if err := rows.Scan(&k[0], &k[1]); err != nil {
+			return nil, err
+		}
+		out[k] = true
+	}
+	return out, rows.Err()
+}
+
+// InsertAttachments stores attachments in order, as InsertAttachment does
+// for each.
+func InsertAttachments(ctx context.Context, q sqlx.ExecerContext, as []Attachment) error {
+	const cols = 7
+	return chunks(len(as), cols, func(lo, hi int) error {
+		args := make([]any, 0, (hi-lo)*cols)
+		for _, a := range as[lo:hi] {
+			args = append(args, a.MessageRow, a.Filename, a.ContentType, a.ContentID, a.Inline, a.Size, a.Data)
+		}
+		_, err := q.ExecContext(ctx, `INSERT INTO attachments (message_row, filename, content_type, content_id, inline, size, data)
+			VALUES `+values(hi-lo, make([]string, cols)...), args...)
+		if err != nil {
+			return fmt.Errorf("storing attachments: %w", err)
+		}
+		return nil
+	})
+}
+
+// ThreadedIDs returns which of ids are the Message-ID of a stored message
+// that belongs to a ticket: a message citing none of them answers no
+// ticket by thread (see TicketByMessageIDs).
+func ThreadedIDs(ctx context.Context, q sqlx.QueryerContext, ids []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var found []string
+	err := sqlx.SelectContext(ctx, q, &found, `SELECT DISTINCT message_id FROM messages
+		WHERE message_id = ANY($1) AND ticket_id IS NOT NULL`, pq.StringArray(ids))
+	if err != nil {
+		return nil, fmt.Errorf("matching message ids: %w", err)
+	}
+	for _, id := range found {
+		out[id] = true
+	}
+	return out, nil
+}
+
+// PositionsOf returns the positions already handled among uids of one
+// mailbox, by UID (GetPosition for many).
+func PositionsOf(ctx context.Context, q sqlx.QueryerContext, account, mailbox string, uidValidity uint32, uids []uint32) (map[uint32]Position, error) {
+	list := make(pq.Int64Array, len(uids))
+	for i, u := range uids {
+		list[i] = int64(u)
+	}
+	var ps []Position
+	err := sqlx.SelectContext(ctx, q, &ps, `SELECT account, mailbox, uidvalidity, uid, message_row, quarantine, reason
+		FROM mailbox_positions WHERE account = $1 AND mailbox = $2 AND uidvalidity = $3 AND uid = ANY($4)`,
+		account, mailbox, int64(uidValidity), list)
+	if err != nil {
+		return nil, fmt.Errorf("reading positions: %w", err)
+	}
+	out := make(map[uint32]Position, len(ps))
+	for _, p := range ps {
+		out[p.UID] = p
+	}
+	return out, nil
+}
+
+// PutPositions records handled positions of one mailbox and advances its
+// cursor, as PutPosition does for each.
+func PutPositions(ctx context.Context, q sqlx.ExecerContext, ps []Position, now time.Time) error {
+	if len(ps) == 0 {
+		return nil
+	}
+	const cols = 7
+	err := chunks(len(ps), cols, func(lo, hi int) error {
+		args := make([]any, 0, (hi-lo)*cols)
+		for _, p := range ps[lo:hi] {
+			args = append(args, p.Account, p.Mailbox, int64(p.UIDValidity), int64(p.UID), p.MessageRow, p.Quarantine, p.Reason)
+		}
+		_, err := q.ExecContext(ctx, `INSERT INTO mailbox_positions (account, mailbox, uidvalidity, uid, message_row, quarantine, reason)
+			VALUES `+values(hi-lo, make([]string, cols)...)+` ON CONFLICT DO NOTHING`, args...)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("recording positions: %w", err)
+	}
+	// The cursor moves once per mailbox, to the highest UID of the batch
+	// under the latest UIDVALIDITY seen, as the one-at-a-time calls leave it.
+	last := map[[2]string]Position{}
+	var order [][2]string
+	for _, p := range ps {
+		k := [2]string{p.Account, p.Mailbox}
+		prev, ok := last[k]
+		if !ok {
+			order = append(order, k)
+		}
+		if !ok || prev.UIDValidity != p.UIDValidity || p.UID > prev.UID {
+			last[k] = p
+		}
+	}
+	for _, k := range order {
+		p := last[k]
+		p.MessageRow = nil
+		if err := putCursor(ctx, q, p, now); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// OutboxKeysTaken returns which of keys some outbox row already has.
+func OutboxKeysTaken(ctx context.Context, q sqlx.QueryerContext, keys []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	if len(keys) == 0 {
+		return out, nil
+	}
+	var found []string
+	if err := sqlx.SelectContext(ctx, q, &found, `SELECT dedup_key FROM outbox WHERE dedup_key = ANY($1)`, pq.StringArray(keys)); err != nil {
+		return nil, fmt.Errorf("outbox dedup: %w", err)
+	}
+	for _, k := range found {
+		out[k] = true
+	}
+	return out, nil
+}
+
+// EnqueueMany stores messages and their outbox rows as Enqueue does for
+// each, in one statement per chunk. The caller has already left out rows
+// whose DedupKey is taken (OutboxKeysTaken); Message-IDs must be distinct.
+func EnqueueMany(ctx context.Context, q sqlx.ExecerContext, os []Outgoing) error {
+	const cols = 23
+	casts := []string{"::text", "::bigint", "::bigint", "::text", "::text", "::text", "::text", "::text", "::text",
+		"::text", "::timestamptz", "::text", "::text", "::timestamptz", "::text", "::text[]", "::text", "::text",
+		"::text[]", "::text", "::text", "::timestamptz", "::bigint"}
+	return chunks(len(os), cols, func(lo, hi int) error {
+		args := make([]any, 0, (hi-lo)*cols)
+		for i, o := range os[lo:hi] {
+			status := o.Status
+			if status == "" {
+				status = OutboxPending
+			}
+			next := o.NextAttemptAt
+			if next.IsZero() {
+				next = o.CreatedAt
+			}
+			args = append(args, o.MessageID, o.TicketID, o.EventID, o.Kind, o.Recipient, o.RecipientName, o.ReplyTo,
+				o.HTMLBody, o.AutoSubmitted, status, next, o.LastError, o.DedupKey, o.CreatedAt,
+				o.InReplyTo, nonNil(o.Refs), o.FromAddr, o.FromName, pq.StringArray{o.Recipient}, o.Subject, o.TextBody,
+				o.CreatedAt, int64(i))
+		}
+		// The messages are inserted in the given order, then each outbox
+		// row joins its message by Message-ID, as Enqueue writes them.
+		_, err := q.ExecContext(ctx, `WITH v (message_id, ticket_id, event_id, kind, recipient, recipient_name, reply_to,
+				html_body, auto_submitted, status, next_attempt_at, last_error, dedup_key, created_at,
+				in_reply_to, refs, from_addr, from_name, to_addrs, subject, body, msg_created_at, ord) AS (
+				VALUES `+values(hi-lo, casts...)+`),
+			m AS (
+				INSERT INTO messages (ticket_id, direction, message_id, in_reply_to, refs, from_addr, from_name, to_addrs,
+					subject, body, full_text, status, created_at)
+				SELECT ticket_id, 'out', message_id, in_reply_to, refs, from_addr, from_name, to_addrs, subject, body, body,
+					'processed', msg_created_at FROM v ORDER BY ord
+				RETURNING id, message_id)
+			INSERT INTO outbox (message_row, ticket_id, event_id, kind, recipient, recipient_name, reply_to, html_body,
+				auto_submitted, status, next_attempt_at, last_error, dedup_key, created_at)
+			SELECT m.id, v.ticket_id, v.event_id, v.kind, v.recipient, v.recipient_name, v.reply_to, v.html_body,
+				v.auto_submitted, v.status, v.next_attempt_at, v.last_error, v.dedup_key, v.created_at
+			FROM v JOIN m USING (message_id) ORDER BY v.ord`, args...)
+		if err != nil {
+			return fmt.Errorf("queueing notifications: %w", err)
+		}
+		return nil
+	})
+}
+
+// AutomaticCounts is, per recipient and notification kind, how many
+// automatic messages were queued since each of two times (CountAutomatic
+// for many recipients at once).
+type AutomaticCounts map[string]map[string][2]int
+
+// CountAutomaticMany counts the outbox rows not held for recipients since
+// each of since[0] and since[1] (since[1] the earlier), by kind.
+func CountAutomaticMany(ctx context.Context, q sqlx.QueryerContext, recipients []string, since [2]time.Time) (AutomaticCounts, error) {
+	out := AutomaticCounts{}
+	if len(recipients) == 0 {
+		return out, nil
+	}
+	rows, err := q.QueryxContext(ctx, `SELECT recipient, kind, count(*) FILTER (WHERE created_at >= $2), count(*)
+		FROM outbox WHERE recipient = ANY($1) AND created_at >= $3 AND status <> 'held' GROUP BY recipient, kind`,
+		pq.StringArray(recipients), since[0], since[1])
+	if err != nil {
+		return nil, fmt.Errorf("counting automatic messages: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			r, k string
+			a, b int
+		)
+		if err := rows.Scan(&r, &k, &a, &b); err != nil {
+			return nil, err
+		}
+		if out[r] == nil {
+			out[r] = map[string][2]int{}
+		}
+		out[r][k] = [2]int{a, b}
+	}
+	return out, rows.Err()
+}
+
+// TicketRecord is what a notification shows of a ticket's record: its
+// thread's Message-IDs, the request's text and attachment names, and its
+// events.
+type TicketRecord struct {
+	Thread      []string
+	Body        string
+	HasRequest  bool
+	Attachments []string
+	Events      []StoredEvent
+}
+
+// RecordsOf reads the record of several tickets at once, as ThreadIDs,
+// MessagesOf, AttachmentsOf and Events read it for one.
+func RecordsOf(ctx context.Context, q sqlx.QueryerContext, ticketIDs []int64) (map[int64]*TicketRecord, error) {
+	out := make(map[int64]*TicketRecord, len(ticketIDs))
+	for _, id := range ticketIDs {
+		out[id] = &TicketRecord{}
+	}
+	if len(ticketIDs) == 0 {
+		return out, nil
+	}
+	ids := pq.Int64Array(ticketIDs)
+	rows, err := q.QueryxContext(ctx, `SELECT ticket_id, message_id FROM messages
+		WHERE ticket_id = ANY($1) AND message_id <> '' AND status <> 'quarantined' ORDER BY ticket_id, id`, ids)
+	if err != nil {
+		return nil, fmt.Errorf("reading threads: %w", err)
+	}
+	for rows.Next() {
+		var (
+			t   int64
+			mid string
+		)
+		if err := rows.Scan(&t, &mid); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		out[t].Thread = append(out[t].Thread, mid)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows, err = q.QueryxContext(ctx, `SELECT DISTINCT ON (m.ticket_id) m.ticket_id, m.body,
+			ARRAY(SELECT a.filename FROM attachments a WHERE a.message_row = m.id ORDER BY a.id)
+		FROM messages m WHERE m.ticket_id = ANY($1) AND m.direction = 'in' AND m.status = 'processed'
+		ORDER BY m.ticket_id, m.id`, ids)
+	if err != nil {
+		return nil, fmt.Errorf("reading requests: %w", err)
+	}
+	for rows.Next() {
+		var (
+			t     int64
+			body  string
+			names pq.StringArray
+		)
+		if err := rows.Scan(&t, &body, &names); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		r := out[t]
+		r.Body, r.HasRequest, r.Attachments = body, true, names
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	evs, err := eventsOf(ctx, q, `ticket_id = ANY($1) ORDER BY ticket_id, seq`, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range evs {
+		out[e.TicketID].Events = append(out[e.TicketID].Events, e)
+	}
+	return out, nil
+}

@@ -1,0 +1,110 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/ticketd/ticketd/internal/pgtest"
+)
+
+func TestValues(t *testing.T) {
+	tests := []struct {
+		name  string
+		rows  int
+		casts []string
+		want  string
+	}{
+		{"one row, no casts", 1, []string{"", ""}, "($1, $2)"},
+		{"numbering runs across rows", 2, []string{"", "", ""}, "($1, $2, $3), ($4, $5, $6)"},
+		{"casts per column", 2, []string{"::bigint", ""}, "($1::bigint, $2), ($3::bigint, $4)"},
+		{"no rows", 0, []string{""}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := values(tt.rows, tt.casts...); got != tt.want {
+				t.Errorf("values(%d, %q) = %q, want %q", tt.rows, tt.casts, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestChunksStayUnderTheParameterLimit(t *testing.T) {
+	tests := []struct {
+		name    string
+		n, cols int
+		want    string
+	}{
+		{"nothing", 0, 7, ""},
+		{"one statement", 100, 23, "[0,100)"},
+		{"exactly one statement's worth", maxParams / 23, 23, fmt.Sprintf("[0,%d)", maxParams/23)},
+		{"one row more", maxParams/23 + 1, 23, fmt.Sprintf("[0,%d)[%d,%d)", maxParams/23, maxParams/23, maxParams/23+1)},
+		{"wider than the limit still goes one row at a time", 3, maxParams + 1, "[0,1)[1,2)[2,3)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got string
+			err := chunks(tt.n, tt.cols, func(lo, hi int) error {
+				if (hi-lo)*tt.cols > maxParams && hi-lo > 1 {
+					t.Errorf("chunk [%d,%d) has %d parameters", lo, hi, (hi-lo)*tt.cols)
+				}
+				got += fmt.Sprintf("[%d,%d)", lo, hi)
+				return nil
+			})
+			if err != nil || got != tt.want {
+				t.Errorf("chunks(%d, %d) = %s (%v), want %s", tt.n, tt.cols, got, err, tt.want)
+			}
+		})
+	}
+}
+
+func TestInsertInboundManyDeduplicates(t *testing.T) {
+	db := pgtest.New(t)
+	ctx := context.Background()
+	at := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+	msg := func(id, hash string) Message {
+		return Message{MessageID: id, ContentHash: hash, Raw: []byte("raw " + id), CreatedAt: at, Status: StatusProcessed, Body: "b"}
+	}
+	before, _, err := InsertInbound(ctx, db, msg("old@x", "h0"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids, existed, err := InsertInboundMany(ctx, db, []Message{
+		msg("a@x", "h1"), msg("old@x", "h0"), msg("b@x", "h2"), msg("a@x", "h1"), msg("a@x", "h9"),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name    string
+		i       int
+		existed bool
+		sameAs  int // index whose id this one must have; -1: the row stored before
+	}{
+		{"new", 0, false, 0},
+		{"stored before", 1, true, -1},
+		{"new after a duplicate", 2, false, 2},
+		{"the same message earlier in the batch", 3, true, 0},
+		{"same Message-ID, other content", 4, false, 4},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			want := before
+			if tt.sameAs >= 0 {
+				want = ids[tt.sameAs]
+			}
+			if existed[tt.i] != tt.existed || ids[tt.i] != want {
+				t.Errorf("message %d: id %d existed %v, want id %d existed %v", tt.i, ids[tt.i], existed[tt.i], want, tt.existed)
+			}
+		})
+	}
+	if !(ids[0] < ids[2] && ids[2] < ids[4]) {
+		t.Errorf("ids %v are not in the order given", ids)
+	}
+	var n int
+	db.Get(&n, `SELECT count(*) FROM messages WHERE direction = 'in' AND status = 'processed'`)
+	if n != 3 {
+		t.Errorf("%d rows stored whole, want 3 (one stored before, one duplicate)", n)
+	}
+}

@@ -55,9 +55,9 @@ func BenchmarkBacklogIngest(b *testing.B) {
 func benchIngest(b *testing.B, dc *testdovecot.Server, c benchCorpus, n int) {
 	b.StopTimer()
 	var (
-		elapsed               time.Duration
-		total                 int64
-		heap, sys, rss, start float64
+		elapsed, selfCPU, pgCPU time.Duration
+		total                   int64
+		heap, sys, rss, start   float64
 	)
 	for i := 0; i < b.N; i++ {
 		dbURL := pgtest.URL(b)
@@ -66,9 +66,14 @@ func benchIngest(b *testing.B, dc *testdovecot.Server, c benchCorpus, n int) {
 		last := benchLastUID(b, dc.Addr, deskAddr, dc.Password)
 		cfg := benchEnv{dbURL: dbURL, imapAddr: dc.Addr, user: deskAddr, password: dc.Password}.config(b)
 
+		var dbName string
+		if err := db.Get(&dbName, `SELECT current_database()`); err != nil {
+			b.Fatal(err)
+		}
 		mem := benchSampleMemory()
 		startRSS := benchProcStatusKB("self", "VmRSS")
 		load := benchLoadAverage()
+		self0, _ := benchCPU(dbName)
 		b.StartTimer()
 		t0 := time.Now()
 		stop := benchRunInProcess(b, cfg)
@@ -76,6 +81,9 @@ func benchIngest(b *testing.B, dc *testdovecot.Server, c benchCorpus, n int) {
 		b.StopTimer()
 		elapsed += end.Sub(t0)
 		peakRSS := benchProcStatusKB("self", "VmHWM")
+		self1, pg1 := benchCPU(dbName)
+		selfCPU += self1 - self0
+		pgCPU += pg1 // the daemon's backends started with it
 		stop()
 		mem.stop()
 		heap = max(heap, float64(mem.heapInuse.Load())/(1<<20))
@@ -93,6 +101,9 @@ func benchIngest(b *testing.B, dc *testdovecot.Server, c benchCorpus, n int) {
 	b.ReportMetric(sys, "peak-go-sys-MB")
 	b.ReportMetric(rss, "peak-rss-MB")
 	b.ReportMetric(start, "start-rss-MB")
+	perMsg := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 / float64(n*b.N) }
+	b.ReportMetric(perMsg(selfCPU), "ticketd-cpu-ms/msg")
+	b.ReportMetric(perMsg(pgCPU), "postgres-cpu-ms/msg")
 }
 
 // benchLogOutcomes logs what the intake made of the backlog.

@@ -409,6 +409,44 @@ func benchProcStatusKB(pid, field string) int64 {
 	return 0
 }
 
+// benchCPU is the CPU time (user and system) this process and the
+// PostgreSQL backends serving database db have used so far: where a
+// backlog's time goes. A backend that exited is no longer counted; the
+// daemon's pool keeps its connections.
+func benchCPU(db string) (self, pg time.Duration) {
+	self = benchProcCPU("self")
+	dirs, _ := filepath.Glob("/proc/[0-9]*")
+	for _, d := range dirs {
+		cmd, err := os.ReadFile(d + "/cmdline")
+		if err != nil || !bytes.HasPrefix(cmd, []byte("postgres: ")) || !bytes.Contains(cmd, []byte(" "+db+" ")) {
+			continue
+		}
+		pg += benchProcCPU(filepath.Base(d))
+	}
+	return self, pg
+}
+
+// benchProcCPU reads utime + stime of /proc/<pid>/stat (clock ticks of
+// 10 ms, the Linux default).
+func benchProcCPU(pid string) time.Duration {
+	data, err := os.ReadFile("/proc/" + pid + "/stat")
+	if err != nil {
+		return 0
+	}
+	// The command name may hold spaces; the fields after it may not.
+	rest := string(data)
+	if i := strings.LastIndexByte(rest, ')'); i >= 0 {
+		rest = rest[i+1:]
+	}
+	f := strings.Fields(rest)
+	if len(f) < 13 {
+		return 0
+	}
+	u, _ := strconv.ParseInt(f[11], 10, 64)
+	s, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(u+s) * 10 * time.Millisecond
+}
+
 // benchCommitWatch hears, through LISTEN/NOTIFY, the moment each inbound
 // message's transaction commits (a message is processed when its row is
 // inserted processed, or updated from received). It installs a trigger in the bench's

@@ -28,6 +28,12 @@ import (
 // of a run: inbound and outbound messages', and the events of held notices.
 // The mailbox_positions of a run and its cursor are written once.
 
+// maxBatchedBytes is the largest message opened in a run. A run holds its
+// messages parsed, attachments decoded, until it is written, and writes
+// them in one statement; a larger message is rare, costs the database more
+// than its round trips, and goes through process alone, as before.
+const maxBatchedBytes = 1 << 20
+
 // errStoredMeanwhile means a message picked for a run was stored by another
 // transaction after the batch looked; Handle then processes the batch one
 // message at a time, which deduplicates it.
@@ -113,7 +119,7 @@ func (in *Intake) candidates(ctx context.Context, tx *service.Tx, batch []imapin
 		f := &batch[i]
 		p := &ps[i]
 		p.msg = inboundRow(f.Raw, tx.Now())
-		if _, done := handled[f.UID]; !done && !f.TooBig {
+		if _, done := handled[f.UID]; !done && !f.TooBig && len(f.Raw) <= maxBatchedBytes {
 			p.m, p.cites, p.ok = in.opensOnly(f)
 		}
 	})

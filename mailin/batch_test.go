@@ -55,6 +55,8 @@ func mixedBatch() []batchMessage {
 		{"too big", "From: big@example.gov.co\r\nTo: " + desk + "\r\nSubject: grande\r\nMessage-ID: <r10@example.gov.co>\r\n\r\n", true},
 		{"reply by References only", mail("pedro@example.gov.co", desk, "Re: impresora", "r11@example.gov.co", "References: <zz@x> <r2@example.gov.co>\r\n", "Ya revisé el papel."), false},
 		{"empty subject", mail("Rosa <rosa@example.gov.co>", desk, "", "r12@example.gov.co", "", "El correo no sincroniza desde ayer en la tarde."), false},
+		{"a request too large to batch", mail("Marta <marta@example.gov.co>", desk, "Registro adjunto", "r13@example.gov.co", "",
+			strings.Repeat("línea del registro de errores\r\n", 40000)), false},
 	}
 	// One requester past the per-recipient cap (20 an hour): the last
 	// acknowledgements are held and put on record.

@@ -21,14 +21,39 @@ import (
 // maxParams keeps one statement under PostgreSQL's 65535 bind parameters.
 const maxParams = 60000
 
+// maxStatementBytes bounds the bulk data (message sources, bodies,
+// attachments) one statement carries, so that a batch of large messages
+// does not build one huge statement in memory (lib/pq sends bytea as hex,
+// twice its size).
+const maxStatementBytes = 8 << 20
+
 // chunks calls f for consecutive slices [lo, hi) of n rows of cols
 // parameters each, small enough for one statement.
 func chunks(n, cols int, f func(lo, hi int) error) error {
+	return chunksBy(n, cols, nil, f)
+}
+
+// chunksBy is chunks that also ends a slice before its rows' sizes (size
+// of row i, in bytes) add up to more than maxStatementBytes; a row larger
+// than that goes alone.
+func chunksBy(n, cols int, size func(i int) int, f func(lo, hi int) error) error {
 	per := max(1, maxParams/cols)
-	for lo := 0; lo < n; lo += per {
-		if err := f(lo, min(n, lo+per)); err != nil {
+	for lo := 0; lo < n; {
+		hi, bytes := lo, 0
+		for hi < n && hi-lo < per {
+			if size != nil {
+				b := size(hi)
+				if hi > lo && bytes+b > maxStatementBytes {
+					break
+				}
+				bytes += b
+			}
+			hi++
+		}
+		if err := f(lo, hi); err != nil {
 			return err
 		}
+		lo = hi
 	}
 	return nil
 }
@@ -134,7 +159,8 @@ func InsertInboundMany(ctx context.Context, q sqlx.ExtContext, ms []Message) (id
 	const cols = 17
 	casts := []string{"::text", "::text", "::bytea", "::timestamptz", "::bigint", "::text", "::text[]", "::text",
 		"::text", "::text[]", "::text[]", "::text", "::text", "::text", "::text", "::text", "::text"}
-	err = chunks(len(ms), cols, func(lo, hi int) error {
+	size := func(i int) int { return len(ms[i].Raw) + len(ms[i].Body) + len(ms[i].FullText) }
+	err = chunksBy(len(ms), cols, size, func(lo, hi int) error {
 		args := make([]any, 0, (hi-lo)*cols)
 		for _, m := range ms[lo:hi] {
 			status := m.Status
@@ -220,7 +246,7 @@ func InboundStored(ctx context.Context, q sqlx.QueryerContext, ids, hashes []str
 // for each.
 func InsertAttachments(ctx context.Context, q sqlx.ExecerContext, as []Attachment) error {
 	const cols = 7
-	return chunks(len(as), cols, func(lo, hi int) error {
+	return chunksBy(len(as), cols, func(i int) int { return len(as[i].Data) }, func(lo, hi int) error {
 		args := make([]any, 0, (hi-lo)*cols)
 		for _, a := range as[lo:hi] {
 			args = append(args, a.MessageRow, a.Filename, a.ContentType, a.ContentID, a.Inline, a.Size, a.Data)
@@ -342,7 +368,8 @@ func EnqueueMany(ctx context.Context, q sqlx.ExecerContext, os []Outgoing) error
 	casts := []string{"::text", "::bigint", "::bigint", "::text", "::text", "::text", "::text", "::text", "::text",
 		"::text", "::timestamptz", "::text", "::text", "::timestamptz", "::text", "::text[]", "::text", "::text",
 		"::text[]", "::text", "::text", "::timestamptz", "::bigint"}
-	return chunks(len(os), cols, func(lo, hi int) error {
+	size := func(i int) int { return len(os[i].HTMLBody) + len(os[i].TextBody) }
+	return chunksBy(len(os), cols, size, func(lo, hi int) error {
 		args := make([]any, 0, (hi-lo)*cols)
 		for i, o := range os[lo:hi] {
 			status := o.Status

@@ -59,6 +59,32 @@ func TestChunksStayUnderTheParameterLimit(t *testing.T) {
 	}
 }
 
+func TestChunksByStayUnderTheByteBudget(t *testing.T) {
+	const mb = 1 << 20
+	tests := []struct {
+		name  string
+		sizes []int
+		want  string
+	}{
+		{"small rows together", []int{mb, mb, mb}, "[0,3)"},
+		{"cut before the budget is passed", []int{5 * mb, 3 * mb, 1}, "[0,2)[2,3)"},
+		{"a row over the budget goes alone", []int{1, 20 * mb, 1}, "[0,1)[1,2)[2,3)"},
+		{"exactly the budget", []int{4 * mb, 4 * mb, 1}, "[0,2)[2,3)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got string
+			chunksBy(len(tt.sizes), 3, func(i int) int { return tt.sizes[i] }, func(lo, hi int) error {
+				got += fmt.Sprintf("[%d,%d)", lo, hi)
+				return nil
+			})
+			if got != tt.want {
+				t.Errorf("chunksBy(%v) = %s, want %s", tt.sizes, got, tt.want)
+			}
+		})
+	}
+}
+
 func TestInsertInboundManyDeduplicates(t *testing.T) {
 	db := pgtest.New(t)
 	ctx := context.Background()

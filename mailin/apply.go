@@ -14,6 +14,7 @@ import (
 	"github.com/ticketd/ticketd/mailin/email"
 	"github.com/ticketd/ticketd/mailin/imapin"
 	"github.com/ticketd/ticketd/mailin/reply"
+	"github.com/ticketd/ticketd/mailout"
 	"github.com/ticketd/ticketd/tickets"
 	"github.com/ticketd/ticketd/tickets/service"
 	"github.com/ticketd/ticketd/tickets/store"
@@ -296,6 +297,14 @@ func (in *Intake) reply(ctx context.Context, tx *service.Tx, f *imapin.Fetched, 
 		if text == "" {
 			return processed(f.UID, "comment"), nil // an empty reply: kept on record, nothing to say
 		}
+		// A roster person's comment goes out from the desk's address, to
+		// the requester: it must really come from them. Without a verified
+		// identity it stays on record, internal, and the sender is told.
+		if actor.InRoster() {
+			if ok, why := in.verify(m, mt); !ok {
+				return in.unverifiedComment(ctx, tx, f, msg, t, actor, text, why)
+			}
+		}
 		if _, _, err := tx.Apply(t.ID, tickets.Command{Kind: tickets.CmdComment, Text: text}, actor, msg); err != nil {
 			if !isRefusal(err) {
 				return result{}, err
@@ -308,6 +317,29 @@ func (in *Intake) reply(ctx context.Context, tx *service.Tx, f *imapin.Fetched, 
 		return processed(f.UID, "comment"), nil
 	}
 	return in.commands(ctx, tx, f, msg, m, mt, actor, cmds, comment)
+}
+
+// unverifiedComment keeps the text of a roster person whose identity could
+// not be verified as an internal note (never mailed to the requester),
+// records why, and tells the sender.
+func (in *Intake) unverifiedComment(ctx context.Context, tx *service.Tx, f *imapin.Fetched, msg *store.Message,
+	t *store.Ticket, actor tickets.Actor, text, why string) (result, error) {
+	note := "Unverified message from " + actor.Email + " kept internal (" + why + "):\n" + text
+	if _, err := tx.Record(t.ID, tickets.EventRefused, actor, false, note, msg); err != nil {
+		return result{}, err
+	}
+	if in.Responder != nil {
+		lang := in.langOf(actor.Email, t.Lang)
+		res := []mailout.CommandResult{{Line: tr(lang, "(comentario)", "(comment)"),
+			Reason: tr(lang, "no se pudo verificar que el mensaje viene de usted ("+whyES(why)+"); no se publicó en el caso",
+				"your identity could not be verified ("+why+"); it was not posted on the ticket"),
+			Hint: tr(lang, "responda con «Responder» al último aviso que recibió de la mesa: su dirección de respuesta lleva una firma que lo identifica",
+				"use Reply on the latest notification you received from the desk: its reply address carries a signature that identifies you")}}
+		if err := in.Responder.CommandResults(ctx, tx.Q, *t, actor.Email, res, msg); err != nil {
+			return result{}, err
+		}
+	}
+	return processed(f.UID, "comment"), nil
 }
 
 func attachmentsOnly(m *email.Message) string {

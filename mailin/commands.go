@@ -25,14 +25,21 @@ func (in *Intake) commands(ctx context.Context, tx *service.Tx, f *imapin.Fetche
 	lang := in.langOf(actor.Email, t.Lang)
 	var results []mailout.CommandResult
 
-	refuseAll := func(reason, hint, record string) error {
+	// refuseAll keeps the text on record and refuses every command. The
+	// text of someone outside the roster is a comment, as any of their
+	// mail; the text of a roster person whose identity could not be
+	// verified stays internal (it may hold a #nota, or be forged).
+	refuseAll := func(reason, hint, record string, public bool) error {
 		for _, c := range cmds {
 			results = append(results, mailout.CommandResult{Line: lineOf(c), Reason: reason, Hint: hint})
 		}
-		// The text is kept as a comment, command lines and all.
-		if strings.TrimSpace(msg.Body) != "" {
-			if _, _, err := tx.Apply(t.ID, tickets.Command{Kind: tickets.CmdComment, Text: msg.Body}, actor, msg); err != nil && !isRefusal(err) {
-				return err
+		if body := strings.TrimSpace(msg.Body); body != "" {
+			if public {
+				if _, _, err := tx.Apply(t.ID, tickets.Command{Kind: tickets.CmdComment, Text: body}, actor, msg); err != nil && !isRefusal(err) {
+					return err
+				}
+			} else {
+				record += "\n" + body
 			}
 		}
 		if _, err := tx.Record(t.ID, tickets.EventRefused, actor, false, record, msg); err != nil {
@@ -46,7 +53,7 @@ func (in *Intake) commands(ctx context.Context, tx *service.Tx, f *imapin.Fetche
 		if err := refuseAll(
 			tr(lang, "solo el personal de soporte registrado ejecuta comandos", "only registered support staff run commands"),
 			tr(lang, "su mensaje quedó en el caso como comentario", "your message was kept on the ticket as a comment"),
-			"commands from "+actor.Email+" refused: not in the roster: "+joinLines(cmds)); err != nil {
+			"commands from "+actor.Email+" refused: not in the roster: "+joinLines(cmds), true); err != nil {
 			return result{}, err
 		}
 	default:
@@ -55,7 +62,7 @@ func (in *Intake) commands(ctx context.Context, tx *service.Tx, f *imapin.Fetche
 				tr(lang, "no se pudo verificar que el mensaje viene de usted ("+whyES(why)+")", "your identity could not be verified ("+why+")"),
 				tr(lang, "responda con «Responder» al último aviso que recibió de la mesa: su dirección de respuesta lleva una firma que lo identifica",
 					"use Reply on the latest notification you received from the desk: its reply address carries a signature that identifies you"),
-				"commands from "+actor.Email+" not applied: identity not verified ("+why+"): "+joinLines(cmds)); err != nil {
+				"commands from "+actor.Email+" not applied: identity not verified ("+why+"): "+joinLines(cmds), !actor.InRoster()); err != nil {
 				return result{}, err
 			}
 			break
@@ -129,10 +136,15 @@ func (in *Intake) run(ctx context.Context, tx *service.Tx, t store.Ticket, actor
 		}
 		break
 	}
-	// The rest of the message is the comment that goes with the commands
-	// (internal when a #nota is among them: nothing leaks to the requester).
-	if text := strings.TrimSpace(comment); text != "" && !commentUsed && !hasNote && t.State.Open() {
-		if _, _, err := tx.Apply(t.ID, tickets.Command{Kind: tickets.CmdComment, Text: text}, actor, msg); err != nil && !isRefusal(err) {
+	// The rest of the message is a public comment only when no command
+	// was to carry it: text meant for a command that was refused (the
+	// instructions for an assignee, a note) stays internal.
+	if text := strings.TrimSpace(comment); text != "" && !commentUsed && t.State.Open() {
+		if carrier < 0 && !hasNote {
+			if _, _, err := tx.Apply(t.ID, tickets.Command{Kind: tickets.CmdComment, Text: text}, actor, msg); err != nil && !isRefusal(err) {
+				return nil, t, err
+			}
+		} else if _, err := tx.Record(t.ID, tickets.EventNoted, actor, false, text, msg); err != nil {
 			return nil, t, err
 		}
 		if after, err := store.GetTicket(ctx, tx.Q, t.ID); err == nil {

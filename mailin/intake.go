@@ -130,6 +130,11 @@ func (in *Intake) Handle(ctx context.Context, batch []imapin.Fetched) ([]imapin.
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
 			}
+			// A database that is restarting or unreachable fails every
+			// message alike: move nothing, and try again later.
+			if store.IsTransient(err) {
+				return nil, err
+			}
 			in.log().Error("message failed, quarantining it", "mailbox", f.Mailbox, "uid", f.UID, "error", err)
 			r, err = in.quarantineFailed(ctx, f, err)
 			if err != nil {
@@ -302,13 +307,24 @@ func (in *Intake) quarantineFailed(ctx context.Context, f *imapin.Fetched, cause
 		if err != nil {
 			return err
 		}
-		msg.ID, msg.Status, msg.Reason = id, store.StatusQuarantined, reason
-		if _, err := tx.Q.ExecContext(ctx, `UPDATE messages SET status = 'quarantined', reason = $2 WHERE id = $1`, id, reason); err != nil {
+		// Only a row nobody processed becomes quarantined: the same
+		// message may have been stored meanwhile (another mailbox, another
+		// replica), and then its outcome stands.
+		if _, err := tx.Q.ExecContext(ctx, `UPDATE messages SET status = 'quarantined', reason = $2
+			WHERE id = $1 AND status = 'received'`, id, reason); err != nil {
 			return err
 		}
-		r = quarantined(f.UID, reason)
+		prev, err := store.GetMessage(ctx, tx.Q, id)
+		if err != nil {
+			return err
+		}
+		q := prev.Status == store.StatusQuarantined
+		r = processed(f.UID, "duplicate")
+		if q {
+			r = quarantined(f.UID, prev.Reason)
+		}
 		return store.PutPosition(ctx, tx.Q, store.Position{Account: f.Account, Mailbox: f.Mailbox, UIDValidity: f.UIDValidity,
-			UID: f.UID, MessageRow: &id, Quarantine: true, Reason: reason}, tx.Now())
+			UID: f.UID, MessageRow: &id, Quarantine: q, Reason: prev.Reason}, tx.Now())
 	})
 	return r, err
 }
@@ -316,8 +332,48 @@ func (in *Intake) quarantineFailed(ctx context.Context, f *imapin.Fetched, cause
 // inboundRow is the row that keeps a message's raw source before it is
 // parsed: keyed by its Message-ID and content hash.
 func inboundRow(raw []byte, now time.Time) store.Message {
-	sum := sha256.Sum256(raw)
-	return store.Message{MessageID: scanMessageID(raw), ContentHash: hex.EncodeToString(sum[:]), Raw: raw, CreatedAt: now}
+	return store.Message{MessageID: scanMessageID(raw), ContentHash: contentHash(raw), Raw: raw, CreatedAt: now}
+}
+
+// traceFields are the header fields each server on the way adds or
+// changes. The same message delivered twice (two mailboxes, a redelivery)
+// differs only in them, so the content hash leaves them out.
+var traceFields = map[string]bool{
+	"received": true, "return-path": true, "delivered-to": true, "x-original-to": true, "envelope-to": true,
+	"x-delivered-to": true, "x-envelope-to": true, "authentication-results": true, "received-spf": true,
+	"arc-seal": true, "arc-message-signature": true, "arc-authentication-results": true, "x-received": true,
+}
+
+// contentHash is the hex SHA-256 of a message without its trace fields.
+func contentHash(raw []byte) string {
+	h := sha256.New()
+	rest := raw
+	skipping := false
+	for len(rest) > 0 {
+		line := rest
+		if i := bytes.IndexByte(rest, '\n'); i >= 0 {
+			line = rest[:i+1]
+		}
+		rest = rest[len(line):]
+		trimmed := bytes.TrimRight(line, "\r\n")
+		if len(trimmed) == 0 { // end of the header: the body as it is
+			h.Write(line)
+			h.Write(rest)
+			break
+		}
+		if line[0] == ' ' || line[0] == '\t' { // a folded continuation
+			if !skipping {
+				h.Write(line)
+			}
+			continue
+		}
+		name, _, _ := bytes.Cut(trimmed, []byte(":"))
+		skipping = traceFields[strings.ToLower(string(bytes.TrimSpace(name)))]
+		if !skipping {
+			h.Write(line)
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // scanMessageID reads the Message-ID from the header section without the

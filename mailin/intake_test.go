@@ -224,13 +224,54 @@ func TestForgedFromIsNotObeyed(t *testing.T) {
 	if n := e.count(`SELECT count(*) FROM events WHERE kind = 'command_refused'`); n != 1 {
 		t.Errorf("%d refusals on record, want 1", n)
 	}
-	if n := e.count(`SELECT count(*) FROM events WHERE kind = 'commented'`); n != 1 {
-		t.Errorf("the text was not kept as a comment")
+	// The text stays on record, internal: it claims to be a desk agent's
+	// and must not go out to the requester from the desk's address.
+	if n := e.count(`SELECT count(*) FROM events WHERE kind = 'commented'`); n != 0 {
+		t.Errorf("a forged text became a public comment")
+	}
+	if n := e.count(`SELECT count(*) FROM events WHERE kind = 'command_refused' AND public = false AND note LIKE '%#cerrar%'`); n != 1 {
+		t.Errorf("the forged text is not on record")
+	}
+	if n := e.count(`SELECT count(*) FROM outbox WHERE recipient = 'ana@example.gov.co' AND kind <> 'opened_ack'`); n != 0 {
+		t.Errorf("the requester was mailed %d times about a forged message", n)
 	}
 	var body string
 	e.db.Get(&body, `SELECT m.body FROM outbox o JOIN messages m ON m.id = o.message_row WHERE o.kind = 'command_result'`)
 	if !strings.Contains(body, "No aplicado") {
 		t.Errorf("the sender was not told: %q", body)
+	}
+}
+
+// TestForgedCommentOfADeskAgent: with no command at all, a desk agent's
+// forged From still does not speak to the requester through the desk.
+func TestForgedCommentOfADeskAgent(t *testing.T) {
+	e := newEnv(t)
+	e.open()
+	e.deliver(mail("jgomez@example.gov.co", desk, "Re: [OTI-1]", "p1@evil.example", "In-Reply-To: <req1@example.gov.co>\r\n",
+		"Para continuar, confirme su clave en http://evil.example"))
+	if n := e.count(`SELECT count(*) FROM events WHERE kind = 'commented'`); n != 0 {
+		t.Errorf("a forged desk comment was posted")
+	}
+	if n := e.count(`SELECT count(*) FROM outbox WHERE recipient = 'ana@example.gov.co' AND kind <> 'opened_ack'`); n != 0 {
+		t.Errorf("the requester was mailed a forged desk comment")
+	}
+	if n := e.count(`SELECT count(*) FROM outbox WHERE recipient = 'jgomez@example.gov.co' AND kind = 'command_result'`); n != 1 {
+		t.Errorf("the desk agent was not told their message was not posted")
+	}
+}
+
+// TestRefusedCarrierKeepsItsTextInternal: the instructions meant for an
+// assignee whose assignment was refused never reach the requester.
+func TestRefusedCarrierKeepsItsTextInternal(t *testing.T) {
+	e := newEnv(t)
+	id := e.open()
+	e.deliver(mail("jgomez@example.gov.co", e.replyAddr(id, "jgomez@example.gov.co"), "Re", "c2@example.gov.co", "",
+		"#nivel 2\r\n#asignar jprez\r\nLa clave del administrador es 1234."))
+	if n := e.count(`SELECT count(*) FROM events WHERE kind = 'commented'`); n != 0 {
+		t.Errorf("the instructions became a public comment")
+	}
+	if n := e.count(`SELECT count(*) FROM events WHERE kind = 'noted' AND public = false AND note LIKE '%1234%'`); n != 1 {
+		t.Errorf("the instructions are not on record as an internal note")
 	}
 }
 
@@ -482,5 +523,22 @@ func TestHTMLOnlyReplyIsTrimmed(t *testing.T) {
 	}
 	if n := e.count(`SELECT count(*) FROM events WHERE kind = 'command_refused'`); n != 0 {
 		t.Errorf("a command inside the quoted HTML was read")
+	}
+}
+
+// TestSameMessageThroughTwoServersIsOneTicket: a message delivered twice
+// differs in the trace fields each server adds; it is still one ticket.
+func TestSameMessageThroughTwoServersIsOneTicket(t *testing.T) {
+	e := newEnv(t)
+	raw := mail("ana@example.gov.co", desk, "Hola", "twice@example.gov.co", "", "texto")
+	e.deliver("Return-Path: <ana@example.gov.co>\r\nDelivered-To: soporte.oti@example.gov.co\r\nReceived: from a by mx1;\r\n\tMon, 2 Mar 2026\r\n" + raw)
+	e.deliver("Delivered-To: mesa@example.gov.co\r\nReceived: from a by mx2; Mon, 2 Mar 2026\r\nX-Original-To: mesa@example.gov.co\r\n" + raw)
+	if n := e.count(`SELECT count(*) FROM tickets`); n != 1 {
+		t.Errorf("%d tickets, want 1", n)
+	}
+	// A reused Message-ID with another body is still another message.
+	e.deliver("Received: from a by mx1\r\n" + strings.Replace(raw, "texto", "otro", 1))
+	if n := e.count(`SELECT count(*) FROM tickets`); n != 2 {
+		t.Errorf("%d tickets, want 2", n)
 	}
 }

@@ -138,15 +138,14 @@ func (n *Notifier) plan(c service.Change, e *store.StoredEvent, opened bool) []n
 				add("comment_on_resolved", p, false)
 			}
 		case role == tickets.RoleRequester || role == tickets.RoleOutsider:
+			// The requester's comments (and those of anyone else in the
+			// thread) go to the desk and the assignee, never relayed to
+			// the requester: only agents speak to the requester.
 			if e.AssigneeAfter != "" {
 				add("comment", n.personOr(e.AssigneeAfter), false)
-			} else {
-				for _, p := range desk {
-					add("comment", p, false)
-				}
 			}
-			if role == tickets.RoleOutsider {
-				add("comment", requester, true)
+			for _, p := range desk {
+				add("comment", p, false)
 			}
 		default: // an agent's comment goes to the requester
 			add("comment", requester, true)
@@ -383,7 +382,7 @@ func (q *queue) outgoing(nt note, fill func(*Data), held bool) (store.Outgoing, 
 	}
 	d := Data{Desk: q.n.Desk, Recipient: nt.to, Actor: nt.actor, Ticket: tv, Text: nt.text}
 	if nt.public {
-		d.History = PublicHistory(q.history)
+		d.History = requesterHistory(q.history)
 	} else {
 		d.History = q.history
 		d.Commands = commandsFor(nt.to, nt.lang)
@@ -548,4 +547,18 @@ func (q *queue) newMessageID() string {
 	b := make([]byte, 10)
 	rand.Read(b)
 	return fmt.Sprintf("ticketd.%d.%s@%s", q.t.ID, strings.ToLower(idEncoding.EncodeToString(b)), q.domain)
+}
+
+// requesterHistory is what a requester may see of the record: the public
+// events, without the instructions that go with a classification,
+// escalation or assignment (they are for the assignee).
+func requesterHistory(h []HistoryItem) []HistoryItem {
+	out := PublicHistory(h)
+	for i := range out {
+		switch tickets.EventKind(out[i].Kind) {
+		case tickets.EventClassified, tickets.EventEscalated, tickets.EventAssigned:
+			out[i].Text = ""
+		}
+	}
+	return out
 }

@@ -125,15 +125,16 @@ func MessagesOf(ctx context.Context, q sqlx.QueryerContext, ticketID int64) ([]M
 	return out, nil
 }
 
-// TicketByMessageIDs returns the ticket of the newest stored message (in or
-// out) whose Message-ID is one of ids.
+// TicketByMessageIDs returns the ticket of the newest stored message whose
+// Message-ID is one of ids, preferring those we sent: their ids are ours
+// and random, while an inbound id can be reused by anyone who saw it.
 func TicketByMessageIDs(ctx context.Context, q sqlx.QueryerContext, ids []string) (int64, bool, error) {
 	if len(ids) == 0 {
 		return 0, false, nil
 	}
 	var id int64
 	err := sqlx.GetContext(ctx, q, &id, `SELECT ticket_id FROM messages
-		WHERE message_id = ANY($1) AND ticket_id IS NOT NULL ORDER BY id DESC LIMIT 1`, pq.StringArray(ids))
+		WHERE message_id = ANY($1) AND ticket_id IS NOT NULL ORDER BY direction = 'out' DESC, id DESC LIMIT 1`, pq.StringArray(ids))
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, false, nil
 	}

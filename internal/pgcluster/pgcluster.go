@@ -85,12 +85,22 @@ func Start(ctx context.Context, dir string, port int) (*Cluster, error) {
 			return nil, fmt.Errorf("initdb: %w\n%s", err, out)
 		}
 	}
-	// A stale pid file from a killed run would stop pg_ctl; it is ours alone.
+	// A pid file left by a run that was killed: if its server still runs
+	// (pg_ctl detaches it), use it; if not, the file is stale and ours.
 	if pid, err := os.ReadFile(filepath.Join(dir, "postmaster.pid")); err == nil {
-		if n, _ := strconv.Atoi(strings.SplitN(string(pid), "\n", 2)[0]); n > 0 && syscall.Kill(n, 0) != nil {
+		lines := strings.Split(string(pid), "\n")
+		n, _ := strconv.Atoi(strings.TrimSpace(lines[0]))
+		switch {
+		case n > 0 && syscall.Kill(n, 0) == nil:
+			if len(lines) > 3 {
+				if p, err := strconv.Atoi(strings.TrimSpace(lines[3])); err == nil && p > 0 {
+					c.Port = p
+					return c, nil
+				}
+			}
+			return nil, fmt.Errorf("a PostgreSQL (pid %d) is already running on %s; stop it first (pg_ctl -D %s stop)", n, dir, dir)
+		default:
 			os.Remove(filepath.Join(dir, "postmaster.pid"))
-		} else if n > 0 {
-			return nil, fmt.Errorf("a PostgreSQL (pid %d) is already running on %s; stop it first", n, dir)
 		}
 	}
 	if port == 0 {

@@ -62,7 +62,7 @@ func (a *app) open(ctx context.Context) (*sqlx.DB, error) {
 func openDB(ctx context.Context, url string, maxConns int) (*sqlx.DB, error) {
 	db, err := daemon.OpenDB(ctx, url, maxConns)
 	if err != nil {
-		return nil, fail(1, "%v", err)
+		return nil, fail(1, "no se pudo usar la base de datos: %v\n(revise database.url o TICKETD_DATABASE_URL; para probar sin una base propia: ticketd sandbox)", err)
 	}
 	return db, nil
 }

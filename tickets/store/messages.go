@@ -105,13 +105,6 @@ func GetMessage(ctx context.Context, q sqlx.QueryerContext, id int64) (Message, 
 	return m, err
 }
 
-// RawMessage reads a message's raw source.
-func RawMessage(ctx context.Context, q sqlx.QueryerContext, id int64) ([]byte, error) {
-	var raw []byte
-	err := sqlx.GetContext(ctx, q, &raw, `SELECT raw FROM messages WHERE id = $1`, id)
-	return raw, err
-}
-
 const messageCols = `id, ticket_id, direction, message_id, in_reply_to, refs, from_addr, from_name, to_addrs, cc_addrs,
 	subject, body, full_text, content_hash, auto_kind, status, reason, created_at`
 

@@ -28,9 +28,6 @@ import (
 // ErrNotFound is returned when a row does not exist.
 var ErrNotFound = errors.New("not found")
 
-// ErrDuplicate is returned for a unique violation the caller can act on.
-var ErrDuplicate = errors.New("duplicate")
-
 // IsRetryable reports whether err is a serialization failure or deadlock,
 // after which the whole transaction may simply be run again.
 func IsRetryable(err error) bool {
@@ -61,12 +58,6 @@ func IsTransient(err error) bool {
 	return errors.Is(err, driver.ErrBadConn) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
 		errors.As(err, &ne) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNREFUSED) ||
 		errors.Is(err, sql.ErrConnDone)
-}
-
-// IsUniqueViolation reports whether err is a unique-key violation.
-func IsUniqueViolation(err error) bool {
-	var pe *pq.Error
-	return errors.As(err, &pe) && pe.Code == "23505"
 }
 
 // Ticket is a ticket row: the domain's ticket plus what only the store and

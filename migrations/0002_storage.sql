@@ -19,3 +19,9 @@ BEGIN
     END LOOP;
 END
 $$;
+
+-- The whole text part is stored only where it differs from the body (the
+-- trimmed reply): a message we send, or a new request, is its body, and
+-- writing it twice doubled the text written. Readers take the body when
+-- full_text is empty.
+COMMENT ON COLUMN messages.full_text IS 'the whole text part; empty when it is the body';

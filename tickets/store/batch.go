@@ -159,7 +159,7 @@ func InsertInboundMany(ctx context.Context, q sqlx.ExtContext, ms []Message) (id
 	const cols = 17
 	casts := []string{"::text", "::text", "::bytea", "::timestamptz", "::bigint", "::text", "::text[]", "::text",
 		"::text", "::text[]", "::text[]", "::text", "::text", "::text", "::text", "::text", "::text"}
-	size := func(i int) int { return len(ms[i].Raw) + len(ms[i].Body) + len(ms[i].FullText) }
+	size := func(i int) int { return len(ms[i].Raw) + len(ms[i].Body) + len(fullTextColumn(ms[i])) }
 	err = chunksBy(len(ms), cols, size, func(lo, hi int) error {
 		args := make([]any, 0, (hi-lo)*cols)
 		for _, m := range ms[lo:hi] {
@@ -168,7 +168,7 @@ func InsertInboundMany(ctx context.Context, q sqlx.ExtContext, ms []Message) (id
 				status = StatusReceived
 			}
 			args = append(args, m.MessageID, m.ContentHash, m.Raw, m.CreatedAt, m.TicketID, m.InReplyTo, nonNil(m.Refs),
-				m.FromAddr, m.FromName, nonNil(m.ToAddrs), nonNil(m.CcAddrs), m.Subject, m.Body, m.FullText, m.AutoKind,
+				m.FromAddr, m.FromName, nonNil(m.ToAddrs), nonNil(m.CcAddrs), m.Subject, m.Body, fullTextColumn(m), m.AutoKind,
 				status, m.Reason)
 		}
 		rows, err := q.QueryxContext(ctx, `INSERT INTO messages (direction, message_id, content_hash, raw, created_at,
@@ -394,7 +394,7 @@ func EnqueueMany(ctx context.Context, q sqlx.ExecerContext, os []Outgoing) error
 			m AS (
 				INSERT INTO messages (ticket_id, direction, message_id, in_reply_to, refs, from_addr, from_name, to_addrs,
 					subject, body, full_text, status, created_at)
-				SELECT ticket_id, 'out', message_id, in_reply_to, refs, from_addr, from_name, to_addrs, subject, body, body,
+				SELECT ticket_id, 'out', message_id, in_reply_to, refs, from_addr, from_name, to_addrs, subject, body, '',
 					'processed', msg_created_at FROM v ORDER BY ord
 				RETURNING id, message_id)
 			INSERT INTO outbox (message_row, ticket_id, event_id, kind, recipient, recipient_name, reply_to, html_body,

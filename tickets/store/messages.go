@@ -75,7 +75,7 @@ func UpdateInbound(ctx context.Context, q sqlx.ExecerContext, m Message) error {
 		from_name = $6, to_addrs = $7, cc_addrs = $8, subject = $9, body = $10, full_text = $11, auto_kind = $12,
 		status = $13, reason = $14 WHERE id = $1`,
 		m.ID, m.TicketID, m.InReplyTo, nonNil(m.Refs), m.FromAddr, m.FromName, nonNil(m.ToAddrs), nonNil(m.CcAddrs),
-		m.Subject, m.Body, m.FullText, m.AutoKind, m.Status, m.Reason)
+		m.Subject, m.Body, fullTextColumn(m), m.AutoKind, m.Status, m.Reason)
 	if err != nil {
 		return fmt.Errorf("updating message %d: %w", m.ID, err)
 	}
@@ -87,7 +87,7 @@ func InsertOutbound(ctx context.Context, q sqlx.ExtContext, m Message) (int64, e
 	var id int64
 	err := sqlx.GetContext(ctx, q, &id, `INSERT INTO messages
 		(ticket_id, direction, message_id, in_reply_to, refs, from_addr, from_name, to_addrs, subject, body, full_text, status, created_at)
-		VALUES ($1, 'out', $2, $3, $4, $5, $6, $7, $8, $9, $9, 'processed', $10) RETURNING id`,
+		VALUES ($1, 'out', $2, $3, $4, $5, $6, $7, $8, $9, '', 'processed', $10) RETURNING id`,
 		m.TicketID, m.MessageID, m.InReplyTo, nonNil(m.Refs), m.FromAddr, m.FromName, nonNil(m.ToAddrs), m.Subject, m.Body, m.CreatedAt)
 	if err != nil {
 		return 0, fmt.Errorf("storing outbound message: %w", err)
@@ -106,7 +106,18 @@ func GetMessage(ctx context.Context, q sqlx.QueryerContext, id int64) (Message, 
 }
 
 const messageCols = `id, ticket_id, direction, message_id, in_reply_to, refs, from_addr, from_name, to_addrs, cc_addrs,
-	subject, body, full_text, content_hash, auto_kind, status, reason, created_at`
+	subject, body, CASE WHEN full_text = '' THEN body ELSE full_text END AS full_text, content_hash, auto_kind, status,
+	reason, created_at`
+
+// fullTextColumn is what the full_text column holds for m: "" when the
+// whole text is the body (every message we send, most new requests), so
+// the text is stored once; messageCols reads it back whole.
+func fullTextColumn(m Message) string {
+	if m.FullText == m.Body {
+		return ""
+	}
+	return m.FullText
+}
 
 // MessagesOf returns a ticket's messages in order, without raw sources.
 func MessagesOf(ctx context.Context, q sqlx.QueryerContext, ticketID int64) ([]Message, error) {

@@ -20,6 +20,7 @@ import (
 	_ "github.com/lib/pq" // the PostgreSQL driver
 
 	"github.com/ticketd/ticketd/internal/config"
+	"github.com/ticketd/ticketd/internal/dbconn"
 	"github.com/ticketd/ticketd/internal/replytoken"
 	"github.com/ticketd/ticketd/mailin"
 	"github.com/ticketd/ticketd/mailin/email"
@@ -31,7 +32,7 @@ import (
 
 // OpenDB connects to PostgreSQL and checks the connection.
 func OpenDB(ctx context.Context, url string, maxConns int) (*sqlx.DB, error) {
-	db, err := sqlx.Open("postgres", url)
+	db, err := dbconn.Open(url)
 	if err != nil {
 		return nil, fmt.Errorf("database: %w", err)
 	}

@@ -30,6 +30,7 @@ import (
 	"github.com/jmoiron/sqlx"
 	_ "github.com/lib/pq" // the PostgreSQL driver
 
+	"github.com/ticketd/ticketd/internal/dbconn"
 	"github.com/ticketd/ticketd/internal/pgcluster"
 	"github.com/ticketd/ticketd/migrations"
 )
@@ -163,10 +164,11 @@ func create(t testing.TB, from string) string {
 	return withDB(adminURL, name)
 }
 
-// New returns a pool on a fresh migrated database, closed when the test ends.
+// New returns a pool on a fresh migrated database, closed when the test
+// ends, opened as the daemon opens its own.
 func New(t testing.TB) *sqlx.DB {
 	t.Helper()
-	db, err := sqlx.Open("postgres", URL(t))
+	db, err := dbconn.Open(URL(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,102 @@
+package mailout
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// benchBody is a realistic request body as the mail intake stores it: a long
+// Spanish support email with accents, blank lines, a signature, a quoted
+// earlier message and the characters HTML escaping cares about (<, &, +, ",
+// '), some lines with trailing blanks. It is about 15 KB in ~330 lines.
+func benchBody() string {
+	sentences := []string{
+		"Buenos días, les escribo porque desde el lunes la aplicación de nómina no abre en mi equipo.",
+		"Aparece el mensaje \"Error de conexión con el servidor\" y luego se cierra sin más información.",
+		"Ya reinicié el computador dos veces y borré la caché del navegador, pero el problema continúa.",
+		"Mi extensión es la 4521 y estoy en la oficina 305 del tercer piso, edificio Bolívar.",
+		"Adjunto la captura de pantalla; el código que aparece es <ERR-0x80070005> & no sé qué significa.",
+		"Le agradecería que me llamaran al +57 (601) 555-0142 antes de las 5:00 p. m.",
+		"La compañera de la oficina de al lado tiene el mismo problema desde el martes 'más o menos'.",
+		"¿Podrían revisar si hubo algún cambio en los permisos de la carpeta compartida \\\\srv-archivo\\nómina?",
+		"El año pasado pasó algo parecido y lo solucionaron actualizando el cliente de Java 8 → 11.",
+		"Necesito generar los reportes de liquidación antes del cierre de mes; es urgente.",
+		"Versión del sistema: Windows 10 Enterprise 22H2, compilación 19045.3803, 8 GB de RAM.",
+		"Conexión por cable (no Wi‑Fi), IP 10.20.30.41, máscara 255.255.255.0 — puerta de enlace 10.20.30.1.",
+		"Si 2 + 2 = 4 y el servidor responde en < 200 ms, ¿por qué tarda más de un minuto en cargar?",
+		"Quedo atenta a sus comentarios. Muchas gracias por la atención prestada.",
+	}
+	var b strings.Builder
+	line := 0
+	for par := 0; b.Len() < 15000; par++ {
+		for i := range 4 + par%4 {
+			s := sentences[(par*7+i*3)%len(sentences)]
+			if line%11 == 5 {
+				s += "   " // trailing blanks some clients leave
+			}
+			if line%17 == 3 {
+				s = "\t" + s
+			}
+			for _, l := range wrap(s, 72) {
+				b.WriteString(l)
+				b.WriteString("\n")
+			}
+			line++
+		}
+		if par%6 == 5 {
+			// A quoted earlier message.
+			fmt.Fprintf(&b, "\nEl %d/03/2026, a las 9:%02d, Mesa de Servicio <soporte.oti@entidad.example> escribió:\n", par%28+1, par%60)
+			for i := range 5 {
+				fmt.Fprintf(&b, "> %s\n", sentences[(par+i)%len(sentences)])
+			}
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString("-- \nMaría Fernanda Rojas Peñaloza\nProfesional Especializada · Grupo de Gestión Humana\nTel. +57 601 555 0100 ext. 4521\n")
+	return b.String()
+}
+
+// wrap breaks s into lines of at most width bytes at spaces, as mail clients
+// that hard-wrap do.
+func wrap(s string, width int) []string {
+	var out []string
+	for len(s) > width {
+		i := strings.LastIndexByte(s[:width], ' ')
+		if i <= 0 {
+			break
+		}
+		out = append(out, s[:i])
+		s = s[i+1:]
+	}
+	return append(out, s)
+}
+
+// BenchmarkRenderOpened renders what the intake of one new email renders:
+// opened_ack to the requester and opened_desk to the two desk agents, in
+// Spanish, with a long realistic body.
+func BenchmarkRenderOpened(b *testing.B) {
+	r := newTestRenderer(b)
+	body := benchBody()
+	ack := SampleData("opened_ack", "es")
+	ack.Ticket.Body = body
+	desk := SampleData("opened_desk", "es")
+	desk.Ticket.Body = body
+	agents := []Person{
+		{Name: "Carlos Gómez", Email: "cgomez@entidad.example", Role: "mesa"},
+		{Name: "Lucía Pérez", Email: "lperez@entidad.example", Role: "mesa"},
+	}
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := r.Render("opened_ack", "es", ack); err != nil {
+			b.Fatal(err)
+		}
+		for _, p := range agents {
+			desk.Recipient = p
+			if _, err := r.Render("opened_desk", "es", desk); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}

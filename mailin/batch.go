@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/ticketd/ticketd/internal/replytoken"
 	"github.com/ticketd/ticketd/mailin/email"
@@ -107,20 +108,19 @@ func (in *Intake) candidates(ctx context.Context, tx *service.Tx, batch []imapin
 		return nil, err
 	}
 	// Parsing is the costly part, and each message's is its own: on every
-	// core. Which messages qualify is decided in order below.
-	type parsed struct {
-		msg   store.Message
-		m     *email.Message
-		cites []string
-		ok    bool
-	}
-	ps := make([]parsed, len(batch))
+	// core, unless Prepare did it already while the batch before was
+	// handled. Which messages qualify is decided in order below.
+	ps := make([]prepared, len(batch))
 	parallel(len(batch), func(i int) {
 		f := &batch[i]
-		p := &ps[i]
-		p.msg = inboundRow(f.Raw, tx.Now())
-		if _, done := handled[f.UID]; !done && !f.TooBig && len(f.Raw) <= maxBatchedBytes {
-			p.m, p.cites, p.ok = in.opensOnly(f)
+		p, ok := f.Prepared.(*prepared)
+		if !ok {
+			p = in.prepare(f)
+		}
+		ps[i] = *p
+		ps[i].msg.CreatedAt = tx.Now()
+		if _, done := handled[f.UID]; done {
+			ps[i].ok = false
 		}
 	})
 	type key struct{ id, hash string }
@@ -173,6 +173,33 @@ func (in *Intake) candidates(ctx context.Context, tx *service.Tx, batch []imapin
 		}
 	}
 	return cands, nil
+}
+
+// prepared is what parsing told of a message before the database is
+// asked: its row (without a time), and whether it can only open a ticket,
+// with its parse and the Message-IDs it cites.
+type prepared struct {
+	msg   store.Message
+	m     *email.Message
+	cites []string
+	ok    bool
+}
+
+// Prepare parses a batch ahead of Handle, on every core, while the poller
+// hands the batch before it to Handle (imapin.Preparer). It reads no
+// database and changes nothing but the batch's Prepared fields.
+func (in *Intake) Prepare(batch []imapin.Fetched) {
+	parallel(len(batch), func(i int) {
+		batch[i].Prepared = in.prepare(&batch[i])
+	})
+}
+
+func (in *Intake) prepare(f *imapin.Fetched) *prepared {
+	p := &prepared{msg: inboundRow(f.Raw, time.Time{})}
+	if !f.TooBig && len(f.Raw) <= maxBatchedBytes {
+		p.m, p.cites, p.ok = in.opensOnly(f)
+	}
+	return p
 }
 
 // opensOnly parses a message and reports whether, as far as the message

@@ -96,7 +96,9 @@ func TestBatchWritesWhatOneAtATimeWrites(t *testing.T) {
 		}, 100),
 	}
 	batches = append(batches, batches[1]) // the same UIDs again: handled before
-	run := func(sequential bool) (*env, [][]imapin.Outcome) {
+	// mode: "sequential", "batch", or "prepared" (Prepare first, as the
+	// poller does while the batch before is handled).
+	run := func(mode string) (*env, [][]imapin.Outcome) {
 		e := newEnv(t)
 		e.in.Service.Now = func() time.Time { return at }
 		var outs [][]imapin.Outcome
@@ -105,30 +107,44 @@ func TestBatchWritesWhatOneAtATimeWrites(t *testing.T) {
 				out []imapin.Outcome
 				err error
 			)
-			if sequential {
+			switch mode {
+			case "sequential":
 				out, err = e.in.HandleSequentially(context.Background(), b)
-			} else {
+			case "prepared":
+				b = slices.Clone(b)
+				e.in.Prepare(b)
+				for _, f := range b {
+					if f.Prepared == nil {
+						t.Fatalf("uid %d not prepared", f.UID)
+					}
+				}
+				out, err = e.in.Handle(context.Background(), b)
+			default:
 				out, err = e.in.Handle(context.Background(), b)
 			}
 			if err != nil {
-				t.Fatalf("sequential=%v: %v", sequential, err)
+				t.Fatalf("%s: %v", mode, err)
 			}
 			outs = append(outs, out)
 		}
 		return e, outs
 	}
-	want, wantOut := run(true)
-	got, gotOut := run(false)
-	if fmt.Sprint(gotOut) != fmt.Sprint(wantOut) {
-		t.Errorf("outcomes differ:\n batch: %v\n one at a time: %v", gotOut, wantOut)
-	}
-	for _, table := range dumps {
-		w, g := dump(t, want.db, table.query), dump(t, got.db, table.query)
-		if len(w) == 0 && table.name != "attachments of messages without a ticket" {
-			t.Errorf("%s: nothing written, the scenario does not exercise it", table.name)
+	want, wantOut := run("sequential")
+	var got *env
+	for _, mode := range []string{"batch", "prepared"} {
+		g, gotOut := run(mode)
+		got = g
+		if fmt.Sprint(gotOut) != fmt.Sprint(wantOut) {
+			t.Errorf("outcomes differ:\n %s: %v\n one at a time: %v", mode, gotOut, wantOut)
 		}
-		if !slices.Equal(g, w) {
-			t.Errorf("%s differ (%d rows batched, %d one at a time); first difference:\n%s", table.name, len(g), len(w), firstDiff(g, w))
+		for _, table := range dumps {
+			w, g := dump(t, want.db, table.query), dump(t, got.db, table.query)
+			if len(w) == 0 && table.name != "attachments of messages without a ticket" {
+				t.Errorf("%s: nothing written, the scenario does not exercise it", table.name)
+			}
+			if !slices.Equal(g, w) {
+				t.Errorf("%s: %s differ (%d rows, %d one at a time); first difference:\n%s", mode, table.name, len(g), len(w), firstDiff(g, w))
+			}
 		}
 	}
 	// The scenario reaches both paths and the cap.

@@ -4,20 +4,22 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"github.com/ticketd/ticketd/internal/faults"
 	"io"
 	"sort"
 	"time"
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
+
+	"github.com/ticketd/ticketd/internal/faults"
 )
 
-// batchByteBudget caps the message bytes held in memory at once. A batch of
-// BatchSize UIDs is split further when its messages add up to more, so the
-// heap stays flat however large the backlog or the messages (one message
-// above the budget still goes alone).
-const batchByteBudget = 64 << 20
+// batchByteBudget caps the message bytes of one batch. A batch of BatchSize
+// UIDs is split further when its messages add up to more, so the heap stays
+// flat however large the backlog or the messages (one message above the
+// budget still goes alone). Two batches are held at once (the one handled,
+// the one read ahead): about 64 MiB.
+const batchByteBudget = 32 << 20
 
 // headerEstimate is what a header-only (TooBig) message counts against the
 // byte budget.
@@ -74,17 +76,86 @@ func (s *session) drain(ctx context.Context) error {
 		pending = found
 	}
 
+	return s.process(ctx, pending)
+}
+
+// loaded is one batch read from the server, or the error that stopped the
+// reading. covered counts the UIDs it accounts for in the backlog,
+// messages that vanished meanwhile included.
+type loaded struct {
+	batch   []Fetched
+	covered int
+	err     error
+}
+
+// process hands the pending messages to the Handler batch by batch. The next
+// batch is read from the server (and prepared, for a Preparer) while the
+// current one is handled and moved, so the IMAP server, the parser and the
+// database work at the same time. At most two batches are held: the one in
+// hand and the next. On cancellation it finishes the batch in hand and
+// returns nil; the one read ahead waits for the next run.
+func (s *session) process(ctx context.Context, pending imap.UIDSet) error {
 	left := uidCount(pending)
 	s.p.update(func(st *Status) { st.Backlog = left })
-	for chunk := range uidChunks(pending, cfg.BatchSize) {
+	loads := make(chan loaded)
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		defer close(loads)
+		send := func(l loaded) bool {
+			select {
+			case loads <- l:
+				return true
+			case <-stop:
+				return false
+			}
+		}
+		prep, _ := s.p.h.(Preparer)
+		for chunk := range uidChunks(pending, s.p.cfg.BatchSize) {
+			err := s.loadChunk(chunk, func(l loaded) bool {
+				if prep != nil && len(l.batch) > 0 {
+					prep.Prepare(l.batch)
+				}
+				return send(l)
+			})
+			if err != nil {
+				send(loaded{err: err})
+				return
+			}
+			select {
+			case <-stop:
+				return
+			default:
+			}
+		}
+	}()
+	defer func() {
+		close(stop)
+		<-done // the connection is ours alone again
+	}()
+	for l := range loads {
+		if l.err != nil {
+			return l.err
+		}
 		if ctx.Err() != nil {
 			return nil // shutting down; the rest waits for the next run
 		}
-		if err := s.processChunk(chunk); err != nil {
-			return err
+		if len(l.batch) > 0 {
+			outcomes, err := s.p.h.Handle(s.gctx, l.batch)
+			if err != nil {
+				return &handleError{err}
+			}
+			faults.Point(faults.IMAPBeforeMove)
+			// The reader's UID FETCH may run meanwhile: both commands
+			// name messages by UID, which a MOVE's EXPUNGE responses do
+			// not disturb (RFC 9051 section 5.5).
+			if err := s.act(l.batch, outcomes); err != nil {
+				return err
+			}
 		}
-		left -= uidCount(chunk)
-		s.p.update(func(st *Status) { st.Backlog = left })
+		left -= l.covered
+		s.p.update(func(st *Status) { st.Backlog = max(left, 0) })
 	}
 	return nil
 }
@@ -132,9 +203,9 @@ type meta struct {
 	date time.Time
 }
 
-// processChunk fetches one batch of UIDs, hands it to the Handler and acts on
-// the outcomes.
-func (s *session) processChunk(uids imap.UIDSet) error {
+// loadChunk reads one chunk of UIDs from the server in groups within the
+// byte budget and gives each to yield, which returns false to stop.
+func (s *session) loadChunk(uids imap.UIDSet, yield func(loaded) bool) error {
 	bufs, err := s.c.Fetch(uids, &imap.FetchOptions{
 		UID: true, RFC822Size: true, InternalDate: true,
 	}).Collect()
@@ -148,21 +219,23 @@ func (s *session) processChunk(uids imap.UIDSet) error {
 		}
 	}
 	sort.Slice(metas, func(i, j int) bool { return metas[i].uid < metas[j].uid })
-	for _, group := range splitByBytes(metas, s.p.cfg.MaxMessageBytes, batchByteBudget) {
+	groups := splitByBytes(metas, s.p.cfg.MaxMessageBytes, batchByteBudget)
+	vanished := max(uidCount(uids)-len(metas), 0)
+	if len(groups) == 0 {
+		yield(loaded{covered: vanished})
+		return nil
+	}
+	for i, group := range groups {
 		batch, err := s.fetchGroup(group)
 		if err != nil {
 			return err
 		}
-		if len(batch) == 0 {
-			continue
+		l := loaded{batch: batch, covered: len(group)}
+		if i == len(groups)-1 {
+			l.covered += vanished
 		}
-		outcomes, err := s.p.h.Handle(s.gctx, batch)
-		if err != nil {
-			return &handleError{err}
-		}
-		faults.Point(faults.IMAPBeforeMove)
-		if err := s.act(batch, outcomes); err != nil {
-			return err
+		if !yield(l) {
+			return nil
 		}
 	}
 	return nil

@@ -33,6 +33,9 @@ type Fetched struct {
 	InternalDate     time.Time
 	Raw              []byte // full source (BODY.PEEK[]); only the header section when TooBig
 	TooBig           bool
+	// Prepared is what a Preparer computed for this message ahead of
+	// Handle; nil otherwise.
+	Prepared any
 }
 
 // Outcome is what the Handler decided for one message.
@@ -52,6 +55,15 @@ type Handler interface {
 	// Cursor returns the highest UID already committed for (account,
 	// mailbox, uidValidity); 0 when unknown or when uidValidity changed.
 	Cursor(ctx context.Context, account, mailbox string, uidValidity uint32) (uint32, error)
+}
+
+// Preparer is a Handler that can do ahead of Handle the part of its work
+// that needs no database, such as parsing: the Poller calls Prepare on the
+// next batch, in another goroutine, while the current one is handled.
+// Prepare may set Fetched.Prepared; Handle must give the same outcomes
+// without it.
+type Preparer interface {
+	Prepare(batch []Fetched)
 }
 
 // Status is a snapshot of a Poller's health, for /healthz and metrics.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -562,4 +563,68 @@ func TestWrongPasswordRetriesAndReports(t *testing.T) {
 	if st.Connected || !strings.Contains(st.LastError, "login") {
 		t.Errorf("status = %+v", st)
 	}
+}
+
+// preparingHandler is a memHandler that is also a Preparer: it records
+// which batches were prepared and in which order relative to Handle.
+type preparingHandler struct {
+	*memHandler
+	mu       sync.Mutex
+	prepared [][]uint32
+	handled  int // batches handled when each Prepare ran, by Prepare call
+	ahead    []int
+}
+
+func (h *preparingHandler) Prepare(batch []Fetched) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var uids []uint32
+	for i := range batch {
+		uids = append(uids, batch[i].UID)
+		batch[i].Prepared = batch[i].UID
+	}
+	h.prepared = append(h.prepared, uids)
+	_, handled, _ := h.memHandler.snapshot()
+	h.ahead = append(h.ahead, len(h.prepared)-1-len(handled))
+}
+
+func (h *preparingHandler) Handle(ctx context.Context, batch []Fetched) ([]Outcome, error) {
+	for _, f := range batch {
+		if f.Prepared != f.UID {
+			return nil, fmt.Errorf("uid %d handed over unprepared (%v)", f.UID, f.Prepared)
+		}
+	}
+	return h.memHandler.Handle(ctx, batch)
+}
+
+// A Preparer gets every batch, in order, before it is handled, and never
+// more than one batch ahead of the one in hand.
+func TestPreparerSeesEachBatchBeforeHandle(t *testing.T) {
+	srv := startMem(t, memOptions{})
+	writer := client(t, srv.Addr, testUser, testPassword)
+	for i := range 10 {
+		appendMessage(t, writer, "INBOX", testMessage(i, 0))
+	}
+	h := &preparingHandler{memHandler: newMemHandler()}
+	// Handle waits, so the reader has time to run ahead if it could.
+	h.afterCommit = func([]Fetched) { time.Sleep(50 * time.Millisecond) }
+	cfg := baseConfig(t, srv.Addr)
+	cfg.BatchSize = 3
+	startPoller(t, cfg, h, nil)
+
+	eventually(t, "10 messages stored", func() bool { return h.count() == 10 })
+	_, batches, _ := h.snapshot()
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if fmt.Sprint(h.prepared) != fmt.Sprint(batches) {
+		t.Errorf("prepared %v, handled %v: want the same batches in the same order", h.prepared, batches)
+	}
+	for i, a := range h.ahead {
+		// Batch i is prepared while batch i-1 is in hand at the earliest.
+		if a > 1 {
+			t.Errorf("batch %d prepared %d batches ahead of those handled", i, a)
+		}
+	}
+	inspect := client(t, srv.Addr, testUser, testPassword)
+	eventually(t, "all moved", func() bool { return len(listMailbox(t, inspect, "Procesados")) == 10 })
 }

@@ -93,12 +93,25 @@ func splitLines(s string) []string {
 	return strings.Split(s, "\n")
 }
 
+// indent prefixes every line of splitLines(s) with prefix and joins them
+// with newlines, building the result in one allocation.
 func indent(prefix, s string) string {
-	ls := splitLines(s)
-	for i, l := range ls {
-		ls[i] = prefix + l
+	s = strings.TrimRight(normNewlines(s), "\n")
+	if s == "" {
+		return ""
 	}
-	return strings.Join(ls, "\n")
+	var b strings.Builder
+	b.Grow(len(s) + (strings.Count(s, "\n")+1)*len(prefix))
+	for {
+		b.WriteString(prefix)
+		i := strings.IndexByte(s, '\n')
+		if i < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		b.WriteString(s[:i+1])
+		s = s[i+1:]
+	}
 }
 
 // htmlTextEscapes are the replacements html/template makes when it prints a
@@ -167,39 +180,76 @@ func normBody(s string) string {
 	b.Grow(len(s) + 1)
 	blank := 0
 	started := false
-	for line := range strings.SplitSeq(s, "\n") {
-		line = dropControls(line)
-		if line != sigDelimiter {
+	for {
+		line, rest, more := strings.Cut(s, "\n")
+		if !cleanLine(line) {
+			line = dropControls(line)
+		}
+		if line != sigDelimiter && endsInSpace(line) {
 			line = strings.TrimRightFunc(line, unicode.IsSpace)
 		}
 		if line == "" {
 			blank++
+		} else {
+			if started && blank > 0 {
+				b.WriteByte('\n')
+			}
+			blank = 0
+			started = true
+			b.WriteString(line)
+			b.WriteByte('\n')
+		}
+		if !more {
+			return b.String()
+		}
+		s = rest
+	}
+}
+
+// cleanLine reports whether dropControls would return s as is: no control
+// character other than tab, no invalid UTF-8 and no U+FFFD. ASCII bytes are
+// checked without decoding.
+func cleanLine(s string) bool {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if (c < 0x20 && c != '\t') || c == 0x7f {
+				return false
+			}
+			i++
 			continue
 		}
-		if started && blank > 0 {
-			b.WriteString("\n")
+		r, w := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError || r <= 0x9f { // C1 controls are U+0080..U+009F
+			return false
 		}
-		blank = 0
-		started = true
-		b.WriteString(line)
-		b.WriteString("\n")
+		i += w
 	}
-	return b.String()
+	return true
+}
+
+// endsInSpace reports whether strings.TrimRightFunc(s, unicode.IsSpace)
+// might cut something; false only when it certainly would not.
+func endsInSpace(s string) bool {
+	if s == "" {
+		return false
+	}
+	switch c := s[len(s)-1]; {
+	case c >= utf8.RuneSelf:
+		return true // let TrimRightFunc decode it
+	case c == ' ', c == '\t', c == '\n', c == '\v', c == '\f', c == '\r':
+		return true
+	}
+	return false
 }
 
 // dropControls removes control characters other than tab, and invalid UTF-8.
 func dropControls(s string) string {
-	clean := true
-	for _, r := range s {
-		if (unicode.IsControl(r) && r != '\t') || r == utf8.RuneError {
-			clean = false
-			break
-		}
-	}
-	if clean {
+	if cleanLine(s) {
 		return s
 	}
 	var b strings.Builder
+	b.Grow(len(s))
 	for _, r := range s {
 		if (unicode.IsControl(r) && r != '\t') || r == utf8.RuneError {
 			continue

@@ -25,3 +25,12 @@ $$;
 -- writing it twice doubled the text written. Readers take the body when
 -- full_text is empty.
 COMMENT ON COLUMN messages.full_text IS 'the whole text part; empty when it is the body';
+
+-- Answers first. A person who just wrote waits for the answer to that
+-- message (the acknowledgement of a request, the result of a command, the
+-- notice that a message was quarantined: the auto-replied ones), while the
+-- other notifications inform people who are not waiting on this moment.
+-- When a burst of mail fills the outbox, workers claim the answers before
+-- the rest; otherwise everything is due at once and goes at once.
+DROP INDEX outbox_due_idx;
+CREATE INDEX outbox_due_idx ON outbox ((auto_submitted <> 'auto-replied'), next_attempt_at, id) WHERE status = 'pending';

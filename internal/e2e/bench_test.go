@@ -255,6 +255,7 @@ func benchReplicas(b *testing.B, replicas int) {
 	benchBinary(b) // built before the clock starts
 	b.StopTimer()
 	var elapsedAcks, elapsedIngest, elapsedAll time.Duration
+	var cpu struct{ ticketd, pg, sink, dovecot time.Duration }
 	peaks := make([]float64, replicas)
 	for it := 0; it < b.N; it++ {
 		sink := startBenchSink(b)
@@ -265,6 +266,12 @@ func benchReplicas(b *testing.B, replicas int) {
 		env := benchEnv{dbURL: dbURL, imapAddr: dc.Addr, user: deskAddr, password: dc.Password, smtpAddr: sink.addr()}
 		load := benchLoadAverage()
 
+		var dbName string
+		if err := db.Get(&dbName, `SELECT current_database()`); err != nil {
+			b.Fatal(err)
+		}
+		self0, _ := benchCPU(dbName)
+		dove0 := benchDovecotCPU()
 		b.StartTimer()
 		t0 := time.Now()
 		var rs []*benchReplica
@@ -280,6 +287,13 @@ func benchReplicas(b *testing.B, replicas int) {
 		b.StopTimer()
 		benchWaitCount(b, db, `SELECT CASE WHEN count(*) = 0 THEN 1 ELSE 0 END FROM outbox WHERE status = 'pending'`, 1, 30*time.Minute)
 		lastSend := sink.lastAccept()
+		self1, pg1 := benchCPU(dbName)
+		cpu.sink += self1 - self0
+		cpu.pg += pg1
+		cpu.dovecot += benchDovecotCPU() - dove0
+		for _, r := range rs {
+			cpu.ticketd += benchProcCPU(r.pid())
+		}
 
 		elapsedIngest += ingested.Sub(t0)
 		elapsedAcks += acksDone.Sub(t0)
@@ -307,6 +321,14 @@ func benchReplicas(b *testing.B, replicas int) {
 	for i, p := range peaks {
 		b.ReportMetric(p, fmt.Sprintf("peak-rss-MB-replica%d", i+1))
 	}
+	// Where the machine's time went, until every notification was sent:
+	// the replicas together, their PostgreSQL backends, the bench's own
+	// process (the SMTP sink, mostly) and Dovecot.
+	perMsg := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 / float64(n*b.N) }
+	b.ReportMetric(perMsg(cpu.ticketd), "ticketd-cpu-ms/msg")
+	b.ReportMetric(perMsg(cpu.pg), "postgres-cpu-ms/msg")
+	b.ReportMetric(perMsg(cpu.sink), "sink-cpu-ms/msg")
+	b.ReportMetric(perMsg(cpu.dovecot), "dovecot-cpu-ms/msg")
 }
 
 // benchWaitSink waits until the sink accepted acknowledgements for want

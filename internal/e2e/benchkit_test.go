@@ -426,6 +426,20 @@ func benchCPU(db string) (self, pg time.Duration) {
 	return self, pg
 }
 
+// benchDovecotCPU is the CPU time the Dovecot processes have used so far
+// (only the tests' Dovecot runs on a bench machine).
+func benchDovecotCPU() time.Duration {
+	var total time.Duration
+	dirs, _ := filepath.Glob("/proc/[0-9]*")
+	for _, d := range dirs {
+		cmd, err := os.ReadFile(d + "/cmdline")
+		if err == nil && (bytes.HasPrefix(cmd, []byte("dovecot")) || bytes.Contains(cmd, []byte("/dovecot"))) {
+			total += benchProcCPU(filepath.Base(d))
+		}
+	}
+	return total
+}
+
 // benchProcCPU reads utime + stime of /proc/<pid>/stat (clock ticks of
 // 10 ms, the Linux default).
 func benchProcCPU(pid string) time.Duration {

@@ -91,20 +91,22 @@ const outgoingCols = `o.id, o.message_row, o.ticket_id, o.event_id, o.kind, o.re
 	o.html_body, o.auto_submitted, o.status, o.attempts, o.next_attempt_at, o.last_error, o.dedup_key, o.created_at,
 	o.sent_at, m.message_id, m.in_reply_to, m.refs, m.from_addr, m.from_name, m.subject, m.body`
 
-// Claim takes up to limit due rows for sending. Rows locked by another
-// worker are skipped (FOR UPDATE SKIP LOCKED), and each claimed row's next
-// attempt is pushed lease into the future in the same statement: if this
-// worker dies before marking it, another one sends it again after the
-// lease, with the same Message-ID.
+// Claim takes up to limit due rows for sending: answers to a person's
+// message (auto-replied) first, then the others, each in the order they
+// fell due. Rows locked by another worker are skipped (FOR UPDATE SKIP
+// LOCKED), and each claimed row's next attempt is pushed lease into the
+// future in the same statement: if this worker dies before marking it,
+// another one sends it again after the lease, with the same Message-ID.
 func Claim(ctx context.Context, db sqlx.ExtContext, limit int, now time.Time, lease time.Duration) ([]Outgoing, error) {
 	var out []Outgoing
 	err := sqlx.SelectContext(ctx, db, &out, `WITH due AS (
 			SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= $1
-			ORDER BY next_attempt_at, id LIMIT $2 FOR UPDATE SKIP LOCKED),
+			ORDER BY auto_submitted <> 'auto-replied', next_attempt_at, id LIMIT $2 FOR UPDATE SKIP LOCKED),
 		claimed AS (
 			UPDATE outbox o SET next_attempt_at = $3, attempts = o.attempts + 1
 			FROM due WHERE o.id = due.id RETURNING o.*)
-		SELECT `+outgoingCols+` FROM claimed o JOIN messages m ON m.id = o.message_row ORDER BY o.id`,
+		SELECT `+outgoingCols+` FROM claimed o JOIN messages m ON m.id = o.message_row
+		ORDER BY o.auto_submitted <> 'auto-replied', o.id`,
 		now, limit, now.Add(lease))
 	if err != nil {
 		return nil, fmt.Errorf("claiming outbox rows: %w", err)

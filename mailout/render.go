@@ -168,7 +168,7 @@ func (r *Renderer) Render(name, lang string, d Data) (Rendered, error) {
 	if err := set.text.Execute(buf, d); err != nil {
 		return Rendered{}, fmt.Errorf("render %s: %w", set.textF, err)
 	}
-	out.Text = normBody(buf.String())
+	out.Text = normBodyBytes(buf.Bytes())
 
 	if set.html == nil {
 		return out, nil
@@ -177,7 +177,7 @@ func (r *Renderer) Render(name, lang string, d Data) (Rendered, error) {
 	if err := set.html.Execute(buf, d); err != nil {
 		return Rendered{}, fmt.Errorf("render %s: %w", set.htmlF, err)
 	}
-	out.HTML = normBody(buf.String())
+	out.HTML = normBodyBytes(buf.Bytes())
 	if strings.TrimSpace(out.HTML) == "" {
 		out.HTML = ""
 	}

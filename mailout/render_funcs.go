@@ -1,6 +1,8 @@
 package mailout
 
 import (
+	"bytes"
+	"encoding/binary"
 	htmltemplate "html/template"
 	"strconv"
 	"strings"
@@ -174,21 +176,54 @@ const sigDelimiter = "-- "
 // cut (except in the signature separator), runs of blank lines become one, and
 // the result ends in one newline. Templates can then use plain conditionals
 // without fighting whitespace.
-func normBody(s string) string {
-	s = normNewlines(s)
+func normBody(s string) string { return normBodyBytes([]byte(s)) }
+
+// normBodyBytes is normBody of the bytes of s, which it does not modify or
+// keep: Render passes its buffer without first copying it into a string.
+//
+// It reads s once. Runs of printable ASCII are skipped eight bytes at a time,
+// and two-byte UTF-8 sequences above U+00BF (Spanish accents) without
+// decoding; dropControls runs only on a line that holds something to drop.
+func normBodyBytes(s []byte) string {
+	if bytes.IndexByte(s, '\r') >= 0 {
+		s = bytes.ReplaceAll(bytes.ReplaceAll(s, []byte("\r\n"), []byte("\n")), []byte("\r"), []byte("\n"))
+	}
 	var b strings.Builder
 	b.Grow(len(s) + 1)
 	blank := 0
 	started := false
-	for {
-		line, rest, more := strings.Cut(s, "\n")
-		if !cleanLine(line) {
-			line = dropControls(line)
+	start, clean := 0, true // the current line and whether it is clean so far
+	for i := 0; ; {
+		if i+8 <= len(s) && printableASCII(binary.LittleEndian.Uint64(s[i:])) {
+			i += 8
+			continue
 		}
-		if line != sigDelimiter && endsInSpace(line) {
-			line = strings.TrimRightFunc(line, unicode.IsSpace)
+		if i < len(s) && s[i] != '\n' {
+			switch c := s[i]; {
+			case (c >= 0x20 && c < 0x7f) || c == '\t':
+				i++
+			case c < utf8.RuneSelf: // an ASCII control character
+				clean = false
+				i++
+			case c >= 0xc3 && c <= 0xdf && i+1 < len(s) && s[i+1]&0xc0 == 0x80:
+				i += 2 // U+00C0..U+07FF: neither a control character nor U+FFFD
+			default:
+				r, w := utf8.DecodeRune(s[i:])
+				if r == utf8.RuneError || r <= 0x9f { // C1 controls are U+0080..U+009F
+					clean = false
+				}
+				i += w
+			}
+			continue
 		}
-		if line == "" {
+		line := s[start:i]
+		if !clean {
+			line = []byte(dropControls(string(line)))
+		}
+		if string(line) != sigDelimiter && endsInSpace(line) {
+			line = bytes.TrimRightFunc(line, unicode.IsSpace)
+		}
+		if len(line) == 0 {
 			blank++
 		} else {
 			if started && blank > 0 {
@@ -196,14 +231,24 @@ func normBody(s string) string {
 			}
 			blank = 0
 			started = true
-			b.WriteString(line)
+			b.Write(line)
 			b.WriteByte('\n')
 		}
-		if !more {
+		if i >= len(s) {
 			return b.String()
 		}
-		s = rest
+		i++ // the newline
+		start, clean = i, true
 	}
+}
+
+// printableASCII reports whether each of the eight bytes of x is in
+// 0x20..0x7e. Bytes are checked from the lowest up: the first byte out of
+// range sets its high bit in x (0x80 and above), x+1 (0x7f) or x-0x20 (below
+// 0x20), and no lower byte carries or borrows into it.
+func printableASCII(x uint64) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	return ((x-0x20*ones)|(x+ones)|x)&highs == 0
 }
 
 // cleanLine reports whether dropControls would return s as is: no control
@@ -228,10 +273,10 @@ func cleanLine(s string) bool {
 	return true
 }
 
-// endsInSpace reports whether strings.TrimRightFunc(s, unicode.IsSpace)
-// might cut something; false only when it certainly would not.
-func endsInSpace(s string) bool {
-	if s == "" {
+// endsInSpace reports whether bytes.TrimRightFunc(s, unicode.IsSpace) might
+// cut something; false only when it certainly would not.
+func endsInSpace(s []byte) bool {
+	if len(s) == 0 {
 		return false
 	}
 	switch c := s[len(s)-1]; {

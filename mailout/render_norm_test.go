@@ -78,13 +78,32 @@ func TestNormBodyMatchesReference(t *testing.T) {
 	}
 }
 
+// normBodyBytes checks eight bytes at a time: put each kind of byte it must
+// see at every offset of a long ASCII line.
+func TestNormBodyEveryOffset(t *testing.T) {
+	base := strings.Repeat("abcdefgh", 4)
+	for _, ins := range []string{"\x00", "\x1f", "\x7f", "\n", "\r", "\t", " ", "\u0085", "\u00a0", "\ufffd", "ñ", "\xc3", "\xff", "€", "😀"} {
+		for i := 0; i <= len(base); i++ {
+			for _, s := range []string{base[:i] + ins + base[i:], base[:i] + ins, base[:i] + ins + "\n" + base[i:]} {
+				if got, want := normBody(s), normBodyRef(s); got != want {
+					t.Errorf("normBody(%q) = %q, want %q", s, got, want)
+				}
+			}
+		}
+	}
+}
+
 func FuzzNormBody(f *testing.F) {
 	for _, s := range normCases {
 		f.Add(s, "  ")
 	}
 	f.Fuzz(func(t *testing.T, s, prefix string) {
-		if got, want := normBody(s), normBodyRef(s); got != want {
+		b := []byte(s)
+		if got, want := normBodyBytes(b), normBodyRef(s); got != want {
 			t.Fatalf("normBody(%q) = %q, want %q", s, got, want)
+		}
+		if string(b) != s {
+			t.Fatalf("normBodyBytes changed its input %q to %q", s, b)
 		}
 		if got, want := dropControls(s), dropControlsRef(s); got != want {
 			t.Fatalf("dropControls(%q) = %q, want %q", s, got, want)

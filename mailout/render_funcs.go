@@ -6,6 +6,7 @@ import (
 	htmltemplate "html/template"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -98,6 +99,18 @@ func splitLines(s string) []string {
 // indent prefixes every line of splitLines(s) with prefix and joins them
 // with newlines, building the result in one allocation.
 func indent(prefix, s string) string {
+	if len(s) >= memoMin {
+		if out, ok := indentMemo.get(prefix, s); ok {
+			return out
+		}
+		out := indentNew(prefix, s)
+		indentMemo.put(prefix, s, out)
+		return out
+	}
+	return indentNew(prefix, s)
+}
+
+func indentNew(prefix, s string) string {
 	s = strings.TrimRight(normNewlines(s), "\n")
 	if s == "" {
 		return ""
@@ -136,6 +149,18 @@ var htmlTextEscapes = [256]string{
 // {{range $i, $l := lines .}}{{if $i}}<br>{{end}}{{$l}}{{end}} prints, but
 // without a template action, a reflect call and an allocation per line.
 func textHTML(s string) htmltemplate.HTML {
+	if len(s) >= memoMin {
+		if out, ok := textHTMLMemo.get("", s); ok {
+			return htmltemplate.HTML(out)
+		}
+		out := textHTMLNew(s)
+		textHTMLMemo.put("", s, string(out))
+		return out
+	}
+	return textHTMLNew(s)
+}
+
+func textHTMLNew(s string) htmltemplate.HTML {
 	s = strings.TrimRight(normNewlines(s), "\n")
 	var b strings.Builder
 	written := 0
@@ -157,6 +182,31 @@ func textHTML(s string) htmltemplate.HTML {
 	b.WriteString(s[written:])
 	return htmltemplate.HTML(b.String())
 }
+
+// memoMin is the length from which indent and textHTML remember their last
+// result. The intake renders opened_desk to every desk agent with the same
+// request body, one after the other, so the second agent's text and HTML
+// reuse the first one's; shorter texts are cheap to redo and would only push
+// a long body out.
+const memoMin = 1024
+
+// memo remembers the last result of a function of two strings. Comparing a
+// long key with the one stored costs little: the same string (as the
+// notifications of one ticket pass it) compares by pointer.
+type memo struct{ last atomic.Pointer[memoEntry] }
+
+type memoEntry struct{ a, b, out string }
+
+var indentMemo, textHTMLMemo memo
+
+func (m *memo) get(a, b string) (string, bool) {
+	if e := m.last.Load(); e != nil && e.a == a && e.b == b {
+		return e.out, true
+	}
+	return "", false
+}
+
+func (m *memo) put(a, b, out string) { m.last.Store(&memoEntry{a, b, out}) }
 
 func normNewlines(s string) string {
 	if !strings.ContainsRune(s, '\r') {

@@ -68,7 +68,8 @@ type Stats struct {
 
 // Worker sends the outbox: each of its connections claims a batch of due
 // rows (FOR UPDATE SKIP LOCKED, with a lease), sends them over one SMTP
-// connection and marks each row right after the server accepted it.
+// connection and marks the rows the server accepted as it goes (marks:
+// those accepted while a mark is written go in the next one).
 // Several workers, in one process or several, may share a database.
 //
 // Delivery is at least once: a crash between the server's reply and the
@@ -307,6 +308,8 @@ func (w *Worker) round(ctx context.Context, s *Sender, log *slog.Logger) roundRe
 		return r
 	}
 	r.claimed = len(rows)
+	sent := w.startMarks(log)
+	defer sent.close()
 	for i, o := range rows {
 		if ctx.Err() != nil {
 			// Shutdown: the message in hand was finished; the rest goes
@@ -319,7 +322,7 @@ func (w *Worker) round(ctx context.Context, s *Sender, log *slog.Logger) roundRe
 			r.more = true
 			return r
 		}
-		out := w.deliver(ctx, s, o, log)
+		out := w.deliver(ctx, s, o, sent, log)
 		switch {
 		case out.crashed:
 			return r

@@ -61,8 +61,9 @@ func (w *Worker) envelope(o store.Outgoing) Envelope {
 	return e
 }
 
-// deliver sends one claimed row and records the result on it.
-func (w *Worker) deliver(ctx context.Context, s *Sender, o store.Outgoing, log *slog.Logger) outcome {
+// deliver sends one claimed row and records the result on it; a row the
+// server accepted is handed to sent.
+func (w *Worker) deliver(ctx context.Context, s *Sender, o store.Outgoing, sent *marks, log *slog.Logger) outcome {
 	log = rowLog(log, o)
 	msg, err := Compose(w.envelope(o))
 	if err != nil {
@@ -79,14 +80,7 @@ func (w *Worker) deliver(ctx context.Context, s *Sender, o store.Outgoing, log *
 			return outcome{crashed: true}
 		}
 		faults.Point(faults.OutboxBeforeMark)
-		mctx, cancel := detached(ctx)
-		defer cancel()
-		if err := store.MarkSent(mctx, w.db, o.ID, w.now()); err != nil {
-			// The server has it; the row goes out again after the lease,
-			// with the same Message-ID.
-			log.Error("message sent but not marked; it will be sent again", "error", err)
-		}
-		w.sent.Add(1)
+		sent.add(o.ID, w.now())
 		log.Debug("message sent")
 		return outcome{sent: true}
 	}

@@ -114,10 +114,23 @@ func Claim(ctx context.Context, db sqlx.ExtContext, limit int, now time.Time, le
 	return out, nil
 }
 
-// MarkSent records that the SMTP server accepted the message.
-func MarkSent(ctx context.Context, q sqlx.ExecerContext, id int64, at time.Time) error {
-	_, err := q.ExecContext(ctx, `UPDATE outbox SET status = 'sent', sent_at = $2, last_error = '' WHERE id = $1`, id, at)
-	return err
+// MarkSentMany records that the SMTP server accepted the rows ids, the
+// i-th at ats[i], in one statement.
+func MarkSentMany(ctx context.Context, q sqlx.ExecerContext, ids []int64, ats []time.Time) error {
+	if len(ids) != len(ats) {
+		return fmt.Errorf("marking sent: %d rows, %d times", len(ids), len(ats))
+	}
+	times := make([]string, len(ats))
+	for i, at := range ats {
+		times[i] = at.UTC().Format(time.RFC3339Nano)
+	}
+	_, err := q.ExecContext(ctx, `UPDATE outbox o SET status = 'sent', sent_at = v.at, last_error = ''
+		FROM unnest($1::bigint[], $2::timestamptz[]) AS v (id, at) WHERE o.id = v.id`,
+		pq.Int64Array(ids), pq.StringArray(times))
+	if err != nil {
+		return fmt.Errorf("marking sent: %w", err)
+	}
+	return nil
 }
 
 // MarkRetry records a temporary failure and when to try again.

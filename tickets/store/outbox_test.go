@@ -47,3 +47,41 @@ func TestClaimAnswersFirst(t *testing.T) {
 		t.Errorf("claimed %v, want %s", got, want)
 	}
 }
+
+// MarkSentMany marks exactly the rows given, each with its own time.
+func TestMarkSentMany(t *testing.T) {
+	db := pgtest.New(t)
+	ctx := context.Background()
+	t0 := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+	var ids []int64
+	for i := range 3 {
+		id, _, err := Enqueue(ctx, db, Outgoing{Kind: "k", Recipient: "r@x", MessageID: fmt.Sprintf("m%d@ticketd", i),
+			CreatedAt: t0, TextBody: "x", LastError: "temporary"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	at1, at2 := t0.Add(1500*time.Microsecond), t0.Add(time.Hour)
+	if err := MarkSentMany(ctx, db, []int64{ids[2], ids[0]}, []time.Time{at2, at1}); err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []struct {
+		status string
+		at     *time.Time
+	}{{OutboxSent, &at1}, {OutboxPending, nil}, {OutboxSent, &at2}} {
+		o, err := GetOutgoing(ctx, db, ids[i])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if o.Status != want.status || (o.SentAt == nil) != (want.at == nil) || o.SentAt != nil && !o.SentAt.Equal(*want.at) {
+			t.Errorf("row %d: %s sent at %v, want %s at %v", i, o.Status, o.SentAt, want.status, want.at)
+		}
+		if o.Status == OutboxSent && o.LastError != "" {
+			t.Errorf("row %d: sent with last error %q", i, o.LastError)
+		}
+	}
+	if err := MarkSentMany(ctx, db, ids, nil); err == nil {
+		t.Error("ids without times were accepted")
+	}
+}

@@ -2,7 +2,9 @@ package mailout
 
 import (
 	"fmt"
+	"runtime"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -103,5 +105,59 @@ func BenchmarkRenderOpened(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
+	}
+}
+
+// BenchmarkRenderOpenedBatch renders a batch of 16 new emails the way
+// PrepareMany does: the notifications in order (opened_ack, then
+// opened_desk to each agent, ticket after ticket) handed to GOMAXPROCS
+// workers through a channel. Every email has its own body.
+func BenchmarkRenderOpenedBatch(b *testing.B) {
+	r := newTestRenderer(b)
+	body := benchBody()
+	const batch = 16
+	var bodies [batch]string
+	for i := range bodies {
+		bodies[i] = strings.Replace(body, "Buenos días", fmt.Sprintf("Buenos días (%d)", i), 1)
+	}
+	agents := []Person{
+		{Name: "Carlos Gómez", Email: "cgomez@entidad.example", Role: "mesa"},
+		{Name: "Lucía Pérez", Email: "lperez@entidad.example", Role: "mesa"},
+	}
+	type item struct {
+		name string
+		d    Data
+	}
+	var items []item
+	for _, body := range bodies {
+		ack := SampleData("opened_ack", "es")
+		ack.Ticket.Body = body
+		items = append(items, item{"opened_ack", ack})
+		for _, p := range agents {
+			desk := SampleData("opened_desk", "es")
+			desk.Ticket.Body = body
+			desk.Recipient = p
+			items = append(items, item{"opened_desk", desk})
+		}
+	}
+	b.SetBytes(int64(len(body) * batch))
+	b.ReportAllocs()
+	for b.Loop() {
+		var wg sync.WaitGroup
+		work := make(chan *item)
+		for range min(runtime.GOMAXPROCS(0), len(items)) {
+			wg.Go(func() {
+				for it := range work {
+					if _, err := r.Render(it.name, "es", it.d); err != nil {
+						b.Error(err)
+					}
+				}
+			})
+		}
+		for i := range items {
+			work <- &items[i]
+		}
+		close(work)
+		wg.Wait()
 	}
 }

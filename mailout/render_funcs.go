@@ -97,7 +97,7 @@ func splitLines(s string) []string {
 }
 
 // indent prefixes every line of splitLines(s) with prefix and joins them
-// with newlines, building the result in one allocation.
+// with newlines. The result for a long s is remembered (see memoMin).
 func indent(prefix, s string) string {
 	if len(s) >= memoMin {
 		if out, ok := indentMemo.get(prefix, s); ok {
@@ -110,6 +110,8 @@ func indent(prefix, s string) string {
 	return indentNew(prefix, s)
 }
 
+// indentNew is indent without the memo, building the result in one
+// allocation.
 func indentNew(prefix, s string) string {
 	s = strings.TrimRight(normNewlines(s), "\n")
 	if s == "" {
@@ -147,7 +149,8 @@ var htmlTextEscapes = [256]string{
 // textHTML returns the lines of splitLines(s), each escaped as html/template
 // escapes a string in element content, joined by <br>: byte for byte what
 // {{range $i, $l := lines .}}{{if $i}}<br>{{end}}{{$l}}{{end}} prints, but
-// without a template action, a reflect call and an allocation per line.
+// without a template action, a reflect call and an allocation per line. The
+// result for a long s is remembered (see memoMin).
 func textHTML(s string) htmltemplate.HTML {
 	if len(s) >= memoMin {
 		if out, ok := textHTMLMemo.get("", s); ok {
@@ -160,6 +163,7 @@ func textHTML(s string) htmltemplate.HTML {
 	return textHTMLNew(s)
 }
 
+// textHTMLNew is textHTML without the memo.
 func textHTMLNew(s string) htmltemplate.HTML {
 	s = strings.TrimRight(normNewlines(s), "\n")
 	var b strings.Builder

@@ -100,7 +100,10 @@ func (n *Notifier) PrepareMany(ctx context.Context, tx *sqlx.Tx, cs []service.Ch
 		o      store.Outgoing
 		err    error
 	}
-	var items []*item
+	var (
+		items  []*item
+		groups [][]*item // each ticket's items, rendered on one worker in order
+	)
 	for _, j := range jobs {
 		q := newQueue(ctx, tx, n, j.c.After, j.c.Trigger)
 		q.now, q.counts = now, counts
@@ -124,19 +127,25 @@ func (n *Notifier) PrepareMany(ctx context.Context, tx *sqlx.Tx, cs []service.Ch
 			}
 			items = append(items, it)
 		}
+		groups = append(groups, items[len(items)-len(j.notes):])
 	}
+	// A ticket's notifications go to one worker, one after the other: the
+	// notices to each desk agent print the same request, and the renderer
+	// reuses the text it just made for the agent before.
 	var wg sync.WaitGroup
-	work := make(chan *item)
-	for range min(runtime.GOMAXPROCS(0), len(items)) {
+	work := make(chan []*item)
+	for range min(runtime.GOMAXPROCS(0), len(groups)) {
 		wg.Go(func() {
-			for it := range work {
-				it.o, it.err = it.q.outgoing(it.nt, nil, it.held)
+			for g := range work {
+				for _, it := range g {
+					it.o, it.err = it.q.outgoing(it.nt, nil, it.held)
+				}
 			}
 		})
 	}
 	go func() {
-		for _, it := range items {
-			work <- it
+		for _, g := range groups {
+			work <- g
 		}
 		close(work)
 	}()

@@ -25,7 +25,7 @@ const maxParams = 60000
 // attachments) one statement carries, so that a batch of large messages
 // does not build one huge statement in memory (lib/pq sends bytea as hex,
 // twice its size).
-const maxStatementBytes = 8 << 20
+const maxStatementBytes = 1 << 20
 
 // chunks calls f for consecutive slices [lo, hi) of n rows of cols
 // parameters each, small enough for one statement.

@@ -60,16 +60,16 @@ func TestChunksStayUnderTheParameterLimit(t *testing.T) {
 }
 
 func TestChunksByStayUnderTheByteBudget(t *testing.T) {
-	const mb = 1 << 20
+	const budget = maxStatementBytes
 	tests := []struct {
 		name  string
 		sizes []int
 		want  string
 	}{
-		{"small rows together", []int{mb, mb, mb}, "[0,3)"},
-		{"cut before the budget is passed", []int{5 * mb, 3 * mb, 1}, "[0,2)[2,3)"},
-		{"a row over the budget goes alone", []int{1, 20 * mb, 1}, "[0,1)[1,2)[2,3)"},
-		{"exactly the budget", []int{4 * mb, 4 * mb, 1}, "[0,2)[2,3)"},
+		{"small rows together", []int{budget / 8, budget / 8, budget / 8}, "[0,3)"},
+		{"cut before the budget is passed", []int{budget * 5 / 8, budget * 3 / 8, 1}, "[0,2)[2,3)"},
+		{"a row over the budget goes alone", []int{1, budget * 3, 1}, "[0,1)[1,2)[2,3)"},
+		{"exactly the budget", []int{budget / 2, budget / 2, 1}, "[0,2)[2,3)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -174,7 +174,7 @@ var dumps = []struct{ name, query string }{
 		FROM attachments a JOIN messages m ON m.id = a.message_row ORDER BY m.ticket_id, m.id, a.id`},
 	{"attachments of messages without a ticket", `SELECT m.content_hash, a.filename FROM attachments a
 		JOIN messages m ON m.id = a.message_row WHERE m.ticket_id IS NULL ORDER BY m.id, a.id`},
-	{"outbox", `SELECT o.ticket_id, o.kind, o.recipient, o.recipient_name, o.reply_to, o.html_body, o.auto_submitted,
+	{"outbox", `SELECT o.ticket_id, o.kind, o.recipient, o.recipient_name, o.reply_to, m.html_body, o.auto_submitted,
 		o.status, o.attempts, o.next_attempt_at, o.last_error, regexp_replace(COALESCE(o.dedup_key, ''), '^ev:[0-9]+:', 'ev:'),
 		e.ticket_id, e.seq, o.created_at, m.message_id, m.in_reply_to, m.refs, m.subject, m.body, m.to_addrs
 		FROM outbox o JOIN messages m ON m.id = o.message_row LEFT JOIN events e ON e.id = o.event_id

@@ -81,3 +81,44 @@ func TestEventLogIsAppendOnly(t *testing.T) {
 		}
 	}
 }
+
+// A database made by the first release keeps its notifications' HTML when
+// 0002 moves it from the outbox to the messages.
+func TestUpgradeKeepsNotificationHTML(t *testing.T) {
+	u := pgtest.EmptyURL(t)
+	db := sqlx.MustOpen("postgres", u)
+	defer db.Close()
+	all, err := migrations.All()
+	if err != nil || len(all) < 2 || all[0].Version != 1 {
+		t.Fatalf("All() = %v, %v", all, err)
+	}
+	db.MustExec(all[0].SQL)
+	db.MustExec(`CREATE TABLE schema_migrations (version integer PRIMARY KEY, name text NOT NULL,
+		applied_at timestamptz NOT NULL DEFAULT now())`)
+	db.MustExec(`INSERT INTO schema_migrations (version, name) VALUES (1, $1)`, all[0].Name)
+	html := "<p>Recibimos su solicitud</p>" + strings.Repeat("<p>ñ</p>", 2000)
+	db.MustExec(`WITH m AS (INSERT INTO messages (direction, message_id, body, full_text)
+		VALUES ('out', 'a@ticketd', 'texto', 'texto') RETURNING id)
+		INSERT INTO outbox (message_row, kind, recipient, html_body) SELECT id, 'opened_ack', 'r@x', $1 FROM m`, html)
+	db.MustExec(`WITH m AS (INSERT INTO messages (direction, message_id, body) VALUES ('out', 'b@ticketd', 'solo texto') RETURNING id)
+		INSERT INTO outbox (message_row, kind, recipient) SELECT id, 'closed', 'r@x' FROM m`)
+	done, err := migrations.Apply(context.Background(), db.DB)
+	if err != nil || len(done) != len(all)-1 {
+		t.Fatalf("Apply = %v, %v; want the %d migrations after the first", done, err, len(all)-1)
+	}
+	var got []struct {
+		ID   string `db:"message_id"`
+		HTML string `db:"html_body"`
+	}
+	if err := db.Select(&got, `SELECT m.message_id, m.html_body FROM outbox o JOIN messages m ON m.id = o.message_row ORDER BY o.id`); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0].HTML != html || got[1].HTML != "" {
+		t.Errorf("after the upgrade: %d rows, first HTML %d bytes (want %d), second %q", len(got), len(got[0].HTML), len(html), got[1].HTML)
+	}
+	var n int
+	db.Get(&n, `SELECT count(*) FROM information_schema.columns WHERE table_name = 'outbox' AND column_name = 'html_body'`)
+	if n != 0 {
+		t.Error("the outbox still has an html_body column")
+	}
+}

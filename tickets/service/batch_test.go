@@ -141,7 +141,7 @@ var openDumps = []string{
 	// after the whole batch's events, not between two tickets' events.
 	`SELECT ticket_id, seq, kind, activities, actor, actor_role, level_before, level_after, state_before, state_after,
 		assignee_before, assignee_after, service, public, note, requester, message_row, at FROM events ORDER BY ticket_id, seq`,
-	`SELECT o.ticket_id, e.ticket_id, e.seq, o.kind, o.recipient, o.recipient_name, o.reply_to, o.html_body, o.auto_submitted,
+	`SELECT o.ticket_id, e.ticket_id, e.seq, o.kind, o.recipient, o.recipient_name, o.reply_to, m.html_body, o.auto_submitted,
 		o.status, o.last_error, regexp_replace(COALESCE(o.dedup_key, ''), '^ev:[0-9]+:', 'ev:'), o.created_at,
 		m.message_id, m.in_reply_to, m.refs, m.subject, m.body, m.full_text
 		FROM outbox o JOIN messages m ON m.id = o.message_row LEFT JOIN events e ON e.id = o.event_id ORDER BY o.id`,

@@ -394,13 +394,13 @@ func EnqueueMany(ctx context.Context, q sqlx.ExecerContext, os []Outgoing) error
 				VALUES `+values(hi-lo, casts...)+`),
 			m AS (
 				INSERT INTO messages (ticket_id, direction, message_id, in_reply_to, refs, from_addr, from_name, to_addrs,
-					subject, body, full_text, status, created_at)
+					subject, body, full_text, html_body, status, created_at)
 				SELECT ticket_id, 'out', message_id, in_reply_to, refs, from_addr, from_name, to_addrs, subject, body, '',
-					'processed', msg_created_at FROM v ORDER BY ord
+					html_body, 'processed', msg_created_at FROM v ORDER BY ord
 				RETURNING id, message_id)
-			INSERT INTO outbox (message_row, ticket_id, event_id, kind, recipient, recipient_name, reply_to, html_body,
+			INSERT INTO outbox (message_row, ticket_id, event_id, kind, recipient, recipient_name, reply_to,
 				auto_submitted, status, next_attempt_at, last_error, dedup_key, created_at)
-			SELECT m.id, v.ticket_id, v.event_id, v.kind, v.recipient, v.recipient_name, v.reply_to, v.html_body,
+			SELECT m.id, v.ticket_id, v.event_id, v.kind, v.recipient, v.recipient_name, v.reply_to,
 				v.auto_submitted, v.status, v.next_attempt_at, v.last_error, v.dedup_key, v.created_at
 			FROM v JOIN m USING (message_id) ORDER BY v.ord`, args...)
 		if err != nil {

@@ -27,6 +27,7 @@ type Message struct {
 	Subject     string         `db:"subject"`
 	Body        string         `db:"body"`
 	FullText    string         `db:"full_text"`
+	HTMLBody    string         `db:"html_body"` // what we send: the HTML alternative, "" for none; not in messageCols
 	Raw         []byte         `db:"raw"`
 	ContentHash string         `db:"content_hash"`
 	AutoKind    string         `db:"auto_kind"`
@@ -86,9 +87,11 @@ func UpdateInbound(ctx context.Context, q sqlx.ExecerContext, m Message) error {
 func InsertOutbound(ctx context.Context, q sqlx.ExtContext, m Message) (int64, error) {
 	var id int64
 	err := sqlx.GetContext(ctx, q, &id, `INSERT INTO messages
-		(ticket_id, direction, message_id, in_reply_to, refs, from_addr, from_name, to_addrs, subject, body, full_text, status, created_at)
-		VALUES ($1, 'out', $2, $3, $4, $5, $6, $7, $8, $9, '', 'processed', $10) RETURNING id`,
-		m.TicketID, m.MessageID, m.InReplyTo, nonNil(m.Refs), m.FromAddr, m.FromName, nonNil(m.ToAddrs), m.Subject, m.Body, m.CreatedAt)
+		(ticket_id, direction, message_id, in_reply_to, refs, from_addr, from_name, to_addrs, subject, body, full_text,
+		 html_body, status, created_at)
+		VALUES ($1, 'out', $2, $3, $4, $5, $6, $7, $8, $9, '', $10, 'processed', $11) RETURNING id`,
+		m.TicketID, m.MessageID, m.InReplyTo, nonNil(m.Refs), m.FromAddr, m.FromName, nonNil(m.ToAddrs), m.Subject, m.Body,
+		m.HTMLBody, m.CreatedAt)
 	if err != nil {
 		return 0, fmt.Errorf("storing outbound message: %w", err)
 	}

@@ -62,7 +62,7 @@ func Enqueue(ctx context.Context, q sqlx.ExtContext, o Outgoing) (id int64, queu
 	msgRow, err := InsertOutbound(ctx, q, Message{
 		TicketID: o.TicketID, MessageID: o.MessageID, InReplyTo: o.InReplyTo, Refs: o.Refs,
 		FromAddr: o.FromAddr, FromName: o.FromName, ToAddrs: pq.StringArray{o.Recipient},
-		Subject: o.Subject, Body: o.TextBody, CreatedAt: o.CreatedAt,
+		Subject: o.Subject, Body: o.TextBody, HTMLBody: o.HTMLBody, CreatedAt: o.CreatedAt,
 	})
 	if err != nil {
 		return 0, false, err
@@ -76,10 +76,10 @@ func Enqueue(ctx context.Context, q sqlx.ExtContext, o Outgoing) (id int64, queu
 		next = o.CreatedAt
 	}
 	err = sqlx.GetContext(ctx, q, &id, `INSERT INTO outbox
-		(message_row, ticket_id, event_id, kind, recipient, recipient_name, reply_to, html_body, auto_submitted,
+		(message_row, ticket_id, event_id, kind, recipient, recipient_name, reply_to, auto_submitted,
 		 status, next_attempt_at, last_error, dedup_key, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
-		msgRow, o.TicketID, o.EventID, o.Kind, o.Recipient, o.RecipientName, o.ReplyTo, o.HTMLBody, o.AutoSubmitted,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
+		msgRow, o.TicketID, o.EventID, o.Kind, o.Recipient, o.RecipientName, o.ReplyTo, o.AutoSubmitted,
 		status, next, o.LastError, o.DedupKey, o.CreatedAt)
 	if err != nil {
 		return 0, false, fmt.Errorf("queueing notification: %w", err)
@@ -88,7 +88,7 @@ func Enqueue(ctx context.Context, q sqlx.ExtContext, o Outgoing) (id int64, queu
 }
 
 const outgoingCols = `o.id, o.message_row, o.ticket_id, o.event_id, o.kind, o.recipient, o.recipient_name, o.reply_to,
-	o.html_body, o.auto_submitted, o.status, o.attempts, o.next_attempt_at, o.last_error, o.dedup_key, o.created_at,
+	m.html_body, o.auto_submitted, o.status, o.attempts, o.next_attempt_at, o.last_error, o.dedup_key, o.created_at,
 	o.sent_at, m.message_id, m.in_reply_to, m.refs, m.from_addr, m.from_name, m.subject, m.body`
 
 // Claim takes up to limit due rows for sending: answers to a person's

@@ -92,8 +92,7 @@ const outgoingCols = `o.id, o.message_row, o.ticket_id, o.event_id, o.kind, o.re
 	o.sent_at, m.message_id, m.in_reply_to, m.refs, m.from_addr, m.from_name, m.subject, m.body`
 
 // Claim takes up to limit due rows for sending: answers to a person's
-// message (auto-replied) first, then the others, each in the order they
-// fell due. Rows locked by another worker are skipped (FOR UPDATE SKIP
+// message (auto-replied) first, then the others, oldest first. Rows locked by another worker are skipped (FOR UPDATE SKIP
 // LOCKED), and each claimed row's next attempt is pushed lease into the
 // future in the same statement: if this worker dies before marking it,
 // another one sends it again after the lease, with the same Message-ID.
@@ -101,7 +100,7 @@ func Claim(ctx context.Context, db sqlx.ExtContext, limit int, now time.Time, le
 	var out []Outgoing
 	err := sqlx.SelectContext(ctx, db, &out, `WITH due AS (
 			SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= $1
-			ORDER BY auto_submitted <> 'auto-replied', next_attempt_at, id LIMIT $2 FOR UPDATE SKIP LOCKED),
+			ORDER BY auto_submitted <> 'auto-replied', id LIMIT $2 FOR UPDATE SKIP LOCKED),
 		claimed AS (
 			UPDATE outbox o SET next_attempt_at = $3, attempts = o.attempts + 1
 			FROM due WHERE o.id = due.id RETURNING o.*)

@@ -24,11 +24,11 @@ func TestClaimAnswersFirst(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	queue("later", "auto-replied", t0.Add(time.Hour)) // first in the index, not due: stepped over
 	queue("desk1", "auto-generated", t0)
 	queue("ack1", "auto-replied", t0.Add(2*time.Second))
 	queue("desk2", "auto-generated", t0.Add(time.Second))
 	queue("ack2", "auto-replied", t0.Add(time.Second))
-	queue("later", "auto-replied", t0.Add(time.Hour))
 	var got [][]string
 	for range 3 {
 		rows, err := Claim(ctx, db, 3, t0.Add(time.Minute), time.Minute)

@@ -4,6 +4,7 @@
 -- CPU than anything else the intake asks of the database; lz4 compresses
 -- about as well here at a fraction of the cost. A server built without lz4
 -- keeps pglz: the migration says so and goes on.
+--
 -- A notification's HTML lives with its text, in messages, not in the
 -- outbox: an outbox row is updated twice per delivery (claimed, marked),
 -- and every update wrote the whole row again, HTML included (inline once
@@ -13,6 +14,7 @@ ALTER TABLE messages ADD COLUMN html_body text NOT NULL DEFAULT '';
 UPDATE messages m SET html_body = o.html_body FROM outbox o WHERE o.message_row = m.id AND o.html_body <> '';
 ALTER TABLE outbox DROP COLUMN html_body;
 
+-- lz4 where the server has it (see the top).
 DO $$
 DECLARE
     col text;

@@ -61,7 +61,7 @@ type WorkerConfig struct {
 
 // Stats counts what the worker did since it was made.
 type Stats struct {
-	Sent    uint64 // accepted by the server and marked sent
+	Sent    uint64 // accepted by the server, counted once its mark was written (or failed)
 	Retried uint64 // temporary failures put back with a later attempt
 	Failed  uint64 // rows this worker marked failed
 }

@@ -1,6 +1,7 @@
 package mailout
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -129,6 +130,12 @@ type Sender struct {
 	// oneShot closes the connection after every message (the benchmark's
 	// baseline, and a fallback for servers that mishandle reuse).
 	oneShot bool
+	// mode is how the current connection runs a transaction (sender_pipe.go);
+	// noPipelining keeps go-mail's one command at a time (tests, benchmark).
+	mode         txMode
+	noPipelining bool
+	msg          bytes.Buffer // the message being sent
+	out          []byte       // the bytes of one write
 }
 
 // NewSender checks cfg and prepares a Sender. It does not connect.
@@ -234,6 +241,7 @@ func (s *Sender) Dial(ctx context.Context) error {
 		return fmt.Errorf("smtp connect to %s: %w", s.cfg.Address, err)
 	}
 	s.conn = conn
+	s.mode = s.modeOf()
 	s.used = time.Now()
 	return nil
 }
@@ -335,12 +343,20 @@ func (s *Sender) connect(ctx context.Context) (reused bool, err error) {
 }
 
 func (s *Sender) sendOnce(m *gomail.Msg) *DeliveryError {
-	err := s.client.SendWithSMTPClient(s.conn, m)
+	var de *DeliveryError
+	from, rcpts, ascii, err := envelopeOf(m)
+	if s.mode != txOneByOne && ascii && err == nil {
+		de = s.sendPipelined(m, from, rcpts)
+		if s.msg.Cap() > maxKeptBuffer {
+			s.msg = bytes.Buffer{}
+		}
+	} else if err := s.client.SendWithSMTPClient(s.conn, m); err != nil {
+		de = classify(err)
+	}
 	s.used = time.Now()
-	if err == nil {
+	if de == nil {
 		return nil
 	}
-	de := classify(err)
 	if de.ConnLost {
 		s.drop()
 	}
@@ -436,6 +452,12 @@ func classify(err error) *DeliveryError {
 			de.Code = te.Code
 		}
 	}
+	classifyCode(de)
+	return de
+}
+
+// classifyCode sets de's Temporary and ConnLost from its reply code.
+func classifyCode(de *DeliveryError) {
 	switch {
 	case de.Code == 0:
 		de.ConnLost = true
@@ -445,5 +467,4 @@ func classify(err error) *DeliveryError {
 	case de.Code >= 500 && de.Code < 600:
 		de.Temporary = false
 	}
-	return de
 }

@@ -159,3 +159,25 @@ func TestTemplatesPreviewAndStatus(t *testing.T) {
 		t.Errorf("status:\n%s", st)
 	}
 }
+
+func TestGCSettingsLeaveTheOperatorsChoice(t *testing.T) {
+	env := func(kv map[string]string) func(string) string {
+		return func(k string) string { return kv[k] }
+	}
+	cases := []struct {
+		env     map[string]string
+		percent int
+		limit   int64
+	}{
+		{nil, daemonGCPercent, daemonMemoryLimit},
+		{map[string]string{"GOGC": "100"}, 0, daemonMemoryLimit},
+		{map[string]string{"GOMEMLIMIT": "1GiB"}, daemonGCPercent, 0},
+		{map[string]string{"GOGC": "off", "GOMEMLIMIT": "64MiB"}, 0, 0},
+	}
+	for _, c := range cases {
+		p, l := gcSettings(env(c.env))
+		if p != c.percent || l != c.limit {
+			t.Errorf("env %v: percent %d, limit %d; want %d, %d", c.env, p, l, c.percent, c.limit)
+		}
+	}
+}

@@ -90,11 +90,14 @@ type loaded struct {
 
 // process hands the pending messages to the Handler batch by batch. The next
 // batch is read from the server (and prepared, for a Preparer) while the
-// current one is handled and moved, so the IMAP server, the parser and the
-// database work at the same time. At most two batches are held: the one in
-// hand and the next. On cancellation it finishes the batch in hand and
+// current one is handled, and a handled batch is moved while the next one
+// is handled, so the IMAP server, the parser and the database work at the
+// same time. At most two batches are held: the one in hand and the next
+// (a batch being moved keeps only its UIDs). Batches are moved in order,
+// one at a time, each only after its transaction committed. On
+// cancellation it finishes the batch in hand, waits for its move and
 // returns nil; the one read ahead waits for the next run.
-func (s *session) process(ctx context.Context, pending imap.UIDSet) error {
+func (s *session) process(ctx context.Context, pending imap.UIDSet) (err error) {
 	left := uidCount(pending)
 	s.p.update(func(st *Status) { st.Backlog = left })
 	loads := make(chan loaded)
@@ -134,6 +137,21 @@ func (s *session) process(ctx context.Context, pending imap.UIDSet) error {
 		close(stop)
 		<-done // the connection is ours alone again
 	}()
+	// moving is the previous batch's move, running; waitMove waits for it.
+	var moving chan error
+	waitMove := func() error {
+		if moving == nil {
+			return nil
+		}
+		err := <-moving
+		moving = nil
+		return err
+	}
+	defer func() {
+		if merr := waitMove(); err == nil {
+			err = merr
+		}
+	}()
 	for l := range loads {
 		if l.err != nil {
 			return l.err
@@ -147,12 +165,19 @@ func (s *session) process(ctx context.Context, pending imap.UIDSet) error {
 				return &handleError{err}
 			}
 			faults.Point(faults.IMAPBeforeMove)
-			// The reader's UID FETCH may run meanwhile: both commands
-			// name messages by UID, which a MOVE's EXPUNGE responses do
-			// not disturb (RFC 9051 section 5.5).
-			if err := s.act(l.batch, outcomes); err != nil {
+			if err := waitMove(); err != nil {
 				return err
 			}
+			// The move runs while the next batch is handled. The reader's
+			// UID FETCH may run meanwhile too: the commands name messages
+			// by UID, which a MOVE's EXPUNGE responses do not disturb
+			// (RFC 9051 section 5.5).
+			uids := make([]Fetched, len(l.batch))
+			for i, f := range l.batch {
+				uids[i].UID = f.UID
+			}
+			moving = make(chan error, 1)
+			go func() { moving <- s.act(uids, outcomes) }()
 		}
 		left -= l.covered
 		s.p.update(func(st *Status) { st.Backlog = max(left, 0) })

@@ -74,11 +74,16 @@ type Envelope struct {
 	TicketRef     string // value of X-Ticketd-Ticket, e.g. "OTI-123"
 	// Date is the Date header; the zero time means now.
 	Date time.Time
+	// EightBit sends a part as it is (8bit, RFC 6152) instead of
+	// quoted-printable when every line of it fits the 998 octets RFC 5322
+	// allows. The Sender turns such parts back into quoted-printable for a
+	// server that does not offer 8BITMIME.
+	EightBit bool
 }
 
-// Compose builds the message of e: UTF-8, quoted-printable, multipart/
-// alternative with the text and HTML parts (text/plain alone when HTML is
-// empty). Every user-derived header value is stripped of control characters
+// Compose builds the message of e: UTF-8, quoted-printable (or 8bit, see
+// Envelope.EightBit), multipart/alternative with the text and HTML parts
+// (text/plain alone when HTML is empty). Every user-derived header value is stripped of control characters
 // and left to go-mail to RFC 2047-encode; every address is validated. The
 // MIME boundary is derived from the Message-ID, so the same envelope always
 // gives the same bytes.
@@ -160,12 +165,56 @@ func Compose(e Envelope) (*gomail.Msg, error) {
 	}
 	m.SetGenHeader(gomail.HeaderUserAgent, userAgent)
 
-	m.SetBodyString(gomail.TypeTextPlain, text)
+	text, textEnc := bodyEncoding(text, e.EightBit)
+	m.SetBodyString(gomail.TypeTextPlain, text, gomail.WithPartEncoding(textEnc))
 	if strings.TrimSpace(html) != "" {
-		m.AddAlternativeString(gomail.TypeTextHTML, html)
+		html, htmlEnc := bodyEncoding(html, e.EightBit)
+		m.AddAlternativeString(gomail.TypeTextHTML, html, gomail.WithPartEncoding(htmlEnc))
 		m.SetBoundary(boundaryFor(e.MessageID, text, html))
 	}
 	return m, nil
+}
+
+// maxLineOctets is RFC 5322's limit on a line, without its CRLF (§2.1.1).
+const maxLineOctets = 998
+
+// bodyEncoding returns a part's body (LF line ends) as it is to be
+// written, and its transfer encoding: quoted-printable, or, when eightBit
+// allows it and every line fits maxLineOctets without a NUL, the body
+// itself with CRLF line ends (go-mail writes an 8bit part as given).
+func bodyEncoding(body string, eightBit bool) (string, gomail.Encoding) {
+	if !eightBit || strings.IndexByte(body, 0) >= 0 {
+		return body, gomail.EncodingQP
+	}
+	for rest := body; rest != ""; {
+		line, tail, _ := strings.Cut(rest, "\n")
+		if len(line) > maxLineOctets {
+			return body, gomail.EncodingQP
+		}
+		rest = tail
+	}
+	return strings.ReplaceAll(body, "\n", "\r\n"), gomail.NoEncoding
+}
+
+// quotePrintable8bit turns m's 8bit parts into quoted-printable ones, for a
+// server that does not offer 8BITMIME (RFC 6152 §3: such a message must
+// not be sent to it as it is).
+func quotePrintable8bit(m *gomail.Msg) {
+	for _, p := range m.GetParts() {
+		if p.GetEncoding() == gomail.NoEncoding {
+			p.SetEncoding(gomail.EncodingQP)
+		}
+	}
+}
+
+// has8bit reports whether m has an 8bit part.
+func has8bit(m *gomail.Msg) bool {
+	for _, p := range m.GetParts() {
+		if p.GetEncoding() == gomail.NoEncoding {
+			return true
+		}
+	}
+	return false
 }
 
 // WriteMessage composes e and writes the RFC 5322 message to w, with CRLF line

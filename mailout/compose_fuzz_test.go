@@ -30,6 +30,7 @@ func FuzzCompose(f *testing.F) {
 		e.Text = text
 		e.HTML = html
 		e.TicketRef = subject
+		e.EightBit = len(text)%2 == 0 // both encodings, from the same inputs
 		var buf bytes.Buffer
 		err := WriteMessage(&buf, e)
 		if err != nil {

@@ -58,11 +58,7 @@ func bodyParts(t testing.TB, msg *mail.Message) map[string]string {
 	}
 	out := map[string]string{}
 	if !strings.HasPrefix(ct, "multipart/") {
-		b, err := io.ReadAll(quotedprintable.NewReader(msg.Body))
-		if err != nil {
-			t.Fatal(err)
-		}
-		out[ct] = string(b)
+		out[ct] = decodePart(t, msg.Header.Get("Content-Transfer-Encoding"), msg.Body)
 		return out
 	}
 	mr := multipart.NewReader(msg.Body, params["boundary"])
@@ -78,15 +74,35 @@ func bodyParts(t testing.TB, msg *mail.Message) map[string]string {
 		if _, dup := out[pct]; dup {
 			t.Fatalf("two %s parts", pct)
 		}
-		if enc := p.Header.Get("Content-Transfer-Encoding"); enc != "quoted-printable" {
-			t.Fatalf("%s part encoded %q", pct, enc)
-		}
-		b, err := io.ReadAll(quotedprintable.NewReader(p))
+		out[pct] = decodePart(t, p.Header.Get("Content-Transfer-Encoding"), p)
+	}
+}
+
+// decodePart reads a part in the transfer encodings Compose uses:
+// quoted-printable, or 8bit with every line within RFC 5322's limit.
+func decodePart(t testing.TB, enc string, r io.Reader) string {
+	t.Helper()
+	switch enc {
+	case "quoted-printable":
+		b, err := io.ReadAll(quotedprintable.NewReader(r))
 		if err != nil {
 			t.Fatal(err)
 		}
-		out[pct] = string(b)
+		return string(b)
+	case "8bit":
+		b, err := io.ReadAll(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, line := range bytes.Split(b, []byte("\r\n")) {
+			if len(line) > maxLineOctets || bytes.ContainsAny(line, "\r\n\x00") {
+				t.Fatalf("8bit part with a line of %d octets, a bare CR or LF, or a NUL: %q", len(line), line)
+			}
+		}
+		return string(b)
 	}
+	t.Fatalf("part encoded %q", enc)
+	return ""
 }
 
 func headerKeys(msg *mail.Message) []string {
@@ -481,4 +497,58 @@ func BenchmarkWriteMessage(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(buf.Len()), "bytes/msg")
+}
+
+// TestComposeEightBit: with EightBit a part goes as it is, with CRLF line
+// ends, when its lines fit RFC 5322's 998 octets, and as quoted-printable
+// when one does not; either way it reads back as the text given.
+func TestComposeEightBit(t *testing.T) {
+	long := strings.Repeat("áé", 500) // 2,000 octets on one line
+	cases := []struct {
+		name               string
+		eightBit           bool
+		text, html         string
+		wantText, wantHTML string
+	}{
+		{"quoted-printable by default", false, "Señora:\nsu caso.\n", "<p>Señora</p>\n", "quoted-printable", "quoted-printable"},
+		{"8bit", true, "Señora:\nsu caso.\n-- \nMesa\n", "<p>Señora</p>\n", "8bit", "8bit"},
+		{"a long text line", true, "Señora:\n" + long + "\n", "<p>Señora</p>\n", "quoted-printable", "8bit"},
+		{"a long HTML line", true, "Señora:\n", "<p>" + long + "</p>\n", "8bit", "quoted-printable"},
+		{"998 octets fit", true, strings.Repeat("x", 998) + "\n", "", "8bit", ""},
+		{"999 do not", true, strings.Repeat("x", 999) + "\n", "", "quoted-printable", ""},
+		{"a NUL", true, "a\x00b\n", "", "quoted-printable", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			e := testEnvelope()
+			e.EightBit, e.Text, e.HTML = c.eightBit, c.text, c.html
+			msg, _ := compose(t, e)
+			encs := map[string]string{}
+			if c.html == "" {
+				encs["text/plain"] = msg.Header.Get("Content-Transfer-Encoding")
+			} else {
+				_, params, _ := mime.ParseMediaType(msg.Header.Get("Content-Type"))
+				mr := multipart.NewReader(msg.Body, params["boundary"])
+				for {
+					p, err := mr.NextRawPart()
+					if err != nil {
+						break
+					}
+					ct, _, _ := mime.ParseMediaType(p.Header.Get("Content-Type"))
+					encs[ct] = p.Header.Get("Content-Transfer-Encoding")
+				}
+				msg, _ = compose(t, e) // the body was read
+			}
+			if encs["text/plain"] != c.wantText || encs["text/html"] != c.wantHTML {
+				t.Errorf("encodings %v, want text %q and HTML %q", encs, c.wantText, c.wantHTML)
+			}
+			parts := bodyParts(t, msg)
+			if got := strings.ReplaceAll(parts["text/plain"], "\r\n", "\n"); got != c.text {
+				t.Errorf("text reads back as %q, want %q", got, c.text)
+			}
+			if got := strings.ReplaceAll(parts["text/html"], "\r\n", "\n"); got != c.html {
+				t.Errorf("HTML reads back as %q, want %q", got, c.html)
+			}
+		})
+	}
 }

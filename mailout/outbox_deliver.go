@@ -54,6 +54,10 @@ func (w *Worker) envelope(o store.Outgoing) Envelope {
 		AutoSubmitted: o.AutoSubmitted,
 		LoopHeader:    w.cfg.LoopHeader,
 		Date:          o.CreatedAt,
+		// 8bit where the lines allow it: no quoted-printable to encode
+		// and decode, and a smaller message. The Sender falls back to
+		// quoted-printable for a server without 8BITMIME.
+		EightBit: true,
 	}
 	if o.TicketID != nil {
 		e.TicketRef = tickets.Ref(w.cfg.Tag, *o.TicketID)

@@ -343,6 +343,9 @@ func (s *Sender) connect(ctx context.Context) (reused bool, err error) {
 }
 
 func (s *Sender) sendOnce(m *gomail.Msg) *DeliveryError {
+	if ok, _ := s.conn.Extension("8BITMIME"); !ok && has8bit(m) {
+		quotePrintable8bit(m)
+	}
 	var de *DeliveryError
 	from, rcpts, ascii, err := envelopeOf(m)
 	if s.mode != txOneByOne && ascii && err == nil {

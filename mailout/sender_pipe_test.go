@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"net/mail"
 	"net/textproto"
 	"strings"
 	"sync"
@@ -297,4 +298,60 @@ func FuzzDotStuff(f *testing.F) {
 			t.Fatalf("dotStuff(%q) reads back as %q, want %q", data, got, want)
 		}
 	})
+}
+
+// TestSenderEightBitNeeds8BITMIME: an 8bit message goes as it is to a
+// server that offers 8BITMIME, and as quoted-printable to one that does
+// not, in every transaction mode; the text reads back the same.
+func TestSenderEightBitNeeds8BITMIME(t *testing.T) {
+	f := newFakeSMTP(t, plainSMTP)
+	servers := []struct {
+		name    string
+		addr    string
+		wantEnc string
+	}{
+		{"8BITMIME", f.addr, "8bit"},
+		{"no 8BITMIME, chunking", newHidingProxy(t, f.addr, "8BITMIME").addr, "quoted-printable"},
+		{"no 8BITMIME, pipelining", newHidingProxy(t, f.addr, "8BITMIME", "CHUNKING").addr, "quoted-printable"},
+		{"no 8BITMIME, one by one", newHidingProxy(t, f.addr, "8BITMIME", "CHUNKING", "PIPELINING").addr, "quoted-printable"},
+	}
+	text := "Señora Núñez:\n.su caso quedó registrado.\n-- \nMesa de Servicio\n"
+	for i, srv := range servers {
+		t.Run(srv.name, func(t *testing.T) {
+			s, err := NewSender(SMTPConfig{Address: srv.addr, TLS: TLSNone})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			e := testEnvelope()
+			e.EightBit, e.Text, e.HTML = true, text, "<p>Señora Núñez</p>\n"
+			e.MessageID = "eightbit-" + string(rune('a'+i)) + "@entidad.example"
+			m, err := Compose(e)
+			if err != nil {
+				t.Fatal(err)
+			}
+			before := len(f.Messages())
+			if err := s.Send(context.Background(), m); err != nil {
+				t.Fatal(err)
+			}
+			got := f.Messages()[before:]
+			if len(got) != 1 {
+				t.Fatalf("server has %d new messages, want 1", len(got))
+			}
+			if !strings.Contains(string(got[0].Data), "Content-Transfer-Encoding: "+srv.wantEnc) {
+				t.Errorf("message is not %s:\n%s", srv.wantEnc, got[0].Data)
+			}
+			if srv.wantEnc != "8bit" && bytes.Contains(got[0].Data, []byte("8bit")) {
+				t.Errorf("an 8bit part went to a server without 8BITMIME:\n%s", got[0].Data)
+			}
+			msg, err := mail.ReadMessage(bytes.NewReader(got[0].Data))
+			if err != nil {
+				t.Fatal(err)
+			}
+			parts := bodyParts(t, msg)
+			if p := strings.ReplaceAll(parts["text/plain"], "\r\n", "\n"); p != text {
+				t.Errorf("text reads back as %q, want %q", p, text)
+			}
+		})
+	}
 }

@@ -270,8 +270,8 @@ func ThreadedIDs(ctx context.Context, q sqlx.QueryerContext, ids []string) (map[
 		return out, nil
 	}
 	var found []string
-	err := sqlx.SelectContext(ctx, q, &found, `SELECT DISTINCT message_id FROM messages
-		WHERE message_id = ANY($1) AND ticket_id IS NOT NULL`, pq.StringArray(ids))
+	// An index lookup whatever the statistics say (migration 0003).
+	err := sqlx.SelectContext(ctx, q, &found, `SELECT ticketd_threaded_ids($1)`, pq.StringArray(ids))
 	if err != nil {
 		return nil, fmt.Errorf("matching message ids: %w", err)
 	}
@@ -352,7 +352,8 @@ func OutboxKeysTaken(ctx context.Context, q sqlx.QueryerContext, keys []string) 
 		return out, nil
 	}
 	var found []string
-	if err := sqlx.SelectContext(ctx, q, &found, `SELECT dedup_key FROM outbox WHERE dedup_key = ANY($1)`, pq.StringArray(keys)); err != nil {
+	// An index lookup whatever the statistics say (migration 0003).
+	if err := sqlx.SelectContext(ctx, q, &found, `SELECT ticketd_outbox_keys_taken($1)`, pq.StringArray(keys)); err != nil {
 		return nil, fmt.Errorf("outbox dedup: %w", err)
 	}
 	for _, k := range found {

@@ -309,18 +309,6 @@ func PutPositions(ctx context.Context, q sqlx.ExecerContext, ps []Position, now 
 		return nil
 	}
 	const cols = 7
-	err := chunks(len(ps), cols, func(lo, hi int) error {
-		args := make([]any, 0, (hi-lo)*cols)
-		for _, p := range ps[lo:hi] {
-			args = append(args, p.Account, p.Mailbox, int64(p.UIDValidity), int64(p.UID), p.MessageRow, p.Quarantine, p.Reason)
-		}
-		_, err := q.ExecContext(ctx, `INSERT INTO mailbox_positions (account, mailbox, uidvalidity, uid, message_row, quarantine, reason)
-			VALUES `+values(hi-lo, make([]string, cols)...)+` ON CONFLICT DO NOTHING`, args...)
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("recording positions: %w", err)
-	}
 	// The cursor moves once per mailbox, to the highest UID of the batch
 	// under the latest UIDVALIDITY seen, as the one-at-a-time calls leave it.
 	last := map[[2]string]Position{}
@@ -334,6 +322,30 @@ func PutPositions(ctx context.Context, q sqlx.ExecerContext, ps []Position, now 
 		if !ok || prev.UIDValidity != p.UIDValidity || p.UID > prev.UID {
 			last[k] = p
 		}
+	}
+	// A batch of one mailbox (the intake's) writes its positions and its
+	// cursor in one statement: one round trip fewer per batch.
+	merge := len(order) == 1 && len(ps) <= maxParams/cols // one chunk
+	err := chunks(len(ps), cols, func(lo, hi int) error {
+		args := make([]any, 0, (hi-lo)*cols+5)
+		for _, p := range ps[lo:hi] {
+			args = append(args, p.Account, p.Mailbox, int64(p.UIDValidity), int64(p.UID), p.MessageRow, p.Quarantine, p.Reason)
+		}
+		insert := `INSERT INTO mailbox_positions (account, mailbox, uidvalidity, uid, message_row, quarantine, reason)
+			VALUES ` + values(hi-lo, make([]string, cols)...) + ` ON CONFLICT DO NOTHING`
+		if merge {
+			p := last[order[0]]
+			args = append(args, cursorArgs(p, now)...)
+			insert = `WITH positions AS (` + insert + `) ` + cursorSQL((hi-lo)*cols)
+		}
+		_, err := q.ExecContext(ctx, insert, args...)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("recording positions: %w", err)
+	}
+	if merge {
+		return nil
 	}
 	for _, k := range order {
 		p := last[k]

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -46,14 +47,24 @@ func PutPosition(ctx context.Context, q sqlx.ExecerContext, p Position, now time
 // putCursor advances a mailbox's cursor to p.UID (or restarts it under a
 // new UIDVALIDITY).
 func putCursor(ctx context.Context, q sqlx.ExecerContext, p Position, now time.Time) error {
-	_, err := q.ExecContext(ctx, `INSERT INTO mailbox_state (account, mailbox, uidvalidity, last_uid, last_success, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $5)
+	_, err := q.ExecContext(ctx, cursorSQL(0), cursorArgs(p, now)...)
+	return err
+}
+
+// cursorSQL is the statement putCursor runs, its five parameters numbered
+// from base+1, so that it can follow other parameters in one statement.
+func cursorSQL(base int) string {
+	return fmt.Sprintf(`INSERT INTO mailbox_state (account, mailbox, uidvalidity, last_uid, last_success, updated_at)
+		VALUES ($%[1]d, $%[2]d, $%[3]d, $%[4]d, $%[5]d, $%[5]d)
 		ON CONFLICT (account, mailbox) DO UPDATE SET
 			last_uid = CASE WHEN mailbox_state.uidvalidity = EXCLUDED.uidvalidity
 				THEN GREATEST(mailbox_state.last_uid, EXCLUDED.last_uid) ELSE EXCLUDED.last_uid END,
 			uidvalidity = EXCLUDED.uidvalidity, last_success = EXCLUDED.last_success, updated_at = EXCLUDED.updated_at`,
-		p.Account, p.Mailbox, int64(p.UIDValidity), int64(p.UID), now)
-	return err
+		base+1, base+2, base+3, base+4, base+5)
+}
+
+func cursorArgs(p Position, now time.Time) []any {
+	return []any{p.Account, p.Mailbox, int64(p.UIDValidity), int64(p.UID), now}
 }
 
 // Cursor returns the highest UID committed for a mailbox under uidValidity,

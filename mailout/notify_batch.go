@@ -64,7 +64,9 @@ func (n *Notifier) PrepareMany(ctx context.Context, tx *sqlx.Tx, cs []service.Ch
 					recipients = append(recipients, addr)
 				}
 			}
-			if k := dedupKey(nt, c.Trigger); k != nil {
+			// A fresh change's events are new: no row can carry their
+			// keys yet, so only the others are looked up.
+			if k := dedupKey(nt, c.Trigger); k != nil && !(c.Fresh && nt.event != nil) {
 				keys = append(keys, *k)
 			}
 		}

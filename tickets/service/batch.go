@@ -99,7 +99,8 @@ func (tx *Tx) OpenMany(rs []OpenRequest, attach func([]store.Ticket) error) ([]s
 		add(trig, op.opened)
 		add(nil, op.routed)
 		all = append(all, stored...)
-		changes[i] = Change{After: finals[i], Events: stored, Actor: op.by, Trigger: rs[i].Trigger, At: tx.now}
+		// The events' ids were allocated above, in this transaction.
+		changes[i] = Change{After: finals[i], Events: stored, Actor: op.by, Trigger: rs[i].Trigger, At: tx.now, Fresh: true}
 		if known {
 			changes[i].Record = recordOf(*rs[i].Known, stored)
 		}

@@ -33,6 +33,10 @@ type Change struct {
 	// Record, when set, is the ticket's record as the notifier would read
 	// it back (OpenMany knows it for a new ticket), so it need not be read.
 	Record *store.TicketRecord
+	// Fresh: Events were written by this transaction, with ids their
+	// sequence had never handed out, so no notification named after one of
+	// them (its dedup key, "ev:<id>:…") can be queued already.
+	Fresh bool
 }
 
 // Notifier queues notifications in the caller's transaction (the
@@ -192,7 +196,8 @@ func (tx *Tx) Open(r OpenRequest) (store.Ticket, []store.StoredEvent, error) {
 		stored = append(stored, more...)
 		row = after
 	}
-	if err := tx.notify(Change{After: row, Events: stored, Actor: by, Trigger: r.Trigger}); err != nil {
+	// The events were appended above, in this transaction: fresh.
+	if err := tx.notify(Change{After: row, Events: stored, Actor: by, Trigger: r.Trigger, Fresh: true}); err != nil {
 		return row, nil, err
 	}
 	return row, stored, nil

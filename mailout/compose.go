@@ -83,10 +83,10 @@ type Envelope struct {
 
 // Compose builds the message of e: UTF-8, quoted-printable (or 8bit, see
 // Envelope.EightBit), multipart/alternative with the text and HTML parts
-// (text/plain alone when HTML is empty). Every user-derived header value is stripped of control characters
-// and left to go-mail to RFC 2047-encode; every address is validated. The
-// MIME boundary is derived from the Message-ID, so the same envelope always
-// gives the same bytes.
+// (text/plain alone when HTML is empty). Every user-derived header value is
+// stripped of control characters and left to go-mail to RFC 2047-encode;
+// every address is validated. The MIME boundary is derived from the
+// Message-ID, so the same envelope always gives the same bytes.
 func Compose(e Envelope) (*gomail.Msg, error) {
 	from, err := parsePerson(e.From)
 	if err != nil {

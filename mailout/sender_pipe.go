@@ -58,7 +58,7 @@ func (s *Sender) modeOf() txMode {
 	return txPipelined
 }
 
-// envelope returns m's MAIL FROM and RCPT TO paths, and whether this file's
+// envelopeOf returns m's MAIL FROM and RCPT TO paths, and whether this file's
 // transaction can carry them: ASCII addresses only. A non-ASCII address
 // needs SMTPUTF8's rules, which go-mail's transaction applies.
 func envelopeOf(m *gomail.Msg) (from string, rcpts []string, ok bool, err error) {

@@ -87,9 +87,9 @@ func (in *Intake) handleBatch(ctx context.Context, tx *service.Tx, batch []imapi
 }
 
 // candidates parses the batch and returns, by index, the messages that can
-// only open a ticket (nil for the others). It reads the database three
-// times for the whole batch: the positions handled before, the messages
-// stored before, and which cited Message-IDs belong to a ticket.
+// only open a ticket (nil for the others). It reads the database once for
+// the whole batch (store.KnownOf): the positions handled before, the
+// messages stored before, and which cited Message-IDs belong to a ticket.
 func (in *Intake) candidates(ctx context.Context, tx *service.Tx, batch []imapin.Fetched) ([]*candidate, error) {
 	cands := make([]*candidate, len(batch))
 	if len(batch) == 0 {
@@ -103,10 +103,6 @@ func (in *Intake) candidates(ctx context.Context, tx *service.Tx, batch []imapin
 		}
 		uids[i] = f.UID
 	}
-	handled, err := store.PositionsOf(ctx, tx.Q, first.Account, first.Mailbox, first.UIDValidity, uids)
-	if err != nil {
-		return nil, err
-	}
 	// Parsing is the costly part, and each message's is its own: on every
 	// core, unless Prepare did it already while the batch before was
 	// handled. Which messages qualify is decided in order below.
@@ -119,22 +115,29 @@ func (in *Intake) candidates(ctx context.Context, tx *service.Tx, batch []imapin
 		}
 		ps[i] = *p
 		ps[i].msg.CreatedAt = tx.Now()
-		if _, done := handled[f.UID]; done {
-			ps[i].ok = false
-		}
 	})
+	// The database is asked once, about every message that parsed as a
+	// request: a few more keys than the candidates below, one round trip.
+	var ids, hashes, refs []string
+	for i := range ps {
+		if ps[i].ok {
+			ids, hashes = append(ids, ps[i].msg.MessageID), append(hashes, ps[i].msg.ContentHash)
+			refs = append(refs, ps[i].cites...)
+		}
+	}
+	known, err := store.KnownOf(ctx, tx.Q, first.Account, first.Mailbox, first.UIDValidity, uids, ids, hashes, refs)
+	if err != nil {
+		return nil, err
+	}
 	type key struct{ id, hash string }
 	var (
 		seen    = map[key]bool{}    // raw sources earlier in the batch
 		earlier = map[string]bool{} // Message-IDs earlier in the batch
-		refs    []string
-		ids     []string
-		hashes  []string
 	)
 	for i := range ps {
 		p := &ps[i]
 		k := key{p.msg.MessageID, p.msg.ContentHash}
-		ok := p.ok && !seen[k]
+		ok := p.ok && !known.Handled[batch[i].UID] && !seen[k]
 		seen[k] = true
 		for _, id := range p.cites {
 			ok = ok && !earlier[id]
@@ -146,27 +149,17 @@ func (in *Intake) candidates(ctx context.Context, tx *service.Tx, batch []imapin
 			continue
 		}
 		cands[i] = &candidate{msg: p.msg, key: p.msg.MessageID, m: p.m}
-		refs = append(refs, p.cites...)
-		ids, hashes = append(ids, p.msg.MessageID), append(hashes, p.msg.ContentHash)
-	}
-	stored, err := store.InboundStored(ctx, tx.Q, ids, hashes)
-	if err != nil {
-		return nil, err
-	}
-	threaded, err := store.ThreadedIDs(ctx, tx.Q, refs)
-	if err != nil {
-		return nil, err
 	}
 	for i, c := range cands {
 		if c == nil {
 			continue
 		}
-		if stored[[2]string{c.msg.MessageID, c.msg.ContentHash}] {
+		if known.Stored[[2]string{c.msg.MessageID, c.msg.ContentHash}] {
 			cands[i] = nil
 			continue
 		}
 		for _, id := range ps[i].cites {
-			if threaded[id] {
+			if known.Threaded[id] {
 				cands[i] = nil
 				break
 			}

@@ -217,32 +217,6 @@ func InsertInboundMany(ctx context.Context, q sqlx.ExtContext, ms []Message) (id
 	return ids, existed, nil
 }
 
-// InboundStored returns which (Message-ID, content hash) pairs, given as
-// two parallel lists, are stored inbound messages: InsertInbound would find
-// them.
-func InboundStored(ctx context.Context, q sqlx.QueryerContext, ids, hashes []string) (map[[2]string]bool, error) {
-	out := map[[2]string]bool{}
-	if len(ids) == 0 {
-		return out, nil
-	}
-	rows, err := q.QueryxContext(ctx, `SELECT m.message_id, m.content_hash FROM messages m
-		JOIN unnest($1::text[], $2::text[]) AS k(message_id, content_hash)
-			ON m.message_id = k.message_id AND m.content_hash = k.content_hash
-		WHERE m.direction = 'in'`, pq.StringArray(ids), pq.StringArray(hashes))
-	if err != nil {
-		return nil, fmt.Errorf("looking up stored messages: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var k [2]string
-		if err := rows.Scan(&k[0], &k[1]); err != nil {
-			return nil, err
-		}
-		out[k] = true
-	}
-	return out, rows.Err()
-}
-
 // InsertAttachments stores attachments in order, as InsertAttachment does
 // for each.
 func InsertAttachments(ctx context.Context, q sqlx.ExecerContext, as []Attachment) error {
@@ -261,45 +235,69 @@ func InsertAttachments(ctx context.Context, q sqlx.ExecerContext, as []Attachmen
 	})
 }
 
-// ThreadedIDs returns which of ids are the Message-ID of a stored message
-// that belongs to a ticket: a message citing none of them answers no
-// ticket by thread (see TicketByMessageIDs).
-func ThreadedIDs(ctx context.Context, q sqlx.QueryerContext, ids []string) (map[string]bool, error) {
-	out := map[string]bool{}
-	if len(ids) == 0 {
-		return out, nil
-	}
-	var found []string
-	// An index lookup whatever the statistics say (migration 0003).
-	err := sqlx.SelectContext(ctx, q, &found, `SELECT ticketd_threaded_ids($1)`, pq.StringArray(ids))
-	if err != nil {
-		return nil, fmt.Errorf("matching message ids: %w", err)
-	}
-	for _, id := range found {
-		out[id] = true
-	}
-	return out, nil
+// Known is what the database already knows of a batch of one mailbox:
+// the positions handled before, the inbound messages stored before (by
+// Message-ID and source hash: InsertInbound would find them), and which of
+// the Message-IDs the batch cites belong to a ticket (a message citing none
+// of them answers no ticket by thread; see TicketByMessageIDs).
+type Known struct {
+	Handled  map[uint32]bool
+	Stored   map[[2]string]bool
+	Threaded map[string]bool
 }
 
-// PositionsOf returns the positions already handled among uids of one
-// mailbox, by UID (GetPosition for many).
-func PositionsOf(ctx context.Context, q sqlx.QueryerContext, account, mailbox string, uidValidity uint32, uids []uint32) (map[uint32]Position, error) {
+// KnownOf reads Known for uids of one mailbox, the (Message-ID, hash)
+// pairs given as two parallel lists, and the cited ids: three questions,
+// one round trip (the intake asks them for every batch, and its
+// transaction is a backlog's critical path).
+func KnownOf(ctx context.Context, q sqlx.QueryerContext, account, mailbox string, uidValidity uint32,
+	uids []uint32, ids, hashes, cited []string) (Known, error) {
+	k := Known{Handled: map[uint32]bool{}, Stored: map[[2]string]bool{}, Threaded: map[string]bool{}}
 	list := make(pq.Int64Array, len(uids))
 	for i, u := range uids {
 		list[i] = int64(u)
 	}
-	var ps []Position
-	err := sqlx.SelectContext(ctx, q, &ps, `SELECT account, mailbox, uidvalidity, uid, message_row, quarantine, reason
-		FROM mailbox_positions WHERE account = $1 AND mailbox = $2 AND uidvalidity = $3 AND uid = ANY($4)`,
-		account, mailbox, int64(uidValidity), list)
+	// The cited ids are looked up by ticketd_threaded_ids (migration
+	// 0003): index probes whatever the statistics say.
+	rows, err := q.QueryxContext(ctx, `SELECT 1 AS kind, uid::text AS a, '' AS b FROM mailbox_positions
+			WHERE account = $1 AND mailbox = $2 AND uidvalidity = $3 AND uid = ANY($4)
+		UNION ALL
+		SELECT 2, m.message_id, m.content_hash FROM messages m
+			JOIN unnest($5::text[], $6::text[]) AS k(message_id, content_hash)
+				ON m.message_id = k.message_id AND m.content_hash = k.content_hash
+			WHERE m.direction = 'in'
+		UNION ALL
+		SELECT 3, t, '' FROM ticketd_threaded_ids($7) AS t`,
+		account, mailbox, int64(uidValidity), list, pq.StringArray(ids), pq.StringArray(hashes), pq.StringArray(cited))
 	if err != nil {
-		return nil, fmt.Errorf("reading positions: %w", err)
+		return k, fmt.Errorf("looking up the batch: %w", err)
 	}
-	out := make(map[uint32]Position, len(ps))
-	for _, p := range ps {
-		out[p.UID] = p
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			kind int
+			a, b string
+		)
+		if err := rows.Scan(&kind, &a, &b); err != nil {
+			return k, err
+		}
+		switch kind {
+		case 1:
+			uid, err := strconv.ParseUint(a, 10, 32)
+			if err != nil {
+				return k, fmt.Errorf("looking up the batch: uid %q: %w", a, err)
+			}
+			k.Handled[uint32(uid)] = true
+		case 2:
+			k.Stored[[2]string{a, b}] = true
+		case 3:
+			k.Threaded[a] = true
+		}
 	}
-	return out, nil
+	if err := rows.Err(); err != nil {
+		return k, fmt.Errorf("looking up the batch: %w", err)
+	}
+	return k, nil
 }
 
 // PutPositions records handled positions of one mailbox and advances its

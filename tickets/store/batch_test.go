@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/ticketd/ticketd/internal/pgtest"
+	"github.com/ticketd/ticketd/tickets"
 )
 
 func TestValues(t *testing.T) {
@@ -132,5 +133,60 @@ func TestInsertInboundManyDeduplicates(t *testing.T) {
 	db.Get(&n, `SELECT count(*) FROM messages WHERE direction = 'in' AND status = 'processed'`)
 	if n != 3 {
 		t.Errorf("%d rows stored whole, want 3 (one stored before, one duplicate)", n)
+	}
+}
+
+// TestKnownOf: one round trip answers the three questions the intake asks
+// of a batch, each for its own mailbox, hash and ticket, and empty lists
+// are no question at all.
+func TestKnownOf(t *testing.T) {
+	db := pgtest.New(t)
+	ctx := context.Background()
+	at := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+	tk, err := InsertTicket(ctx, db, Ticket{Ticket: tickets.Ticket{Subject: "x", Requester: "ana@x", State: tickets.StateNew,
+		Level: 1, CreatedAt: at, UpdatedAt: at, LevelSince: at}, Lang: "es"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	onTicket := Message{MessageID: "on-ticket@x", ContentHash: "h1", Raw: []byte("a"), CreatedAt: at, Status: StatusProcessed, TicketID: &tk.ID}
+	loose := Message{MessageID: "loose@x", ContentHash: "h2", Raw: []byte("b"), CreatedAt: at, Status: StatusQuarantined}
+	for _, m := range []Message{onTicket, loose} {
+		id, _, err := InsertInbound(ctx, db, m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m.ID = id
+		if err := UpdateInbound(ctx, db, m); err != nil { // onto its ticket, if it has one
+			t.Fatal(err)
+		}
+	}
+	for _, p := range []Position{
+		{Account: "a", Mailbox: "INBOX", UIDValidity: 7, UID: 3},
+		{Account: "a", Mailbox: "INBOX", UIDValidity: 6, UID: 4}, // an older UIDVALIDITY
+		{Account: "a", Mailbox: "Otra", UIDValidity: 7, UID: 5},  // another mailbox
+	} {
+		if err := PutPosition(ctx, db, p, at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	k, err := KnownOf(ctx, db, "a", "INBOX", 7, []uint32{3, 4, 5, 6},
+		[]string{"on-ticket@x", "on-ticket@x", "loose@x", "new@x"}, []string{"h1", "h9", "h2", "h1"},
+		[]string{"on-ticket@x", "loose@x", "nowhere@x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(k.Handled) != 1 || !k.Handled[3] {
+		t.Errorf("handled = %v, want only UID 3", k.Handled)
+	}
+	want := map[[2]string]bool{{"on-ticket@x", "h1"}: true, {"loose@x", "h2"}: true}
+	if len(k.Stored) != len(want) || !k.Stored[[2]string{"on-ticket@x", "h1"}] || !k.Stored[[2]string{"loose@x", "h2"}] {
+		t.Errorf("stored = %v, want %v", k.Stored, want)
+	}
+	if len(k.Threaded) != 1 || !k.Threaded["on-ticket@x"] {
+		t.Errorf("threaded = %v, want only the message on a ticket", k.Threaded)
+	}
+	empty, err := KnownOf(ctx, db, "a", "INBOX", 7, nil, nil, nil, nil)
+	if err != nil || len(empty.Handled)+len(empty.Stored)+len(empty.Threaded) != 0 {
+		t.Errorf("empty lists: %+v, %v", empty, err)
 	}
 }

@@ -129,6 +129,7 @@ func TestWholeProcedureByEmail(t *testing.T) {
 	if !attached {
 		t.Error("the request's attachment is not on record")
 	}
+	checkOutboxRefs(t, db)
 
 	// Every notification arrived exactly once, and threads.
 	for _, u := range everyone[1:] {

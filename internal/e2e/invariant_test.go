@@ -194,6 +194,25 @@ func (w *world) checkRecord(db *sqlx.DB, letters []letter) {
 	if len(silent) > 0 {
 		t.Errorf("events %v queued no notification", silent)
 	}
+	checkOutboxRefs(t, db)
+}
+
+// checkOutboxRefs: the outbox's ticket and event are copies, not foreign
+// keys (migration 0004); each must be its message's ticket and an event of
+// that ticket.
+func checkOutboxRefs(t *testing.T, db *sqlx.DB) {
+	t.Helper()
+	var astray []int64
+	if err := db.Select(&astray, `SELECT o.id FROM outbox o JOIN messages m ON m.id = o.message_row
+		WHERE o.ticket_id IS DISTINCT FROM m.ticket_id
+			OR (o.event_id IS NOT NULL AND NOT EXISTS (
+				SELECT 1 FROM events e WHERE e.id = o.event_id AND e.ticket_id = o.ticket_id))
+		ORDER BY o.id`); err != nil {
+		t.Fatal(err)
+	}
+	if len(astray) > 0 {
+		t.Errorf("outbox rows %v name another ticket than their message's, or an event not of that ticket", astray)
+	}
 }
 
 // checkSupportMailbox: the INBOX is empty and every letter was moved to

@@ -7,7 +7,6 @@ package e2e
 import (
 	"bufio"
 	"context"
-	"fmt"
 	"net"
 	"net/http"
 	"os"
@@ -15,40 +14,13 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 )
 
-var (
-	benchBuildOnce sync.Once
-	benchBuildDir  string
-	benchBuildBin  string
-	benchBuildErr  error
-)
-
-// benchBinary builds cmd/ticketd once per test binary.
-func benchBinary(b *testing.B) string {
-	b.Helper()
-	benchBuildOnce.Do(func() {
-		benchBuildDir, benchBuildErr = os.MkdirTemp("", "ticketd-bench-bin-")
-		if benchBuildErr != nil {
-			return
-		}
-		benchBuildBin = filepath.Join(benchBuildDir, "ticketd")
-		// go test puts its own go command first in PATH.
-		cmd := exec.Command("go", "build", "-o", benchBuildBin, "github.com/ticketd/ticketd/cmd/ticketd")
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			benchBuildErr = fmt.Errorf("go build: %w\n%s", err, out)
-		}
-	})
-	if benchBuildErr != nil {
-		b.Fatal(benchBuildErr)
-	}
-	return benchBuildBin
-}
+// benchBinary is ticketd as it ships, built once per test binary.
+func benchBinary(b *testing.B) string { return buildTicketd(b, "") }
 
 // replica is a ticketd process.
 type benchReplica struct {

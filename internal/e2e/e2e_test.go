@@ -20,7 +20,7 @@ import (
 
 func TestMain(m *testing.M) {
 	code := pgtest.Main(m)
-	removeBinary() // the fault suite's ticketd
+	removeBinaries() // the ticketd binaries the fault suite and benchmarks ran
 	os.Exit(code)
 }
 

@@ -19,38 +19,59 @@ import (
 // test, or by itself at a kill point: see internal/faults) and started
 // again on the same database and mailboxes.
 
-var (
-	binOnce sync.Once
-	binDir  string
-	binPath string
-	binErr  error
-)
-
-// ticketdBinary builds cmd/ticketd with the kill points compiled in, once.
-func ticketdBinary(t *testing.T) string {
-	t.Helper()
-	binOnce.Do(func() {
-		binDir, binErr = os.MkdirTemp("", "ticketd-e2e-")
-		if binErr != nil {
-			return
-		}
-		binPath = filepath.Join(binDir, "ticketd")
-		// go test puts its own go command first in PATH.
-		cmd := exec.Command("go", "build", "-tags", "faults", "-o", binPath, "github.com/ticketd/ticketd/cmd/ticketd")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			binErr = fmt.Errorf("go build -tags faults ./cmd/ticketd: %w\n%s", err, out)
-		}
-	})
-	if binErr != nil {
-		t.Fatal(binErr)
-	}
-	return binPath
+// A ticketd binary, built once per test binary and set of build tags.
+type builtBinary struct {
+	once sync.Once
+	dir  string
+	path string
+	err  error
 }
 
-// removeBinary deletes the built binary; TestMain calls it at the end.
-func removeBinary() {
-	if binDir != "" {
-		os.RemoveAll(binDir)
+var (
+	builtMu sync.Mutex
+	built   = map[string]*builtBinary{} // by build tags
+)
+
+// buildTicketd builds cmd/ticketd with tags ("" for none) once per test
+// binary and returns its path; removeBinaries deletes what was built.
+func buildTicketd(tb testing.TB, tags string) string {
+	tb.Helper()
+	builtMu.Lock()
+	b := built[tags]
+	if b == nil {
+		b = &builtBinary{}
+		built[tags] = b
+	}
+	builtMu.Unlock()
+	b.once.Do(func() {
+		b.dir, b.err = os.MkdirTemp("", "ticketd-e2e-")
+		if b.err != nil {
+			return
+		}
+		b.path = filepath.Join(b.dir, "ticketd")
+		// go test puts its own go command first in PATH.
+		cmd := exec.Command("go", "build", "-tags", tags, "-o", b.path, "github.com/ticketd/ticketd/cmd/ticketd")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			b.err = fmt.Errorf("go build -tags %q ./cmd/ticketd: %w\n%s", tags, err, out)
+		}
+	})
+	if b.err != nil {
+		tb.Fatal(b.err)
+	}
+	return b.path
+}
+
+// ticketdBinary is ticketd with the kill points compiled in.
+func ticketdBinary(t *testing.T) string { return buildTicketd(t, "faults") }
+
+// removeBinaries deletes the built binaries; TestMain calls it at the end.
+func removeBinaries() {
+	builtMu.Lock()
+	defer builtMu.Unlock()
+	for _, b := range built {
+		if b.dir != "" {
+			os.RemoveAll(b.dir)
+		}
 	}
 }
 

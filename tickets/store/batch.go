@@ -384,14 +384,7 @@ func EnqueueMany(ctx context.Context, q sqlx.ExecerContext, os []Outgoing) error
 	return chunksBy(len(os), cols, size, func(lo, hi int) error {
 		args := make([]any, 0, (hi-lo)*cols)
 		for i, o := range os[lo:hi] {
-			status := o.Status
-			if status == "" {
-				status = OutboxPending
-			}
-			next := o.NextAttemptAt
-			if next.IsZero() {
-				next = o.CreatedAt
-			}
+			status, next := o.queueState()
 			args = append(args, o.MessageID, o.TicketID, o.EventID, o.Kind, o.Recipient, o.RecipientName, o.ReplyTo,
 				o.HTMLBody, o.AutoSubmitted, status, next, o.LastError, o.DedupKey, o.CreatedAt,
 				o.InReplyTo, nonNil(o.Refs), o.FromAddr, o.FromName, pq.StringArray{o.Recipient}, o.Subject, o.TextBody,

@@ -67,14 +67,7 @@ func Enqueue(ctx context.Context, q sqlx.ExtContext, o Outgoing) (id int64, queu
 	if err != nil {
 		return 0, false, err
 	}
-	status := o.Status
-	if status == "" {
-		status = OutboxPending
-	}
-	next := o.NextAttemptAt
-	if next.IsZero() {
-		next = o.CreatedAt
-	}
+	status, next := o.queueState()
 	err = sqlx.GetContext(ctx, q, &id, `INSERT INTO outbox
 		(message_row, ticket_id, event_id, kind, recipient, recipient_name, reply_to, auto_submitted,
 		 status, next_attempt_at, last_error, dedup_key, created_at)
@@ -85,6 +78,19 @@ func Enqueue(ctx context.Context, q sqlx.ExtContext, o Outgoing) (id int64, queu
 		return 0, false, fmt.Errorf("queueing notification: %w", err)
 	}
 	return id, status == OutboxPending, nil
+}
+
+// queueState is the status and first attempt a queued row gets: pending
+// and due at once, unless o says otherwise.
+func (o Outgoing) queueState() (status string, next time.Time) {
+	status, next = o.Status, o.NextAttemptAt
+	if status == "" {
+		status = OutboxPending
+	}
+	if next.IsZero() {
+		next = o.CreatedAt
+	}
+	return status, next
 }
 
 const outgoingCols = `o.id, o.message_row, o.ticket_id, o.event_id, o.kind, o.recipient, o.recipient_name, o.reply_to,

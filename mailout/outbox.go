@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -82,10 +83,17 @@ type Worker struct {
 	cfg  WorkerConfig
 	log  *slog.Logger
 
-	wake    []chan struct{} // one per connection
+	wake    chan struct{} // taken by one idle connection
 	running atomic.Bool
 
 	sent, retried, failed atomic.Uint64
+
+	// floor is where this worker's claims start: when a claim last looked,
+	// every row below it was sent, in flight, not yet due or being claimed
+	// by someone else. lastFull is when a claim last started from the
+	// beginning instead (Unix nanoseconds). See claimFrom.
+	floor    atomic.Int64
+	lastFull atomic.Int64
 
 	// Test hooks.
 	//
@@ -136,10 +144,7 @@ func NewWorker(db *sqlx.DB, svc *service.Service, smtp SMTPConfig, cfg WorkerCon
 		log = slog.Default()
 	}
 	w := &Worker{db: db, svc: svc, smtp: checked, cfg: cfg, log: log.With("component", "outbox")}
-	w.wake = make([]chan struct{}, cfg.Connections)
-	for i := range w.wake {
-		w.wake[i] = make(chan struct{}, 1)
-	}
+	w.wake = make(chan struct{}, 1)
 	return w, nil
 }
 
@@ -150,15 +155,15 @@ func (w *Worker) Stats() Stats {
 	return Stats{Sent: w.sent.Load(), Retried: w.retried.Load(), Failed: w.failed.Load()}
 }
 
-// Wake tells every idle connection to look for due rows now. It never
-// blocks; the daemon calls it after committing a transaction that queued
-// notifications.
+// Wake tells an idle connection to look for due rows now; if its claim
+// comes back full, it wakes another before it sends (round), and so on
+// while there is work. Waking every connection at once had them all claim
+// the same rows, most of them for nothing. Wake never blocks; the daemon
+// calls it after committing a transaction that queued notifications.
 func (w *Worker) Wake() {
-	for _, c := range w.wake {
-		select {
-		case c <- struct{}{}:
-		default:
-		}
+	select {
+	case w.wake <- struct{}{}:
+	default:
 	}
 }
 
@@ -218,7 +223,7 @@ func (w *Worker) lane(ctx context.Context, i int) {
 			}
 		}
 		timer.Reset(wait)
-		wake := w.wake[i]
+		wake := w.wake
 		if r.err != nil {
 			wake = nil // a backoff is not cut short by new work
 		}
@@ -302,12 +307,16 @@ type roundResult struct {
 func (w *Worker) round(ctx context.Context, s *Sender, log *slog.Logger) roundResult {
 	var r roundResult
 	claimedAt := w.now()
-	rows, err := store.Claim(ctx, w.db, w.cfg.BatchSize, claimedAt, w.cfg.Lease)
+	rows, err := store.Claim(ctx, w.db, w.claimFrom(claimedAt), w.cfg.BatchSize, claimedAt, w.cfg.Lease)
 	if err != nil {
 		r.err = err
 		return r
 	}
 	r.claimed = len(rows)
+	if r.claimed == w.cfg.BatchSize {
+		w.Wake() // more may be due: another connection claims them while this one sends
+	}
+	w.advanceFloor(rows)
 	sent := w.startMarks(log)
 	defer sent.close()
 	for i, o := range rows {
@@ -344,6 +353,58 @@ func (w *Worker) round(ctx context.Context, s *Sender, log *slog.Logger) roundRe
 	return r
 }
 
+// claimFrom returns the id the next claim starts from: the floor, or 0
+// once per poll interval. Rows below the floor can come due again: a retry
+// whose time has come, a lease that ran out because another worker died,
+// a claim by another worker that failed, rows of a transaction that
+// committed after one with higher ids (ids are taken when a row is
+// written, rows are seen when they commit). The claim from the beginning
+// finds them, at worst a poll interval late; the others skip the dead
+// index entries of the rows already sent, which a burst leaves by the
+// thousand until the next vacuum.
+func (w *Worker) claimFrom(now time.Time) int64 {
+	last := w.lastFull.Load()
+	if now.UnixNano()-last >= int64(w.cfg.PollInterval) && w.lastFull.CompareAndSwap(last, now.UnixNano()) {
+		return 0
+	}
+	return w.floor.Load()
+}
+
+// advanceFloor raises the floor after a claim of rows (in claim order:
+// answers first, then the others, each by id). A short batch is every row
+// that was due from where the claim started, but for those another worker
+// was claiming: the next claim can start after the last of them. A full
+// batch that reached the other notifications took every due answer, and
+// the others from the lowest: none below its first other is due. A full
+// batch of answers says nothing of the others, and the floor stays.
+func (w *Worker) advanceFloor(rows []store.Outgoing) {
+	switch {
+	case len(rows) == 0:
+	case len(rows) < w.cfg.BatchSize:
+		w.raiseFloor(slices.MaxFunc(rows, func(a, b store.Outgoing) int { return cmp.Compare(a.ID, b.ID) }).ID + 1)
+	default:
+		for _, o := range rows {
+			if o.AutoSubmitted != AutoReplied {
+				w.raiseFloor(o.ID)
+				return
+			}
+		}
+	}
+}
+
+// raiseFloor moves the floor up to id, never down.
+func (w *Worker) raiseFloor(id int64) {
+	for f := w.floor.Load(); id > f && !w.floor.CompareAndSwap(f, id); f = w.floor.Load() {
+	}
+}
+
+// lowerFloor moves the floor down to id, never up: rows given back are
+// claimed again by the next claim.
+func (w *Worker) lowerFloor(id int64) {
+	for f := w.floor.Load(); id < f && !w.floor.CompareAndSwap(f, id); f = w.floor.Load() {
+	}
+}
+
 // release puts claimed rows that were not attempted back in the queue, due
 // at next, with reason as their last error (empty: the row keeps its own);
 // a row whose retry window is over fails instead.
@@ -354,6 +415,7 @@ func (w *Worker) release(ctx context.Context, rows []store.Outgoing, next time.T
 	mctx, cancel := detached(ctx)
 	defer cancel()
 	now := w.now()
+	defer w.lowerFloor(slices.MinFunc(rows, func(a, b store.Outgoing) int { return cmp.Compare(a.ID, b.ID) }).ID)
 	for _, o := range rows {
 		if deadline := o.CreatedAt.Add(w.cfg.RetryFor); !now.Before(deadline) {
 			w.fail(ctx, o, fmt.Sprintf("temporary failures for more than %s; last: %s", w.cfg.RetryFor, cmp.Or(reason, o.LastError, "none")), rowLog(log, o))

@@ -378,3 +378,58 @@ func TestConnBackoff(t *testing.T) {
 		}
 	}
 }
+
+// A worker's claims start from its floor, past the rows it already took,
+// and once per poll interval from the beginning: a row that comes due
+// below the floor is sent then, and rows given back lower the floor at
+// once.
+func TestClaimFloor(t *testing.T) {
+	db := pgtest.New(t)
+	f := newFakeSMTP(t, plainSMTP)
+	clock := &testClock{}
+	w := newTestWorker(t, db, nil, f, clock, WorkerConfig{Connections: 1, BatchSize: 10, PollInterval: time.Hour})
+	ctx := context.Background()
+
+	later := testRow(clock)
+	later.NextAttemptAt = clock.Now().Add(time.Hour)
+	low := putRow(t, db, later)
+	putRow(t, db, testRow(clock))
+	if n := sendOnce(t, w); n != 1 {
+		t.Fatalf("first round sent %d, want the one due row", n)
+	}
+	// The row below comes due (a retry whose time has come, or a
+	// transaction that committed late): claims from the floor skip it…
+	if _, err := db.ExecContext(ctx, `UPDATE outbox SET next_attempt_at = $2 WHERE id = $1`, low, clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if n := sendOnce(t, w); n != 0 {
+		t.Fatalf("a claim within the poll interval sent %d, want 0: it starts from the floor", n)
+	}
+	// …and the claim from the beginning, a poll interval later, takes it.
+	clock.Advance(time.Hour)
+	if n := sendOnce(t, w); n != 1 || row(t, db, low).Status != store.OutboxSent {
+		t.Fatalf("the claim from the beginning sent %d, want the row below the floor", n)
+	}
+
+	// Rows given back (here: half the lease gone while the first was
+	// sent) are claimed by the very next claim, from the floor.
+	var ids []int64
+	for range 3 {
+		ids = append(ids, putRow(t, db, testRow(clock)))
+	}
+	var once sync.Once
+	f.mu.Lock()
+	f.inData = func() { once.Do(func() { clock.Advance(DefaultLease) }) }
+	f.mu.Unlock()
+	if n := sendOnce(t, w); n != 1 {
+		t.Fatalf("sent %d before the lease ran short, want 1", n)
+	}
+	if n := sendOnce(t, w); n != 2 {
+		t.Fatalf("the next claim sent %d, want the 2 rows given back", n)
+	}
+	for _, id := range ids {
+		if r := row(t, db, id); r.Status != store.OutboxSent {
+			t.Errorf("row %d: status %s, want sent", id, r.Status)
+		}
+	}
+}

@@ -98,21 +98,28 @@ const outgoingCols = `o.id, o.message_row, o.ticket_id, o.event_id, o.kind, o.re
 	o.sent_at, m.message_id, m.in_reply_to, m.refs, m.from_addr, m.from_name, m.subject, m.body`
 
 // Claim takes up to limit due rows for sending: answers to a person's
-// message (auto-replied) first, then the others, oldest first. Rows locked by another worker are skipped (FOR UPDATE SKIP
-// LOCKED), and each claimed row's next attempt is pushed lease into the
-// future in the same statement: if this worker dies before marking it,
-// another one sends it again after the lease, with the same Message-ID.
-func Claim(ctx context.Context, db sqlx.ExtContext, limit int, now time.Time, lease time.Duration) ([]Outgoing, error) {
+// message (auto-replied) first, then the others, oldest first. Rows locked
+// by another worker are skipped (FOR UPDATE SKIP LOCKED), and each claimed
+// row's next attempt is pushed lease into the future in the same
+// statement: if this worker dies before marking it, another one sends it
+// again after the lease, with the same Message-ID.
+//
+// Only rows whose id is at least from are looked at (0: all). Sent rows
+// leave dead entries in the index of pending rows until a vacuum, and a
+// claim that starts from the beginning steps over all of them, a heap
+// fetch each; from lets a worker that knows where the rows still due begin
+// skip them inside the index (see the worker's floor in package mailout).
+func Claim(ctx context.Context, db sqlx.ExtContext, from int64, limit int, now time.Time, lease time.Duration) ([]Outgoing, error) {
 	var out []Outgoing
 	err := sqlx.SelectContext(ctx, db, &out, `WITH due AS (
-			SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= $1
+			SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= $1 AND id >= $4
 			ORDER BY auto_submitted <> 'auto-replied', id LIMIT $2 FOR UPDATE SKIP LOCKED),
 		claimed AS (
 			UPDATE outbox o SET next_attempt_at = $3, attempts = o.attempts + 1
 			FROM due WHERE o.id = due.id RETURNING o.*)
 		SELECT `+outgoingCols+` FROM claimed o JOIN messages m ON m.id = o.message_row
 		ORDER BY o.auto_submitted <> 'auto-replied', o.id`,
-		now, limit, now.Add(lease))
+		now, limit, now.Add(lease), from)
 	if err != nil {
 		return nil, fmt.Errorf("claiming outbox rows: %w", err)
 	}

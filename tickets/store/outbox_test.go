@@ -31,7 +31,7 @@ func TestClaimAnswersFirst(t *testing.T) {
 	queue("ack2", "auto-replied", t0.Add(time.Second))
 	var got [][]string
 	for range 3 {
-		rows, err := Claim(ctx, db, 3, t0.Add(time.Minute), time.Minute)
+		rows, err := Claim(ctx, db, 0, 3, t0.Add(time.Minute), time.Minute)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -83,5 +83,36 @@ func TestMarkSentMany(t *testing.T) {
 	}
 	if err := MarkSentMany(ctx, db, ids, nil); err == nil {
 		t.Error("ids without times were accepted")
+	}
+}
+
+// Claim looks only at rows from the id it is given.
+func TestClaimFrom(t *testing.T) {
+	db := pgtest.New(t)
+	ctx := context.Background()
+	t0 := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+	var ids []int64
+	for i := range 4 {
+		id, _, err := Enqueue(ctx, db, Outgoing{Kind: "k", Recipient: "r@x", MessageID: fmt.Sprintf("from%d@ticketd", i),
+			CreatedAt: t0, TextBody: "x"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	rows, err := Claim(ctx, db, ids[2], 10, t0, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []int64
+	for _, r := range rows {
+		got = append(got, r.ID)
+	}
+	if fmt.Sprint(got) != fmt.Sprint(ids[2:]) {
+		t.Errorf("claimed %v from %d, want %v", got, ids[2], ids[2:])
+	}
+	// From 0, the rows below are still there to claim.
+	if rows, err = Claim(ctx, db, 0, 10, t0, time.Minute); err != nil || len(rows) != 2 || rows[0].ID != ids[0] {
+		t.Errorf("claim from 0 after: %d rows (%v), want the first two", len(rows), err)
 	}
 }

@@ -134,7 +134,10 @@ func indentNew(prefix, s string) string {
 // htmlTextEscapes are the replacements html/template makes when it prints a
 // string in HTML element content (its htmlReplacementTable): NUL becomes
 // U+FFFD and " & ' + < > character references. Every other byte, invalid
-// UTF-8 included, is printed as is.
+// UTF-8 included, is printed as is. A line break becomes <br> followed by
+// the line break itself: a browser shows the same, and the HTML keeps the
+// text's lines, so that a part whose text lines fit RFC 5322's 998 octets
+// can go as 8bit rather than quoted-printable (see Envelope.EightBit).
 var htmlTextEscapes = [256]string{
 	0:    "\uFFFD",
 	'"':  "&#34;",
@@ -143,12 +146,13 @@ var htmlTextEscapes = [256]string{
 	'+':  "&#43;",
 	'<':  "&lt;",
 	'>':  "&gt;",
-	'\n': "<br>",
+	'\n': "<br>\n",
 }
 
 // textHTML returns the lines of splitLines(s), each escaped as html/template
-// escapes a string in element content, joined by <br>: byte for byte what
-// {{range $i, $l := lines .}}{{if $i}}<br>{{end}}{{$l}}{{end}} prints, but
+// escapes a string in element content, joined by <br> and a line break:
+// byte for byte what {{range $i, $l := lines .}}{{if $i}}<br>
+// {{end}}{{$l}}{{end}} prints (a line break after <br>), but
 // without a template action, a reflect call and an allocation per line. The
 // result for a long s is remembered (see memoMin).
 func textHTML(s string) htmltemplate.HTML {

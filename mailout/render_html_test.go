@@ -5,6 +5,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	gomail "github.com/wneessen/go-mail"
 )
 
 // textHTML must print exactly what the range over lines it replaces in the
@@ -12,7 +14,7 @@ import (
 // alone and inside every notification.
 
 // rangeLines is the template construct textHTML replaces.
-const rangeLines = `{{range $i, $l := lines .}}{{if $i}}<br>{{end}}{{$l}}{{end}}`
+const rangeLines = "{{range $i, $l := lines .}}{{if $i}}<br>\n{{end}}{{$l}}{{end}}"
 
 var (
 	escapeTmplOnce          sync.Once
@@ -154,4 +156,35 @@ func FuzzTemplatesMatchRangeOverLines(f *testing.F) {
 		f.Add(s, "x")
 	}
 	f.Fuzz(func(t *testing.T, body, text string) { renderBoth(t, body, text) })
+}
+
+// The HTML of every notification keeps the lines of the texts it quotes, so
+// that a request of many short lines does not make one HTML line longer
+// than RFC 5322 allows, which would send the part quoted-printable.
+func TestHTMLKeepsTextLines(t *testing.T) {
+	r := newTestRenderer(t)
+	long := strings.Repeat("Una línea del texto del caso, como las escribe un cliente de correo.\n", 60)
+	for _, lang := range []string{"es", "en"} {
+		for _, name := range r.Names() {
+			d := SampleData(name, lang)
+			d.Text = long
+			d.Ticket.Body = long
+			for i := range d.History {
+				d.History[i].Text = long
+			}
+			out, err := r.Render(name, lang, d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, line := range strings.Split(out.HTML, "\n") {
+				if len(line) > maxLineOctets {
+					t.Errorf("%s.%s: HTML line %d is %d octets long", name, lang, i+1, len(line))
+					break
+				}
+			}
+			if _, enc := bodyEncoding(out.HTML, true); enc != gomail.NoEncoding {
+				t.Errorf("%s.%s: HTML part would go %s, want 8bit", name, lang, enc)
+			}
+		}
+	}
 }

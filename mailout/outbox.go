@@ -364,7 +364,9 @@ func (w *Worker) round(ctx context.Context, s *Sender, log *slog.Logger) roundRe
 // thousand until the next vacuum.
 func (w *Worker) claimFrom(now time.Time) int64 {
 	last := w.lastFull.Load()
-	if now.UnixNano()-last >= int64(w.cfg.PollInterval) && w.lastFull.CompareAndSwap(last, now.UnixNano()) {
+	// A clock set back also starts from the beginning: otherwise it would
+	// put off the next such claim by as much.
+	if d := now.UnixNano() - last; (d >= int64(w.cfg.PollInterval) || d < 0) && w.lastFull.CompareAndSwap(last, now.UnixNano()) {
 		return 0
 	}
 	return w.floor.Load()

@@ -432,4 +432,20 @@ func TestClaimFloor(t *testing.T) {
 			t.Errorf("row %d: status %s, want sent", id, r.Status)
 		}
 	}
+
+	// A clock set back does not put off the claim from the beginning.
+	later = testRow(clock)
+	later.NextAttemptAt = clock.Now().Add(time.Hour)
+	low = putRow(t, db, later)
+	putRow(t, db, testRow(clock))
+	if n := sendOnce(t, w); n != 1 {
+		t.Fatalf("sent %d, want the one due row", n)
+	}
+	if _, err := db.ExecContext(ctx, `UPDATE outbox SET next_attempt_at = $2 WHERE id = $1`, low, clock.Now().Add(-2*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(-time.Hour)
+	if n := sendOnce(t, w); n != 1 || row(t, db, low).Status != store.OutboxSent {
+		t.Fatalf("after the clock went back, sent %d, want the row below the floor", n)
+	}
 }

@@ -107,7 +107,7 @@ func Run(ctx context.Context, opt Options) error {
 		w, err := mailout.NewWorker(db, parts.Service, sc, mailout.WorkerConfig{
 			Connections: c.SMTP.Connections, BatchSize: c.SMTP.BatchSize, RetryFor: c.SMTP.RetryFor.Duration,
 			RetryInitial: c.SMTP.RetryInitial.Duration, Lease: c.SMTP.ClaimLease.Duration,
-			LoopHeader: c.Desk.Address, Tag: c.Desk.SubjectTag, Logger: log.With("component", "outbox"),
+			LoopHeader: c.Desk.Address, Tag: c.Desk.SubjectTag, Logger: log, // NewWorker adds component=outbox
 			OnSend: d.metrics.onSend,
 		})
 		if err != nil {
@@ -121,7 +121,7 @@ func Run(ctx context.Context, opt Options) error {
 
 	if c.IMAP.Address != "" {
 		for _, mb := range c.IMAP.Mailboxes {
-			ic, err := imapConfig(c, mb, log.With("component", "imap", "mailbox", mb))
+			ic, err := imapConfig(c, mb, log.With("mailbox", mb)) // the poller adds component=imapin
 			if err != nil {
 				return err
 			}

@@ -191,7 +191,7 @@ func (s *session) ensureMailbox(name string) error {
 		}
 		return fmt.Errorf("imap: create %q: %w", name, cerr)
 	}
-	s.p.log.Info("created mailbox", "mailbox", name)
+	s.p.log.Info("created mailbox", "folder", name)
 	return nil
 }
 
@@ -207,7 +207,7 @@ func (s *session) selectMailbox() error {
 	}
 	if s.uidValidity != 0 && s.uidValidity != data.UIDValidity {
 		s.p.log.Warn("uidvalidity changed; re-offering every message present",
-			"mailbox", name, "old", s.uidValidity, "new", data.UIDValidity)
+			"folder", name, "old", s.uidValidity, "new", data.UIDValidity)
 		s.recovered = false
 	}
 	s.uidValidity = data.UIDValidity

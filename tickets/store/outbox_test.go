@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jmoiron/sqlx"
+
 	"github.com/ticketd/ticketd/internal/pgtest"
 )
 
@@ -53,15 +55,7 @@ func TestMarkSentMany(t *testing.T) {
 	db := pgtest.New(t)
 	ctx := context.Background()
 	t0 := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
-	var ids []int64
-	for i := range 3 {
-		id, _, err := Enqueue(ctx, db, Outgoing{Kind: "k", Recipient: "r@x", MessageID: fmt.Sprintf("m%d@ticketd", i),
-			CreatedAt: t0, TextBody: "x", LastError: "temporary"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		ids = append(ids, id)
-	}
+	ids := enqueueN(t, db, 3, "m", Outgoing{Kind: "k", Recipient: "r@x", CreatedAt: t0, TextBody: "x", LastError: "temporary"})
 	at1, at2 := t0.Add(1500*time.Microsecond), t0.Add(time.Hour)
 	if err := MarkSentMany(ctx, db, []int64{ids[2], ids[0]}, []time.Time{at2, at1}); err != nil {
 		t.Fatal(err)
@@ -91,15 +85,7 @@ func TestClaimFrom(t *testing.T) {
 	db := pgtest.New(t)
 	ctx := context.Background()
 	t0 := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
-	var ids []int64
-	for i := range 4 {
-		id, _, err := Enqueue(ctx, db, Outgoing{Kind: "k", Recipient: "r@x", MessageID: fmt.Sprintf("from%d@ticketd", i),
-			CreatedAt: t0, TextBody: "x"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		ids = append(ids, id)
-	}
+	ids := enqueueN(t, db, 4, "from", Outgoing{Kind: "k", Recipient: "r@x", CreatedAt: t0, TextBody: "x"})
 	rows, err := Claim(ctx, db, ids[2], 10, t0, time.Minute)
 	if err != nil {
 		t.Fatal(err)
@@ -115,4 +101,20 @@ func TestClaimFrom(t *testing.T) {
 	if rows, err = Claim(ctx, db, 0, 10, t0, time.Minute); err != nil || len(rows) != 2 || rows[0].ID != ids[0] {
 		t.Errorf("claim from 0 after: %d rows (%v), want the first two", len(rows), err)
 	}
+}
+
+// enqueueN queues n copies of o, with Message-IDs prefix0@ticketd,
+// prefix1@ticketd…, and returns their outbox ids.
+func enqueueN(t *testing.T, db sqlx.ExtContext, n int, prefix string, o Outgoing) []int64 {
+	t.Helper()
+	var ids []int64
+	for i := range n {
+		o.MessageID = fmt.Sprintf("%s%d@ticketd", prefix, i)
+		id, _, err := Enqueue(context.Background(), db, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	return ids
 }

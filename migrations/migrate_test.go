@@ -82,8 +82,8 @@ func TestEventLogIsAppendOnly(t *testing.T) {
 	}
 }
 
-// A database made by the first release keeps its notifications' HTML when
-// 0002 moves it from the outbox to the messages.
+// A database made before 0005 keeps its notifications' HTML when 0005
+// moves it from the outbox to the messages.
 func TestUpgradeKeepsNotificationHTML(t *testing.T) {
 	u := pgtest.EmptyURL(t)
 	db := sqlx.MustOpen("postgres", u)
@@ -120,5 +120,37 @@ func TestUpgradeKeepsNotificationHTML(t *testing.T) {
 	db.Get(&n, `SELECT count(*) FROM information_schema.columns WHERE table_name = 'outbox' AND column_name = 'html_body'`)
 	if n != 0 {
 		t.Error("the outbox still has an html_body column")
+	}
+}
+
+// 0005 repeats what an edited copy of 0002 did (it shipped under the same
+// version as the first copy). On a database that ran the edited copy, it
+// changes nothing but rebuilding the index of pending rows.
+func TestStorageAfterReleaseOverEditedCopy(t *testing.T) {
+	u := pgtest.EmptyURL(t)
+	db := sqlx.MustOpen("postgres", u)
+	defer db.Close()
+	ctx := context.Background()
+	if _, err := migrations.Apply(ctx, db.DB); err != nil {
+		t.Fatal(err)
+	}
+	html := "<p>Recibimos su solicitud</p>"
+	db.MustExec(`WITH m AS (INSERT INTO messages (direction, message_id, body, html_body)
+		VALUES ('out', 'a@ticketd', 'texto', $1) RETURNING id)
+		INSERT INTO outbox (message_row, kind, recipient) SELECT id, 'opened_ack', 'r@x' FROM m`, html)
+	// The state the edited 0002 left: what 0005 makes, without its row.
+	db.MustExec(`DELETE FROM schema_migrations WHERE version = 5`)
+	done, err := migrations.Apply(ctx, db.DB)
+	if err != nil || len(done) != 1 {
+		t.Fatalf("Apply = %v, %v; want 0005 alone", done, err)
+	}
+	var got string
+	if err := db.Get(&got, `SELECT html_body FROM messages WHERE message_id = 'a@ticketd'`); err != nil || got != html {
+		t.Errorf("HTML after 0005 ran again: %q (%v), want %q", got, err, html)
+	}
+	var def string
+	if err := db.Get(&def, `SELECT indexdef FROM pg_indexes WHERE indexname = 'outbox_due_idx'`); err != nil ||
+		strings.Contains(def, "next_attempt_at") {
+		t.Errorf("outbox_due_idx: %q (%v), want it without next_attempt_at", def, err)
 	}
 }

@@ -1,6 +1,8 @@
 package mailsandbox
 
 import (
+	"time"
+
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapserver"
 	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
@@ -73,6 +75,30 @@ func (is *imapSession) Login(username, password string) error {
 	}
 	is.UserSession = imapmemserver.NewUserSession(a.user)
 	return nil
+}
+
+// idlePoll is how often an idling session looks for updates.
+const idlePoll = 50 * time.Millisecond
+
+// Idle writes the mailbox's updates until stop is closed. imapmemserver's
+// own Idle waits for the next update without writing those already queued:
+// a message delivered between the server's "+ idling" and the start of
+// that wait was announced only with the next one (seen under load as an
+// IDLE that missed a delivery). Polling the session's queue, at once and
+// then every idlePoll, has no such gap.
+func (is *imapSession) Idle(w *imapserver.UpdateWriter, stop <-chan struct{}) error {
+	t := time.NewTicker(idlePoll)
+	defer t.Stop()
+	for {
+		if err := is.UserSession.Poll(w, true); err != nil {
+			return err
+		}
+		select {
+		case <-stop:
+			return nil
+		case <-t.C:
+		}
+	}
 }
 
 // AppendLimit advertises APPENDLIMIT (RFC 7889) at the SMTP size limit.

@@ -127,18 +127,57 @@ func (s *Service) inTx(ctx context.Context, fn func(tx *Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	tx := &Tx{Q: q, ctx: ctx, s: s, now: s.now()}
+	hooks := &txHooks{tx: q}
+	tx := &Tx{Q: q, ctx: context.WithValue(ctx, txHooksKey{}, hooks), s: s, now: s.now()}
 	if err := fn(tx); err != nil {
 		q.Rollback()
+		hooks.run(false)
 		return err
 	}
 	if err := q.Commit(); err != nil {
+		hooks.run(false)
 		return fmt.Errorf("commit: %w", err)
 	}
+	hooks.run(true)
 	if s.AfterCommit != nil {
 		s.AfterCommit()
 	}
 	return nil
+}
+
+// txHooks are what AfterTx registered in the transaction tx.
+type txHooks struct {
+	tx  *sqlx.Tx
+	fns []func(committed bool)
+}
+
+func (h *txHooks) run(committed bool) {
+	for _, f := range h.fns {
+		f(committed)
+	}
+}
+
+type txHooksKey struct{}
+
+// AfterTx arranges for f to run once q, the transaction that ctx belongs
+// to (the context and transaction a Notifier is given), has ended: f(true)
+// once it has committed, before AfterCommit; f(false) if it rolled back or
+// failed to commit, including an attempt that InTx runs again. AfterTx
+// reports false, and registers nothing, when ctx is not the context of q
+// in a transaction of a Service. Call it from the transaction's goroutine.
+func AfterTx(ctx context.Context, q *sqlx.Tx, f func(committed bool)) bool {
+	h, _ := ctx.Value(txHooksKey{}).(*txHooks)
+	if h == nil || h.tx != q {
+		return false
+	}
+	h.fns = append(h.fns, f)
+	return true
+}
+
+// InTransaction reports whether AfterTx can register for q in ctx.
+func InTransaction(ctx context.Context, q *sqlx.Tx) bool {
+	h, _ := ctx.Value(txHooksKey{}).(*txHooks)
+	return h != nil && h.tx == q
 }
 
 // OpenRequest is a new request: by email, or by phone through the desk.

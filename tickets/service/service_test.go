@@ -212,3 +212,61 @@ func TestListFilters(t *testing.T) {
 		t.Errorf("unassigned ticket has assignee %v", *news[0].Assignee)
 	}
 }
+
+// hookNotifier registers an AfterTx hook for every change it is told of,
+// and counts the registrations accepted for a context or a transaction
+// that are not the ones it was given (there must be none).
+type hookNotifier struct {
+	ended   *[]bool
+	foreign *int
+}
+
+func (n hookNotifier) Notify(ctx context.Context, tx *sqlx.Tx, c service.Change) error {
+	if service.AfterTx(context.Background(), tx, func(bool) {}) {
+		*n.foreign++
+	}
+	if service.AfterTx(ctx, nil, func(bool) {}) {
+		*n.foreign++
+	}
+	if !service.InTransaction(ctx, tx) || !service.AfterTx(ctx, tx, func(ok bool) { *n.ended = append(*n.ended, ok) }) {
+		return errors.New("AfterTx refused the transaction's own context")
+	}
+	return nil
+}
+
+// TestAfterTx: a hook runs once its transaction has ended, with whether it
+// committed, and before AfterCommit; only the transaction's own context
+// and transaction may register one.
+func TestAfterTx(t *testing.T) {
+	s, _ := newService(t)
+	var (
+		ended   []bool
+		foreign int
+		at      []int // len(ended) when AfterCommit ran
+	)
+	s.Notifier = hookNotifier{ended: &ended, foreign: &foreign}
+	s.AfterCommit = func() { at = append(at, len(ended)) }
+	ctx := context.Background()
+	if _, err := s.Open(ctx, service.OpenRequest{Requester: "ana@example.org", Subject: "Uno", NoRouting: true}); err != nil {
+		t.Fatal(err)
+	}
+	refused := errors.New("refused")
+	err := s.InTx(ctx, func(tx *service.Tx) error {
+		if _, _, err := tx.Open(service.OpenRequest{Requester: "ana@example.org", Subject: "Dos", NoRouting: true}); err != nil {
+			return err
+		}
+		return refused
+	})
+	if !errors.Is(err, refused) {
+		t.Fatalf("InTx: %v", err)
+	}
+	if !slices.Equal(ended, []bool{true, false}) {
+		t.Errorf("hooks ran with %v, want [true false]", ended)
+	}
+	if !slices.Equal(at, []int{1}) {
+		t.Errorf("AfterCommit ran after %v hooks, want once, after the first", at)
+	}
+	if foreign != 0 {
+		t.Errorf("%d registrations accepted for another context or transaction", foreign)
+	}
+}

@@ -31,6 +31,10 @@ type Notifier struct {
 	// outside the roster (requesters, unknown senders); beyond the cap a
 	// notification is kept as "held" and never sent. Zero: no cap.
 	MaxPerHour, MaxPerDay int
+	// Direct, when set, is the outbox worker of this process: what a
+	// transaction queues goes to it in memory once committed, already
+	// claimed, as far as it has room (outbox_direct.go).
+	Direct *Worker
 }
 
 var _ service.Notifier = (*Notifier)(nil)
@@ -356,8 +360,13 @@ func (q *queue) addData(nt note, fill func(*Data)) error {
 	if err != nil {
 		return err
 	}
-	if _, _, err := store.Enqueue(q.ctx, q.tx, o); err != nil {
+	handOff := q.n.Direct.queueDirect(q.ctx, q.tx, []*store.Outgoing{&o})
+	queued, err := store.Enqueue(q.ctx, q.tx, &o)
+	if err != nil {
 		return err
+	}
+	if queued {
+		handOff()
 	}
 	if held && q.t.ID != 0 {
 		return q.recordHeld(o)

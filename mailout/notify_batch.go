@@ -162,9 +162,15 @@ func (n *Notifier) PrepareMany(ctx context.Context, tx *sqlx.Tx, cs []service.Ch
 				rows = append(rows, it.o)
 			}
 		}
+		ptrs := make([]*store.Outgoing, len(rows))
+		for i := range rows {
+			ptrs[i] = &rows[i]
+		}
+		handOff := n.Direct.queueDirect(ctx, tx, ptrs)
 		if err := store.EnqueueMany(ctx, tx, rows); err != nil {
 			return err
 		}
+		handOff()
 		for _, it := range items {
 			if it.held && it.q.t.ID != 0 {
 				if err := it.q.recordHeld(it.o); err != nil {

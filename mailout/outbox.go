@@ -65,6 +65,9 @@ type Stats struct {
 	Sent    uint64 // accepted by the server, counted once its mark was written (or failed)
 	Retried uint64 // temporary failures put back with a later attempt
 	Failed  uint64 // rows this worker marked failed
+	// HandedOff counts rows taken from the hand-off queue (queued by this
+	// process, sent without a claim; outbox_direct.go).
+	HandedOff uint64
 }
 
 // Worker sends the outbox: each of its connections claims a batch of due
@@ -86,7 +89,7 @@ type Worker struct {
 	wake    chan struct{} // taken by one idle connection
 	running atomic.Bool
 
-	sent, retried, failed atomic.Uint64
+	sent, retried, failed, handedOff atomic.Uint64
 
 	// floor is where this worker's claims start: when a claim last looked,
 	// every row below it was sent, in flight, not yet due or being claimed
@@ -94,6 +97,18 @@ type Worker struct {
 	// beginning instead (Unix nanoseconds). See claimFrom.
 	floor    atomic.Int64
 	lastFull atomic.Int64
+
+	// The hand-off queue (outbox_direct.go): rows queued by this
+	// process's transactions, leased to this worker, answers first.
+	dmu       sync.Mutex
+	accepting bool // Run is running: rows may be handed off
+	answers   []leasedRow
+	others    []leasedRow
+	reserved  int // rows leased by transactions not yet ended
+	// overflow: rows were queued due in the database (no room in the
+	// hand-off queue, or given back); connections claim from there until
+	// a claim comes back short.
+	overflow atomic.Bool
 
 	// Test hooks.
 	//
@@ -152,7 +167,7 @@ func (w *Worker) now() time.Time { return w.cfg.Now().UTC() }
 
 // Stats returns the counters.
 func (w *Worker) Stats() Stats {
-	return Stats{Sent: w.sent.Load(), Retried: w.retried.Load(), Failed: w.failed.Load()}
+	return Stats{Sent: w.sent.Load(), Retried: w.retried.Load(), Failed: w.failed.Load(), HandedOff: w.handedOff.Load()}
 }
 
 // Wake tells an idle connection to look for due rows now; if its claim
@@ -179,11 +194,19 @@ func (w *Worker) Run(ctx context.Context) error {
 	defer w.running.Store(false)
 	w.log.Info("outbox worker started", "connections", w.cfg.Connections, "batch_size", w.cfg.BatchSize,
 		"smtp", w.smtp.Address, "tls", w.smtp.TLS)
+	w.dmu.Lock()
+	w.accepting = true
+	w.dmu.Unlock()
+	// On shutdown, rows handed off and not yet taken go back at once.
+	stop := context.AfterFunc(ctx, w.stopDirect)
 	var wg sync.WaitGroup
 	for i := range w.cfg.Connections {
 		wg.Go(func() { w.lane(ctx, i) })
 	}
 	wg.Wait()
+	if stop() {
+		w.stopDirect()
+	}
 	w.log.Info("outbox worker stopped")
 	return nil
 }
@@ -200,9 +223,13 @@ func (w *Worker) lane(ctx context.Context, i int) {
 	log := w.log.With("connection", i)
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
-	var failures int // consecutive rounds that could not connect or claim
+	var (
+		failures int // consecutive rounds that could not connect or claim
+		turn     int
+	)
 	for {
-		r := w.round(ctx, s, log)
+		turn++
+		r := w.round(ctx, s, log, turn%2 == 0)
 		if ctx.Err() != nil {
 			return
 		}
@@ -212,7 +239,7 @@ func (w *Worker) lane(ctx context.Context, i int) {
 			failures++
 			wait = connBackoff(failures)
 			log.Warn("outbox round failed", "error", r.err, "retry_in", wait.Round(time.Millisecond))
-		case r.claimed == w.cfg.BatchSize || r.more:
+		case r.more || (!r.direct && r.claimed == w.cfg.BatchSize):
 			failures = 0
 			continue // more may be due
 		default:
@@ -266,7 +293,7 @@ func (w *Worker) SendOnce(ctx context.Context) (sent int, err error) {
 		return 0, err
 	}
 	defer s.Close()
-	r := w.round(ctx, s, w.log)
+	r := w.round(ctx, s, w.log, true)
 	return r.sent, r.err
 }
 
@@ -293,7 +320,8 @@ func detached(ctx context.Context) (context.Context, context.CancelFunc) {
 // roundResult is what one claim-and-send round did.
 type roundResult struct {
 	claimed, sent int
-	more          bool  // stopped early with rows given back: claim again now
+	direct        bool  // the rows were handed off, not claimed
+	more          bool  // more rows are waiting, or some were given back: go on now
 	err           error // claim or connection failure
 }
 
@@ -304,19 +332,44 @@ type roundResult struct {
 // gone: the other half covers the message in hand (one SMTP timeout, plus
 // one for a redial, within the default 2m lease and 30s timeout), and the
 // rest is given back while it is still ours.
-func (w *Worker) round(ctx context.Context, s *Sender, log *slog.Logger) roundResult {
+//
+// Rows handed off (outbox_direct.go) come first, except in a round that
+// prefers the database while rows wait there (overflow; the connection's
+// every other round), and in the first round of each poll interval, whose
+// claim from the beginning finds the rows that came due again.
+func (w *Worker) round(ctx context.Context, s *Sender, log *slog.Logger, preferDB bool) roundResult {
+	now := w.now()
+	sinceFull := now.UnixNano() - w.lastFull.Load() // negative: the clock was set back
+	if !(preferDB && w.overflow.Load()) && sinceFull >= 0 && sinceFull < int64(w.cfg.PollInterval) {
+		if rows, at := w.takeDirect(w.cfg.BatchSize); len(rows) > 0 {
+			r := w.send(ctx, s, rows, at, log)
+			r.direct = true
+			r.more = r.more || w.overflow.Load() || w.directWaiting()
+			return r
+		}
+	}
 	var r roundResult
-	claimedAt := w.now()
+	claimedAt := now
 	rows, err := store.Claim(ctx, w.db, w.claimFrom(claimedAt), w.cfg.BatchSize, claimedAt, w.cfg.Lease)
 	if err != nil {
 		r.err = err
 		return r
 	}
-	r.claimed = len(rows)
-	if r.claimed == w.cfg.BatchSize {
+	if len(rows) < w.cfg.BatchSize {
+		w.overflow.Store(false)
+	}
+	if len(rows) == w.cfg.BatchSize {
 		w.Wake() // more may be due: another connection claims them while this one sends
 	}
 	w.advanceFloor(rows)
+	r = w.send(ctx, s, rows, claimedAt, log)
+	r.more = r.more || w.directWaiting()
+	return r
+}
+
+// send sends rows, claimed (or handed off) at claimedAt, over s.
+func (w *Worker) send(ctx context.Context, s *Sender, rows []store.Outgoing, claimedAt time.Time, log *slog.Logger) roundResult {
+	r := roundResult{claimed: len(rows)}
 	sent := w.startMarks(log)
 	defer sent.close()
 	for i, o := range rows {
@@ -418,6 +471,7 @@ func (w *Worker) release(ctx context.Context, rows []store.Outgoing, next time.T
 	defer cancel()
 	now := w.now()
 	defer w.lowerFloor(slices.MinFunc(rows, func(a, b store.Outgoing) int { return cmp.Compare(a.ID, b.ID) }).ID)
+	w.overflow.Store(true) // claim them back from the database
 	for _, o := range rows {
 		if deadline := o.CreatedAt.Add(w.cfg.RetryFor); !now.Before(deadline) {
 			w.fail(ctx, o, fmt.Sprintf("temporary failures for more than %s; last: %s", w.cfg.RetryFor, cmp.Or(reason, o.LastError, "none")), rowLog(log, o))

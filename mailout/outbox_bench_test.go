@@ -103,7 +103,7 @@ func benchQueue(b *testing.B, db *sqlx.DB, clock *testClock, n int) {
 		o := testRow(clock)
 		o.Subject = fmt.Sprintf("[OTI-%d] Caso asignado: la impresora no imprime", rowSeq.Load())
 		o.TextBody, o.HTMLBody = benchText, benchHTML
-		if _, _, err := store.Enqueue(context.Background(), tx, o); err != nil {
+		if _, err := store.Enqueue(context.Background(), tx, &o); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -86,11 +86,10 @@ func testRow(clock *testClock) store.Outgoing {
 
 func putRow(t testing.TB, db sqlx.ExtContext, o store.Outgoing) int64 {
 	t.Helper()
-	id, _, err := store.Enqueue(context.Background(), db, o)
-	if err != nil {
+	if _, err := store.Enqueue(context.Background(), db, &o); err != nil {
 		t.Fatal(err)
 	}
-	return id
+	return o.ID
 }
 
 func row(t testing.TB, db *sqlx.DB, id int64) store.Outgoing {

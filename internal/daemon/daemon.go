@@ -114,6 +114,7 @@ func Run(ctx context.Context, opt Options) error {
 			return fmt.Errorf("smtp: %w", err)
 		}
 		d.Worker = w
+		parts.Notifier.Direct = w // what this replica queues, it sends without claiming
 		start("outbox", w.Run)
 	} else {
 		log.Warn("smtp.address is empty: notifications stay queued in the outbox")

@@ -373,13 +373,14 @@ func OutboxKeysTaken(ctx context.Context, q sqlx.QueryerContext, keys []string) 
 }
 
 // EnqueueMany stores messages and their outbox rows as Enqueue does for
-// each, in one statement per chunk. The caller has already left out rows
-// whose DedupKey is taken (OutboxKeysTaken); Message-IDs must be distinct.
-func EnqueueMany(ctx context.Context, q sqlx.ExecerContext, os []Outgoing) error {
-	const cols = 23
+// each, in one statement per chunk, and sets each row's ID and MessageRow.
+// The caller has already left out rows whose DedupKey is taken
+// (OutboxKeysTaken); Message-IDs must be distinct.
+func EnqueueMany(ctx context.Context, q sqlx.QueryerContext, os []Outgoing) error {
+	const cols = 24
 	casts := []string{"::text", "::bigint", "::bigint", "::text", "::text", "::text", "::text", "::text", "::text",
 		"::text", "::timestamptz", "::text", "::text", "::timestamptz", "::text", "::text[]", "::text", "::text",
-		"::text[]", "::text", "::text", "::timestamptz", "::bigint"}
+		"::text[]", "::text", "::text", "::timestamptz", "::integer", "::bigint"}
 	size := func(i int) int { return len(os[i].HTMLBody) + len(os[i].TextBody) }
 	return chunksBy(len(os), cols, size, func(lo, hi int) error {
 		args := make([]any, 0, (hi-lo)*cols)
@@ -388,27 +389,49 @@ func EnqueueMany(ctx context.Context, q sqlx.ExecerContext, os []Outgoing) error
 			args = append(args, o.MessageID, o.TicketID, o.EventID, o.Kind, o.Recipient, o.RecipientName, o.ReplyTo,
 				o.HTMLBody, o.AutoSubmitted, status, next, o.LastError, o.DedupKey, o.CreatedAt,
 				o.InReplyTo, nonNil(o.Refs), o.FromAddr, o.FromName, pq.StringArray{o.Recipient}, o.Subject, o.TextBody,
-				o.CreatedAt, int64(i))
+				o.CreatedAt, o.Attempts, int64(i))
 		}
 		// The messages are inserted in the given order, then each outbox
 		// row joins its message by Message-ID, as Enqueue writes them.
-		_, err := q.ExecContext(ctx, `WITH v (message_id, ticket_id, event_id, kind, recipient, recipient_name, reply_to,
+		rows, err := q.QueryContext(ctx, `WITH v (message_id, ticket_id, event_id, kind, recipient, recipient_name, reply_to,
 				html_body, auto_submitted, status, next_attempt_at, last_error, dedup_key, created_at,
-				in_reply_to, refs, from_addr, from_name, to_addrs, subject, body, msg_created_at, ord) AS (
+				in_reply_to, refs, from_addr, from_name, to_addrs, subject, body, msg_created_at, attempts, ord) AS (
 				VALUES `+values(hi-lo, casts...)+`),
 			m AS (
 				INSERT INTO messages (ticket_id, direction, message_id, in_reply_to, refs, from_addr, from_name, to_addrs,
 					subject, body, full_text, html_body, status, created_at)
 				SELECT ticket_id, 'out', message_id, in_reply_to, refs, from_addr, from_name, to_addrs, subject, body, '',
 					html_body, 'processed', msg_created_at FROM v ORDER BY ord
-				RETURNING id, message_id)
-			INSERT INTO outbox (message_row, ticket_id, event_id, kind, recipient, recipient_name, reply_to,
-				auto_submitted, status, next_attempt_at, last_error, dedup_key, created_at)
-			SELECT m.id, v.ticket_id, v.event_id, v.kind, v.recipient, v.recipient_name, v.reply_to,
-				v.auto_submitted, v.status, v.next_attempt_at, v.last_error, v.dedup_key, v.created_at
-			FROM v JOIN m USING (message_id) ORDER BY v.ord`, args...)
+				RETURNING id, message_id),
+			o AS (
+				INSERT INTO outbox (message_row, ticket_id, event_id, kind, recipient, recipient_name, reply_to,
+					auto_submitted, status, next_attempt_at, last_error, dedup_key, created_at, attempts)
+				SELECT m.id, v.ticket_id, v.event_id, v.kind, v.recipient, v.recipient_name, v.reply_to,
+					v.auto_submitted, v.status, v.next_attempt_at, v.last_error, v.dedup_key, v.created_at, v.attempts
+				FROM v JOIN m USING (message_id) ORDER BY v.ord
+				RETURNING id, message_row)
+			SELECT v.ord, o.id, o.message_row FROM o JOIN m ON m.id = o.message_row JOIN v USING (message_id)`, args...)
 		if err != nil {
 			return fmt.Errorf("queueing notifications: %w", err)
+		}
+		defer rows.Close()
+		got := 0
+		for rows.Next() {
+			var ord, id, msgRow int64
+			if err := rows.Scan(&ord, &id, &msgRow); err != nil {
+				return fmt.Errorf("queueing notifications: %w", err)
+			}
+			if ord < 0 || ord >= int64(hi-lo) {
+				return fmt.Errorf("queueing notifications: row %d of %d returned", ord, hi-lo)
+			}
+			os[lo+int(ord)].ID, os[lo+int(ord)].MessageRow = id, msgRow
+			got++
+		}
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("queueing notifications: %w", err)
+		}
+		if got != hi-lo {
+			return fmt.Errorf("queueing notifications: %d rows written of %d", got, hi-lo)
 		}
 		return nil
 	})

@@ -47,16 +47,19 @@ type Outgoing struct {
 }
 
 // Enqueue stores the message and its outbox row in the caller's
-// transaction. A row whose DedupKey was queued before is not queued again:
-// queued is then false.
-func Enqueue(ctx context.Context, q sqlx.ExtContext, o Outgoing) (id int64, queued bool, err error) {
+// transaction and sets o.ID and o.MessageRow. A row whose DedupKey was
+// queued before is not queued again: queued is then false, as it is for a
+// row queued held. The row is due at o.NextAttemptAt (its creation
+// when zero), with o.Attempts attempts counted: a row queued already
+// claimed by a worker of this process has its lease as first attempt.
+func Enqueue(ctx context.Context, q sqlx.ExtContext, o *Outgoing) (queued bool, err error) {
 	if o.DedupKey != nil {
 		var n int
 		if err := sqlx.GetContext(ctx, q, &n, `SELECT count(*) FROM outbox WHERE dedup_key = $1`, *o.DedupKey); err != nil {
-			return 0, false, fmt.Errorf("outbox dedup: %w", err)
+			return false, fmt.Errorf("outbox dedup: %w", err)
 		}
 		if n > 0 {
-			return 0, false, nil
+			return false, nil
 		}
 	}
 	msgRow, err := InsertOutbound(ctx, q, Message{
@@ -65,19 +68,21 @@ func Enqueue(ctx context.Context, q sqlx.ExtContext, o Outgoing) (id int64, queu
 		Subject: o.Subject, Body: o.TextBody, HTMLBody: o.HTMLBody, CreatedAt: o.CreatedAt,
 	})
 	if err != nil {
-		return 0, false, err
+		return false, err
 	}
 	status, next := o.queueState()
+	var id int64
 	err = sqlx.GetContext(ctx, q, &id, `INSERT INTO outbox
 		(message_row, ticket_id, event_id, kind, recipient, recipient_name, reply_to, auto_submitted,
-		 status, next_attempt_at, last_error, dedup_key, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
+		 status, next_attempt_at, last_error, dedup_key, created_at, attempts)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
 		msgRow, o.TicketID, o.EventID, o.Kind, o.Recipient, o.RecipientName, o.ReplyTo, o.AutoSubmitted,
-		status, next, o.LastError, o.DedupKey, o.CreatedAt)
+		status, next, o.LastError, o.DedupKey, o.CreatedAt, o.Attempts)
 	if err != nil {
-		return 0, false, fmt.Errorf("queueing notification: %w", err)
+		return false, fmt.Errorf("queueing notification: %w", err)
 	}
-	return id, status == OutboxPending, nil
+	o.ID, o.MessageRow = id, msgRow
+	return status == OutboxPending, nil
 }
 
 // queueState is the status and first attempt a queued row gets: pending

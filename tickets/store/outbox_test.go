@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -20,7 +21,7 @@ func TestClaimAnswersFirst(t *testing.T) {
 	t0 := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
 	queue := func(name, auto string, due time.Time) {
 		t.Helper()
-		_, _, err := Enqueue(ctx, db, Outgoing{Kind: name, Recipient: name + "@x", AutoSubmitted: auto,
+		_, err := Enqueue(ctx, db, &Outgoing{Kind: name, Recipient: name + "@x", AutoSubmitted: auto,
 			MessageID: name + "@ticketd", CreatedAt: t0, NextAttemptAt: due, TextBody: "x"})
 		if err != nil {
 			t.Fatal(err)
@@ -110,11 +111,60 @@ func enqueueN(t *testing.T, db sqlx.ExtContext, n int, prefix string, o Outgoing
 	var ids []int64
 	for i := range n {
 		o.MessageID = fmt.Sprintf("%s%d@ticketd", prefix, i)
-		id, _, err := Enqueue(context.Background(), db, o)
+		if _, err := Enqueue(context.Background(), db, &o); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, o.ID)
+	}
+	return ids
+}
+
+// EnqueueMany sets each row's ID and MessageRow to those it was written
+// with, across chunks (bodies large enough for one row per statement
+// among small ones), and stores the attempts and first attempt given.
+func TestEnqueueManySetsRows(t *testing.T) {
+	db := pgtest.New(t)
+	ctx := context.Background()
+	t0 := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+	big := strings.Repeat("x", maxStatementBytes*2/3)
+	var rows []Outgoing
+	for i := range 7 {
+		o := Outgoing{Kind: "k", Recipient: fmt.Sprintf("r%d@x", i), CreatedAt: t0, TextBody: "x",
+			MessageID: fmt.Sprintf("many%d@ticketd", i)}
+		if i%3 == 1 {
+			o.TextBody = big
+		}
+		if i%2 == 0 { // claimed at birth
+			o.Status, o.Attempts, o.NextAttemptAt = OutboxPending, 1, t0.Add(time.Minute)
+		}
+		rows = append(rows, o)
+	}
+	tx := db.MustBegin()
+	if err := EnqueueMany(ctx, tx, rows); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	seen := map[int64]bool{}
+	for i, o := range rows {
+		if o.ID == 0 || seen[o.ID] {
+			t.Fatalf("row %d: id %d", i, o.ID)
+		}
+		seen[o.ID] = true
+		got, err := GetOutgoing(ctx, db, o.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		ids = append(ids, id)
+		if got.MessageID != o.MessageID || got.MessageRow != o.MessageRow || got.Recipient != o.Recipient {
+			t.Errorf("row %d (%s, message %d): the database has %s, message %d", i, o.MessageID, o.MessageRow, got.MessageID, got.MessageRow)
+		}
+		wantNext := t0
+		if i%2 == 0 {
+			wantNext = t0.Add(time.Minute)
+		}
+		if got.Attempts != o.Attempts || !got.NextAttemptAt.Equal(wantNext) {
+			t.Errorf("row %d: attempts %d next %v, want %d and %v", i, got.Attempts, got.NextAttemptAt, o.Attempts, wantNext)
+		}
 	}
-	return ids
 }

@@ -199,21 +199,24 @@ func (w *Worker) Run(ctx context.Context) error {
 	w.dmu.Unlock()
 	// On shutdown, rows handed off and not yet taken go back at once.
 	stop := context.AfterFunc(ctx, w.stopDirect)
+	// One writer marks what every connection sent: fewer, larger writes.
+	sent := w.startMarks(w.log)
 	var wg sync.WaitGroup
 	for i := range w.cfg.Connections {
-		wg.Go(func() { w.lane(ctx, i) })
+		wg.Go(func() { w.lane(ctx, i, sent) })
 	}
 	wg.Wait()
 	if stop() {
 		w.stopDirect()
 	}
+	sent.close()
 	w.log.Info("outbox worker stopped")
 	return nil
 }
 
 // lane is one connection's loop: claim and send while there is work, then
 // wait for a wake-up, the poll timer or shutdown.
-func (w *Worker) lane(ctx context.Context, i int) {
+func (w *Worker) lane(ctx context.Context, i int, sent *marks) {
 	s, err := w.newSender()
 	if err != nil { // checked in NewWorker; cannot happen
 		w.log.Error("outbox connection not started", "error", err)
@@ -229,7 +232,7 @@ func (w *Worker) lane(ctx context.Context, i int) {
 	)
 	for {
 		turn++
-		r := w.round(ctx, s, log, turn%2 == 0)
+		r := w.round(ctx, s, sent, log, turn%2 == 0)
 		if ctx.Err() != nil {
 			return
 		}
@@ -293,7 +296,9 @@ func (w *Worker) SendOnce(ctx context.Context) (sent int, err error) {
 		return 0, err
 	}
 	defer s.Close()
-	r := w.round(ctx, s, w.log, true)
+	m := w.startMarks(w.log)
+	r := w.round(ctx, s, m, w.log, true)
+	m.close()
 	return r.sent, r.err
 }
 
@@ -337,12 +342,12 @@ type roundResult struct {
 // prefers the database while rows wait there (overflow; the connection's
 // every other round), and in the first round of each poll interval, whose
 // claim from the beginning finds the rows that came due again.
-func (w *Worker) round(ctx context.Context, s *Sender, log *slog.Logger, preferDB bool) roundResult {
+func (w *Worker) round(ctx context.Context, s *Sender, sent *marks, log *slog.Logger, preferDB bool) roundResult {
 	now := w.now()
 	sinceFull := now.UnixNano() - w.lastFull.Load() // negative: the clock was set back
 	if !(preferDB && w.overflow.Load()) && sinceFull >= 0 && sinceFull < int64(w.cfg.PollInterval) {
 		if rows, at := w.takeDirect(w.cfg.BatchSize); len(rows) > 0 {
-			r := w.send(ctx, s, rows, at, log)
+			r := w.send(ctx, s, rows, at, sent, log)
 			r.direct = true
 			r.more = r.more || w.overflow.Load() || w.directWaiting()
 			return r
@@ -362,16 +367,15 @@ func (w *Worker) round(ctx context.Context, s *Sender, log *slog.Logger, preferD
 		w.Wake() // more may be due: another connection claims them while this one sends
 	}
 	w.advanceFloor(rows)
-	r = w.send(ctx, s, rows, claimedAt, log)
+	r = w.send(ctx, s, rows, claimedAt, sent, log)
 	r.more = r.more || w.directWaiting()
 	return r
 }
 
-// send sends rows, claimed (or handed off) at claimedAt, over s.
-func (w *Worker) send(ctx context.Context, s *Sender, rows []store.Outgoing, claimedAt time.Time, log *slog.Logger) roundResult {
+// send sends rows, claimed (or handed off) at claimedAt, over s, and hands
+// those the server accepted to sent.
+func (w *Worker) send(ctx context.Context, s *Sender, rows []store.Outgoing, claimedAt time.Time, sent *marks, log *slog.Logger) roundResult {
 	r := roundResult{claimed: len(rows)}
-	sent := w.startMarks(log)
-	defer sent.close()
 	for i, o := range rows {
 		if ctx.Err() != nil {
 			// Shutdown: the message in hand was finished; the rest goes

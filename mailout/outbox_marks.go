@@ -9,11 +9,12 @@ import (
 	"github.com/ticketd/ticketd/tickets/store"
 )
 
-// marks records, in the background, the rows of one round that the server
-// accepted. The round hands each row over and goes on to the next message;
-// the writer gathers the rows of a few milliseconds (markLinger, or
-// markBatch rows if that comes first) and writes them in one statement
-// and one commit, instead of one per message.
+// marks records, in the background, the rows that the server accepted, for
+// every connection of a worker (or one SendOnce). A connection hands each
+// row over and goes on to the next message; the writer gathers the rows of
+// a few milliseconds (markLinger, or markBatch rows if that comes first)
+// and writes them in one statement and one commit, instead of one per
+// message.
 //
 // Delivery stays at least once: a crash loses the marks not yet written,
 // the messages of the last few milliseconds, and those rows go out again
@@ -46,8 +47,8 @@ func (w *Worker) startMarks(log *slog.Logger) *marks {
 	return m
 }
 
-// add hands over a row the server accepted at at. Only the round's
-// goroutine calls add and close.
+// add hands over a row the server accepted at at. Any goroutine may call
+// it until close is called.
 func (m *marks) add(id int64, at time.Time) {
 	m.mu.Lock()
 	m.ids, m.ats = append(m.ids, id), append(m.ats, at)

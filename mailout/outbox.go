@@ -197,8 +197,17 @@ func (w *Worker) Run(ctx context.Context) error {
 	w.dmu.Lock()
 	w.accepting = true
 	w.dmu.Unlock()
-	// On shutdown, rows handed off and not yet taken go back at once.
-	stop := context.AfterFunc(ctx, w.stopDirect)
+	// On shutdown, rows handed off and not yet taken go back at once,
+	// while the connections finish the messages in hand.
+	lanesDone, stopped := make(chan struct{}), make(chan struct{})
+	go func() {
+		select {
+		case <-ctx.Done():
+		case <-lanesDone:
+		}
+		w.stopDirect()
+		close(stopped)
+	}()
 	// One writer marks what every connection sent: fewer, larger writes.
 	sent := w.startMarks(w.log)
 	var wg sync.WaitGroup
@@ -206,9 +215,8 @@ func (w *Worker) Run(ctx context.Context) error {
 		wg.Go(func() { w.lane(ctx, i, sent) })
 	}
 	wg.Wait()
-	if stop() {
-		w.stopDirect()
-	}
+	close(lanesDone)
+	<-stopped
 	sent.close()
 	w.log.Info("outbox worker stopped")
 	return nil

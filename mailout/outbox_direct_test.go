@@ -3,6 +3,7 @@ package mailout
 import (
 	"context"
 	"errors"
+	"sync"
 	"testing"
 	"time"
 
@@ -266,5 +267,46 @@ func TestHandOffOnlyOnCommit(t *testing.T) {
 	}
 	if st := w.Stats(); st.HandedOff != 0 {
 		t.Errorf("%d rows handed off", st.HandedOff)
+	}
+}
+
+// TestHandOffGivenBackByRun: when Run is stopped, the message in hand is
+// finished, and every other handed-off row, taken by a connection or
+// still waiting, is given back due at once before Run returns.
+func TestHandOffGivenBackByRun(t *testing.T) {
+	d := newDirect(t, WorkerConfig{Connections: 1, BatchSize: 2, PollInterval: time.Hour}, false)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- d.w.Run(ctx) }()
+	waitFor(t, "the worker to accept hand-offs", func() bool { return d.w.lastFull.Load() != 0 })
+
+	entered, release := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	d.f.mu.Lock()
+	d.f.inData = func() {
+		once.Do(func() {
+			close(entered)
+			<-release
+		})
+	}
+	d.f.mu.Unlock()
+	tk := openRequest(t, d.svc)
+	<-entered
+	cancel()
+	close(release)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	sent := 0
+	for _, o := range outboxOf(t, d.db, tk.ID) {
+		switch {
+		case o.Status == store.OutboxSent:
+			sent++
+		case o.NextAttemptAt.After(d.clock.Now()):
+			t.Errorf("%s to %s still leased after Run returned", o.Kind, o.Recipient)
+		}
+	}
+	if sent != 1 || d.f.Count() != 1 {
+		t.Errorf("%d rows sent, server has %d messages; want the one in hand", sent, d.f.Count())
 	}
 }

@@ -335,7 +335,7 @@ func (in *Intake) unverifiedComment(ctx context.Context, tx *service.Tx, f *imap
 				"your identity could not be verified ("+why+"); it was not posted on the ticket"),
 			Hint: tr(lang, "responda con «Responder» al último aviso que recibió de la mesa: su dirección de respuesta lleva una firma que lo identifica",
 				"use Reply on the latest notification you received from the desk: its reply address carries a signature that identifies you")}}
-		if err := in.Responder.CommandResults(ctx, tx.Q, *t, actor.Email, res, msg); err != nil {
+		if err := in.Responder.CommandResults(tx.Context(), tx.Q, *t, actor.Email, res, msg); err != nil {
 			return result{}, err
 		}
 	}

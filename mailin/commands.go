@@ -81,7 +81,7 @@ func (in *Intake) commands(ctx context.Context, tx *service.Tx, f *imapin.Fetche
 	// notification of what happened (reopened); roster people get the
 	// command result, and anyone is told of a refusal.
 	if in.Responder != nil && (actor.InRoster() || !allApplied(results)) {
-		if err := in.Responder.CommandResults(ctx, tx.Q, t, actor.Email, results, msg); err != nil {
+		if err := in.Responder.CommandResults(tx.Context(), tx.Q, t, actor.Email, results, msg); err != nil {
 			return result{}, err
 		}
 	}

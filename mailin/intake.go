@@ -288,7 +288,7 @@ func (in *Intake) quarantine(ctx context.Context, tx *service.Tx, f *imapin.Fetc
 		return result{}, err
 	}
 	if m != nil && m.From.Email != "" && msg.AutoKind == "" && in.Responder != nil {
-		if err := in.Responder.Quarantined(ctx, tx.Q, nil, m.From.Email, reason, msg); err != nil {
+		if err := in.Responder.Quarantined(tx.Context(), tx.Q, nil, m.From.Email, reason, msg); err != nil {
 			return result{}, err
 		}
 	}

@@ -105,10 +105,14 @@ type Worker struct {
 	answers   []leasedRow
 	others    []leasedRow
 	reserved  int // rows leased by transactions not yet ended
-	// overflow: rows were queued due in the database (no room in the
-	// hand-off queue, or given back); connections claim from there until
-	// a claim comes back short.
-	overflow atomic.Bool
+	// dbDue: rows may be due in the database that no claim has looked
+	// for since: Wake was called, rows found no room in the hand-off
+	// queue or were given back, or a claim came back full. A connection
+	// with no handed-off rows claims only then, and for the claim from
+	// the beginning once per poll interval.
+	dbDue atomic.Bool
+	// rounds and claims count rounds and their claim statements (tests).
+	rounds, claims atomic.Uint64
 
 	// Test hooks.
 	//
@@ -170,12 +174,19 @@ func (w *Worker) Stats() Stats {
 	return Stats{Sent: w.sent.Load(), Retried: w.retried.Load(), Failed: w.failed.Load(), HandedOff: w.handedOff.Load()}
 }
 
-// Wake tells an idle connection to look for due rows now; if its claim
-// comes back full, it wakes another before it sends (round), and so on
-// while there is work. Waking every connection at once had them all claim
-// the same rows, most of them for nothing. Wake never blocks; the daemon
-// calls it after committing a transaction that queued notifications.
+// Wake tells an idle connection to look for due rows in the database now;
+// if its claim comes back full, it wakes another before it sends (round),
+// and so on while there is work. Waking every connection at once had them
+// all claim the same rows, most of them for nothing. Wake never blocks.
+// Rows queued by this process's ticket service need no Wake: they are
+// handed off, or the hand-off wakes a connection to claim them.
 func (w *Worker) Wake() {
+	w.dbDue.Store(true)
+	w.signal()
+}
+
+// signal wakes one idle connection.
+func (w *Worker) signal() {
 	select {
 	case w.wake <- struct{}{}:
 	default:
@@ -305,6 +316,7 @@ func (w *Worker) SendOnce(ctx context.Context) (sent int, err error) {
 	}
 	defer s.Close()
 	m := w.startMarks(w.log)
+	w.dbDue.Store(true) // a claim, whatever else is waiting
 	r := w.round(ctx, s, m, w.log, true)
 	m.close()
 	return r.sent, r.err
@@ -347,29 +359,37 @@ type roundResult struct {
 // rest is given back while it is still ours.
 //
 // Rows handed off (outbox_direct.go) come first, except in a round that
-// prefers the database while rows wait there (overflow; the connection's
-// every other round), and in the first round of each poll interval, whose
-// claim from the beginning finds the rows that came due again.
+// prefers the database while rows may be due there (dbDue; the
+// connection's every other round), and in the first round of each poll
+// interval, whose claim from the beginning finds the rows that came due
+// again (a retry, a lease that ran out) or were queued by another process.
+// With no handed-off rows, a round claims only if rows may be due.
 func (w *Worker) round(ctx context.Context, s *Sender, sent *marks, log *slog.Logger, preferDB bool) roundResult {
+	defer w.rounds.Add(1)
 	now := w.now()
 	sinceFull := now.UnixNano() - w.lastFull.Load() // negative: the clock was set back
-	if !(preferDB && w.overflow.Load()) && sinceFull >= 0 && sinceFull < int64(w.cfg.PollInterval) {
+	if pollDue := sinceFull < 0 || sinceFull >= int64(w.cfg.PollInterval); !pollDue && !(preferDB && w.dbDue.Load()) {
 		if rows, at := w.takeDirect(w.cfg.BatchSize); len(rows) > 0 {
 			r := w.send(ctx, s, rows, at, sent, log)
 			r.direct = true
-			r.more = r.more || w.overflow.Load() || w.directWaiting()
+			r.more = r.more || w.dbDue.Load() || w.directWaiting()
 			return r
 		}
+		if !w.dbDue.Load() {
+			return roundResult{direct: true} // nothing handed off, nothing due in the database
+		}
 	}
+	// This claim looks; a Wake while it runs, or a full batch, asks for
+	// another.
+	w.dbDue.Store(false)
 	var r roundResult
 	claimedAt := now
+	w.claims.Add(1)
 	rows, err := store.Claim(ctx, w.db, w.claimFrom(claimedAt), w.cfg.BatchSize, claimedAt, w.cfg.Lease)
 	if err != nil {
+		w.dbDue.Store(true)
 		r.err = err
 		return r
-	}
-	if len(rows) < w.cfg.BatchSize {
-		w.overflow.Store(false)
 	}
 	if len(rows) == w.cfg.BatchSize {
 		w.Wake() // more may be due: another connection claims them while this one sends
@@ -483,7 +503,7 @@ func (w *Worker) release(ctx context.Context, rows []store.Outgoing, next time.T
 	defer cancel()
 	now := w.now()
 	defer w.lowerFloor(slices.MinFunc(rows, func(a, b store.Outgoing) int { return cmp.Compare(a.ID, b.ID) }).ID)
-	w.overflow.Store(true) // claim them back from the database
+	w.dbDue.Store(true) // claim them back from the database
 	for _, o := range rows {
 		if deadline := o.CreatedAt.Add(w.cfg.RetryFor); !now.Before(deadline) {
 			w.fail(ctx, o, fmt.Sprintf("temporary failures for more than %s; last: %s", w.cfg.RetryFor, cmp.Or(reason, o.LastError, "none")), rowLog(log, o))

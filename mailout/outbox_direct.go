@@ -44,13 +44,18 @@ type leasedRow struct {
 // tx is about to queue (pending rows only): each is marked claimed, its
 // first attempt counted and its next one a lease away. It returns the
 // function to call once tx has queued them; when tx then commits, the
-// rows go to the worker. Rows left out are queued due, and the
-// connections are told to claim from the database.
+// rows go to the worker. Rows left out are queued due, and once tx has
+// committed a connection is woken to claim them.
 //
 // Unless ctx is tx's context in a transaction of the ticket service, which
-// runs the hand-off, nothing is leased.
+// runs the hand-off, nothing is leased, and the rows are claimed by the
+// next round that claims (at the latest, the poll interval's).
 func (w *Worker) queueDirect(ctx context.Context, tx *sqlx.Tx, rows []*store.Outgoing) (queued func()) {
-	if w == nil || !service.InTransaction(ctx, tx) {
+	if w == nil {
+		return func() {}
+	}
+	if !service.InTransaction(ctx, tx) {
+		w.dbDue.Store(true)
 		return func() {}
 	}
 	var pending []*store.Outgoing
@@ -67,10 +72,8 @@ func (w *Worker) queueDirect(ctx context.Context, tx *sqlx.Tx, rows []*store.Out
 	k := max(0, min(room, len(pending)))
 	w.reserved += k
 	w.dmu.Unlock()
-	if k < len(pending) {
-		w.overflow.Store(true)
-	}
-	if k == 0 {
+	overflow := k < len(pending)
+	if len(pending) == 0 {
 		return func() {}
 	}
 	at := w.now()
@@ -87,6 +90,9 @@ func (w *Worker) queueDirect(ctx context.Context, tx *sqlx.Tx, rows []*store.Out
 			}
 		}
 		w.handOff(copies, k, at)
+		if committed && done && overflow {
+			w.Wake()
+		}
 	})
 	return func() { done = true }
 }
@@ -111,7 +117,7 @@ func (w *Worker) handOff(rows []store.Outgoing, n int, at time.Time) {
 	}
 	w.dmu.Unlock()
 	if len(rows) > 0 {
-		w.Wake()
+		w.signal()
 	}
 }
 
@@ -140,7 +146,7 @@ func (w *Worker) takeDirect(limit int) ([]store.Outgoing, time.Time) {
 	w.dmu.Unlock()
 	w.handedOff.Add(uint64(len(rows)))
 	if left > 0 {
-		w.Wake()
+		w.signal()
 	}
 	return rows, at
 }

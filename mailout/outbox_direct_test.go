@@ -143,7 +143,7 @@ func TestHandOffOverflow(t *testing.T) {
 	if leased != directRoomBatches || len(rows) != 3 {
 		t.Fatalf("%d of %d rows leased, want %d of 3", leased, len(rows), directRoomBatches)
 	}
-	if !w.overflow.Load() {
+	if !w.dbDue.Load() {
 		t.Error("rows left in the database, and the worker was not told")
 	}
 	other := newTestWorker(t, db, nil, f, clock, WorkerConfig{})
@@ -308,5 +308,40 @@ func TestHandOffGivenBackByRun(t *testing.T) {
 	}
 	if sent != 1 || d.f.Count() != 1 {
 		t.Errorf("%d rows sent, server has %d messages; want the one in hand", sent, d.f.Count())
+	}
+}
+
+// TestClaimsOnlyWhenDue: a connection woken with no handed-off rows
+// claims only if rows may be due in the database (Wake, or the claim from
+// the beginning of each poll interval); the rows this process queues are
+// sent without one.
+func TestClaimsOnlyWhenDue(t *testing.T) {
+	d := newDirect(t, WorkerConfig{Connections: 1, PollInterval: time.Hour}, false)
+	w := d.w
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- w.Run(ctx) }()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}()
+	waitFor(t, "the first claim", func() bool { return w.claims.Load() == 1 && w.rounds.Load() == 1 })
+
+	openRequest(t, d.svc)
+	waitFor(t, "three notifications sent", func() bool { return w.Stats().Sent == 3 })
+	r := w.rounds.Load()
+	w.signal() // a wake-up with nothing handed off and nothing due
+	waitFor(t, "the woken connection's round", func() bool { return w.rounds.Load() > r })
+	if n := w.claims.Load(); n != 1 {
+		t.Errorf("%d claims, want only the first: nothing was due in the database", n)
+	}
+
+	putRow(t, d.db, testRow(d.clock)) // queued by another process
+	w.Wake()
+	waitFor(t, "the row queued outside sent", func() bool { return w.Stats().Sent == 4 })
+	if n := w.claims.Load(); n != 2 {
+		t.Errorf("%d claims, want 2: Wake asks for one", n)
 	}
 }

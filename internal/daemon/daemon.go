@@ -83,7 +83,6 @@ func Run(ctx context.Context, opt Options) error {
 	d := &Daemon{Parts: parts, ID: replicaID(), log: log, pollers: map[string]*mailboxRunner{}}
 	d.metrics = newMetrics(db, d.pollerStatus)
 	d.Intake = parts.Intake(log.With("component", "intake"), d.metrics.onMessage)
-	parts.Service.AfterCommit = d.Wake
 	handler := &observed{Intake: d.Intake, m: d.metrics}
 
 	var wg sync.WaitGroup
@@ -114,7 +113,10 @@ func Run(ctx context.Context, opt Options) error {
 			return fmt.Errorf("smtp: %w", err)
 		}
 		d.Worker = w
-		parts.Notifier.Direct = w // what this replica queues, it sends without claiming
+		// What this replica's transactions queue goes to its worker, which
+		// sends it without a claim (or is woken to claim what found no
+		// room): no wake-up after each commit.
+		parts.Notifier.Direct = w
 		start("outbox", w.Run)
 	} else {
 		log.Warn("smtp.address is empty: notifications stay queued in the outbox")
@@ -168,13 +170,6 @@ func Run(ctx context.Context, opt Options) error {
 		log.Warn("shutdown timeout: stopping with work in hand; it is redone at the next start", "timeout", opt.ShutdownTimeout)
 	}
 	return nil
-}
-
-// Wake nudges the outbox worker (after a commit that queued mail).
-func (d *Daemon) Wake() {
-	if d.Worker != nil {
-		d.Worker.Wake()
-	}
 }
 
 // AdminAddr is the admin listener's address ("" when off).

@@ -105,6 +105,10 @@ func (tx *Tx) Release() error {
 	return tx.notify(c)
 }
 
+// Context is the transaction's context: what a Notifier queues with it
+// and Q is handed off when the transaction commits (AfterTx).
+func (tx *Tx) Context() context.Context { return tx.ctx }
+
 // Now is the time of this transaction: every event in it carries it.
 func (tx *Tx) Now() time.Time { return tx.now }
 

@@ -73,8 +73,10 @@ type Stats struct {
 // Worker sends the outbox: each of its connections claims a batch of due
 // rows (FOR UPDATE SKIP LOCKED, with a lease), sends them over one SMTP
 // connection and marks the rows the server accepted as it goes (marks:
-// those accepted while a mark is written go in the next one).
-// Several workers, in one process or several, may share a database.
+// those accepted while a mark is written go in the next one). Rows that
+// this process's transactions queue are handed to it already claimed
+// (outbox_direct.go). Several workers, in one process or several, may
+// share a database.
 //
 // Delivery is at least once: a crash between the server's reply and the
 // mark sends the message again after the lease, with the same Message-ID,
@@ -350,7 +352,7 @@ type roundResult struct {
 	err           error // claim or connection failure
 }
 
-// round claims one batch and sends it over s.
+// round takes one batch, handed off or claimed, and sends it over s.
 //
 // A batch must be done while its lease holds, or another worker claims the
 // tail and sends it too. So no message is started once half the lease is

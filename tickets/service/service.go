@@ -53,8 +53,8 @@ type Service struct {
 	Tag      string   // subject tag, e.g. "OTI"
 	Lang     string   // requesters' language
 	Now      func() time.Time
-	// AfterCommit, when set, is called after every committed transaction
-	// (the daemon wakes the outbox worker with it).
+	// AfterCommit, when set, is called after every committed transaction,
+	// after its AfterTx hooks.
 	AfterCommit func()
 }
 

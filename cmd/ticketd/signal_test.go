@@ -64,20 +64,25 @@ format = "json"
 		}()
 		waitLine(t, lines, "reading the mailbox")
 		cmd.Process.Signal(sig)
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("%v: exit %v, want 0", sig, err)
-			}
-		case <-time.After(45 * time.Second):
-			cmd.Process.Kill()
-			t.Fatalf("%v: still running 45 s after the signal", sig)
-		}
+		// Read the log to its end before Wait, which closes the pipe and
+		// would drop the last lines not yet read.
 		var log []string
-		for l := range lines {
-			log = append(log, l)
+		deadline := time.After(45 * time.Second)
+	read:
+		for {
+			select {
+			case l, ok := <-lines:
+				if !ok {
+					break read
+				}
+				log = append(log, l)
+			case <-deadline:
+				cmd.Process.Kill()
+				t.Fatalf("%v: still running 45 s after the signal", sig)
+			}
+		}
+		if err := cmd.Wait(); err != nil {
+			t.Errorf("%v: exit %v, want 0", sig, err)
 		}
 		if !strings.Contains(strings.Join(log, "\n"), `"msg":"stopped"`) {
 			t.Errorf("%v: no clean stop in the log:\n%s", sig, strings.Join(log, "\n"))

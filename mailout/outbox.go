@@ -107,6 +107,9 @@ type Worker struct {
 	answers   []leasedRow
 	others    []leasedRow
 	reserved  int // rows leased by transactions not yet ended
+	// directBytes: the texts of the rows waiting and reserved, at most
+	// roomBytes (directRoomBytes; tests lower it).
+	directBytes, roomBytes int
 	// dbDue: rows may be due in the database that no claim has looked
 	// for since: Wake was called, rows found no room in the hand-off
 	// queue or were given back, or a claim came back full. A connection
@@ -164,7 +167,7 @@ func NewWorker(db *sqlx.DB, svc *service.Service, smtp SMTPConfig, cfg WorkerCon
 	if log == nil {
 		log = slog.Default()
 	}
-	w := &Worker{db: db, svc: svc, smtp: checked, cfg: cfg, log: log.With("component", "outbox")}
+	w := &Worker{db: db, svc: svc, smtp: checked, cfg: cfg, log: log.With("component", "outbox"), roomBytes: directRoomBytes}
 	w.wake = make(chan struct{}, 1)
 	return w, nil
 }

@@ -34,6 +34,14 @@ import (
 // are leased: a crash leaves them for a lease.
 const directRoomBatches = 2
 
+// directRoomBytes bounds the texts (plain and HTML) the hand-off queue
+// holds, counted as directRoomBatches is: a backlog of large requests,
+// quoted in every desk notice, must not hold gigabytes in memory. A row
+// that does not fit is queued due, for a claim.
+const directRoomBytes = 64 << 20
+
+func rowBytes(o *store.Outgoing) int { return len(o.TextBody) + len(o.HTMLBody) }
+
 // leasedRow is a row handed off to this worker, leased since at.
 type leasedRow struct {
 	o  store.Outgoing
@@ -64,20 +72,30 @@ func (w *Worker) queueDirect(ctx context.Context, tx *sqlx.Tx, rows []*store.Out
 			pending = append(pending, o)
 		}
 	}
-	w.dmu.Lock()
-	room := 0
-	if w.accepting {
-		room = directRoomBatches*w.cfg.Connections*w.cfg.BatchSize - len(w.answers) - len(w.others) - w.reserved
-	}
-	k := max(0, min(room, len(pending)))
-	w.reserved += k
-	w.dmu.Unlock()
-	overflow := k < len(pending)
 	if len(pending) == 0 {
 		return func() {}
 	}
+	var leased []*store.Outgoing
+	size := 0
+	w.dmu.Lock()
+	if w.accepting {
+		room := directRoomBatches*w.cfg.Connections*w.cfg.BatchSize - len(w.answers) - len(w.others) - w.reserved
+		for _, o := range pending {
+			if len(leased) >= room {
+				break
+			}
+			if b := rowBytes(o); w.directBytes+size+b <= w.roomBytes {
+				leased = append(leased, o)
+				size += b
+			}
+		}
+	}
+	k := len(leased)
+	w.reserved += k
+	w.directBytes += size
+	w.dmu.Unlock()
+	overflow := k < len(pending)
 	at := w.now()
-	leased := pending[:k]
 	for _, o := range leased {
 		o.Status, o.NextAttemptAt, o.Attempts = store.OutboxPending, at.Add(w.cfg.Lease), 1
 	}
@@ -89,7 +107,7 @@ func (w *Worker) queueDirect(ctx context.Context, tx *sqlx.Tx, rows []*store.Out
 				copies = append(copies, *o)
 			}
 		}
-		w.handOff(copies, k, at)
+		w.handOff(copies, k, size, at)
 		if committed && done && overflow {
 			w.Wake()
 		}
@@ -98,17 +116,19 @@ func (w *Worker) queueDirect(ctx context.Context, tx *sqlx.Tx, rows []*store.Out
 }
 
 // handOff takes rows that a committed transaction queued leased to this
-// worker, and ends the reservation of n rows made for them. If the worker
-// has stopped, the rows are given back at once.
-func (w *Worker) handOff(rows []store.Outgoing, n int, at time.Time) {
+// worker, and ends the reservation of n rows and size bytes made for them.
+// If the worker has stopped, the rows are given back at once.
+func (w *Worker) handOff(rows []store.Outgoing, n, size int, at time.Time) {
 	w.dmu.Lock()
 	w.reserved -= n
+	w.directBytes -= size
 	if !w.accepting {
 		w.dmu.Unlock()
 		w.release(context.Background(), rows, w.now(), "", w.log)
 		return
 	}
 	for _, o := range rows {
+		w.directBytes += rowBytes(&o)
 		if o.AutoSubmitted == AutoReplied {
 			w.answers = append(w.answers, leasedRow{o: o, at: at})
 		} else {
@@ -134,6 +154,7 @@ func (w *Worker) takeDirect(limit int) ([]store.Outgoing, time.Time) {
 		k := min(limit-len(rows), len(*q))
 		for _, r := range (*q)[:k] {
 			rows = append(rows, r.o)
+			w.directBytes -= rowBytes(&r.o)
 			if at.IsZero() || r.at.Before(at) {
 				at = r.at
 			}
@@ -166,6 +187,7 @@ func (w *Worker) stopDirect() {
 	for _, q := range [][]leasedRow{w.answers, w.others} {
 		for _, r := range q {
 			rows = append(rows, r.o)
+			w.directBytes -= rowBytes(&r.o)
 		}
 	}
 	w.answers, w.others = nil, nil

@@ -3,6 +3,7 @@ package mailout
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -343,5 +344,54 @@ func TestClaimsOnlyWhenDue(t *testing.T) {
 	waitFor(t, "the row queued outside sent", func() bool { return w.Stats().Sent == 4 })
 	if n := w.claims.Load(); n != 2 {
 		t.Errorf("%d claims, want 2: Wake asks for one", n)
+	}
+}
+
+// TestHandOffByteBudget: the hand-off queue holds at most roomBytes of
+// texts, counting the rows reserved by transactions not yet ended; a row
+// that does not fit is queued due, for a claim, and the budget is given
+// back as rows are taken.
+func TestHandOffByteBudget(t *testing.T) {
+	d := newDirect(t, WorkerConfig{PollInterval: time.Hour}, true)
+	w := d.w
+	first := openRequest(t, d.svc)
+	var sizes []int
+	for _, o := range outboxOf(t, d.db, first.ID) {
+		sizes = append(sizes, rowBytes(&o))
+	}
+	if len(sizes) != 3 {
+		t.Fatalf("%d rows, want 3", len(sizes))
+	}
+	w.dmu.Lock()
+	queued := w.directBytes
+	w.dmu.Unlock()
+	if want := sizes[0] + sizes[1] + sizes[2]; queued != want {
+		t.Fatalf("%d bytes counted for the queue, want %d", queued, want)
+	}
+	if rows, _ := w.takeDirect(50); len(rows) != 3 {
+		t.Fatalf("took %d rows, want 3", len(rows))
+	}
+
+	// Room for the acknowledgement (the smallest) only.
+	w.roomBytes = slices.Min(sizes)
+	second := openRequest(t, d.svc)
+	leased := 0
+	for _, o := range outboxOf(t, d.db, second.ID) {
+		if o.NextAttemptAt.After(d.clock.Now()) {
+			leased++
+			if o.Kind != "opened_ack" {
+				t.Errorf("%s leased past the byte budget", o.Kind)
+			}
+		}
+	}
+	if leased != 1 || !w.dbDue.Load() {
+		t.Errorf("%d rows leased (want 1), rows left for a claim: %v", leased, w.dbDue.Load())
+	}
+	rows, _ := w.takeDirect(50)
+	w.dmu.Lock()
+	left, reserved := w.directBytes, w.reserved
+	w.dmu.Unlock()
+	if len(rows) != 1 || left != 0 || reserved != 0 {
+		t.Errorf("took %d rows; %d bytes and %d rows still counted, want none", len(rows), left, reserved)
 	}
 }

@@ -34,7 +34,7 @@ type marks struct {
 
 // How long the first accepted row of a write waits for others, and how
 // many make a write without waiting. A write costs about as much for one
-// row as for fifty; 5 ms of a busy lane is ten to twenty messages.
+// row as for fifty; 5 ms of a busy worker is tens of messages.
 const (
 	markLinger = 5 * time.Millisecond
 	markBatch  = 64

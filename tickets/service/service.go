@@ -53,9 +53,6 @@ type Service struct {
 	Tag      string   // subject tag, e.g. "OTI"
 	Lang     string   // requesters' language
 	Now      func() time.Time
-	// AfterCommit, when set, is called after every committed transaction,
-	// after its AfterTx hooks.
-	AfterCommit func()
 }
 
 func (s *Service) now() time.Time {
@@ -143,9 +140,6 @@ func (s *Service) inTx(ctx context.Context, fn func(tx *Tx) error) error {
 		return fmt.Errorf("commit: %w", err)
 	}
 	hooks.run(true)
-	if s.AfterCommit != nil {
-		s.AfterCommit()
-	}
 	return nil
 }
 
@@ -165,7 +159,7 @@ type txHooksKey struct{}
 
 // AfterTx arranges for f to run once q, the transaction that ctx belongs
 // to (the context and transaction a Notifier is given), has ended: f(true)
-// once it has committed, before AfterCommit; f(false) if it rolled back or
+// once it has committed; f(false) if it rolled back or
 // failed to commit, including an attempt that InTx runs again. AfterTx
 // reports false, and registers nothing, when ctx is not the context of q
 // in a transaction of a Service. Call it from the transaction's goroutine.

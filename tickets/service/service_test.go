@@ -235,17 +235,15 @@ func (n hookNotifier) Notify(ctx context.Context, tx *sqlx.Tx, c service.Change)
 }
 
 // TestAfterTx: a hook runs once its transaction has ended, with whether it
-// committed, and before AfterCommit; only the transaction's own context
+// committed; only the transaction's own context
 // and transaction may register one.
 func TestAfterTx(t *testing.T) {
 	s, _ := newService(t)
 	var (
 		ended   []bool
 		foreign int
-		at      []int // len(ended) when AfterCommit ran
 	)
 	s.Notifier = hookNotifier{ended: &ended, foreign: &foreign}
-	s.AfterCommit = func() { at = append(at, len(ended)) }
 	ctx := context.Background()
 	if _, err := s.Open(ctx, service.OpenRequest{Requester: "ana@example.org", Subject: "Uno", NoRouting: true}); err != nil {
 		t.Fatal(err)
@@ -262,9 +260,6 @@ func TestAfterTx(t *testing.T) {
 	}
 	if !slices.Equal(ended, []bool{true, false}) {
 		t.Errorf("hooks ran with %v, want [true false]", ended)
-	}
-	if !slices.Equal(at, []int{1}) {
-		t.Errorf("AfterCommit ran after %v hooks, want once, after the first", at)
 	}
 	if foreign != 0 {
 		t.Errorf("%d registrations accepted for another context or transaction", foreign)

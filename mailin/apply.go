@@ -242,6 +242,7 @@ func (in *Intake) openRequest(f *imapin.Fetched, msg *store.Message, m *email.Me
 	}
 	if mt.ticket != nil {
 		r.LinkedTo = mt.ticket.ID
+		r.Subject = followUpSubject(m.Subject, in.Service.Tag, &mt.ticket.Ticket)
 		if mt.ticket.Lang != "" {
 			r.Lang = mt.ticket.Lang
 		}

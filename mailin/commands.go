@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/ticketd/ticketd/mailin/email"
 	"github.com/ticketd/ticketd/mailin/imapin"
@@ -15,72 +16,53 @@ import (
 	"github.com/ticketd/ticketd/tickets/store"
 )
 
-// commands runs the command lines of a reply in order. The first refused
-// one stops the rest; every refusal is on the ticket's record; the sender
-// gets one answer saying what ran and what did not. Without a verified
-// identity nothing runs and the text is kept as a comment.
+// commands applies the command lines of a reply. A roster person's
+// commands run all or none: they are first tried against the procedure's
+// rules, in order, on the ticket as it stands, and only when every one of
+// them would run are they applied. When one is refused, or is a "#word"
+// that is no command, nothing runs and nothing of the email reaches the
+// requester: its text stays on the ticket as an internal note, and the
+// sender is told which line failed, why, and what would work. Someone
+// outside the roster runs no command but "#reabrir" (the requester, on a
+// resolved ticket) and "#ayuda"; whatever else they write is a comment for
+// the desk and the assignee.
 func (in *Intake) commands(ctx context.Context, tx *service.Tx, f *imapin.Fetched, msg *store.Message, m *email.Message,
 	mt matched, actor tickets.Actor, cmds []reply.Command, comment string) (result, error) {
-	t := *mt.ticket
-	lang := in.langOf(actor.Email, t.Lang)
-	var results []mailout.CommandResult
-
-	// refuseAll keeps the text on record and refuses every command. The
-	// text of someone outside the roster is a comment, as any of their
-	// mail; the text of a roster person whose identity could not be
-	// verified stays internal (it may hold a #nota, or be forged).
-	refuseAll := func(reason, hint, record string, public bool) error {
-		for _, c := range cmds {
-			results = append(results, mailout.CommandResult{Line: lineOf(c), Reason: reason, Hint: hint})
-		}
-		if body := strings.TrimSpace(msg.Body); body != "" {
-			if public {
-				if _, _, err := tx.Apply(t.ID, tickets.Command{Kind: tickets.CmdComment, Text: body}, actor, msg); err != nil && !isRefusal(err) {
-					return err
-				}
-			} else {
-				record += "\n" + body
-			}
-		}
-		if _, err := tx.Record(t.ID, tickets.EventRefused, actor, false, record, msg); err != nil {
-			return err
-		}
-		return nil
+	t, err := store.LockTicket(ctx, tx.Q, mt.ticket.ID)
+	if err != nil {
+		return result{}, err
 	}
+	lang := in.langOf(actor.Email, t.Lang)
+	verified, why := in.verify(m, mt)
 
+	var results []mailout.CommandResult
 	switch {
-	case !actor.InRoster() && actor.Role != tickets.RoleRequester:
-		if err := refuseAll(
-			tr(lang, "solo el personal de soporte registrado ejecuta comandos", "only registered support staff run commands"),
-			tr(lang, "su mensaje quedó en el caso como comentario", "your message was kept on the ticket as a comment"),
-			"commands from "+actor.Email+" refused: not in the roster: "+joinLines(cmds), true); err != nil {
-			return result{}, err
-		}
+	case !actor.InRoster() && !outsiderMayRun(actor, cmds):
+		results, err = in.outsiderRefused(tx, t, actor, lang, cmds, msg)
+	case !verified:
+		results, err = in.unverified(tx, t, actor, lang, why, cmds, msg)
 	default:
-		if ok, why := in.verify(m, mt); !ok {
-			if err := refuseAll(
-				tr(lang, "no se pudo verificar que el mensaje viene de usted ("+whyES(why)+")", "your identity could not be verified ("+why+")"),
-				tr(lang, "responda con «Responder» al último aviso que recibió de la mesa: su dirección de respuesta lleva una firma que lo identifica",
-					"use Reply on the latest notification you received from the desk: its reply address carries a signature that identifies you"),
-				"commands from "+actor.Email+" not applied: identity not verified ("+why+"): "+joinLines(cmds), !actor.InRoster()); err != nil {
-				return result{}, err
-			}
+		var steps []step
+		var records []string
+		steps, results, records = in.plan(t, actor, lang, cmds, comment, tx.Now())
+		if steps == nil {
+			err = in.keepRefused(tx, t, actor, cmds, records, msg)
 			break
 		}
 		// Everything one email does is told once, as it stands at the end.
 		tx.Hold()
-		var err error
-		if results, t, err = in.run(ctx, tx, t, actor, lang, cmds, comment, msg); err != nil {
+		if results, t, err = in.run(ctx, tx, t, actor, lang, steps, results, msg); err != nil {
 			return result{}, err
 		}
-		if err := tx.Release(); err != nil {
-			return result{}, err
-		}
+		err = tx.Release()
 	}
-	// A requester whose commands all ran is acknowledged by the
-	// notification of what happened (reopened); roster people get the
-	// command result, and anyone is told of a refusal.
-	if in.Responder != nil && (actor.InRoster() || !allApplied(results)) {
+	if err != nil {
+		return result{}, err
+	}
+	// A requester whose reopening ran is answered by the reopening's own
+	// notice; roster people get the command result, and anyone is told of
+	// a refusal or gets the help they asked for.
+	if in.Responder != nil && (actor.InRoster() || !allApplied(results) || asksHelp(cmds)) {
 		if err := in.Responder.CommandResults(tx.Context(), tx.Q, t, actor.Email, results, msg); err != nil {
 			return result{}, err
 		}
@@ -88,67 +70,227 @@ func (in *Intake) commands(ctx context.Context, tx *service.Tx, f *imapin.Fetche
 	return processed(f.UID, "commands"), nil
 }
 
-// run applies verified commands in order.
-func (in *Intake) run(ctx context.Context, tx *service.Tx, t store.Ticket, actor tickets.Actor, lang string,
-	cmds []reply.Command, comment string, msg *store.Message) ([]mailout.CommandResult, store.Ticket, error) {
-	var results []mailout.CommandResult
-	commentUsed := false
-	hasNote := false
+// outsiderMayRun says whether every command line of someone outside the
+// roster is one they may send: "#ayuda", and "#reabrir" from the requester
+// (the domain still checks the ticket's state).
+func outsiderMayRun(a tickets.Actor, cmds []reply.Command) bool {
 	for _, c := range cmds {
-		if c.Verb == reply.VerbNote {
-			hasNote = true
+		if c.Verb != reply.VerbHelp && !(c.Verb == reply.VerbReopen && a.Role == tickets.RoleRequester) {
+			return false
 		}
+	}
+	return true
+}
+
+func asksHelp(cmds []reply.Command) bool {
+	for _, c := range cmds {
+		if c.Verb == reply.VerbHelp {
+			return true
+		}
+	}
+	return false
+}
+
+// outsiderRefused keeps what the requester (or anyone outside the roster)
+// wrote as a comment, command lines and all, so the desk and the assignee
+// are told; the commands are refused on record, and the answer lists only
+// what this person may do.
+func (in *Intake) outsiderRefused(tx *service.Tx, t store.Ticket, actor tickets.Actor, lang string,
+	cmds []reply.Command, msg *store.Message) ([]mailout.CommandResult, error) {
+	reason := tr(lang, "los comandos son del personal de soporte; su mensaje quedó en el caso como comentario y la mesa de servicio lo recibió",
+		"commands are for support staff; your message was kept on the ticket as a comment and the service desk received it")
+	hint := mayDo(t.Ticket, actor, lang)
+	var results []mailout.CommandResult
+	for _, c := range cmds {
+		results = append(results, mailout.CommandResult{Line: lineOf(c), Reason: reason, Hint: hint})
+	}
+	if body := strings.TrimSpace(msg.Body); body != "" {
+		if _, _, err := tx.Apply(t.ID, tickets.Command{Kind: tickets.CmdComment, Text: body}, actor, msg); err != nil && !isRefusal(err) {
+			return nil, err
+		}
+	}
+	_, err := tx.Record(t.ID, tickets.EventRefused, actor, false,
+		"commands from "+actor.Email+" not applied: only roster people run commands: "+joinLines(cmds), msg)
+	return results, err
+}
+
+// unverified refuses every command of a sender whose identity could not be
+// verified. A roster person's text stays internal (it may hold a note, or
+// be forged); the requester's is a comment, as any of their mail.
+func (in *Intake) unverified(tx *service.Tx, t store.Ticket, actor tickets.Actor, lang, why string,
+	cmds []reply.Command, msg *store.Message) ([]mailout.CommandResult, error) {
+	reason := tr(lang, "no se pudo verificar que el mensaje viene de usted ("+whyES(why)+")", "your identity could not be verified ("+why+")")
+	hint := tr(lang, "responda con «Responder» al último aviso que recibió de la mesa: su dirección de respuesta lleva una firma que lo identifica",
+		"use Reply on the latest notification you received from the desk: its reply address carries a signature that identifies you")
+	var results []mailout.CommandResult
+	for _, c := range cmds {
+		results = append(results, mailout.CommandResult{Line: lineOf(c), Reason: reason, Hint: hint})
+	}
+	record := "commands from " + actor.Email + " not applied: identity not verified (" + why + "): " + joinLines(cmds)
+	body := strings.TrimSpace(msg.Body)
+	switch {
+	case body == "":
+	case actor.InRoster():
+		if _, err := tx.Record(t.ID, tickets.EventNoted, actor, false, body, msg); err != nil {
+			return nil, err
+		}
+	default:
+		if _, _, err := tx.Apply(t.ID, tickets.Command{Kind: tickets.CmdComment, Text: body}, actor, msg); err != nil && !isRefusal(err) {
+			return nil, err
+		}
+	}
+	_, err := tx.Record(t.ID, tickets.EventRefused, actor, false, record, msg)
+	return results, err
+}
+
+// keepRefused records a roster person's refused email: the refusal, and
+// the whole text as an internal note, so that nothing they wrote is lost
+// and nothing of it reaches the requester.
+func (in *Intake) keepRefused(tx *service.Tx, t store.Ticket, actor tickets.Actor, cmds []reply.Command,
+	records []string, msg *store.Message) error {
+	var why []string
+	for i, r := range records {
+		if r != "" {
+			why = append(why, lineOf(cmds[i])+": "+r)
+		}
+	}
+	if _, err := tx.Record(t.ID, tickets.EventRefused, actor, false,
+		"command refused, nothing of the message applied: "+strings.Join(why, "; "), msg); err != nil {
+		return err
+	}
+	if body := strings.TrimSpace(msg.Body); body != "" {
+		if _, err := tx.Record(t.ID, tickets.EventNoted, actor, false, body, msg); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// step is one thing a verified email does: a command line (line >= 0) or
+// its text as a comment or internal note (line < 0).
+type step struct {
+	line int
+	cmd  tickets.Command
+}
+
+// plan turns the command lines into the steps that run them and tries
+// them, in order, with the procedure's rules on a copy of t. It returns
+// nil steps when one would be refused, with the results that say which
+// and why.
+func (in *Intake) plan(t store.Ticket, actor tickets.Actor, lang string, cmds []reply.Command, comment string,
+	now time.Time) ([]step, []mailout.CommandResult, []string) {
+	hasNote, hasHelp := false, false
+	for _, c := range cmds {
+		hasNote = hasNote || c.Verb == reply.VerbNote
+		hasHelp = hasHelp || c.Verb == reply.VerbHelp
 	}
 	// The rest of the message goes with the last command that takes text
 	// and has none of its own (with a #nota among them, only with a note:
-	// nothing leaks to the requester).
+	// nothing leaks to the requester). With no such command it is a
+	// comment, public when nothing in the email is internal, and on record
+	// before the commands, while the ticket still takes comments.
 	carrier := -1
 	for i, c := range cmds {
 		if c.Text == "" && takesText(verbKind(c.Verb)) && (c.Verb == reply.VerbNote || !hasNote) {
 			carrier = i
 		}
 	}
-	for i, c := range cmds {
-		cmd, err := in.toCommand(c, lang)
-		if err == nil && i == carrier && cmd.Text == "" && strings.TrimSpace(comment) != "" {
-			cmd.Text, commentUsed = comment, true
+	var steps []step
+	if text := strings.TrimSpace(comment); text != "" && carrier < 0 {
+		kind := tickets.CmdComment
+		if actor.InRoster() && (hasNote || hasHelp) {
+			kind = tickets.CmdNote
 		}
+		steps = append(steps, step{line: -1, cmd: tickets.Command{Kind: kind, Text: text}})
+	}
+	results := make([]mailout.CommandResult, len(cmds))
+	records := make([]string, len(cmds)) // why, in the record's words
+	failed := -1
+	for i, c := range cmds {
+		results[i].Line = lineOf(c)
+		if c.Verb == reply.VerbHelp {
+			continue
+		}
+		cmd, err := in.toCommand(c, lang)
 		if err == nil {
-			var after store.Ticket
-			after, _, err = tx.Apply(t.ID, cmd, actor, msg)
-			if err == nil {
-				results = append(results, mailout.CommandResult{Line: lineOf(c), Applied: true, Summary: summary(t, after, lang)})
-				t = after
+			if i == carrier && cmd.Text == "" {
+				cmd.Text = strings.TrimSpace(comment)
+			}
+			steps = append(steps, step{line: i, cmd: cmd})
+		} else {
+			failed = i
+			results[i].Reason, results[i].Hint, records[i] = refusalText(err, lang), in.hint(c, err, t.Ticket, actor, lang), refusalText(err, "en")
+			break
+		}
+	}
+	// Try the steps on a copy of the ticket, as Apply will run them.
+	sim := t.Ticket
+	if failed < 0 {
+		for _, s := range steps {
+			next, _, err := tickets.Apply(sim, s.cmd, actor, now)
+			if err != nil {
+				if s.line < 0 {
+					// The text itself could not be kept as it was meant
+					// (a comment on a ticket that takes none): run() keeps
+					// it as a note instead.
+					continue
+				}
+				failed = s.line
+				c := cmds[s.line]
+				results[s.line].Reason, results[s.line].Hint, records[s.line] = refusalText(err, lang), in.hint(c, err, sim, actor, lang), refusalText(err, "en")
+				break
+			}
+			sim = next
+		}
+	}
+	if failed >= 0 {
+		for i := range results {
+			if i != failed {
+				results[i].Reason = tr(lang, "no se ejecutó: cuando un comando de un mensaje es rechazado, no se ejecuta ninguno; corrija la línea rechazada y envíe de nuevo todos los comandos",
+					"not run: when one command of a message is refused, none runs; correct the refused line and send all the commands again")
+			}
+		}
+		return nil, results, records
+	}
+	return steps, results, nil
+}
+
+// run applies the planned steps in order. Should one be refused after all
+// (the ticket changed meanwhile), it stops there, as the plan would have.
+func (in *Intake) run(ctx context.Context, tx *service.Tx, t store.Ticket, actor tickets.Actor, lang string,
+	steps []step, results []mailout.CommandResult, msg *store.Message) ([]mailout.CommandResult, store.Ticket, error) {
+	for _, s := range steps {
+		before := t
+		after, _, err := tx.Apply(t.ID, s.cmd, actor, msg)
+		if err != nil && !isRefusal(err) {
+			return nil, t, err
+		}
+		if s.line < 0 {
+			if err != nil {
+				// Kept all the same, as an internal note.
+				if _, err := tx.Record(t.ID, tickets.EventNoted, actor, false, s.cmd.Text, msg); err != nil {
+					return nil, t, err
+				}
 				continue
 			}
+			t = after
+			continue
 		}
-		if !isRefusal(err) {
-			return nil, t, err
-		}
-		reason := refusalText(err, lang)
-		results = append(results, mailout.CommandResult{Line: lineOf(c), Reason: reason, Hint: hint(err, lang)})
-		if _, err := tx.Record(t.ID, tickets.EventRefused, actor, false, "command refused: "+lineOf(c)+": "+refusalText(err, "en"), msg); err != nil {
-			return nil, t, err
-		}
-		for _, rest := range cmds[i+1:] {
-			results = append(results, mailout.CommandResult{Line: lineOf(rest),
-				Reason: tr(lang, "no se ejecutó porque el comando anterior fue rechazado", "not run because the command before it was refused")})
-		}
-		break
-	}
-	// The rest of the message is a public comment only when no command
-	// was to carry it: text meant for a command that was refused (the
-	// instructions for an assignee, a note) stays internal.
-	if text := strings.TrimSpace(comment); text != "" && !commentUsed && t.State.Open() {
-		if carrier < 0 && !hasNote {
-			if _, _, err := tx.Apply(t.ID, tickets.Command{Kind: tickets.CmdComment, Text: text}, actor, msg); err != nil && !isRefusal(err) {
+		if err != nil {
+			r := &results[s.line]
+			r.Reason, r.Hint = refusalText(err, lang), hint(err, lang)
+			if _, err := tx.Record(t.ID, tickets.EventRefused, actor, false, "command refused: "+r.Line+": "+refusalText(err, "en"), msg); err != nil {
 				return nil, t, err
 			}
-		} else if _, err := tx.Record(t.ID, tickets.EventNoted, actor, false, text, msg); err != nil {
-			return nil, t, err
+			return results, t, nil
 		}
-		if after, err := store.GetTicket(ctx, tx.Q, t.ID); err == nil {
-			t = after
+		results[s.line].Applied, results[s.line].Summary = true, summary(before, after, lang)
+		t = after
+	}
+	for i := range results {
+		if results[i].Reason == "" && !results[i].Applied {
+			// "#ayuda": what this person may run now, as the ticket stands.
+			results[i].Applied, results[i].Summary = true, in.help(t.Ticket, actor, lang)
 		}
 	}
 	return results, t, nil

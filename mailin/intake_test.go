@@ -323,18 +323,20 @@ func TestBadTokensAreRefused(t *testing.T) {
 	}
 }
 
-func TestFirstRefusedCommandStopsTheRest(t *testing.T) {
+// TestARefusedCommandStopsAll: a roster person's commands run all or none,
+// and the answer says which line failed and that the others did not run.
+func TestARefusedCommandStopsAll(t *testing.T) {
 	e := newEnv(t)
 	id := e.open()
 	e.deliver(mail("jgomez@example.gov.co", e.replyAddr(id, "jgomez@example.gov.co"), "Re", "c@example.gov.co", "",
 		"#nivel 1\r\n#escalar nivel 9\r\n#resolver listo"))
 	tk := e.ticket(id)
-	if tk.State != tickets.StateInProgress || tk.Level != 1 {
-		t.Errorf("ticket = %s L%d; the first command should have run and the third not", tk.State, tk.Level)
+	if tk.State != tickets.StateNew || tk.Level != 1 {
+		t.Errorf("ticket = %s L%d; no command should have run", tk.State, tk.Level)
 	}
 	var body string
 	e.db.Get(&body, `SELECT m.body FROM outbox o JOIN messages m ON m.id = o.message_row WHERE o.kind = 'command_result'`)
-	if strings.Count(body, "[Aplicado]") != 1 || strings.Count(body, "[No aplicado]") != 2 {
+	if strings.Count(body, "[Aplicado]") != 0 || strings.Count(body, "[No aplicado]") != 3 || !strings.Contains(body, "el nivel 9 no existe") {
 		t.Errorf("command result:\n%s", body)
 	}
 }

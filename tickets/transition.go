@@ -41,13 +41,27 @@ func (r *Refusal) Explain(lang string) string {
 		return r.es
 	}
 	if es, ok := reasonsES[r.format]; ok {
-		return fmt.Sprintf(es, r.args...)
+		return fmt.Sprintf(es, labelled(r.args, "es")...)
 	}
 	return r.Reason
 }
 
 func refuse(err error, format string, args ...any) error {
-	return &Refusal{Err: err, Reason: fmt.Sprintf(format, args...), format: format, args: args}
+	return &Refusal{Err: err, Reason: fmt.Sprintf(format, labelled(args, "en")...), format: format, args: args}
+}
+
+// labelled replaces the states among a refusal's arguments by the words
+// people read ("en atención", not "en_atencion").
+func labelled(args []any, lang string) []any {
+	out := make([]any, len(args))
+	for i, a := range args {
+		if s, ok := a.(State); ok {
+			out[i] = s.Phrase(lang)
+		} else {
+			out[i] = a
+		}
+	}
+	return out
 }
 
 // NewRefusal builds a refusal outside the transition function (for example
@@ -181,8 +195,11 @@ func classify(t Ticket, c Command, a Actor) (Event, error) {
 }
 
 func escalate(t Ticket, c Command, a Actor) (Event, error) {
+	if t.State == StateNew {
+		return escalateNew(t, c, a)
+	}
 	if t.State != StateInProgress {
-		return Event{}, refuse(ErrInvalidTransition, "ticket is %s; only a ticket in attention is escalated", t.State)
+		return Event{}, refuse(ErrInvalidTransition, "ticket is %s; only a new ticket or one in attention is escalated", t.State)
 	}
 	isAssignee := t.Assignee != "" && strings.EqualFold(a.Email, t.Assignee)
 	if a.Role != RoleDesk && !(isAssignee && t.Level == 2) {
@@ -217,6 +234,42 @@ func escalate(t Ticket, c Command, a Actor) (Event, error) {
 	return Event{
 		Kind: EventEscalated, Activities: acts, LevelAfter: l, StateAfter: StateInProgress,
 		AssigneeAfter: assignee, Service: t.Service, Public: true, Note: c.Text,
+	}, nil
+}
+
+// escalateNew is the desk's escalation of a request it has just analysed:
+// the document's desk classifies (2), decides it is not level 1 (3) and
+// escalates (6, or 9 when level 3 attends) in one step. A decision of
+// PROCEDURE.md: "#escalar" on a new ticket classifies and escalates.
+func escalateNew(t Ticket, c Command, a Actor) (Event, error) {
+	if a.Role != RoleDesk {
+		return Event{}, refuse(ErrNotAllowed, "only the service desk escalates a new request")
+	}
+	l := c.Level
+	if l == 0 {
+		l = 2
+	}
+	if !l.Valid() {
+		return Event{}, refuse(ErrInvalidLevel, "level %d does not exist (levels are 1, 2 and 3)", l)
+	}
+	if l == 1 {
+		return Event{}, refuse(ErrInvalidLevel, "the ticket is already at level %d; escalation goes up", t.Level)
+	}
+	assignee, err := target(c.To, l)
+	if err != nil {
+		return Event{}, err
+	}
+	acts := []int{2, 3, 6}
+	if l == 3 {
+		acts = []int{2, 3, 9}
+	}
+	service := t.Service
+	if c.Service != "" {
+		service = c.Service
+	}
+	return Event{
+		Kind: EventEscalated, Activities: acts, LevelAfter: l, StateAfter: StateInProgress,
+		AssigneeAfter: assignee, Service: service, Public: true, Note: c.Text,
 	}, nil
 }
 

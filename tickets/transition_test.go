@@ -96,7 +96,16 @@ func TestProcedure(t *testing.T) {
 		{name: "escalate past 3 is rejected", from: at(StateInProgress, 3, provider.Email), cmd: Command{Kind: CmdEscalate}, by: actor(desk), wantErr: ErrNoHigherLevel},
 		{name: "escalate by the level-3 assignee is rejected", from: at(StateInProgress, 3, provider.Email), cmd: Command{Kind: CmdEscalate}, by: actor(provider), wantErr: ErrNotAllowed},
 		{name: "escalate down is rejected", from: at(StateInProgress, 2, ""), cmd: Command{Kind: CmdEscalate, Level: 1}, by: actor(desk), wantErr: ErrInvalidLevel},
-		{name: "escalate a new ticket", from: at(StateNew, 1, ""), cmd: Command{Kind: CmdEscalate}, by: actor(desk), wantErr: ErrInvalidTransition},
+		// PROCEDURE.md's decision: the desk escalates a new ticket in one
+		// step, classifying it (2, 3) and escalating it (6, or 9).
+		{name: "escalate a new ticket to 2 with an assignee", from: at(StateNew, 1, ""), cmd: Command{Kind: CmdEscalate, To: ptr(specialist)}, by: actor(desk),
+			wantState: StateInProgress, wantLevel: 2, wantAssign: specialist.Email, wantActs: []int{2, 3, 6}, wantPublic: true},
+		{name: "escalate a new ticket to 3", from: at(StateNew, 1, ""), cmd: Command{Kind: CmdEscalate, Level: 3}, by: actor(desk),
+			wantState: StateInProgress, wantLevel: 3, wantActs: []int{2, 3, 9}, wantPublic: true},
+		{name: "escalate a new ticket to level 1", from: at(StateNew, 1, ""), cmd: Command{Kind: CmdEscalate, Level: 1}, by: actor(desk), wantErr: ErrInvalidLevel},
+		{name: "escalate a new ticket by a specialist", from: at(StateNew, 1, ""), cmd: Command{Kind: CmdEscalate}, by: actor(specialist), wantErr: ErrNotAllowed},
+		{name: "escalate a new ticket by the requester", from: at(StateNew, 1, ""), cmd: Command{Kind: CmdEscalate}, by: requester, wantErr: ErrNotAllowed},
+		{name: "escalate a resolved ticket", from: at(StateResolved, 2, specialist.Email), cmd: Command{Kind: CmdEscalate}, by: actor(desk), wantErr: ErrInvalidTransition},
 		{name: "escalate by the requester", from: at(StateInProgress, 1, ""), cmd: Command{Kind: CmdEscalate}, by: requester, wantErr: ErrNotAllowed},
 		{name: "escalate to a desk agent", from: at(StateInProgress, 1, ""), cmd: Command{Kind: CmdEscalate, To: ptr(desk2)}, by: actor(desk), wantErr: ErrCannotServe},
 
@@ -378,5 +387,52 @@ func TestEveryRefusalIsTranslated(t *testing.T) {
 	var r *Refusal
 	if !errors.As(err, &r) || r.Explain("es") != "el caso está cerrado; solo se reabre un caso resuelto" {
 		t.Errorf("Explain(es) = %q", r.Explain("es"))
+	}
+}
+
+// TestAllowed: what a person may run now follows the transition table.
+func TestAllowed(t *testing.T) {
+	tests := []struct {
+		name string
+		t    Ticket
+		by   Actor
+		want []CommandKind
+	}{
+		{"desk on a new ticket", at(StateNew, 1, ""), actor(desk), []CommandKind{CmdClassify, CmdEscalate, CmdNote}},
+		{"desk in attention at 1", at(StateInProgress, 1, ""), actor(desk), []CommandKind{CmdClassify, CmdEscalate, CmdAssign, CmdResolve, CmdNote}},
+		{"level-2 assignee", at(StateInProgress, 2, specialist.Email), actor(specialist), []CommandKind{CmdEscalate, CmdAssign, CmdResolve, CmdNote}},
+		{"level-3 assignee", at(StateInProgress, 3, provider.Email), actor(provider), []CommandKind{CmdAssign, CmdResolve, CmdNote}},
+		{"a specialist who is not the assignee", at(StateInProgress, 2, onsite.Email), actor(specialist), []CommandKind{CmdNote}},
+		{"previous assignee of a reopened ticket", at(StateInProgress, 1, ""), actor(specialist), []CommandKind{CmdNote}},
+		{"desk on a resolved ticket", at(StateResolved, 2, specialist.Email), actor(desk), []CommandKind{CmdClose, CmdReopen, CmdNote}},
+		{"requester on a resolved ticket", at(StateResolved, 2, specialist.Email), requester, []CommandKind{CmdReopen}},
+		{"requester in attention", at(StateInProgress, 2, specialist.Email), requester, nil},
+		{"outsider", at(StateResolved, 2, ""), outsider, nil},
+		{"desk on a closed ticket", at(StateClosed, 1, ""), actor(desk), nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Allowed(tt.t, tt.by); !slices.Equal(got, tt.want) {
+				t.Errorf("Allowed = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestRefusalsNameStatesInWords: no refusal shows a state's identifier.
+func TestRefusalsNameStatesInWords(t *testing.T) {
+	for _, st := range []State{StateNew, StateInProgress, StateResolved, StateClosed} {
+		for _, k := range []CommandKind{CmdClassify, CmdEscalate, CmdAssign, CmdResolve, CmdClose, CmdReopen, CmdComment, CmdNote} {
+			_, _, err := Apply(at(st, 1, ""), Command{Kind: k, Text: "x"}, actor(desk), t0)
+			var r *Refusal
+			if !errors.As(err, &r) {
+				continue
+			}
+			for _, lang := range []string{"es", "en"} {
+				if msg := r.Explain(lang); regexp.MustCompile(`en_atencion|\bnuevo\b.*;`).MatchString(msg) {
+					t.Errorf("%s on %s (%s): %q shows a state identifier", k, st, lang, msg)
+				}
+			}
+		}
 	}
 }

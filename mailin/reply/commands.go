@@ -21,6 +21,7 @@ const (
 	VerbClose    Verb = "close"
 	VerbReopen   Verb = "reopen"
 	VerbNote     Verb = "note"
+	VerbHelp     Verb = "help" // "#ayuda": which commands the sender may run now
 	VerbComment  Verb = "comment"
 	VerbUnknown  Verb = "unknown"
 )
@@ -56,6 +57,7 @@ var keywords = map[string]Verb{
 	"cerrar": VerbClose, "close": VerbClose,
 	"reabrir": VerbReopen, "reopen": VerbReopen,
 	"nota": VerbNote, "note": VerbNote,
+	"ayuda": VerbHelp, "help": VerbHelp,
 }
 
 // ParseCommands finds command lines — a line whose first non-space

@@ -41,10 +41,21 @@ func (p Person) Serves(l Level) bool { return slices.Contains(p.Levels, l) }
 // a service, which has a level and a default assignee (a roster alias or
 // address, empty for the level's group).
 type Service struct {
-	Name     string
-	Keywords []string
-	Level    Level
-	Assignee string
+	Name string
+	// Keywords route a request whose subject names them; BodyKeywords
+	// route it from the subject or, when no subject routes it, from the
+	// body: words specific enough to mean the service wherever they are.
+	Keywords     []string
+	BodyKeywords []string
+	Level        Level
+	Assignee     string
+}
+
+// RouteMatch is why a request was routed: the keyword that decided it and
+// whether it was in the subject.
+type RouteMatch struct {
+	Keyword   string
+	InSubject bool
 }
 
 // Actor is who performs a command: a roster person, the requester, an
@@ -124,27 +135,52 @@ func ActorOf(p Person) Actor {
 	return Actor{Email: strings.ToLower(p.Email), Name: p.Name, Role: p.Role, Levels: p.Levels}
 }
 
-// Route picks the service whose keywords appear in the text (subject and
-// body), the first service in catalogue order with the most keyword hits.
-// Matching ignores case and accents.
-func (r *Roster) Route(text string) (Service, bool) {
-	folded := Fold(text)
-	best, bestHits := -1, 0
+// Route picks the service a new request is about. The subject decides
+// first: the service with the most of its keywords (either list) in the
+// subject. When the subject names none, the body is read for the
+// services' BodyKeywords only, so that an ordinary word of nearly every
+// email ("correo", "red") routes nothing. Ties go to the first service in
+// catalogue order; keywords match whole words, ignoring case and accents.
+func (r *Roster) Route(subject, body string) (Service, RouteMatch, bool) {
+	if i, k := r.best(Fold(subject), true); i >= 0 {
+		return r.Services[i], RouteMatch{Keyword: k, InSubject: true}, true
+	}
+	if i, k := r.best(Fold(body), false); i >= 0 {
+		return r.Services[i], RouteMatch{Keyword: k}, true
+	}
+	return Service{}, RouteMatch{}, false
+}
+
+// best is the index of the service with the most keyword hits in folded
+// text (-1 for none) and its first keyword found; subject says whether
+// the plain Keywords count too.
+func (r *Roster) best(folded string, subject bool) (int, string) {
+	best, bestHits, bestKey := -1, 0, ""
 	for i, s := range r.Services {
-		hits := 0
-		for _, k := range s.Keywords {
-			if k = Fold(k); k != "" && containsWord(folded, k) {
+		hits, first := 0, ""
+		lists := [][]string{s.BodyKeywords}
+		if subject {
+			lists = append(lists, s.Keywords)
+		}
+		seen := map[string]bool{}
+		for _, l := range lists {
+			for _, k := range l {
+				fk := Fold(k)
+				if fk == "" || seen[fk] || !containsWord(folded, fk) {
+					continue
+				}
+				seen[fk] = true
 				hits++
+				if first == "" {
+					first = k
+				}
 			}
 		}
 		if hits > bestHits {
-			best, bestHits = i, hits
+			best, bestHits, bestKey = i, hits, first
 		}
 	}
-	if best < 0 {
-		return Service{}, false
-	}
-	return r.Services[best], true
+	return best, bestKey
 }
 
 // containsWord reports whether k occurs in s at word boundaries.

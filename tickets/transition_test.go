@@ -326,20 +326,29 @@ func checkSequence(t *testing.T, r *rand.Rand, n int) {
 
 func TestRoute(t *testing.T) {
 	r := Roster{Services: []Service{
-		{Name: "correo", Keywords: []string{"correo", "outlook"}},
-		{Name: "impresoras", Keywords: []string{"impresora", "imprime", "tóner"}},
+		{Name: "correo", Keywords: []string{"correo", "outlook"}, BodyKeywords: []string{"outlook"}},
+		{Name: "impresoras", Keywords: []string{"impresora", "imprime"}, BodyKeywords: []string{"tóner"}},
 	}}
-	for text, want := range map[string]string{
-		"Ayúdame, no IMPRIME":       "impresoras",
-		"se acabó el TONER":         "impresoras",
-		"Outlook no abre mi correo": "correo",
-		"reimprimir":                "", // a word inside another word does not count
-		"hola":                      "",
-	} {
-		s, ok := r.Route(text)
-		if got := map[bool]string{true: s.Name}[ok]; got != want {
-			t.Errorf("Route(%q) = %q, want %q", text, got, want)
-		}
+	tests := []struct {
+		name, subject, body string
+		want, keyword       string
+		inSubject           bool
+	}{
+		{"subject keyword", "Ayúdame, no IMPRIME", "", "impresoras", "imprime", true},
+		{"body keyword", "Ayuda", "se acabó el TONER", "impresoras", "tóner", false},
+		{"subject decides before the body", "No abre Outlook", "la impresora tampoco imprime", "correo", "outlook", true},
+		{"an ordinary word in the body routes nothing", "El monitor parpadea", "Les escribo este correo porque el monitor parpadea", "", "", false},
+		{"a subject keyword does not count in the body", "Ayuda", "no imprime", "", "", false},
+		{"a word inside another word does not count", "reimprimir", "", "", "", false},
+		{"nothing", "hola", "hola", "", "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, m, ok := r.Route(tt.subject, tt.body)
+			if got := map[bool]string{true: s.Name}[ok]; got != tt.want || m.Keyword != tt.keyword || m.InSubject != tt.inSubject {
+				t.Errorf("Route = %q %+v, want %q by %q (subject %v)", got, m, tt.want, tt.keyword, tt.inSubject)
+			}
+		})
 	}
 }
 

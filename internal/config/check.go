@@ -178,7 +178,7 @@ func (c *Config) checkRoster() Errors {
 				add("%s: assignee %q does not serve level %d", where, s.Assignee, s.Level)
 			}
 		}
-		for _, k := range s.Keywords {
+		for _, k := range append(append([]string{}, s.Keywords...), s.BodyKeywords...) {
 			if strings.TrimSpace(k) == "" {
 				add("%s: empty keyword", where)
 			}

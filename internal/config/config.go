@@ -67,10 +67,11 @@ type Person struct {
 
 // Service is one entry of the service catalogue.
 type Service struct {
-	Name     string   `toml:"name"`
-	Keywords []string `toml:"keywords"`
-	Level    int      `toml:"level"`
-	Assignee string   `toml:"assignee"`
+	Name         string   `toml:"name"`
+	Keywords     []string `toml:"keywords"`      // route from the subject
+	BodyKeywords []string `toml:"body_keywords"` // route from the subject or the body
+	Level        int      `toml:"level"`
+	Assignee     string   `toml:"assignee"`
 }
 
 // IMAP is the support mailbox.
@@ -367,7 +368,7 @@ func (c *Config) Roster() *tickets.Roster {
 		r.People = append(r.People, tp)
 	}
 	for _, s := range c.Services {
-		r.Services = append(r.Services, tickets.Service{Name: s.Name, Keywords: s.Keywords,
+		r.Services = append(r.Services, tickets.Service{Name: s.Name, Keywords: s.Keywords, BodyKeywords: s.BodyKeywords,
 			Level: tickets.Level(s.Level), Assignee: s.Assignee})
 	}
 	return r

@@ -261,13 +261,15 @@ language = "es"
 %s
 [[services]]
 name = "impresoras"
-keywords = ["impresora", "imprime", "tóner"]
+keywords = ["impresora", "impresoras", "no imprime"]
+body_keywords = ["tóner", "escáner"]
 level = 2
 assignee = "sitio1"
 
 [[services]]
 name = "correo"
-keywords = ["correo", "outlook", "buzón"]
+keywords = ["outlook", "buzón", "correo institucional"]
+body_keywords = ["outlook", "buzón de correo"]
 level = 2
 assignee = "lperez"
 

@@ -289,12 +289,17 @@ func (tx *Tx) routed(t tickets.Ticket, r OpenRequest) (tickets.Ticket, []tickets
 		return t, nil, false
 	}
 	svc, ok := roster.FindService(r.Service)
-	if !ok {
-		if svc, ok = roster.Route(r.Subject + "\n" + r.Body); !ok {
+	note := ""
+	if ok {
+		note = routeNote(tx.s.Lang, "", false, true)
+	} else {
+		var m tickets.RouteMatch
+		if svc, m, ok = roster.Route(r.Subject, r.Body); !ok {
 			return t, nil, false
 		}
+		note = routeNote(tx.s.Lang, m.Keyword, m.InSubject, false)
 	}
-	cmd := tickets.Command{Kind: tickets.CmdClassify, Level: svc.Level, Service: svc.Name}
+	cmd := tickets.Command{Kind: tickets.CmdClassify, Level: svc.Level, Service: svc.Name, Text: note}
 	if p, ok := roster.Find(svc.Assignee); ok && svc.Assignee != "" && p.Serves(svc.Level) {
 		cmd.To = &p
 	}
@@ -425,3 +430,23 @@ var ErrUnknownPerson = errors.New("unknown person")
 
 // ErrUnknownService is a command naming no service of the catalogue.
 var ErrUnknownService = errors.New("unknown service")
+
+// routeNote is what the record says of an automatic classification: the
+// keyword that routed the request and where it was, or the mailbox whose
+// service it is, in the desk's language.
+func routeNote(lang, keyword string, inSubject, mailbox bool) string {
+	en := lang == "en"
+	switch {
+	case mailbox && en:
+		return "Routed by the catalogue: the mailbox it arrived at belongs to this service."
+	case mailbox:
+		return "Clasificado por el catálogo: el buzón al que llegó es de este servicio."
+	case en && inSubject:
+		return "Routed by the catalogue: the keyword \"" + keyword + "\" in the subject."
+	case en:
+		return "Routed by the catalogue: the keyword \"" + keyword + "\" in the message."
+	case inSubject:
+		return "Clasificado por el catálogo: la palabra «" + keyword + "» en el asunto."
+	}
+	return "Clasificado por el catálogo: la palabra «" + keyword + "» en el mensaje."
+}

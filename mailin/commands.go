@@ -44,8 +44,9 @@ func (in *Intake) commands(ctx context.Context, tx *service.Tx, f *imapin.Fetche
 	default:
 		var steps []step
 		var records []string
-		steps, results, records = in.plan(t, actor, lang, cmds, comment, tx.Now())
-		if steps == nil {
+		var ok bool
+		steps, results, records, ok = in.plan(t, actor, lang, cmds, comment, tx.Now())
+		if !ok {
 			err = in.keepRefused(tx, t, actor, cmds, records, msg)
 			break
 		}
@@ -174,11 +175,11 @@ type step struct {
 }
 
 // plan turns the command lines into the steps that run them and tries
-// them, in order, with the procedure's rules on a copy of t. It returns
-// nil steps when one would be refused, with the results that say which
-// and why.
+// them, in order, with the procedure's rules on a copy of t. ok is false
+// when one would be refused; the results say which and why, and records
+// says why in the record's words.
 func (in *Intake) plan(t store.Ticket, actor tickets.Actor, lang string, cmds []reply.Command, comment string,
-	now time.Time) ([]step, []mailout.CommandResult, []string) {
+	now time.Time) (steps []step, results []mailout.CommandResult, records []string, ok bool) {
 	hasNote, hasHelp := false, false
 	for _, c := range cmds {
 		hasNote = hasNote || c.Verb == reply.VerbNote
@@ -195,7 +196,6 @@ func (in *Intake) plan(t store.Ticket, actor tickets.Actor, lang string, cmds []
 			carrier = i
 		}
 	}
-	var steps []step
 	if text := strings.TrimSpace(comment); text != "" && carrier < 0 {
 		kind := tickets.CmdComment
 		if actor.InRoster() && (hasNote || hasHelp) {
@@ -203,8 +203,8 @@ func (in *Intake) plan(t store.Ticket, actor tickets.Actor, lang string, cmds []
 		}
 		steps = append(steps, step{line: -1, cmd: tickets.Command{Kind: kind, Text: text}})
 	}
-	results := make([]mailout.CommandResult, len(cmds))
-	records := make([]string, len(cmds)) // why, in the record's words
+	results = make([]mailout.CommandResult, len(cmds))
+	records = make([]string, len(cmds)) // why, in the record's words
 	failed := -1
 	for i, c := range cmds {
 		results[i].Line = lineOf(c)
@@ -250,9 +250,9 @@ func (in *Intake) plan(t store.Ticket, actor tickets.Actor, lang string, cmds []
 					"not run: when one command of a message is refused, none runs; correct the refused line and send all the commands again")
 			}
 		}
-		return nil, results, records
+		return nil, results, records, false
 	}
-	return steps, results, nil
+	return steps, results, nil, true
 }
 
 // run applies the planned steps in order. Should one be refused after all
@@ -363,7 +363,7 @@ func (in *Intake) toCommand(c reply.Command, lang string) (tickets.Command, erro
 		cmd = tickets.Command{Kind: tickets.CmdNote, Text: c.Text}
 	default:
 		return cmd, tickets.NewRefusal(tickets.ErrInvalidTransition,
-			fmt.Sprintf("unknown command %s", c.Name), fmt.Sprintf("comando desconocido %s", c.Name))
+			fmt.Sprintf("%s is not a command", c.Name), fmt.Sprintf("«%s» no es un comando", c.Name))
 	}
 	if c.Target != "" {
 		p, err := person(c.Target)

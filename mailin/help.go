@@ -38,7 +38,7 @@ func mayDo(t tickets.Ticket, a tickets.Actor, lang string) string {
 	for _, k := range kinds {
 		ls = append(ls, usage[k][langIdx(lang)])
 	}
-	return tr(lang, "puede usar ahora: ", "you may use now: ") + strings.Join(ls, " · ")
+	return tr(lang, "use uno de los comandos que puede ejecutar ahora: ", "use one of the commands you may run now: ") + strings.Join(ls, " · ")
 }
 
 // help answers "#ayuda": each command a may run on t now with how to write
@@ -97,7 +97,7 @@ func (in *Intake) aliasesServing(l tickets.Level) string {
 func (in *Intake) hint(c reply.Command, err error, t tickets.Ticket, a tickets.Actor, lang string) string {
 	if c.Verb == reply.VerbUnknown {
 		if _, line, ok := reply.Suggest(c); ok {
-			return tr(lang, "¿quiso decir «"+line+"»? ", "did you mean \""+line+"\"? ") + mayDo(t, a, lang)
+			return tr(lang, "¿quiso decir «"+line+"»? O ", "did you mean \""+line+"\"? Or ") + mayDo(t, a, lang)
 		}
 		return mayDo(t, a, lang)
 	}

@@ -311,7 +311,7 @@ func (in *Intake) reply(ctx context.Context, tx *service.Tx, f *imapin.Fetched, 
 				return result{}, err
 			}
 			// A refused comment (e.g. a system address) stays on record.
-			if _, err := tx.Record(t.ID, tickets.EventRefused, actor, false, "comment not applied: "+refusalText(err, "en"), msg); err != nil {
+			if _, err := tx.Record(t.ID, tickets.EventRefused, actor, false, in.recordText("Comentario no aplicado: %s", "Comment not applied: %s", refusalText(err, in.deskLang())), msg); err != nil {
 				return result{}, err
 			}
 		}
@@ -325,7 +325,12 @@ func (in *Intake) reply(ctx context.Context, tx *service.Tx, f *imapin.Fetched, 
 // records why, and tells the sender.
 func (in *Intake) unverifiedComment(ctx context.Context, tx *service.Tx, f *imapin.Fetched, msg *store.Message,
 	t *store.Ticket, actor tickets.Actor, text, why string) (result, error) {
-	note := "Unverified message from " + actor.Email + " kept internal (" + why + "):\n" + text
+	whyRec := why
+	if in.deskLang() != "en" {
+		whyRec = whyES(why)
+	}
+	note := in.recordText("Mensaje de %s sin identidad verificada, guardado como interno (%s):\n%s",
+		"Unverified message from %s kept internal (%s):\n%s", actor.Email, whyRec, text)
 	if _, err := tx.Record(t.ID, tickets.EventRefused, actor, false, note, msg); err != nil {
 		return result{}, err
 	}

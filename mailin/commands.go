@@ -111,7 +111,8 @@ func (in *Intake) outsiderRefused(tx *service.Tx, t store.Ticket, actor tickets.
 		}
 	}
 	_, err := tx.Record(t.ID, tickets.EventRefused, actor, false,
-		"commands from "+actor.Email+" not applied: only roster people run commands: "+joinLines(cmds), msg)
+		in.recordText("Comandos de %s no aplicados: solo el personal de soporte ejecuta comandos: %s",
+			"Commands from %s not applied: only roster people run commands: %s", actor.Email, joinLines(cmds)), msg)
 	return results, err
 }
 
@@ -127,7 +128,12 @@ func (in *Intake) unverified(tx *service.Tx, t store.Ticket, actor tickets.Actor
 	for _, c := range cmds {
 		results = append(results, mailout.CommandResult{Line: lineOf(c), Reason: reason, Hint: hint})
 	}
-	record := "commands from " + actor.Email + " not applied: identity not verified (" + why + "): " + joinLines(cmds)
+	whyRec := why
+	if in.deskLang() != "en" {
+		whyRec = whyES(why)
+	}
+	record := in.recordText("Comandos de %s no aplicados: no se verificó su identidad (%s): %s",
+		"Commands from %s not applied: identity not verified (%s): %s", actor.Email, whyRec, joinLines(cmds))
 	body := strings.TrimSpace(msg.Body)
 	switch {
 	case body == "":
@@ -156,7 +162,8 @@ func (in *Intake) keepRefused(tx *service.Tx, t store.Ticket, actor tickets.Acto
 		}
 	}
 	if _, err := tx.Record(t.ID, tickets.EventRefused, actor, false,
-		"command refused, nothing of the message applied: "+strings.Join(why, "; "), msg); err != nil {
+		in.recordText("Comando rechazado; no se aplicó nada del mensaje: %s", "Command refused; nothing of the message was applied: %s",
+			strings.Join(why, "; ")), msg); err != nil {
 		return err
 	}
 	if body := strings.TrimSpace(msg.Body); body != "" {
@@ -219,7 +226,7 @@ func (in *Intake) plan(t store.Ticket, actor tickets.Actor, lang string, cmds []
 			steps = append(steps, step{line: i, cmd: cmd})
 		} else {
 			failed = i
-			results[i].Reason, results[i].Hint, records[i] = refusalText(err, lang), in.hint(c, err, t.Ticket, actor, lang), refusalText(err, "en")
+			results[i].Reason, results[i].Hint, records[i] = refusalText(err, lang), in.hint(c, err, t.Ticket, actor, lang), refusalText(err, in.deskLang())
 			break
 		}
 	}
@@ -237,7 +244,7 @@ func (in *Intake) plan(t store.Ticket, actor tickets.Actor, lang string, cmds []
 				}
 				failed = s.line
 				c := cmds[s.line]
-				results[s.line].Reason, results[s.line].Hint, records[s.line] = refusalText(err, lang), in.hint(c, err, sim, actor, lang), refusalText(err, "en")
+				results[s.line].Reason, results[s.line].Hint, records[s.line] = refusalText(err, lang), in.hint(c, err, sim, actor, lang), refusalText(err, in.deskLang())
 				break
 			}
 			sim = next
@@ -279,7 +286,7 @@ func (in *Intake) run(ctx context.Context, tx *service.Tx, t store.Ticket, actor
 		if err != nil {
 			r := &results[s.line]
 			r.Reason, r.Hint = refusalText(err, lang), hint(err, lang)
-			if _, err := tx.Record(t.ID, tickets.EventRefused, actor, false, "command refused: "+r.Line+": "+refusalText(err, "en"), msg); err != nil {
+			if _, err := tx.Record(t.ID, tickets.EventRefused, actor, false, in.recordText("Comando rechazado: %s: %s", "Command refused: %s: %s", r.Line, refusalText(err, in.deskLang())), msg); err != nil {
 				return nil, t, err
 			}
 			return results, t, nil
@@ -494,4 +501,18 @@ func verbKind(v reply.Verb) tickets.CommandKind {
 		return tickets.CmdNote
 	}
 	return ""
+}
+
+// deskLang is the language of what the intake writes on the record: the
+// desk's (desk.language), Spanish unless it says otherwise.
+func (in *Intake) deskLang() string {
+	if in.Service.Lang == "en" {
+		return "en"
+	}
+	return "es"
+}
+
+// recordText words a note on the record in the desk's language.
+func (in *Intake) recordText(es, en string, args ...any) string {
+	return fmt.Sprintf(tr(in.deskLang(), es, en), args...)
 }

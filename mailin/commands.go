@@ -150,9 +150,10 @@ func (in *Intake) unverified(tx *service.Tx, t store.Ticket, actor tickets.Actor
 	return results, err
 }
 
-// keepRefused records a roster person's refused email: the refusal, and
-// the whole text as an internal note, so that nothing they wrote is lost
-// and nothing of it reaches the requester.
+// keepRefused records a refused email: the refusal, and the whole text, so
+// that nothing is lost. A roster person's text is an internal note, so
+// that nothing of it reaches the requester; the requester's (a "#reabrir"
+// the state refused) is a comment for the desk and the assignee.
 func (in *Intake) keepRefused(tx *service.Tx, t store.Ticket, actor tickets.Actor, cmds []reply.Command,
 	records []string, msg *store.Message) error {
 	var why []string
@@ -166,8 +167,15 @@ func (in *Intake) keepRefused(tx *service.Tx, t store.Ticket, actor tickets.Acto
 			strings.Join(why, "; ")), msg); err != nil {
 		return err
 	}
-	if body := strings.TrimSpace(msg.Body); body != "" {
+	body := strings.TrimSpace(msg.Body)
+	switch {
+	case body == "":
+	case actor.InRoster():
 		if _, err := tx.Record(t.ID, tickets.EventNoted, actor, false, body, msg); err != nil {
+			return err
+		}
+	default:
+		if _, _, err := tx.Apply(t.ID, tickets.Command{Kind: tickets.CmdComment, Text: body}, actor, msg); err != nil && !isRefusal(err) {
 			return err
 		}
 	}

@@ -3,6 +3,7 @@ package mailin_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/ticketd/ticketd/tickets"
@@ -43,6 +44,9 @@ func TestCommandMatrix(t *testing.T) {
 		{"#cerrar", "#close", tickets.Command{Kind: tickets.CmdClose}},
 		{"#reabrir", "#reopen", tickets.Command{Kind: tickets.CmdReopen}},
 		{"#nota interna", "#note internal", tickets.Command{Kind: tickets.CmdNote, Text: "x"}},
+		// Typos and "#words" that are no command: never applied.
+		{"#escalr nivel 2 a lperez", "#escalte level 2", tickets.Command{Kind: "typo"}},
+		{"#urgente", "#asap", tickets.Command{Kind: "typo"}},
 	}
 	n := 0
 	for _, st := range states {
@@ -63,8 +67,11 @@ func TestCommandMatrix(t *testing.T) {
 					actor := roster.ActorFor(from, &before.Ticket)
 					_, _, domainErr := tickets.Apply(before.Ticket, c.cmd, actor, before.UpdatedAt)
 					want := domainErr == nil && (actor.InRoster() || actor.Role == tickets.RoleRequester)
+					mark := e.lastOutbox()
+					secret := fmt.Sprintf("texto-%d", n)
 
-					e.deliver(mail(from, e.replyAddr(tk.ID, from), "Re: [OTI-x]", fmt.Sprintf("m%d@example.com", n), "", line))
+					e.deliver(mail(from, e.replyAddr(tk.ID, from), "Re: [OTI-x]", fmt.Sprintf("m%d@example.com", n), "", line+"\r\n"+secret))
+					e.checkReceived(st.name, from, line, secret, actor, want, mark)
 
 					after, _ := store.GetTicket(ctx, e.db, tk.ID)
 					refused := e.count(`SELECT count(*) FROM events WHERE ticket_id = $1 AND kind = 'command_refused'`, tk.ID)
@@ -101,4 +108,43 @@ func countKind(cmds []tickets.Command, k tickets.CommandKind) int {
 		}
 	}
 	return n
+}
+
+// checkReceived asserts who received what after one command email: a
+// refused email of a roster person reaches nobody but its sender; the
+// requester's or an outsider's text always reaches the desk; nobody but
+// staff sees an internal note; the sender of a refused command is told.
+func (e *env) checkReceived(state, from, line, secret string, actor tickets.Actor, applied bool, mark int) {
+	e.t.Helper()
+	type row struct {
+		Recipient, Kind, Body string
+	}
+	var rows []row
+	if err := e.db.Select(&rows, `SELECT o.recipient, o.kind, m.body FROM outbox o JOIN messages m ON m.id = o.message_row
+		WHERE o.id > $1 ORDER BY o.id`, mark); err != nil {
+		e.t.Fatal(err)
+	}
+	internal := actor.InRoster() && (!applied || strings.HasPrefix(line, "#nota") || strings.HasPrefix(line, "#note"))
+	deskGot, senderTold := false, false
+	for _, r := range rows {
+		has := strings.Contains(r.Body, secret)
+		switch {
+		case r.Recipient == from:
+			senderTold = senderTold || r.Kind == "command_result"
+		case r.Recipient == "ana@example.gov.co" && has && internal:
+			e.t.Errorf("%s, %s, %q: the requester received the internal text in %s", state, from, line, r.Kind)
+		case r.Recipient == "ana@example.gov.co" && !applied && actor.InRoster():
+			e.t.Errorf("%s, %s, %q: the requester received %s from a refused email", state, from, line, r.Kind)
+		case r.Recipient == "soporte@proveedor.example.com" && has && internal:
+			e.t.Errorf("%s, %s, %q: the provider received the internal text in %s", state, from, line, r.Kind)
+		case r.Recipient == "jgomez@example.gov.co" && has:
+			deskGot = true
+		}
+	}
+	if !applied && !senderTold {
+		e.t.Errorf("%s, %s, %q: the sender was not told of the refusal", state, from, line)
+	}
+	if !actor.InRoster() && !deskGot && !applied {
+		e.t.Errorf("%s, %s, %q: the desk never received what %s wrote", state, from, line, actor.Role)
+	}
 }

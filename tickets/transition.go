@@ -320,7 +320,14 @@ func comment(t Ticket, c Command, a Actor) (Event, error) {
 	if strings.TrimSpace(c.Text) == "" {
 		return Event{}, refuse(ErrMissingArgument, "a comment needs text")
 	}
-	return same(t, EventCommented, []int{levelActivity(t.Level)}, true, c.Text), nil
+	// A comment documents the work of the level that attends (4, 7, 9).
+	// On a resolved ticket no level attends any more: the comment waits
+	// for the desk's activity 11 and fulfils none itself.
+	var acts []int
+	if t.State != StateResolved {
+		acts = []int{levelActivity(t.Level)}
+	}
+	return same(t, EventCommented, acts, true, c.Text), nil
 }
 
 func note(t Ticket, c Command, a Actor) (Event, error) {

@@ -422,7 +422,8 @@ func (s *Service) Person(name string) (*tickets.Person, error) {
 			return &p, nil
 		}
 	}
-	return nil, &tickets.Refusal{Err: ErrUnknownPerson, Reason: fmt.Sprintf("%q is not in the roster (use an alias or an address)", name)}
+	return nil, tickets.NewRefusal(ErrUnknownPerson, fmt.Sprintf("%q is not in the roster (use an alias or an address)", name),
+		fmt.Sprintf("«%s» no está en la lista de personal (use un alias o un correo)", name))
 }
 
 // ErrUnknownPerson is a command naming nobody in the roster.

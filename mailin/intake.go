@@ -51,6 +51,7 @@ type Intake struct {
 	Limits          email.Limits      // message size, header, depth, parts
 	TrustedAuthserv string            // authserv-id whose Authentication-Results are believed
 	RequireVerified bool              // commands need a reply token or a trusted DKIM/DMARC pass
+	NoSatisfaction  bool              // replies to a closed ticket are never taken as a rating
 	MailboxServices map[string]string // mailbox → default service for new tickets
 
 	Logger *slog.Logger
@@ -232,6 +233,9 @@ func (in *Intake) apply(ctx context.Context, tx *service.Tx, f *imapin.Fetched, 
 	match, err := in.match(ctx, tx, m)
 	if err != nil {
 		return result{}, err
+	}
+	if r, ok, err := in.rating(ctx, tx, f, msg, m, match); ok || err != nil {
+		return r, err
 	}
 	if match.ticket == nil || match.ticket.State == "cerrado" {
 		return in.open(ctx, tx, f, msg, m, match)

@@ -55,6 +55,7 @@ var names = []string{
 	"delivery_failed",     // mesa; Actor (who could not be reached), Reason, Text (subject that failed)
 	"reminder",            // assignee and mesa; Waiting, Ticket.Level, Ticket.Assignee, Commands
 	"comment_on_resolved", // mesa; Actor, Text, Commands
+	"rating_thanks",       // requester; Rating, Text (the comment with the rating)
 }
 
 // The three templates of a notification.

@@ -76,6 +76,7 @@ type Data struct {
 	Reason       string // quarantined, delivery_failed: why
 	Waiting      string // reminder: how long the ticket has waited, e.g. "3 días"
 	ReplyAddress string // the address replies should go to
+	Rating       int    // rating_thanks: the requester's score, 1 to 5
 }
 
 // PublicHistory returns the items of h a requester may see, in order. The
@@ -150,6 +151,7 @@ var kindLabels = map[string][2]string{
 	"delivery_failed": {"Entrega fallida", "Delivery failed"},
 	"reminded":        {"Recordatorio", "Reminder"},
 	"notice_held":     {"Notificación retenida", "Notification held"},
+	"rated":           {"Calificación del servicio", "Service rating"},
 }
 
 // kindLabel names an event kind for people; unknown kinds are printed as given.

@@ -12,6 +12,7 @@ var toRequester = map[string]bool{
 	"reopened":      true,
 	"closed":        true,
 	"quarantined":   true,
+	"rating_thanks": true,
 }
 
 // SampleData returns realistic data for notification name in lang ("es"
@@ -143,6 +144,10 @@ func SampleData(name, lang string) Data {
 		d.Actor = &agent
 		d.Ticket.State = "cerrado"
 		d.History = append(history, resolvedItem)
+	case "rating_thanks":
+		d.Ticket.State = "cerrado"
+		d.Rating = 4
+		d.Text = tr("Muy amables, aunque tardaron un poco.", "Very kind, though it took a while.")
 	case "command_result":
 		d.Recipient = specialist
 		d.Actor = &specialist

@@ -28,7 +28,7 @@ func newTestRenderer(t testing.TB) *Renderer {
 func TestNamesAreTheProcedureNotifications(t *testing.T) {
 	want := []string{
 		"case_assigned", "closed", "command_result", "comment", "comment_on_resolved",
-		"delivery_failed", "level_changed", "opened_ack", "opened_desk", "quarantined",
+		"delivery_failed", "level_changed", "opened_ack", "opened_desk", "quarantined", "rating_thanks",
 		"reminder", "reopened", "reopened_notice", "resolved", "resolved_desk",
 	}
 	got := newTestRenderer(t).Names()

@@ -22,6 +22,7 @@ const (
 	EventDeliveryFailed EventKind = "delivery_failed" // a notification or reply bounced
 	EventReminded       EventKind = "reminded"        // the ticket waited too long at a level
 	EventCapped         EventKind = "notice_held"     // a notification held back by the per-recipient cap
+	EventRated          EventKind = "rated"           // the requester's satisfaction with a closed ticket
 )
 
 // Event is one entry of a ticket's append-only log: which activities of the
@@ -46,6 +47,8 @@ type Event struct {
 	// Requester is set on "opened" only: whose case it is (the actor may be a
 	// desk agent registering a phone request).
 	Requester string `json:"requester,omitempty"`
+	// Rating is set on "rated" only: the requester's score, 1 to 5.
+	Rating int `json:"rating,omitempty"`
 }
 
 // Replay folds an event log onto the ticket it starts from (zero for a log
@@ -60,7 +63,7 @@ func Replay(t Ticket, events ...Event) Ticket {
 			t.Subject = e.Note
 			t.CreatedAt = e.At
 			t.LevelSince = e.At
-		case EventRefused, EventDeliveryFailed, EventReminded, EventCapped, EventCommented, EventNoted:
+		case EventRefused, EventDeliveryFailed, EventReminded, EventCapped, EventCommented, EventNoted, EventRated:
 			if e.Kind == EventCommented || e.Kind == EventNoted {
 				t.UpdatedAt = e.At
 			}

@@ -31,5 +31,8 @@ var reasonsES = map[string]string{
 	"only the service desk or the requester reopens a ticket":                            "solo la mesa de servicio o el solicitante reabren un caso",
 	"ticket is %s; only a resolved ticket is reopened":                                   "el caso está %s; solo se reabre un caso resuelto",
 	"%s is a desk agent; levels 2 and 3 go to specialists, on-site support or providers": "%s es agente de la mesa; los niveles 2 y 3 son de especialistas, soporte en sitio o proveedores",
+	"only the requester rates the service":                                               "solo el solicitante califica el servicio",
+	"ticket is %s; only a closed ticket is rated":                                        "el caso está %s; solo se califica un caso cerrado",
+	"a rating is a number from 1 to 5":                                                   "una calificación es un número de 1 a 5",
 	"%s does not serve level %d":                                                         "%s no atiende el nivel %d",
 }

@@ -84,6 +84,7 @@ const (
 	CmdResolve  CommandKind = "resolve"
 	CmdClose    CommandKind = "close"
 	CmdReopen   CommandKind = "reopen"
+	CmdRate     CommandKind = "rate"
 )
 
 // Command is a request to move a ticket. To is the target person of
@@ -95,6 +96,7 @@ type Command struct {
 	To        *Person // classify, escalate, assign
 	Text      string  // comment, note, resolve, reopen: the text on record; open: the subject
 	Requester string  // open: whose case it is
+	Score     int     // rate: the requester's satisfaction, 1 to 5
 }
 
 // Apply runs one command of the procedure. It returns the new ticket and the
@@ -124,6 +126,8 @@ func Apply(t Ticket, c Command, a Actor, now time.Time) (Ticket, []Event, error)
 		e, err = closeTicket(t, a)
 	case CmdReopen:
 		e, err = reopen(t, c, a)
+	case CmdRate:
+		e, err = rate(t, c, a)
 	default:
 		err = refuse(ErrInvalidTransition, "unknown command %q", c.Kind)
 	}
@@ -381,6 +385,24 @@ func reopen(t Ticket, c Command, a Actor) (Event, error) {
 		Kind: EventReopened, Activities: []int{11, 4}, LevelAfter: 1, StateAfter: StateInProgress,
 		Service: t.Service, Public: true, Note: c.Text,
 	}, nil
+}
+
+// rate records the requester's satisfaction with a closed ticket, asked in
+// the closure notice (ISO 9001 §9.1.2). It fulfils no activity: the
+// procedure ends at 12.
+func rate(t Ticket, c Command, a Actor) (Event, error) {
+	if !strings.EqualFold(a.Email, t.Requester) || a.Role == RoleSystem || a.InRoster() {
+		return Event{}, refuse(ErrNotAllowed, "only the requester rates the service")
+	}
+	if t.State != StateClosed {
+		return Event{}, refuse(ErrInvalidTransition, "ticket is %s; only a closed ticket is rated", t.State)
+	}
+	if c.Score < 1 || c.Score > 5 {
+		return Event{}, refuse(ErrMissingArgument, "a rating is a number from 1 to 5")
+	}
+	e := same(t, EventRated, nil, false, c.Text)
+	e.Rating = c.Score
+	return e, nil
 }
 
 // same is an event that leaves level, state, assignee and service as they are.

@@ -132,6 +132,13 @@ func TestProcedure(t *testing.T) {
 			wantState: StateInProgress, wantLevel: 3, wantAssign: provider.Email, wantActs: []int{9}, wantPublic: true},
 		{name: "requester comments a resolved ticket", from: at(StateResolved, 2, ""), cmd: Command{Kind: CmdComment, Text: "gracias"}, by: requester,
 			wantState: StateResolved, wantLevel: 2, wantActs: nil, wantPublic: true},
+		// rate: the requester's satisfaction with a closed ticket; no activity.
+		{name: "requester rates a closed ticket", from: at(StateClosed, 1, ""), cmd: Command{Kind: CmdRate, Score: 4, Text: "rápido"}, by: requester,
+			wantState: StateClosed, wantLevel: 1, wantActs: nil},
+		{name: "rating an open ticket", from: at(StateResolved, 1, ""), cmd: Command{Kind: CmdRate, Score: 4}, by: requester, wantErr: ErrInvalidTransition},
+		{name: "the desk does not rate", from: at(StateClosed, 1, ""), cmd: Command{Kind: CmdRate, Score: 5}, by: actor(desk), wantErr: ErrNotAllowed},
+		{name: "an outsider does not rate", from: at(StateClosed, 1, ""), cmd: Command{Kind: CmdRate, Score: 5}, by: outsider, wantErr: ErrNotAllowed},
+		{name: "a rating outside 1-5", from: at(StateClosed, 1, ""), cmd: Command{Kind: CmdRate, Score: 6}, by: requester, wantErr: ErrMissingArgument},
 		{name: "comment on a closed ticket", from: at(StateClosed, 1, ""), cmd: Command{Kind: CmdComment, Text: "hola"}, by: requester, wantErr: ErrInvalidTransition},
 		{name: "empty comment", from: at(StateNew, 1, ""), cmd: Command{Kind: CmdComment}, by: requester, wantErr: ErrMissingArgument},
 

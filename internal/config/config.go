@@ -142,7 +142,13 @@ type Notifications struct {
 	TemplatesDir string `toml:"templates_dir"`
 	MaxPerHour   int    `toml:"max_per_hour"`
 	MaxPerDay    int    `toml:"max_per_day"`
+	// AskSatisfaction puts the satisfaction question in the closure notice
+	// and takes a requester's reply of 1 to 5 as her rating; nil is true.
+	AskSatisfaction *bool `toml:"ask_satisfaction"`
 }
+
+// Satisfaction says whether the requester is asked to rate a closed ticket.
+func (n Notifications) Satisfaction() bool { return n.AskSatisfaction == nil || *n.AskSatisfaction }
 
 // Timers are the procedure's clocks.
 type Timers struct {

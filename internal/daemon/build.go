@@ -120,6 +120,7 @@ func (p *Parts) Intake(log *slog.Logger, onMessage func(outcome, reason string))
 			MaxDepth: c.Limits.MaxMIMEDepth, MaxParts: c.Limits.MaxParts},
 		TrustedAuthserv: c.Security.TrustedAuthservID, RequireVerified: c.RequireVerifiedCommands(),
 		MailboxServices: c.IMAP.MailboxServices, Logger: log, OnMessage: onMessage,
+		NoSatisfaction: !c.Notifications.Satisfaction(),
 	}
 }
 

@@ -36,6 +36,7 @@ type EventJSON struct {
 	Public     bool      `json:"public"`
 	Note       string    `json:"note"`
 	Assignee   string    `json:"assignee,omitempty"`
+	Rating     int       `json:"rating,omitempty"` // "rated": the requester's score, 1 to 5
 }
 
 // AttachmentJSON describes an attachment.
@@ -117,7 +118,7 @@ func (s *Service) Show(ctx context.Context, id int64) (DetailJSON, error) {
 			acts = []int{}
 		}
 		d.Events = append(d.Events, EventJSON{At: e.At, Kind: string(e.Kind), Activities: acts, Actor: e.Actor,
-			Level: int(e.LevelAfter), State: string(e.StateAfter), Public: e.Public, Note: e.Note, Assignee: e.AssigneeAfter})
+			Level: int(e.LevelAfter), State: string(e.StateAfter), Public: e.Public, Note: e.Note, Assignee: e.AssigneeAfter, Rating: e.Rating})
 	}
 	for _, m := range msgs {
 		mj := MessageJSON{Direction: m.Direction, MessageID: m.MessageID, From: m.FromAddr, To: append([]string{}, m.ToAddrs...),
@@ -143,7 +144,7 @@ var KindNames = map[string]string{
 	"opened": "abierto", "classified": "clasificado", "escalated": "escalado", "assigned": "asignado",
 	"commented": "comentario", "noted": "nota interna", "resolved": "resuelto", "closed": "cerrado",
 	"reopened": "reabierto", "command_refused": "comando rechazado", "delivery_failed": "entrega fallida",
-	"reminded": "recordatorio", "notice_held": "aviso retenido",
+	"reminded": "recordatorio", "notice_held": "aviso retenido", "rated": "calificación",
 }
 
 // PrintDetail writes a ticket's life as the procedure's "Registro": one
@@ -173,6 +174,9 @@ func PrintDetail(w io.Writer, d DetailJSON) {
 			e.Level, e.State, e.Actor, vis)
 		if len(acts) > 0 {
 			fmt.Fprintf(w, "      actividades: %s\n", strings.Join(acts, "; "))
+		}
+		if e.Rating > 0 {
+			fmt.Fprintf(w, "      %d de 5\n", e.Rating)
 		}
 		if e.Note != "" {
 			fmt.Fprintf(w, "      %s\n", firstLine(e.Note, 100))

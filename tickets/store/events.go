@@ -38,10 +38,10 @@ func AppendEvents(ctx context.Context, q sqlx.ExtContext, ticketID int64, messag
 		var id int64
 		err := sqlx.GetContext(ctx, q, &id, `INSERT INTO events
 			(ticket_id, seq, kind, activities, actor, actor_role, level_before, level_after, state_before, state_after,
-			 assignee_before, assignee_after, service, public, note, requester, message_row, at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING id`,
+			 assignee_before, assignee_after, service, public, note, requester, message_row, at, rating)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, NULLIF($19, 0)) RETURNING id`,
 			ticketID, e.Seq, e.Kind, acts, e.Actor, e.ActorRole, e.LevelBefore, e.LevelAfter, e.StateBefore, e.StateAfter,
-			e.AssigneeBefore, e.AssigneeAfter, e.Service, e.Public, e.Note, e.Requester, messageRow, e.At)
+			e.AssigneeBefore, e.AssigneeAfter, e.Service, e.Public, e.Note, e.Requester, messageRow, e.At, e.Rating)
 		if err != nil {
 			return nil, fmt.Errorf("appending event: %w", err)
 		}
@@ -58,7 +58,8 @@ func Events(ctx context.Context, q sqlx.QueryerContext, ticketID int64) ([]Store
 // eventsOf reads the events that where selects.
 func eventsOf(ctx context.Context, q sqlx.QueryerContext, where string, args ...any) ([]StoredEvent, error) {
 	rows, err := q.QueryxContext(ctx, `SELECT id, ticket_id, seq, kind, activities, actor, actor_role, level_before, level_after,
-		state_before, state_after, assignee_before, assignee_after, service, public, note, requester, message_row, at
+		state_before, state_after, assignee_before, assignee_after, service, public, note, requester, message_row, at,
+		COALESCE(rating, 0)
 		FROM events WHERE `+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("reading events: %w", err)
@@ -72,7 +73,7 @@ func eventsOf(ctx context.Context, q sqlx.QueryerContext, where string, args ...
 		)
 		if err := rows.Scan(&e.ID, &e.TicketID, &e.Seq, &e.Kind, &acts, &e.Actor, &e.ActorRole, &e.LevelBefore, &e.LevelAfter,
 			&e.StateBefore, &e.StateAfter, &e.AssigneeBefore, &e.AssigneeAfter, &e.Service, &e.Public, &e.Note,
-			&e.Requester, &e.MessageRow, &e.At); err != nil {
+			&e.Requester, &e.MessageRow, &e.At, &e.Rating); err != nil {
 			return nil, err
 		}
 		for _, a := range acts {
@@ -81,4 +82,11 @@ func eventsOf(ctx context.Context, q sqlx.QueryerContext, where string, args ...
 		out = append(out, e)
 	}
 	return out, rows.Err()
+}
+
+// HasRating reports whether a ticket's log holds a rating already.
+func HasRating(ctx context.Context, q sqlx.QueryerContext, ticketID int64) (bool, error) {
+	var ok bool
+	err := sqlx.GetContext(ctx, q, &ok, `SELECT EXISTS (SELECT 1 FROM events WHERE ticket_id = $1 AND kind = 'rated')`, ticketID)
+	return ok, err
 }

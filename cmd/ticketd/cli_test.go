@@ -117,8 +117,8 @@ func TestCommandLineRefusals(t *testing.T) {
 		{[]string{"tickets", "escalate", "1"}, 2, "--as"},
 		{[]string{"tickets", "show", "99"}, 1, "no existe el caso"},
 		{[]string{"tickets", "assign", "1", "--as", "jgomez", "--to", "nadie"}, 3, "nadie"},
-		{[]string{"tickets", "list", "--state", "abierto"}, 2, "estado desconocido"},
-		{[]string{"tickets", "bailar"}, 2, "acción desconocida"},
+		{[]string{"tickets", "list", "--state", "abierto"}, 2, `el estado "abierto" no existe`},
+		{[]string{"tickets", "bailar"}, 2, `la acción "bailar" no existe`},
 	}
 	for _, tc := range tests {
 		_, errs, code := ticketd(t, append(c, tc.args...)...)
@@ -132,7 +132,7 @@ func TestConfigCheckReportsProblems(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "bad.toml")
 	os.WriteFile(path, []byte("[desk]\naddress = \"x\"\ncolor = \"rojo\"\n"), 0o600)
 	_, errs, code := ticketd(t, "-config", path, "config", "check")
-	if code == 0 || !strings.Contains(errs, `unknown key "desk.color"`) || !strings.Contains(errs, "desk.address") {
+	if code != 2 || !strings.Contains(errs, `clave desconocida "desk.color"`) || !strings.Contains(errs, "desk.address") {
 		t.Errorf("exit %d, stderr:\n%s", code, errs)
 	}
 }

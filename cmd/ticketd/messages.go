@@ -301,6 +301,6 @@ actions follow the same rules as the commands by email.
 	"walk.reopen":   {es: "La solicitante reabre: el caso vuelve al nivel 1", en: "The requester reopens: the ticket goes back to level 1"},
 	"walk.close":    {es: "La mesa resuelve y cierra definitivamente", en: "The desk resolves and closes for good"},
 	"walk.after": {
-		es: "El entorno se detuvo. Para seguir con la línea de comandos, inícielo sin --walkthrough y,\nen otra terminal: ticketd --config %s tickets list",
-		en: "The sandbox has stopped. To go on from the command line, start it without --walkthrough\nand, in another terminal: ticketd --config %s tickets list"},
+		es: "El entorno se detuvo. Para seguir con la línea de comandos, inícielo sin --walkthrough y,\nen otra terminal:\n  ticketd --config %s tickets list",
+		en: "The sandbox has stopped. To go on from the command line, start it without --walkthrough\nand, in another terminal:\n  ticketd --config %s tickets list"},
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"syscall"
 
 	"github.com/jmoiron/sqlx"
 	_ "github.com/lib/pq"
@@ -54,7 +55,15 @@ func (a *app) open(ctx context.Context) (*sqlx.DB, error) {
 	}
 	db, err := daemon.OpenDB(ctx, c.Database.URL, c.Database.MaxConnections)
 	if err != nil {
-		return nil, a.fail(1, "err.database", err)
+		// OpenDB says which database in English; the cause is what to show.
+		cause := err
+		if u := errors.Unwrap(err); u != nil {
+			cause = u
+		}
+		if errors.Is(err, syscall.ECONNREFUSED) {
+			return nil, a.fail(1, "err.database_refused", config.Redact(c.Database.URL))
+		}
+		return nil, a.fail(1, "err.database", config.Redact(c.Database.URL), cause)
 	}
 	a.db = db
 	return db, nil

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net"
 	"os"
 	"path/filepath"
 	"slices"
@@ -252,6 +253,24 @@ func TestGCSettingsLeaveTheOperatorsChoice(t *testing.T) {
 		p, l := gcSettings(env(c.env))
 		if p != c.percent || l != c.limit {
 			t.Errorf("env %v: percent %d, limit %d; want %d, %d", c.env, p, l, c.percent, c.limit)
+		}
+	}
+}
+
+// TestDatabaseNotRunning: a database nobody answers at is said as such,
+// with what to start.
+func TestDatabaseNotRunning(t *testing.T) {
+	cfg := testConfig(t)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close() // a port nobody listens on
+	t.Setenv("TICKETD_DATABASE_URL", "postgres://x@"+addr+"/ticketd")
+	for lang, want := range map[string]string{"es": "nadie atiende en postgres://x@" + addr, "en": "nothing answers at postgres://x@" + addr} {
+		if _, errs, code := ticketd(t, "--lang", lang, "-config", cfg, "tickets", "list"); code != 1 || !strings.Contains(errs, want) {
+			t.Errorf("%s: exit %d, %q", lang, code, errs)
 		}
 	}
 }

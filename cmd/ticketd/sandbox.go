@@ -35,6 +35,9 @@ func (a *app) cmdSandbox(ctx context.Context, args []string) error {
 	if errors.As(err, &pe) {
 		return a.fail(1, "err.sandbox_port", pe.Port, pe.File)
 	}
+	if errors.Is(err, sandbox.ErrNoPostgres) {
+		return a.fail(1, "err.sandbox_no_postgres")
+	}
 	if err != nil {
 		return a.fail(1, "err.sandbox", err)
 	}

@@ -93,6 +93,9 @@ const portFile = "postgres.port"
 // of the first.
 const DefaultPostgresPort = 15432
 
+// ErrNoPostgres is PostgreSQL's server binaries (initdb, pg_ctl) not found.
+var ErrNoPostgres = errors.New("no PostgreSQL server binaries")
+
 // PortInUseError is the remembered PostgreSQL port taken by another
 // program.
 type PortInUseError struct {
@@ -245,6 +248,9 @@ func (s *Sandbox) Wait(ctx context.Context) {
 // startPostgres starts the private cluster on the port of its first start,
 // kept in portFile, so that its address does not change between runs.
 func startPostgres(ctx context.Context, dir string) (*pgcluster.Cluster, error) {
+	if _, err := pgcluster.FindBin(); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrNoPostgres, err)
+	}
 	pf := filepath.Join(dir, portFile)
 	port := 0
 	if b, err := os.ReadFile(pf); err == nil {

@@ -280,8 +280,8 @@ actions follow the same rules as the commands by email.
 	"out.sandbox_admin":    {es: "Operación      http://%s/metrics, /readyz, /healthz", en: "Operations     http://%s/metrics, /readyz, /healthz"},
 	"out.sandbox_accounts": {es: "Cuentas (usuario: el correo; contraseña: %q):", en: "Accounts (user: the address; password: %q):"},
 	"out.sandbox_alias":    {es: "%s (alias %s)", en: "%s (alias %s)"},
-	"out.sandbox_cli":      {es: "Con la línea de comandos, en otra terminal: ticketd --config %s tickets list", en: "From the command line, in another terminal: ticketd --config %s tickets list"},
-	"out.sandbox_running":  {es: "El entorno queda en marcha; Ctrl-C lo detiene (los buzones y la base de datos se conservan en %s).", en: "The sandbox keeps running; Ctrl-C stops it (the mailboxes and the database are kept in %s)."},
+	"out.sandbox_cli":      {es: "Con la línea de comandos, en otra terminal y en esta carpeta:\n    %s --config %s tickets list", en: "From the command line, in another terminal and in this folder:\n    %s --config %s tickets list"},
+	"out.sandbox_running":  {es: "El entorno queda en marcha; Ctrl-C lo detiene (buzones y base de datos se conservan en %s).", en: "The sandbox keeps running; Ctrl-C stops it (the mailboxes and the database are kept in %s)."},
 	"role.mailbox":         {es: "buzón de soporte (lo lee ticketd)", en: "support mailbox (ticketd reads it)"},
 	"role.solicitante":     {es: "solicitante", en: "requester"},
 	"role.mesa":            {es: "mesa de servicio", en: "service desk"},
@@ -303,6 +303,6 @@ actions follow the same rules as the commands by email.
 	"walk.reopen":   {es: "La solicitante reabre: el caso vuelve al nivel 1", en: "The requester reopens: the ticket goes back to level 1"},
 	"walk.close":    {es: "La mesa resuelve y cierra definitivamente", en: "The desk resolves and closes for good"},
 	"walk.after": {
-		es: "El entorno se detuvo. Para seguir con la línea de comandos, inícielo sin --walkthrough y,\nen otra terminal:\n  ticketd --config %s tickets list",
-		en: "The sandbox has stopped. To go on from the command line, start it without --walkthrough\nand, in another terminal:\n  ticketd --config %s tickets list"},
+		es: "El entorno se detuvo. Para seguir con la línea de comandos, inícielo sin --walkthrough y,\nen otra terminal y en esta carpeta:\n  %s --config %s tickets list",
+		en: "The sandbox has stopped. To go on from the command line, start it without --walkthrough\nand, in another terminal and in this folder:\n  %s --config %s tickets list"},
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
@@ -48,7 +49,7 @@ func (a *app) cmdSandbox(ctx context.Context, args []string) error {
 		if err := sb.Walkthrough(ctx, a.printWalk); err != nil {
 			return a.fail(1, "err.walkthrough", err)
 		}
-		fmt.Fprintf(a.stdout, "\n%s\n", a.t("walk.after", cfg))
+		fmt.Fprintf(a.stdout, "\n%s\n", a.t("walk.after", selfCommand(), cfg))
 		return nil
 	}
 	a.printSandbox(sb, cfg)
@@ -61,6 +62,16 @@ var stageKeys = map[sandbox.Stage]string{
 	sandbox.StagePostgres: "stage.postgres",
 	sandbox.StageMail:     "stage.mail",
 	sandbox.StageTicketd:  "stage.ticketd",
+}
+
+// selfCommand is how the reader ran this command line, to print commands
+// they can run as printed: go run's binary lives in a go-build folder.
+func selfCommand() string {
+	exe := os.Args[0]
+	if strings.Contains(exe, "go-build") {
+		return "go run ./cmd/ticketd"
+	}
+	return exe
 }
 
 // relative is path as the reader would type it from here.
@@ -97,7 +108,7 @@ func (a *app) printSandbox(sb *sandbox.Sandbox, cfg string) {
 		fmt.Fprintf(w, "    %s\t%s\t%s\n", p.Address, p.Name, role)
 	}
 	w.Flush()
-	fmt.Fprintf(a.stdout, "\n  %s\n", a.t("out.sandbox_cli", cfg))
+	fmt.Fprintf(a.stdout, "\n  %s\n", a.t("out.sandbox_cli", selfCommand(), cfg))
 }
 
 // printWalk tells one moment of the walkthrough, each line within width.

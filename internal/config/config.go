@@ -211,7 +211,7 @@ func Load(path string) (*Config, error) {
 		path = os.Getenv("TICKETD_CONFIG")
 	}
 	if path == "" {
-		return nil, Errors{problem("no configuration file: pass -config FILE or set TICKETD_CONFIG (start from ticketd.example.toml)")}
+		return nil, Errors{problem("no configuration file: pass --config FILE or set TICKETD_CONFIG (start from ticketd.example.toml)")}
 	}
 	data, err := os.ReadFile(path)
 	switch {

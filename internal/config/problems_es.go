@@ -5,14 +5,14 @@ package config
 // sources and fails on a problem with no Spanish text here.
 var problemsES = map[string]string{
 	"the configuration has %d problems:": "la configuración tiene %d problemas:",
-	"no configuration file: pass -config FILE or set TICKETD_CONFIG (start from ticketd.example.toml)": "falta el archivo de configuración: páselo con -config ARCHIVO o en TICKETD_CONFIG (puede partir de ticketd.example.toml)",
-	"the configuration file %s does not exist":                                                         "el archivo de configuración %s no existe",
-	"the configuration file %s cannot be read: permission denied":                                      "el archivo de configuración %s no se puede leer: no tiene permiso",
-	"the configuration file %s cannot be read: %v":                                                     "el archivo de configuración %s no se puede leer: %v",
-	"the configuration is not valid TOML (line %d, column %d): %s":                                     "la configuración no es TOML válido (línea %d, columna %d): %s",
-	"the configuration cannot be read: %v":                                                             "la configuración no se puede leer: %v",
-	"unknown key %q (misspelt? see ticketd.example.toml)":                                              "clave desconocida %q (¿mal escrita? vea ticketd.example.toml)",
-	"%s = %s is not a duration (write it like \"30s\", \"15m\" or \"4h\")":                             "%s = %s no es una duración (escríbala como \"30s\", \"15m\" o \"4h\")",
+	"no configuration file: pass --config FILE or set TICKETD_CONFIG (start from ticketd.example.toml)": "falta el archivo de configuración: páselo con --config ARCHIVO o en TICKETD_CONFIG (puede partir de ticketd.example.toml)",
+	"the configuration file %s does not exist":                                                          "el archivo de configuración %s no existe",
+	"the configuration file %s cannot be read: permission denied":                                       "el archivo de configuración %s no se puede leer: no tiene permiso",
+	"the configuration file %s cannot be read: %v":                                                      "el archivo de configuración %s no se puede leer: %v",
+	"the configuration is not valid TOML (line %d, column %d): %s":                                      "la configuración no es TOML válido (línea %d, columna %d): %s",
+	"the configuration cannot be read: %v":                                                              "la configuración no se puede leer: %v",
+	"unknown key %q (misspelt? see ticketd.example.toml)":                                               "clave desconocida %q (¿mal escrita? vea ticketd.example.toml)",
+	"%s = %s is not a duration (write it like \"30s\", \"15m\" or \"4h\")":                              "%s = %s no es una duración (escríbala como \"30s\", \"15m\" o \"4h\")",
 
 	"database.url is empty: set it or TICKETD_DATABASE_URL (postgres://user:pass@host/db)":    "database.url está vacía: defínala, o TICKETD_DATABASE_URL (postgres://usuario:clave@servidor/base)",
 	"database.url %q is not a PostgreSQL URL (postgres://...) or key=value connection string": "database.url %q no es una URL de PostgreSQL (postgres://...) ni una cadena de conexión clave=valor",

@@ -21,6 +21,7 @@ import (
 type app struct {
 	configPath     string
 	lang           string // the reader's: "es" or "en"
+	langFlag       string // what --lang said, "" when it was not given
 	stdout, stderr io.Writer
 
 	cfg *config.Config

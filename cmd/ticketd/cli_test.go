@@ -51,6 +51,7 @@ func mustRun(t *testing.T, args ...string) string {
 // TestCommandLineWalkthrough is the README's walkthrough: one ticket
 // through the whole procedure from the command line.
 func TestCommandLineWalkthrough(t *testing.T) {
+	t.Setenv("TICKETD_LANG", "")
 	cfg := testConfig(t)
 	c := []string{"-config", cfg}
 	mustRun(t, append(c, "config", "check")...)
@@ -213,12 +214,17 @@ func TestConfigCheckReportsProblems(t *testing.T) {
 }
 
 func TestTemplatesPreviewAndStatus(t *testing.T) {
+	t.Setenv("TICKETD_LANG", "")
+	t.Setenv("TICKETD_CONFIG", "")
 	out := mustRun(t, "templates", "preview", "resolved", "--lang", "en")
 	if !strings.HasPrefix(out, "Subject: [OTI-123]") || strings.Contains(out, "Asunto") {
 		t.Errorf("preview:\n%s", out)
 	}
 	if !strings.Contains(out, "#reopen") {
 		t.Errorf("the English resolution notice does not say how to reopen:\n%s", out)
+	}
+	if out := mustRun(t, "--lang", "en", "templates", "preview", "resolved"); !strings.HasPrefix(out, "Subject: [OTI-123] Your request was resolved") {
+		t.Errorf("--lang before the command:\n%s", out)
 	}
 	es := mustRun(t, "templates", "preview", "opened_ack")
 	if !strings.HasPrefix(es, "Asunto: ") || !strings.Contains(es, "Recibimos su solicitud") {

@@ -51,7 +51,7 @@ func fail(code int, format string, args ...any) error {
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	a := &app{stdout: stdout, stderr: stderr, lang: initialLang(args, os.Getenv)}
+	a := &app{stdout: stdout, stderr: stderr, lang: initialLang(args, os.Getenv), langFlag: langArg(args)}
 	return a.exit(a.dispatch(ctx, args))
 }
 

@@ -16,9 +16,10 @@ func (a *app) cmdTemplates(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	// --lang, when given, is the reader's language and the template's;
-	// without it the template is in the desk's language.
-	lang := langArg(args)
+	// --lang, when given (here or before the command), is the reader's
+	// language and the template's; without it the template is in the
+	// desk's language, or the reader's when there is no configuration.
+	lang := a.langFlag
 	dir := ""
 	if a.configPath != "" || hasEnvConfig() {
 		c, err := a.config()
@@ -32,7 +33,7 @@ func (a *app) cmdTemplates(ctx context.Context, args []string) error {
 	}
 	lang, ok := normalLang(lang)
 	if !ok {
-		lang = "es"
+		lang = a.lang
 	}
 	r, err := mailout.NewRenderer(dir)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"syscall"
 
 	"github.com/jmoiron/sqlx"
 	_ "github.com/lib/pq"
@@ -19,6 +20,8 @@ import (
 // app holds what the commands share.
 type app struct {
 	configPath     string
+	lang           string // the reader's: "es" or "en"
+	langFlag       string // what --lang said, "" when it was not given
 	stdout, stderr io.Writer
 
 	cfg *config.Config
@@ -34,9 +37,9 @@ func (a *app) config() (*config.Config, error) {
 	if err != nil {
 		var errs config.Errors
 		if errors.As(err, &errs) {
-			return nil, fail(2, "%s", errs.Error())
+			return nil, &exitError{code: 2, msg: errs.In(a.lang)}
 		}
-		return nil, fail(2, "%v", err)
+		return nil, &exitError{code: 2, msg: err.Error()}
 	}
 	a.cfg = c
 	return c, nil
@@ -51,30 +54,30 @@ func (a *app) open(ctx context.Context) (*sqlx.DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	db, err := openDB(ctx, c.Database.URL, c.Database.MaxConnections)
+	db, err := daemon.OpenDB(ctx, c.Database.URL, c.Database.MaxConnections)
 	if err != nil {
-		return nil, err
+		// OpenDB says which database in English; the cause is what to show.
+		cause := err
+		if u := errors.Unwrap(err); u != nil {
+			cause = u
+		}
+		if errors.Is(err, syscall.ECONNREFUSED) {
+			return nil, a.fail(1, "err.database_refused", config.Redact(c.Database.URL))
+		}
+		return nil, a.fail(1, "err.database", config.Redact(c.Database.URL), cause)
 	}
 	a.db = db
 	return db, nil
 }
 
-func openDB(ctx context.Context, url string, maxConns int) (*sqlx.DB, error) {
-	db, err := daemon.OpenDB(ctx, url, maxConns)
-	if err != nil {
-		return nil, fail(1, "no se pudo usar la base de datos: %v\n(revise database.url o TICKETD_DATABASE_URL; para probar sin una base propia: ticketd sandbox)", err)
-	}
-	return db, nil
-}
-
 // checkSchema refuses to work on a database with pending migrations.
-func checkSchema(ctx context.Context, db *sqlx.DB) error {
+func (a *app) checkSchema(ctx context.Context, db *sqlx.DB) error {
 	pending, err := migrations.Pending(ctx, db.DB)
 	if err != nil {
 		return err
 	}
 	if len(pending) > 0 {
-		return fail(1, "la base de datos tiene %d migraciones pendientes: ejecute 'ticketd migrate'", len(pending))
+		return a.fail(1, "err.pending_migrations", len(pending))
 	}
 	return nil
 }
@@ -89,18 +92,18 @@ func (a *app) service(ctx context.Context) (*service.Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := checkSchema(ctx, db); err != nil {
+	if err := a.checkSchema(ctx, db); err != nil {
 		return nil, err
 	}
 	parts, err := daemon.Build(ctx, c, db)
 	if err != nil {
-		return nil, fail(2, "%v", err)
+		return nil, a.fail(2, "err.build", err)
 	}
 	return parts.Service, nil
 }
 
 func (a *app) cmdMigrate(ctx context.Context, args []string) error {
-	fs := a.newFlags("migrate", "migrate")
+	fs := a.newFlags("migrate", a.t("syn.migrate"))
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -113,31 +116,31 @@ func (a *app) cmdMigrate(ctx context.Context, args []string) error {
 		return err
 	}
 	if len(done) == 0 {
-		fmt.Fprintln(a.stdout, "La base de datos ya está al día.")
+		fmt.Fprintln(a.stdout, a.t("out.migrate_none"))
 	}
 	for _, m := range done {
-		fmt.Fprintln(a.stdout, "aplicada:", m)
+		fmt.Fprintln(a.stdout, a.t("out.migrate_applied", m))
 	}
 	return nil
 }
 
 func (a *app) cmdConfig(ctx context.Context, args []string) error {
-	fs := a.newFlags("config check", "config check [-config ARCHIVO]")
+	fs := a.newFlags("config", a.t("syn.config"))
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) != 1 || pos[0] != "check" {
-		return fail(2, "uso: ticketd config check [-config ARCHIVO]")
+		return a.usageError("config", a.t("err.config_usage"))
 	}
 	c, err := a.config()
 	if err != nil {
 		return err
 	}
 	if _, err := mailout.NewRenderer(c.Notifications.TemplatesDir); err != nil {
-		return fail(2, "plantillas: %v", err)
+		return a.fail(2, "err.templates", err)
 	}
-	fmt.Fprintf(a.stdout, "%s: configuración válida (%d personas, %d servicios).\n", c.Path, len(c.People), len(c.Services))
+	fmt.Fprintln(a.stdout, a.t("out.config_ok", c.Path, len(c.People), len(c.Services)))
 	return nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net"
 	"os"
 	"path/filepath"
 	"slices"
@@ -50,6 +51,7 @@ func mustRun(t *testing.T, args ...string) string {
 // TestCommandLineWalkthrough is the README's walkthrough: one ticket
 // through the whole procedure from the command line.
 func TestCommandLineWalkthrough(t *testing.T) {
+	t.Setenv("TICKETD_LANG", "")
 	cfg := testConfig(t)
 	c := []string{"-config", cfg}
 	mustRun(t, append(c, "config", "check")...)
@@ -102,51 +104,130 @@ func TestCommandLineWalkthrough(t *testing.T) {
 	}
 }
 
+// TestCommandLineRefusals: what the procedure refuses exits 3, what does
+// not exist 1, a mistake in the command 2; each says why in the reader's
+// language and not in the other.
 func TestCommandLineRefusals(t *testing.T) {
+	t.Setenv("TICKETD_LANG", "")
 	cfg := testConfig(t)
 	c := []string{"-config", cfg}
 	mustRun(t, append(c, "migrate")...)
 	mustRun(t, append(c, "tickets", "open", "--requester", "ana@example.gov.co", "--subject", "Hola")...)
 	tests := []struct {
-		args []string
-		code int
-		want string
+		args   []string
+		code   int
+		es, en string
 	}{
-		{[]string{"tickets", "close", "1", "--as", "jgomez"}, 3, "solo se cierra un caso resuelto"},
-		{[]string{"tickets", "classify", "1", "--as", "lperez", "--level", "2"}, 3, "solo la mesa de servicio clasifica"},
-		{[]string{"tickets", "escalate", "1"}, 2, "--as"},
-		{[]string{"tickets", "show", "99"}, 1, "no existe el caso"},
-		{[]string{"tickets", "assign", "1", "--as", "jgomez", "--to", "nadie"}, 3, "nadie"},
-		{[]string{"tickets", "list", "--state", "abierto"}, 2, "estado desconocido"},
-		{[]string{"tickets", "bailar"}, 2, "acción desconocida"},
+		{[]string{"tickets", "close", "1", "--as", "jgomez"}, 3,
+			"no se aplicó: el caso está nuevo; solo se cierra un caso resuelto", "not applied: ticket is new; only a resolved ticket is closed"},
+		{[]string{"tickets", "classify", "1", "--as", "lperez", "--level", "2"}, 3,
+			"no se aplicó: solo la mesa de servicio clasifica", "not applied: only the service desk classifies"},
+		{[]string{"tickets", "classify", "1", "--as", "nadie@example.gov.co", "--level", "2"}, 3,
+			`"nadie@example.gov.co" no está en la lista de personal`, `"nadie@example.gov.co" is not in the roster`},
+		{[]string{"tickets", "classify", "1", "--as", "ana@example.gov.co"}, 3,
+			`"ana@example.gov.co" no está en la lista de personal`, `"ana@example.gov.co" is not in the roster`},
+		{[]string{"tickets", "assign", "1", "--as", "jgomez", "--to", "nadie"}, 3,
+			`"nadie" no está en la lista de personal`, `"nadie" is not in the roster`},
+		{[]string{"tickets", "reopen", "1", "--as", "otro@example.com"}, 3,
+			`"otro@example.com" no está en la lista de personal ni es quien solicitó el caso OTI-1`, `"otro@example.com" is neither in the roster nor the requester of ticket OTI-1`},
+		{[]string{"tickets", "open", "--requester", "b@example.gov.co", "--subject", "x", "--as", "nadie"}, 3,
+			`"nadie" no está en la lista de personal`, `"nadie" is not in the roster`},
+		{[]string{"tickets", "escalate", "1", "--as", "jgomez", "--level", "4"}, 3, "no se aplicó:", "not applied:"},
+		{[]string{"tickets", "classify", "1", "--as", "jgomez", "--service", "nada"}, 2,
+			`el servicio "nada" no está en el catálogo`, `there is no service "nada" in the catalogue`},
+		{[]string{"tickets", "escalate", "1"}, 2, "falta --as", "--as is missing"},
+		{[]string{"tickets", "show", "99"}, 1, "no existe el caso OTI-99", "there is no ticket OTI-99"},
+		{[]string{"tickets", "show", "OTI-x"}, 2, `"OTI-x" no es un número de caso`, `"OTI-x" is not a ticket number`},
+		{[]string{"tickets", "show"}, 2, "indique un caso", "name a ticket"},
 	}
 	for _, tc := range tests {
-		_, errs, code := ticketd(t, append(c, tc.args...)...)
-		if code != tc.code || !strings.Contains(errs, tc.want) {
-			t.Errorf("%v: exit %d, stderr %q; want exit %d mentioning %q", tc.args, code, errs, tc.code, tc.want)
+		for _, lang := range []string{"es", "en"} {
+			want, other := tc.es, tc.en
+			if lang == "en" {
+				want, other = other, want
+			}
+			out, errs, code := ticketd(t, append(append(c, "--lang", lang), tc.args...)...)
+			if code != tc.code || out != "" || !strings.Contains(errs, want) || strings.Contains(errs, other) {
+				t.Errorf("%s %v: exit %d, stdout %q, stderr %q; want exit %d saying %q", lang, tc.args, code, out, errs, tc.code, want)
+			}
 		}
+	}
+	// Nothing of it moved the ticket.
+	if out := mustRun(t, append(c, "tickets", "list", "--json")...); !strings.Contains(out, `"state": "nuevo"`) {
+		t.Errorf("list: %s", out)
 	}
 }
 
+// TestOpenPrintsTheNumberForAVariable: -q prints only the number, so the
+// next commands can use it from a shell variable.
+func TestOpenPrintsTheNumberForAVariable(t *testing.T) {
+	cfg := testConfig(t)
+	mustRun(t, "-config", cfg, "migrate")
+	for i, want := range []string{"1\n", "2\n"} {
+		if out := mustRun(t, "-config", cfg, "tickets", "open", "--requester", "ana@example.gov.co", "--subject", "Hola", "-q"); out != want {
+			t.Errorf("open %d -q printed %q, want %q", i+1, out, want)
+		}
+	}
+	es := mustRun(t, "-config", cfg, "tickets", "open", "--requester", "ana@example.gov.co", "--subject", "Hola")
+	en := mustRun(t, "-config", cfg, "--lang", "en", "tickets", "classify", "3", "--as", "jgomez", "--level", "2", "--to", "lperez")
+	if es != "Caso OTI-3 registrado: Hola (nuevo, nivel 1)\n" || en != "Ticket OTI-3: in progress, level 2, handled by Luis Pérez\n" {
+		t.Errorf("open said %q, classify %q", es, en)
+	}
+}
+
+// TestConfigCheckReportsProblems: every problem at once, a bad duration
+// among them, in the reader's language; a good file is said valid.
 func TestConfigCheckReportsProblems(t *testing.T) {
+	t.Setenv("TICKETD_LANG", "")
+	t.Setenv("TICKETD_DATABASE_URL", "")
+	t.Setenv("TICKETD_CONFIG", "")
 	path := filepath.Join(t.TempDir(), "bad.toml")
-	os.WriteFile(path, []byte("[desk]\naddress = \"x\"\ncolor = \"rojo\"\n"), 0o600)
-	_, errs, code := ticketd(t, "-config", path, "config", "check")
-	if code == 0 || !strings.Contains(errs, `unknown key "desk.color"`) || !strings.Contains(errs, "desk.address") {
-		t.Errorf("exit %d, stderr:\n%s", code, errs)
+	os.WriteFile(path, []byte("[desk]\naddress = \"x\"\ncolor = \"rojo\"\n[imap]\npoll_interval = \"treinta\"\n[log]\nformat = \"xml\"\n"), 0o600)
+	want := map[string][]string{
+		"es": {"la configuración tiene 6 problemas:", `clave desconocida "desk.color"`, `imap.poll_interval = "treinta" no es una duración`,
+			`desk.address "x" no es un correo electrónico válido`, "database.url está vacía", `log.format "xml" debe ser text o json`},
+		"en": {"the configuration has 6 problems:", `unknown key "desk.color"`, `imap.poll_interval = "treinta" is not a duration`,
+			`desk.address "x" is not a valid email address`, "database.url is empty", `log.format "xml" must be text or json`},
+	}
+	for lang, ws := range want {
+		out, errs, code := ticketd(t, "--lang", lang, "-config", path, "config", "check")
+		if code != 2 || out != "" {
+			t.Errorf("%s: exit %d, stdout %q", lang, code, out)
+		}
+		for _, w := range ws {
+			if !strings.Contains(errs, w) {
+				t.Errorf("%s: stderr lacks %q:\n%s", lang, w, errs)
+			}
+		}
+	}
+	if _, errs, code := ticketd(t, "--lang", "en", "-config", filepath.Join(t.TempDir(), "none.toml"), "config", "check"); code != 2 ||
+		!strings.Contains(errs, "none.toml does not exist") {
+		t.Errorf("missing file: exit %d, %q", code, errs)
+	}
+	if _, errs, code := ticketd(t, "config", "check"); code != 2 || !strings.Contains(errs, "falta el archivo de configuración") {
+		t.Errorf("no file: exit %d, %q", code, errs)
+	}
+	cfg := testConfig(t)
+	if out := mustRun(t, "--lang", "en", "-config", cfg, "config", "check"); !strings.Contains(out, "the configuration is valid (5 people") {
+		t.Errorf("valid: %q", out)
 	}
 }
 
 func TestTemplatesPreviewAndStatus(t *testing.T) {
+	t.Setenv("TICKETD_LANG", "")
+	t.Setenv("TICKETD_CONFIG", "")
 	out := mustRun(t, "templates", "preview", "resolved", "--lang", "en")
-	if !strings.Contains(out, "Subject: [OTI-123]") && !strings.Contains(out, "Asunto: [OTI-123]") {
+	if !strings.HasPrefix(out, "Subject: [OTI-123]") || strings.Contains(out, "Asunto") {
 		t.Errorf("preview:\n%s", out)
 	}
 	if !strings.Contains(out, "#reopen") {
 		t.Errorf("the English resolution notice does not say how to reopen:\n%s", out)
 	}
+	if out := mustRun(t, "--lang", "en", "templates", "preview", "resolved"); !strings.HasPrefix(out, "Subject: [OTI-123] Your request was resolved") {
+		t.Errorf("--lang before the command:\n%s", out)
+	}
 	es := mustRun(t, "templates", "preview", "opened_ack")
-	if !strings.Contains(es, "Recibimos su solicitud") {
+	if !strings.HasPrefix(es, "Asunto: ") || !strings.Contains(es, "Recibimos su solicitud") {
 		t.Errorf("Spanish preview:\n%s", es)
 	}
 	if _, errs, code := ticketd(t, "templates", "preview", "nada"); code != 2 || !strings.Contains(errs, "opened_ack") {
@@ -178,6 +259,24 @@ func TestGCSettingsLeaveTheOperatorsChoice(t *testing.T) {
 		p, l := gcSettings(env(c.env))
 		if p != c.percent || l != c.limit {
 			t.Errorf("env %v: percent %d, limit %d; want %d, %d", c.env, p, l, c.percent, c.limit)
+		}
+	}
+}
+
+// TestDatabaseNotRunning: a database nobody answers at is said as such,
+// with what to start.
+func TestDatabaseNotRunning(t *testing.T) {
+	cfg := testConfig(t)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close() // a port nobody listens on
+	t.Setenv("TICKETD_DATABASE_URL", "postgres://x@"+addr+"/ticketd")
+	for lang, want := range map[string]string{"es": "nadie atiende en postgres://x@" + addr, "en": "nothing answers at postgres://x@" + addr} {
+		if _, errs, code := ticketd(t, "--lang", lang, "-config", cfg, "tickets", "list"); code != 1 || !strings.Contains(errs, want) {
+			t.Errorf("%s: exit %d, %q", lang, code, errs)
 		}
 	}
 }

@@ -3,7 +3,8 @@
 // template previews and a self-contained sandbox.
 //
 // This package is wiring only: every rule lives in tickets/, mailin/ and
-// mailout/.
+// mailout/. What it prints comes from messages.go, in the reader's
+// language (--lang, TICKETD_LANG; Spanish by default).
 package main
 
 import (
@@ -14,32 +15,17 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime"
+	"runtime/debug"
 	"strings"
 	"syscall"
 
 	"github.com/ticketd/ticketd/tickets"
 )
 
-const usage = `ticketd: mesa de servicio por correo electrónico (procedimiento 130.13.08-3)
-
-Uso:
-  ticketd [-config ARCHIVO] COMANDO [opciones]
-
-Comandos:
-  sandbox [--walkthrough] [--reset]   todo en local: PostgreSQL, IMAP, SMTP y ticketd
-  run [--no-migrate]                  el servicio: lee el buzón, aplica comandos, envía avisos
-  migrate                             aplica las migraciones pendientes de la base de datos
-  config check                        revisa el archivo de configuración
-  tickets open|list|show|classify|escalate|assign|comment|note|resolve|close|reopen
-  templates preview NOMBRE [--lang es|en]
-  status                              estado de buzones y de la bandeja de salida
-  version
-
-La configuración viene de -config o de TICKETD_CONFIG (ver ticketd.example.toml).
-"ticketd COMANDO -h" muestra las opciones de cada comando.
-`
-
-var version = "dev"
+// version is set at build time (go build -ldflags "-X main.version=1.2.0");
+// without it the module version or VCS revision Go recorded is used.
+var version string
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -49,7 +35,8 @@ func main() {
 	os.Exit(code)
 }
 
-// exitError carries an exit status with a message for stderr.
+// exitError carries an exit status with a message for stderr, already in
+// the reader's language (empty: nothing more to say).
 type exitError struct {
 	code int
 	msg  string
@@ -57,95 +44,151 @@ type exitError struct {
 
 func (e *exitError) Error() string { return e.msg }
 
+// fail is an exit status with a message that is already in the reader's
+// language; messages of the catalogue go through app.fail.
 func fail(code int, format string, args ...any) error {
 	return &exitError{code: code, msg: fmt.Sprintf(format, args...)}
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	global := flag.NewFlagSet("ticketd", flag.ContinueOnError)
-	global.SetOutput(io.Discard)
-	configPath := global.String("config", "", "configuration file (or TICKETD_CONFIG)")
+	a := &app{stdout: stdout, stderr: stderr, lang: initialLang(args, os.Getenv), langFlag: langArg(args)}
+	return a.exit(a.dispatch(ctx, args))
+}
+
+// dispatch reads the global flags and runs the command.
+func (a *app) dispatch(ctx context.Context, args []string) error {
+	global := a.newFlags("ticketd", a.t("syn.ticketd"))
+	showVersion := global.Bool("version", false, a.t("flag.version"))
 	if err := global.Parse(args); err != nil {
-		fmt.Fprint(stderr, usage)
-		return 2
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(a.stdout, a.t("usage.top"))
+			return err
+		}
+		return a.usageError("", flagProblem(a, err))
+	}
+	if *showVersion {
+		fmt.Fprintln(a.stdout, versionLine())
+		return nil
 	}
 	rest := global.Args()
 	if len(rest) == 0 {
-		fmt.Fprint(stderr, usage)
-		return 2
+		fmt.Fprint(a.stderr, a.t("usage.top"))
+		return &exitError{code: 2}
 	}
-	app := &app{configPath: *configPath, stdout: stdout, stderr: stderr}
-	var err error
 	switch cmd, sub := rest[0], rest[1:]; cmd {
 	case "run":
-		err = app.cmdRun(ctx, sub)
+		return a.cmdRun(ctx, sub)
 	case "migrate":
-		err = app.cmdMigrate(ctx, sub)
+		return a.cmdMigrate(ctx, sub)
 	case "config":
-		err = app.cmdConfig(ctx, sub)
+		return a.cmdConfig(ctx, sub)
 	case "tickets", "ticket":
-		err = app.cmdTickets(ctx, sub)
+		return a.cmdTickets(ctx, sub)
 	case "templates":
-		err = app.cmdTemplates(ctx, sub)
+		return a.cmdTemplates(ctx, sub)
 	case "sandbox":
-		err = app.cmdSandbox(ctx, sub)
+		return a.cmdSandbox(ctx, sub)
 	case "status":
-		err = app.cmdStatus(ctx, sub)
+		return a.cmdStatus(ctx, sub)
 	case "version":
-		fmt.Fprintln(stdout, "ticketd", version)
-	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage)
+		fs := a.newFlags("version", "version")
+		if _, err := parseFlags(fs, sub); err != nil {
+			return err
+		}
+		fmt.Fprintln(a.stdout, versionLine())
+		return nil
+	case "help":
+		if len(sub) > 0 && sub[0] != "help" {
+			return a.dispatch(ctx, []string{sub[0], "-h"})
+		}
+		fmt.Fprint(a.stdout, a.t("usage.top"))
+		return nil
 	default:
-		fmt.Fprintf(stderr, "ticketd: comando desconocido %q\n\n%s", cmd, usage)
-		return 2
+		return a.usageError("", a.t("err.unknown_command", cmd))
 	}
-	if err == nil {
-		return 0
-	}
-	if errors.Is(err, flag.ErrHelp) {
+}
+
+// exit prints what err says on stderr and returns the exit status: 0, 2
+// for usage and configuration, 3 for a command the procedure refuses, 1
+// for the rest.
+func (a *app) exit(err error) int {
+	if err == nil || errors.Is(err, flag.ErrHelp) {
 		return 0
 	}
 	var ee *exitError
 	if errors.As(err, &ee) {
-		fmt.Fprintln(stderr, "ticketd:", ee.msg)
+		if ee.msg != "" {
+			fmt.Fprintln(a.stderr, "ticketd:", ee.msg)
+		}
 		return ee.code
 	}
 	var r *tickets.Refusal
 	if errors.As(err, &r) {
-		fmt.Fprintln(stderr, "ticketd: no se aplicó:", r.Explain("es"))
+		fmt.Fprintln(a.stderr, "ticketd:", a.t("err.refused", a.stateWords(r.Explain(a.lang))))
 		return 3
 	}
-	fmt.Fprintln(stderr, "ticketd:", err)
+	fmt.Fprintln(a.stderr, "ticketd:", a.t("err.other", err))
 	return 1
 }
 
-// parseFlags parses flags that may come before or after positional
-// arguments ("tickets show 12 --json") and returns the positionals.
-func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, err
+// stateWords puts states in words in a refusal's reason, which names
+// them by their identifiers ("el caso está en_atencion", "ticket is
+// cerrado"). In Spanish only en_atencion differs from its word.
+func (a *app) stateWords(reason string) string {
+	words := strings.Fields(reason)
+	for i, w := range words {
+		core := strings.TrimRight(w, ";,.:")
+		if a.lang != "en" && core != string(tickets.StateInProgress) {
+			continue
 		}
-		args = fs.Args()
-		if len(args) == 0 {
-			return pos, nil
+		if _, ok := messages["state."+core]; ok {
+			words[i] = a.t("state."+core) + w[len(core):]
 		}
-		pos = append(pos, args[0])
-		args = args[1:]
 	}
+	return strings.Join(words, " ")
 }
 
-// newFlags returns a flag set that also takes -config after the command.
-func (a *app) newFlags(name, help string) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(a.stderr)
-	fs.Func("config", "configuration file (or TICKETD_CONFIG)", func(s string) error { a.configPath = s; return nil })
-	fs.Usage = func() {
-		fmt.Fprintf(a.stderr, "Uso: ticketd %s\n\n", help)
-		fs.PrintDefaults()
+// usageError is a mistake in how a command was written: the problem and
+// where to read the command's help. cmd is "" for the top level.
+func (a *app) usageError(cmd, problem string) error {
+	help := "ticketd -h"
+	if cmd != "" && cmd != "ticketd" {
+		help = "ticketd " + cmd + " -h"
 	}
-	return fs
+	return &exitError{code: 2, msg: problem + "\n" + a.t("help.hint", help)}
+}
+
+// versionLine is what --version prints: the version set at build time,
+// else the module's version or the VCS revision the build recorded.
+func versionLine() string {
+	v := version
+	if bi, ok := debug.ReadBuildInfo(); ok && v == "" {
+		v = bi.Main.Version
+		if v == "" || v == "(devel)" {
+			v = "(devel)"
+			var rev, dirty string
+			for _, s := range bi.Settings {
+				switch s.Key {
+				case "vcs.revision":
+					rev = s.Value
+				case "vcs.modified":
+					if s.Value == "true" {
+						dirty = "+dirty"
+					}
+				}
+			}
+			if len(rev) > 12 {
+				rev = rev[:12]
+			}
+			if rev != "" {
+				v = rev + dirty
+			}
+		}
+	}
+	if v == "" {
+		v = "(devel)"
+	}
+	return "ticketd " + v + " " + runtime.Version()
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -12,8 +12,8 @@ import (
 
 // cmdRun is `ticketd run`: the daemon.
 func (a *app) cmdRun(ctx context.Context, args []string) error {
-	fs := a.newFlags("run", "run [--no-migrate]")
-	noMigrate := fs.Bool("no-migrate", false, "do not apply pending migrations at start (fail if any)")
+	fs := a.newFlags("run", a.t("syn.run"))
+	noMigrate := fs.Bool("no-migrate", false, a.t("flag.no_migrate"))
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -25,7 +25,7 @@ func (a *app) cmdRun(ctx context.Context, args []string) error {
 	slog.SetDefault(log)
 	tuneGC(os.Getenv, log)
 	if err := daemon.Run(ctx, daemon.Options{Config: c, Logger: log, NoMigrate: *noMigrate}); err != nil {
-		return fail(1, "%v", err)
+		return a.fail(1, "err.run", err)
 	}
 	return nil
 }

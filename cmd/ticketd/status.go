@@ -15,7 +15,7 @@ func hasEnvConfig() bool { return os.Getenv("TICKETD_CONFIG") != "" }
 // cmdStatus prints the mailboxes' state and the outbox backlog, as stored
 // by the daemons that share the database.
 func (a *app) cmdStatus(ctx context.Context, args []string) error {
-	fs := a.newFlags("status", "status")
+	fs := a.newFlags("status", a.t("syn.status"))
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -23,7 +23,7 @@ func (a *app) cmdStatus(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := checkSchema(ctx, db); err != nil {
+	if err := a.checkSchema(ctx, db); err != nil {
 		return err
 	}
 	boxes, err := store.Mailboxes(ctx, db)
@@ -31,7 +31,7 @@ func (a *app) cmdStatus(ctx context.Context, args []string) error {
 		return err
 	}
 	w := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(w, "CUENTA\tBUZÓN\tLECTOR\tÚLTIMO ÉXITO\tPENDIENTES\tÚLTIMO ERROR")
+	fmt.Fprintln(w, a.t("out.status_header"))
 	for _, b := range boxes {
 		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%d\t%s\n", b.Account, b.Mailbox, orDash(b.Holder), when(b.LastSuccess), b.Backlog, orDash(b.LastError))
 	}
@@ -40,7 +40,7 @@ func (a *app) cmdStatus(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(a.stdout, "\nBandeja de salida: %d pendientes, %d fallidos\n", pending, failed)
+	fmt.Fprintf(a.stdout, "\n%s\n", a.t("out.status_outbox", pending, failed))
 	return nil
 }
 

@@ -14,35 +14,16 @@ import (
 	"github.com/ticketd/ticketd/tickets/store"
 )
 
-const ticketsUsage = `Uso: ticketd tickets ACCIÓN ...
-
-  open --requester CORREO --subject S [--body B] [--as CORREO]   registrar una solicitud (p. ej. por teléfono)
-  list [--state S] [--level N] [--assignee CORREO] [--json]
-  show N [--json]                                                el caso y su registro de actividades
-  classify N --as CORREO [--level L] [--service S] [--to PERSONA]
-  escalate N --as CORREO [--level L] [--to PERSONA]
-  assign   N --as CORREO --to PERSONA
-  comment  N --as CORREO --text T
-  note     N --as CORREO --text T                                nota interna (nunca llega al solicitante)
-  resolve  N --as CORREO [--note T]
-  close    N --as CORREO
-  reopen   N --as CORREO [--note T]
-
-PERSONA es un alias o un correo de la lista de personal. N es el número o la
-referencia (OTI-12). Las acciones siguen las mismas reglas que los comandos
-por correo.
-`
-
 func (a *app) cmdTickets(ctx context.Context, args []string) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprint(a.stdout, ticketsUsage)
-		if len(args) == 0 {
-			return fail(2, "falta la acción")
-		}
-		return nil
+	if len(args) == 0 {
+		fmt.Fprint(a.stderr, a.t("usage.tickets"))
+		return &exitError{code: 2}
 	}
 	action, args := args[0], args[1:]
 	switch action {
+	case "-h", "-help", "--help", "help":
+		fmt.Fprint(a.stdout, a.t("usage.tickets"))
+		return nil
 	case "open":
 		return a.ticketsOpen(ctx, args)
 	case "list":
@@ -52,25 +33,28 @@ func (a *app) cmdTickets(ctx context.Context, args []string) error {
 	case "classify", "escalate", "assign", "comment", "note", "resolve", "close", "reopen":
 		return a.ticketsAct(ctx, action, args)
 	}
-	return fail(2, "acción desconocida %q\n\n%s", action, ticketsUsage)
+	return a.usageError("tickets", a.t("err.unknown_action", action))
 }
 
 func (a *app) ticketsOpen(ctx context.Context, args []string) error {
-	fs := a.newFlags("tickets open", "tickets open --requester CORREO --subject S [--body B] [--as CORREO]")
-	req := fs.String("requester", "", "requester's email address")
-	name := fs.String("name", "", "requester's name")
-	subj := fs.String("subject", "", "subject of the request")
-	body := fs.String("body", "", "text of the request")
-	as := fs.String("as", "", "desk agent registering it (default: the requester)")
-	asJSON := fs.Bool("json", false, "print the ticket as JSON")
+	fs := a.newFlags("tickets open", a.t("syn.open"))
+	req := fs.String("requester", "", a.t("flag.requester"))
+	name := fs.String("name", "", a.t("flag.name"))
+	subj := fs.String("subject", "", a.t("flag.subject"))
+	body := fs.String("body", "", a.t("flag.body"))
+	as := fs.String("as", "", a.t("flag.as_open"))
+	asJSON := fs.Bool("json", false, a.t("flag.json_ticket"))
+	var quiet bool
+	fs.BoolVar(&quiet, "quiet", false, a.t("flag.quiet"))
+	fs.BoolVar(&quiet, "q", false, a.t("flag.quiet"))
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *req == "" || strings.TrimSpace(*subj) == "" {
-		return fail(2, "--requester y --subject son obligatorios")
+		return a.usageError("tickets open", a.t("err.open_required"))
 	}
 	if !validEmail(*req) {
-		return fail(2, "--requester %q no es un correo válido", *req)
+		return a.usageError("tickets open", a.t("err.bad_email", "--requester", *req))
 	}
 	s, err := a.service(ctx)
 	if err != nil {
@@ -80,27 +64,31 @@ func (a *app) ticketsOpen(ctx context.Context, args []string) error {
 	if *as != "" {
 		r.By = actorFor(s.Roster, *as, nil)
 		if !r.By.InRoster() {
-			return fail(2, "--as %q no está en la lista de personal", *as)
+			return a.fail(3, "err.not_in_roster", *as)
 		}
 	}
 	t, err := s.Open(ctx, r)
 	if err != nil {
 		return err
 	}
-	if *asJSON {
+	switch {
+	case *asJSON:
 		return a.printJSON(s.TicketView(t))
+	case quiet:
+		fmt.Fprintln(a.stdout, t.ID)
+		return nil
 	}
-	fmt.Fprintf(a.stdout, "Caso %s registrado: %s (estado %s, nivel %d)\n", s.Ref(t.ID), t.Subject, t.State, t.Level)
+	fmt.Fprintln(a.stdout, a.t("out.opened", s.Ref(t.ID), t.Subject, a.stateName(t.State), t.Level))
 	return nil
 }
 
 func (a *app) ticketsList(ctx context.Context, args []string) error {
-	fs := a.newFlags("tickets list", "tickets list [--state S] [--level N] [--assignee CORREO] [--json]")
-	state := fs.String("state", "", "nuevo | en_atencion | resuelto | cerrado")
-	level := fs.Int("level", 0, "1, 2 or 3")
-	assignee := fs.String("assignee", "", "assignee's email or alias")
-	limit := fs.Int("limit", 0, "at most this many tickets")
-	asJSON := fs.Bool("json", false, "print JSON")
+	fs := a.newFlags("tickets list", a.t("syn.list"))
+	state := fs.String("state", "", a.t("flag.state"))
+	level := fs.Int("level", 0, a.t("flag.level_filter"))
+	assignee := fs.String("assignee", "", a.t("flag.assignee"))
+	limit := fs.Int("limit", 0, a.t("flag.limit"))
+	asJSON := fs.Bool("json", false, a.t("flag.json"))
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -108,12 +96,12 @@ func (a *app) ticketsList(ctx context.Context, args []string) error {
 	if *state != "" {
 		st, err := tickets.ParseState(*state)
 		if err != nil {
-			return fail(2, "--state: estado desconocido %q (nuevo, en_atencion, resuelto o cerrado)", *state)
+			return a.usageError("tickets list", a.t("err.unknown_state", *state))
 		}
 		f.State = st
 	}
 	if *level != 0 && !f.Level.Valid() {
-		return fail(2, "--level debe ser 1, 2 o 3")
+		return a.usageError("tickets list", a.t("err.bad_level", "--level"))
 	}
 	s, err := a.service(ctx)
 	if err != nil {
@@ -133,24 +121,24 @@ func (a *app) ticketsList(ctx context.Context, args []string) error {
 		return a.printJSON(list)
 	}
 	if len(list) == 0 {
-		fmt.Fprintln(a.stdout, "No hay casos.")
+		fmt.Fprintln(a.stdout, a.t("out.no_tickets"))
 		return nil
 	}
 	w := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(w, "CASO\tESTADO\tNIVEL\tASIGNADO\tSOLICITANTE\tASUNTO")
+	fmt.Fprintln(w, a.t("out.list_header"))
 	for _, t := range list {
 		as := "-"
 		if t.Assignee != nil {
 			as = *t.Assignee
 		}
-		fmt.Fprintf(w, "%s\t%s\t%d\t%s\t%s\t%s\n", t.Ref, t.State, t.Level, as, t.Requester, truncate(t.Subject, 50))
+		fmt.Fprintf(w, "%s\t%s\t%d\t%s\t%s\t%s\n", t.Ref, a.stateName(tickets.State(t.State)), t.Level, as, t.Requester, truncate(t.Subject, 40))
 	}
 	return w.Flush()
 }
 
 func (a *app) ticketsShow(ctx context.Context, args []string) error {
-	fs := a.newFlags("tickets show", "tickets show N [--json]")
-	asJSON := fs.Bool("json", false, "print JSON")
+	fs := a.newFlags("tickets show", a.t("syn.show"))
+	asJSON := fs.Bool("json", false, a.t("flag.json"))
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -159,13 +147,13 @@ func (a *app) ticketsShow(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	id, err := ticketID(pos, s.Tag)
+	id, err := a.ticketID("tickets show", pos, s.Tag)
 	if err != nil {
 		return err
 	}
 	d, err := s.Show(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
-		return fail(1, "no existe el caso %s", s.Ref(id))
+		return a.fail(1, "err.no_ticket", s.Ref(id))
 	}
 	if err != nil {
 		return err
@@ -173,62 +161,92 @@ func (a *app) ticketsShow(ctx context.Context, args []string) error {
 	if *asJSON {
 		return a.printJSON(d)
 	}
-	service.PrintDetail(a.stdout, d)
+	a.printDetail(d)
 	return nil
 }
 
+// rosterOnly are the actions only roster people run; comment and reopen
+// are the requester's too.
+var rosterOnly = map[string]bool{"classify": true, "escalate": true, "assign": true, "note": true, "resolve": true, "close": true}
+
 func (a *app) ticketsAct(ctx context.Context, action string, args []string) error {
-	fs := a.newFlags("tickets "+action, "tickets "+action+" N --as CORREO ...")
-	as := fs.String("as", "", "who acts: a roster email (or the requester's, for reopen and comment)")
-	level := fs.Int("level", 0, "target level")
-	svc := fs.String("service", "", "service category")
-	to := fs.String("to", "", "person: roster alias or email")
-	text := fs.String("text", "", "text of the comment or note")
-	note := fs.String("note", "", "note that goes with the action")
-	asJSON := fs.Bool("json", false, "print the ticket as JSON")
+	fs := a.newFlags("tickets "+action, a.t("syn."+action))
+	as := fs.String("as", "", a.t("flag.as"))
+	var level *int
+	var svc, to, text, note *string
+	switch action {
+	case "classify", "escalate":
+		level = fs.Int("level", 0, a.t("flag.level"))
+		to = fs.String("to", "", a.t("flag.to"))
+		if action == "classify" {
+			svc = fs.String("service", "", a.t("flag.service"))
+		}
+	case "assign":
+		to = fs.String("to", "", a.t("flag.to"))
+	case "comment", "note":
+		text = fs.String("text", "", a.t("flag.text_"+action))
+	case "resolve", "reopen":
+		note = fs.String("note", "", a.t("flag.note_"+action))
+	}
+	asJSON := fs.Bool("json", false, a.t("flag.json_ticket"))
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
 	}
 	if *as == "" {
-		return fail(2, "--as CORREO es obligatorio: quién realiza la acción")
+		return a.usageError(fs.Name(), a.t("err.as_required"))
+	}
+	if action == "assign" && *to == "" {
+		return a.usageError(fs.Name(), a.t("err.to_required"))
+	}
+	if text != nil && strings.TrimSpace(*text) == "" {
+		return a.usageError(fs.Name(), a.t("err.text_required"))
 	}
 	s, err := a.service(ctx)
 	if err != nil {
 		return err
 	}
-	id, err := ticketID(pos, s.Tag)
+	id, err := a.ticketID(fs.Name(), pos, s.Tag)
 	if err != nil {
 		return err
 	}
 	cur, err := store.GetTicket(ctx, s.DB, id)
 	if errors.Is(err, store.ErrNotFound) {
-		return fail(1, "no existe el caso %s", s.Ref(id))
+		return a.fail(1, "err.no_ticket", s.Ref(id))
 	}
 	if err != nil {
 		return err
 	}
 	actor := actorFor(s.Roster, *as, &cur.Ticket)
-	cmd := tickets.Command{Kind: tickets.CommandKind(action), Level: tickets.Level(*level), Service: *svc, Text: *text}
-	if *note != "" {
+	switch {
+	case rosterOnly[action] && !actor.InRoster():
+		return a.fail(3, "err.not_in_roster", *as)
+	case action == "reopen" && !actor.InRoster() && actor.Role != tickets.RoleRequester:
+		return a.fail(3, "err.not_roster_nor_requester", *as, s.Ref(id))
+	}
+	cmd := tickets.Command{Kind: tickets.CommandKind(action)}
+	if level != nil {
+		cmd.Level = tickets.Level(*level)
+	}
+	if text != nil {
+		cmd.Text = *text
+	}
+	if note != nil {
 		cmd.Text = *note
 	}
-	if *to != "" {
-		p, err := s.Person(*to)
-		if err != nil {
-			return err
+	if to != nil && *to != "" {
+		p, ok := s.Roster.Find(*to)
+		if !ok {
+			return a.fail(3, "err.not_in_roster", *to)
 		}
-		cmd.To = p
+		cmd.To = &p
 	}
-	if *svc != "" {
+	if svc != nil && *svc != "" {
 		sv, ok := s.Roster.FindService(*svc)
 		if !ok {
-			return fail(2, "--service: %q no está en el catálogo de servicios", *svc)
+			return a.usageError(fs.Name(), a.t("err.unknown_service", *svc))
 		}
 		cmd.Service = sv.Name
-	}
-	if (action == "comment" || action == "note") && strings.TrimSpace(cmd.Text) == "" {
-		return fail(2, "--text es obligatorio")
 	}
 	t, _, err := s.Apply(ctx, id, cmd, actor)
 	if err != nil {
@@ -237,18 +255,18 @@ func (a *app) ticketsAct(ctx context.Context, action string, args []string) erro
 	if *asJSON {
 		return a.printJSON(s.TicketView(t))
 	}
-	assignee := "-"
-	if t.Assignee != "" {
-		assignee = t.Assignee
+	if t.Assignee == "" {
+		fmt.Fprintln(a.stdout, a.t("out.acted_desk", s.Ref(t.ID), a.stateName(t.State), t.Level))
+		return nil
 	}
-	fmt.Fprintf(a.stdout, "Caso %s: estado %s, nivel %d, asignado %s\n", s.Ref(t.ID), t.State, t.Level, assignee)
+	fmt.Fprintln(a.stdout, a.t("out.acted", s.Ref(t.ID), a.stateName(t.State), t.Level, personName(s.Roster, t.Assignee)))
 	return nil
 }
 
 // ticketID reads "12", "#12" or "OTI-12".
-func ticketID(pos []string, tag string) (int64, error) {
+func (a *app) ticketID(cmd string, pos []string, tag string) (int64, error) {
 	if len(pos) != 1 {
-		return 0, fail(2, "indique un caso: número o referencia (p. ej. 12 o %s-12)", tag)
+		return 0, a.usageError(cmd, a.t("err.ticket_required", tag))
 	}
 	s := strings.TrimPrefix(strings.TrimSpace(pos[0]), "#")
 	if i := strings.LastIndexByte(s, '-'); i >= 0 && strings.EqualFold(s[:i], tag) {
@@ -256,9 +274,20 @@ func ticketID(pos []string, tag string) (int64, error) {
 	}
 	id, err := strconv.ParseInt(s, 10, 64)
 	if err != nil || id <= 0 {
-		return 0, fail(2, "%q no es un número de caso", pos[0])
+		return 0, a.usageError(cmd, a.t("err.bad_ticket", pos[0], tag))
 	}
 	return id, nil
+}
+
+// stateName is a state in words.
+func (a *app) stateName(s tickets.State) string { return stateWord(a.lang, string(s)) }
+
+// personName is a roster person's name, or the address of anyone else.
+func personName(r *tickets.Roster, addr string) string {
+	if p, ok := r.Find(addr); ok && p.Name != "" {
+		return p.Name
+	}
+	return addr
 }
 
 func (a *app) printJSON(v any) error {

@@ -1,7 +1,9 @@
 package config
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"net"
 	"os"
 	"slices"
@@ -15,7 +17,7 @@ import (
 // check returns every problem of an already-defaulted configuration.
 func (c *Config) check() Errors {
 	var errs Errors
-	add := func(format string, args ...any) { errs = append(errs, fmt.Sprintf(format, args...)) }
+	add := errs.add
 
 	if c.Database.URL == "" {
 		add("database.url is empty: set it or TICKETD_DATABASE_URL (postgres://user:pass@host/db)")
@@ -43,7 +45,7 @@ func (c *Config) check() Errors {
 
 	if c.Security.ReplyTokenSecret == "" && c.Security.ReplyTokenSecretFile != "" {
 		if _, err := os.Stat(c.Security.ReplyTokenSecretFile); err != nil {
-			add("security.reply_token_secret_file: %v", err)
+			add("security.reply_token_secret_file %q cannot be read: %v", c.Security.ReplyTokenSecretFile, statReason(err))
 		}
 	} else if c.Security.ReplyTokenSecret != "" && len(c.Security.ReplyTokenSecret) < 32 {
 		add("security.reply_token_secret must be at least 32 characters (try: head -c 32 /dev/urandom | base64)")
@@ -96,7 +98,7 @@ func (c *Config) check() Errors {
 
 func (c *Config) checkRoster() Errors {
 	var errs Errors
-	add := func(format string, args ...any) { errs = append(errs, fmt.Sprintf(format, args...)) }
+	add := errs.add
 	seen := map[string]string{}
 	desk := 0
 	for i, p := range c.People {
@@ -198,7 +200,7 @@ func (c *Config) hasService(name string) bool {
 
 func (c *Config) checkIMAP() Errors {
 	var errs Errors
-	add := func(format string, args ...any) { errs = append(errs, fmt.Sprintf(format, args...)) }
+	add := errs.add
 	m := c.IMAP
 	if m.Address == "" {
 		return nil // intake off: `ticketd run` says so
@@ -238,7 +240,7 @@ func (c *Config) checkIMAP() Errors {
 
 func (c *Config) checkSMTP() Errors {
 	var errs Errors
-	add := func(format string, args ...any) { errs = append(errs, fmt.Sprintf(format, args...)) }
+	add := errs.add
 	s := c.SMTP
 	if s.Address == "" {
 		return nil // sending off: notifications wait in the outbox
@@ -292,7 +294,7 @@ func checkAuth(add func(string, ...any), sec, auth, pw, pwFile, tokFile string, 
 		}
 		if pwFile != "" && pw == "" {
 			if _, err := os.Stat(pwFile); err != nil {
-				add("%s.password_file: %v", sec, err)
+				add("%s.password_file %q cannot be read: %v", sec, pwFile, statReason(err))
 			}
 		}
 	case "xoauth2", "oauthbearer":
@@ -308,6 +310,18 @@ func checkLang(add func(string, ...any), where, lang string) {
 	if lang != "es" && lang != "en" {
 		add("%s %q must be es or en", where, lang)
 	}
+}
+
+// statReason is why a file named in the configuration cannot be used, in
+// the words of the problems catalogue where it has them.
+func statReason(err error) any {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return problem("it does not exist")
+	case errors.Is(err, fs.ErrPermission):
+		return problem("permission denied")
+	}
+	return err
 }
 
 // IsLoopback reports whether host is localhost or a loopback address.

@@ -9,6 +9,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/mail"
 	"os"
 	"strings"
@@ -171,7 +172,30 @@ type Admin struct {
 }
 
 // Duration is a time.Duration written as "30s", "4h".
-type Duration struct{ time.Duration }
+//
+// A value that is not a duration does not stop decoding: it is kept and
+// reported by the check with its key, together with every other problem.
+type Duration struct {
+	time.Duration
+	bad string // the value as written, when it is not a duration
+}
+
+// UnmarshalTOML implements toml.Unmarshaler: a string that time.ParseDuration
+// reads; anything else is kept for the check to report.
+func (d *Duration) UnmarshalTOML(v any) error {
+	s, ok := v.(string)
+	if ok {
+		if p, err := time.ParseDuration(s); err == nil {
+			*d = Duration{Duration: p}
+			return nil
+		}
+	}
+	d.Duration, d.bad = 0, fmt.Sprintf("%#v", v)
+	if ok {
+		d.bad = fmt.Sprintf("%q", s)
+	}
+	return nil
+}
 
 // UnmarshalText implements encoding.TextUnmarshaler.
 func (d *Duration) UnmarshalText(b []byte) error {
@@ -179,26 +203,12 @@ func (d *Duration) UnmarshalText(b []byte) error {
 	if err != nil {
 		return fmt.Errorf("%q is not a duration (write it like \"30s\", \"15m\" or \"4h\")", b)
 	}
-	d.Duration = v
+	d.Duration, d.bad = v, ""
 	return nil
 }
 
 // MarshalText implements encoding.TextMarshaler.
 func (d Duration) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
-
-// Errors is every problem found in a configuration.
-type Errors []string
-
-func (e Errors) Error() string {
-	return "configuration has " + plural(len(e), "problem") + ":\n  - " + strings.Join(e, "\n  - ")
-}
-
-func plural(n int, w string) string {
-	if n == 1 {
-		return "1 " + w
-	}
-	return fmt.Sprintf("%d %ss", n, w)
-}
 
 // Load reads the file at path (or, when path is empty, TICKETD_CONFIG),
 // applies the environment and defaults, and checks it. A non-nil error may
@@ -208,11 +218,16 @@ func Load(path string) (*Config, error) {
 		path = os.Getenv("TICKETD_CONFIG")
 	}
 	if path == "" {
-		return nil, errors.New("no configuration file: pass -config FILE or set TICKETD_CONFIG (start from ticketd.example.toml)")
+		return nil, Errors{problem("no configuration file: pass --config FILE or set TICKETD_CONFIG (start from ticketd.example.toml)")}
 	}
 	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("reading configuration: %w", err)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, Errors{problem("the configuration file %s does not exist", path)}
+	case errors.Is(err, fs.ErrPermission):
+		return nil, Errors{problem("the configuration file %s cannot be read: permission denied", path)}
+	case err != nil:
+		return nil, Errors{problem("the configuration file %s cannot be read: %v", path, err)}
 	}
 	c, err := Parse(data)
 	if c != nil {
@@ -222,21 +237,24 @@ func Load(path string) (*Config, error) {
 }
 
 // Parse decodes and checks a configuration. It returns the configuration
-// even when it has problems, with Errors.
+// even when it has problems, with Errors; when the text is not TOML it
+// returns only Errors.
 func Parse(data []byte) (*Config, error) {
 	var c Config
 	md, err := toml.Decode(string(data), &c)
 	if err != nil {
 		var perr toml.ParseError
 		if errors.As(err, &perr) {
-			return nil, fmt.Errorf("configuration is not valid TOML: %s", perr.ErrorWithPosition())
+			return nil, Errors{problem("the configuration is not valid TOML (line %d, column %d): %s",
+				perr.Position.Line, perr.Position.Col, perr.Message)}
 		}
-		return nil, fmt.Errorf("configuration: %w", err)
+		return nil, Errors{problem("the configuration cannot be read: %v", err)}
 	}
 	var errs Errors
 	for _, k := range md.Undecoded() {
-		errs = append(errs, fmt.Sprintf("unknown key %q (misspelt? see ticketd.example.toml)", k.String()))
+		errs.add("unknown key %q (misspelt? see ticketd.example.toml)", k.String())
 	}
+	errs = append(errs, c.badDurations()...)
 	c.applyEnv()
 	c.applyDefaults()
 	errs = append(errs, c.check()...)

@@ -16,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -63,14 +64,56 @@ type Options struct {
 	AdminAddr   string // default 127.0.0.1:0 (a free port)
 	Log         io.Writer
 	LogLevel    slog.Level
+	// Progress, when set, is told each stage as it begins, so that whoever
+	// waits knows what is happening (the first start of PostgreSQL takes
+	// a while).
+	Progress func(Stage)
+}
+
+// Stage is one step of Start.
+type Stage int
+
+// The stages of Start, in order.
+const (
+	StagePostgres Stage = iota // creating or starting the private PostgreSQL
+	StageMail                  // starting the IMAP and SMTP servers
+	StageTicketd               // writing the configuration and starting ticketd
+)
+
+// ConfigFile is the configuration file the sandbox writes in its folder,
+// the same one ticketd runs with: the command line can use it as it is.
+const ConfigFile = "ticketd.toml"
+
+// portFile remembers the private PostgreSQL's port between runs, so that
+// the database's address in ConfigFile stays the same.
+const portFile = "postgres.port"
+
+// DefaultPostgresPort is the private PostgreSQL's port on its first start
+// when it is free (any free port otherwise); later starts keep the port
+// of the first.
+const DefaultPostgresPort = 15432
+
+// ErrNoPostgres is PostgreSQL's server binaries (initdb, pg_ctl) not found.
+var ErrNoPostgres = errors.New("no PostgreSQL server binaries")
+
+// PortInUseError is the remembered PostgreSQL port taken by another
+// program.
+type PortInUseError struct {
+	Port int
+	File string // where the port is remembered
+}
+
+func (e *PortInUseError) Error() string {
+	return fmt.Sprintf("port %d of the sandbox's PostgreSQL (kept in %s) is in use by another program", e.Port, e.File)
 }
 
 // Sandbox is a running sandbox.
 type Sandbox struct {
-	Mail   *mailsandbox.System
-	Config *config.Config
-	Daemon *daemon.Daemon
-	DBURL  string
+	Mail       *mailsandbox.System
+	Config     *config.Config
+	Daemon     *daemon.Daemon
+	DBURL      string
+	ConfigPath string // the configuration file written for the command line
 
 	cluster *pgcluster.Cluster
 	cancel  context.CancelFunc
@@ -95,6 +138,10 @@ func Start(ctx context.Context, o Options) (*Sandbox, error) {
 		return nil, err
 	}
 	log := slog.New(slog.NewTextHandler(orDiscard(o.Log), &slog.HandlerOptions{Level: o.LogLevel}))
+	progress := o.Progress
+	if progress == nil {
+		progress = func(Stage) {}
+	}
 	s := &Sandbox{}
 	ok := false
 	defer func() {
@@ -105,9 +152,10 @@ func Start(ctx context.Context, o Options) (*Sandbox, error) {
 
 	s.DBURL = o.DatabaseURL
 	if s.DBURL == "" {
-		c, err := pgcluster.Start(ctx, filepath.Join(dir, "pg"), 0)
+		progress(StagePostgres)
+		c, err := startPostgres(ctx, dir)
 		if err != nil {
-			return nil, fmt.Errorf("PostgreSQL for the sandbox: %w", err)
+			return nil, err
 		}
 		s.cluster = c
 		if err := createDB(ctx, c.URL("postgres"), "ticketd"); err != nil {
@@ -116,6 +164,7 @@ func Start(ctx context.Context, o Options) (*Sandbox, error) {
 		s.DBURL = c.URL("ticketd")
 	}
 
+	progress(StageMail)
 	accounts := []mailsandbox.Account{{Address: Desk.Address, Password: Password, Name: Desk.Name}}
 	for _, p := range People {
 		accounts = append(accounts, mailsandbox.Account{Address: p.Address, Password: Password, Name: p.Name})
@@ -132,11 +181,18 @@ func Start(ctx context.Context, o Options) (*Sandbox, error) {
 	if admin == "" {
 		admin = "127.0.0.1:0"
 	}
-	c, err := config.Parse([]byte(configText(s.DBURL, mail.IMAPAddr(), mail.SMTPAddr(), admin)))
+	progress(StageTicketd)
+	text := configText(s.DBURL, mail.IMAPAddr(), mail.SMTPAddr(), admin)
+	c, err := config.Parse([]byte(text))
 	if err != nil {
 		return nil, fmt.Errorf("sandbox configuration: %w", err)
 	}
 	s.Config = c
+	s.ConfigPath = filepath.Join(dir, ConfigFile)
+	if err := os.WriteFile(s.ConfigPath, []byte(text), 0o600); err != nil {
+		return nil, fmt.Errorf("writing the sandbox's configuration: %w", err)
+	}
+	c.Path = s.ConfigPath
 
 	rctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	s.cancel = cancel
@@ -187,6 +243,47 @@ func (s *Sandbox) Wait(ctx context.Context) {
 		s.cancel = nil
 	}
 	s.Stop()
+}
+
+// startPostgres starts the private cluster on the port of its first start,
+// kept in portFile, so that its address does not change between runs.
+func startPostgres(ctx context.Context, dir string) (*pgcluster.Cluster, error) {
+	if _, err := pgcluster.FindBin(); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrNoPostgres, err)
+	}
+	pf := filepath.Join(dir, portFile)
+	port := 0
+	if b, err := os.ReadFile(pf); err == nil {
+		port, _ = strconv.Atoi(strings.TrimSpace(string(b)))
+	}
+	remembered := port > 0
+	if !remembered {
+		port = DefaultPostgresPort
+		if !portFree(port) {
+			port = 0 // pgcluster picks a free one
+		}
+	}
+	c, err := pgcluster.Start(ctx, filepath.Join(dir, "pg"), port)
+	if err != nil {
+		if remembered && !portFree(port) {
+			return nil, &PortInUseError{Port: port, File: pf}
+		}
+		return nil, fmt.Errorf("PostgreSQL for the sandbox: %w", err)
+	}
+	if err := os.WriteFile(pf, []byte(strconv.Itoa(c.Port)+"\n"), 0o644); err != nil {
+		c.Stop()
+		return nil, fmt.Errorf("PostgreSQL for the sandbox: %w", err)
+	}
+	return c, nil
+}
+
+func portFree(port int) bool {
+	l, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
+	if err != nil {
+		return false
+	}
+	l.Close()
+	return true
 }
 
 func createDB(ctx context.Context, adminURL, name string) error {

@@ -1,12 +1,19 @@
 package sandbox
 
 import (
-	"bytes"
 	"context"
+	"errors"
+	"net"
 	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ticketd/ticketd/internal/config"
+	"github.com/ticketd/ticketd/tickets/service"
 
 	"github.com/ticketd/ticketd/internal/pgtest"
 	"github.com/ticketd/ticketd/tickets/store"
@@ -82,15 +89,101 @@ func TestPeopleUseTheSandbox(t *testing.T) {
 func TestWalkthroughEndsClosed(t *testing.T) {
 	sb := start(t)
 	for i, ref := range []string{"OTI-1", "OTI-2"} {
-		var out bytes.Buffer
-		if err := sb.Walkthrough(context.Background(), &out); err != nil {
-			t.Fatalf("walkthrough %d: %v\n%s", i+1, err, out.String())
+		var evs []WalkEvent
+		if err := sb.Walkthrough(context.Background(), func(e WalkEvent) { evs = append(evs, e) }); err != nil {
+			t.Fatalf("walkthrough %d: %v", i+1, err)
 		}
-		s := out.String()
-		for _, want := range []string{"caso " + ref + ": estado cerrado", "11 Cierre definitivo; 12 Fin", "Case assigned (Level 3)", "Su caso fue reabierto"} {
-			if !strings.Contains(s, want) {
-				t.Errorf("walkthrough %d: the timeline lacks %q:\n%s", i+1, want, s)
+		last := evs[len(evs)-1]
+		if last.Kind != WalkDone || last.Ref != ref || last.Detail == nil || last.Detail.State != "cerrado" {
+			t.Fatalf("walkthrough %d ends with %+v", i+1, last)
+		}
+		acts := service.Activities(*last.Detail)
+		if !slices.Contains(acts, 11) || !slices.Contains(acts, 12) {
+			t.Errorf("walkthrough %d: activities %v lack the closure", i+1, acts)
+		}
+		var subjects []string
+		settled := 0
+		for _, e := range evs {
+			if e.Kind == WalkSettled {
+				settled++
+				if e.Ref != ref {
+					t.Errorf("walkthrough %d settled on %s", i+1, e.Ref)
+				}
+			}
+			for _, m := range e.Sent {
+				subjects = append(subjects, m.Subject)
 			}
 		}
+		if settled != 6 {
+			t.Errorf("walkthrough %d: %d steps settled, want 6", i+1, settled)
+		}
+		all := strings.Join(subjects, "\n")
+		for _, want := range []string{"[" + ref + "] Case assigned (Level 3)", "[" + ref + "] Su caso fue reabierto"} {
+			if !strings.Contains(all, want) {
+				t.Errorf("walkthrough %d: no notification %q among\n%s", i+1, want, all)
+			}
+		}
+	}
+}
+
+// TestConfigFileForTheCommandLine: the sandbox writes the configuration it
+// runs with where the command line can read it, stages are told in order.
+func TestConfigFileForTheCommandLine(t *testing.T) {
+	dir := t.TempDir()
+	var stages []Stage
+	sb, err := Start(context.Background(), Options{Dir: dir, DatabaseURL: pgtest.URL(t),
+		IMAPAddr: "127.0.0.1:0", SMTPAddr: "127.0.0.1:0", Progress: func(s Stage) { stages = append(stages, s) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Stop()
+	if want := filepath.Join(dir, ConfigFile); sb.ConfigPath != want {
+		t.Errorf("ConfigPath = %q, want %q", sb.ConfigPath, want)
+	}
+	c, err := config.Load(sb.ConfigPath)
+	if err != nil {
+		t.Fatalf("the written configuration does not load: %v", err)
+	}
+	if c.Database.URL != sb.DBURL || c.IMAP.Address != sb.Mail.IMAPAddr() || c.SMTP.Address != sb.Mail.SMTPAddr() {
+		t.Errorf("written configuration: database %q, imap %q, smtp %q", c.Database.URL, c.IMAP.Address, c.SMTP.Address)
+	}
+	// With a database of its own there is no PostgreSQL stage.
+	if !slices.Equal(stages, []Stage{StageMail, StageTicketd}) {
+		t.Errorf("stages = %v", stages)
+	}
+}
+
+// TestPostgresKeepsItsPort: the private PostgreSQL comes back on the port
+// of its first start, and says so clearly when another program took it.
+func TestPostgresKeepsItsPort(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	c, err := startPostgres(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := c.Port
+	if err := c.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	c, err = startPostgres(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Port != first {
+		t.Errorf("second start on port %d, first on %d", c.Port, first)
+	}
+	if err := c.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	l, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(first)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	_, err = startPostgres(ctx, dir)
+	var pe *PortInUseError
+	if !errors.As(err, &pe) || pe.Port != first || pe.File != filepath.Join(dir, portFile) {
+		t.Errorf("with the port taken: %v", err)
 	}
 }

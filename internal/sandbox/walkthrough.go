@@ -3,7 +3,6 @@ package sandbox
 import (
 	"context"
 	"fmt"
-	"io"
 	"strings"
 	"sync"
 	"time"
@@ -149,21 +148,60 @@ func angle(ids []string) string {
 
 // step is one email of the walkthrough.
 type step struct {
-	who, wait, text string
-	state           string
-	level           int
-	title           string
+	key, who, wait, text string
+	state                string
+	level                int
+}
+
+// WalkKind is what a WalkEvent reports.
+type WalkKind int
+
+// The walkthrough's events, in the order they come for each email.
+const (
+	WalkRequest WalkKind = iota // the requester writes to the desk
+	WalkReply                   // someone replies to a notification, with commands
+	WalkSettled                 // the ticket reached the step's state and the outbox is empty
+	WalkDone                    // the end: Detail is the ticket's record
+)
+
+// WalkEvent is one moment of the walkthrough, for the caller to tell in
+// the reader's language: the sandbox plays the procedure, it does not word
+// it.
+type WalkEvent struct {
+	Kind WalkKind
+	Step int // 1 for the request, then 2, 3... for the replies
+
+	// Key names the reply's step: classify, escalate, resolve, reopen, close.
+	Key     string
+	From    string   // who writes
+	Subject string   // the request's subject, or the notification replied to
+	Lines   []string // the text written
+
+	// After the step (WalkSettled):
+	Ref      string
+	State    string
+	Level    int
+	Assignee string // "" when it waits for the desk
+	Sent     []Sent // the notifications that went out during the step
+
+	Detail *service.DetailJSON // WalkDone
+}
+
+// Sent is one notification that went out.
+type Sent struct {
+	To      []string
+	Subject string
 }
 
 // Walkthrough plays the whole procedure through the sandbox's servers, as
-// people would, and prints the timeline: each email, who sent it, the
-// ticket's state and level after it, and the notifications that went out.
-func (s *Sandbox) Walkthrough(ctx context.Context, out io.Writer) error {
+// people would, and reports each email, who sent it, the ticket's state
+// and level after it, and the notifications that went out.
+func (s *Sandbox) Walkthrough(ctx context.Context, report func(WalkEvent)) error {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
 	var (
 		mu   sync.Mutex
-		sent []string
+		sent []Sent
 	)
 	s.Mail.OnDeliver(func(from string, to []string, raw []byte) {
 		if !strings.EqualFold(from, Desk.Address) {
@@ -174,27 +212,25 @@ func (s *Sandbox) Walkthrough(ctx context.Context, out io.Writer) error {
 			return
 		}
 		mu.Lock()
-		sent = append(sent, fmt.Sprintf("%-32s %s", strings.Join(to, ","), m.Subject))
+		sent = append(sent, Sent{To: append([]string(nil), to...), Subject: m.Subject})
 		mu.Unlock()
 	})
-	flush := func() {
+	taken := func() []Sent {
 		mu.Lock()
 		defer mu.Unlock()
-		for _, l := range sent {
-			fmt.Fprintf(out, "      ✉ → %s\n", l)
-		}
+		out := sent
 		sent = nil
+		return out
 	}
 
 	ana, desk := People[0].Address, People[1].Address
-	fmt.Fprintf(out, "Recorrido del procedimiento 130.13.08-3, solo por correo:\n\n")
 	subject := "El computador de la sala 2 no enciende"
+	body := "Buenos días,\r\n\r\nEl computador de la sala 2 no enciende desde esta mañana; la luz del botón parpadea.\r\n\r\nGracias,\r\nAna María\r\n"
 	reqID := fmt.Sprintf("recorrido.%d@%s", time.Now().UnixNano(), Domain)
 	req := fmt.Sprintf("From: %s <%s>\r\nTo: %s <%s>\r\nSubject: %s\r\nMessage-ID: <%s>\r\nDate: %s\r\nMIME-Version: 1.0\r\n"+
-		"Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"+
-		"Buenos días,\r\n\r\nEl computador de la sala 2 no enciende desde esta mañana; la luz del botón parpadea.\r\n\r\nGracias,\r\nAna María\r\n",
-		People[0].Name, ana, Desk.Name, Desk.Address, subject, reqID, time.Now().Format(time.RFC1123Z))
-	fmt.Fprintf(out, "1. %s escribe a %s: %q\n", ana, Desk.Address, subject)
+		"Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n%s",
+		People[0].Name, ana, Desk.Name, Desk.Address, subject, reqID, time.Now().Format(time.RFC1123Z), body)
+	report(WalkEvent{Kind: WalkRequest, Step: 1, From: ana, Subject: subject})
 	if err := s.Client(ana).Send([]string{Desk.Address}, req); err != nil {
 		return err
 	}
@@ -209,20 +245,20 @@ func (s *Sandbox) Walkthrough(ctx context.Context, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := s.settle(ctx, id, "nuevo", 1, out, flush); err != nil {
+	if err := s.settle(ctx, id, "nuevo", 1, report, taken); err != nil {
 		return err
 	}
 
 	steps := []step{
-		{title: "la mesa clasifica en nivel 2 y asigna soporte en sitio", who: desk, wait: "Nuevo caso",
+		{key: "classify", who: desk, wait: "Nuevo caso",
 			text: "#nivel 2\n#asignar sitio1\nPor favor revisar el equipo en sitio.", state: "en_atencion", level: 2},
-		{title: "soporte en sitio escala al proveedor (nivel 3)", who: People[4].Address, wait: "Caso asignado",
+		{key: "escalate", who: People[4].Address, wait: "Caso asignado",
 			text: "#escalar nivel 3 a proveedor1\nLa fuente de poder está dañada; el equipo está en garantía.", state: "en_atencion", level: 3},
-		{title: "el proveedor resuelve", who: People[5].Address, wait: "Case assigned",
+		{key: "resolve", who: People[5].Address, wait: "Case assigned",
 			text: "#resolver Se reemplazó la fuente de poder en garantía.", state: "resuelto", level: 3},
-		{title: "la solicitante reabre: el caso vuelve al nivel 1", who: ana, wait: "Su solicitud fue resuelta",
+		{key: "reopen", who: ana, wait: "Su solicitud fue resuelta",
 			text: "#reabrir\nVolvió a apagarse después del almuerzo.", state: "en_atencion", level: 1},
-		{title: "la mesa resuelve y cierra definitivamente", who: desk, wait: "Caso reabierto",
+		{key: "close", who: desk, wait: "Caso reabierto",
 			text: "#resolver Se cambió el cable de poder y la regleta.\n#cerrar", state: "cerrado", level: 1},
 	}
 	for i, st := range steps {
@@ -230,24 +266,19 @@ func (s *Sandbox) Walkthrough(ctx context.Context, out io.Writer) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(out, "%d. %s: %s responde a «%s»\n", i+2, st.title, st.who, m.Subject)
-		for _, l := range strings.Split(st.text, "\n") {
-			fmt.Fprintf(out, "      │ %s\n", l)
-		}
+		report(WalkEvent{Kind: WalkReply, Step: i + 2, Key: st.key, From: st.who, Subject: m.Subject, Lines: strings.Split(st.text, "\n")})
 		if err := s.Client(st.who).Reply(m, st.text); err != nil {
 			return err
 		}
-		if err := s.settle(ctx, id, st.state, st.level, out, flush); err != nil {
+		if err := s.settle(ctx, id, st.state, st.level, report, taken); err != nil {
 			return err
 		}
 	}
-	fmt.Fprintf(out, "\n$ ticketd tickets show %s\n\n", ref)
-	svc := s.Daemon.Parts.Service
-	d, err := svc.Show(ctx, id)
+	d, err := s.Daemon.Parts.Service.Show(ctx, id)
 	if err != nil {
 		return err
 	}
-	service.PrintDetail(out, d)
+	report(WalkEvent{Kind: WalkDone, Ref: ref, Detail: &d})
 	return nil
 }
 
@@ -261,8 +292,8 @@ func (s *Sandbox) ticketID(ctx context.Context, ref string) (int64, error) {
 }
 
 // settle waits until the ticket is in state at level and the outbox has
-// sent everything, then prints where the ticket stands and what went out.
-func (s *Sandbox) settle(ctx context.Context, id int64, state string, level int, out io.Writer, flush func()) error {
+// sent everything, then reports where the ticket stands and what went out.
+func (s *Sandbox) settle(ctx context.Context, id int64, state string, level int, report func(WalkEvent), taken func() []Sent) error {
 	db := s.Daemon.Parts.DB
 	for {
 		t, err := store.GetTicket(ctx, db, id)
@@ -270,13 +301,8 @@ func (s *Sandbox) settle(ctx context.Context, id int64, state string, level int,
 			pending, _, err := store.OutboxBacklog(ctx, db)
 			if err == nil && pending == 0 {
 				time.Sleep(150 * time.Millisecond) // let the last deliveries reach the observer
-				assignee := t.Assignee
-				if assignee == "" {
-					assignee = "mesa de servicio"
-				}
-				fmt.Fprintf(out, "   → caso %s: estado %s, nivel %d, atiende %s\n", s.Daemon.Parts.Service.Ref(id), t.State, t.Level, assignee)
-				flush()
-				fmt.Fprintln(out)
+				report(WalkEvent{Kind: WalkSettled, Ref: s.Daemon.Parts.Service.Ref(id), State: string(t.State),
+					Level: int(t.Level), Assignee: t.Assignee, Sent: taken()})
 				return nil
 			}
 		}

@@ -1,0 +1,153 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/ticketd/ticketd/tickets"
+	"github.com/ticketd/ticketd/tickets/service"
+)
+
+// width is what a line of the command line's output may take: a terminal
+// a little wider than the traditional 80 columns.
+const width = 100
+
+// printDetail writes a ticket's life as the procedure's "Registro", in the
+// reader's language: one entry per event with the activities it
+// fulfilled, then the emails.
+func (a *app) printDetail(d service.DetailJSON) {
+	r := a.roster()
+	writeDetail(a.stdout, a.lang, func(addr string) string {
+		if r == nil {
+			return addr
+		}
+		return personName(r, addr)
+	}, d)
+}
+
+// writeDetail is printDetail for any writer and language (the sandbox's
+// walkthrough ends with it); nameOf names people by their address.
+func writeDetail(w io.Writer, lang string, nameOf func(string) string, d service.DetailJSON) {
+	t := func(key string, args ...any) string { return say(lang, key, args...) }
+	name := func(addr string) string {
+		if addr == tickets.System.Email {
+			return t("actor.system")
+		}
+		return nameOf(addr)
+	}
+	assignee := "-"
+	if d.Assignee != nil {
+		assignee = name(*d.Assignee)
+	}
+	service := d.Service
+	if service == "" {
+		service = "-"
+	}
+	line(w, "[%s] %s", d.Ref, d.Subject)
+	line(w, "  %s", t("show.summary", name(d.Requester), stateWord(lang, d.State), d.Level))
+	line(w, "  %s", t("show.summary2", service, assignee))
+	if d.LinkedTo != nil {
+		line(w, "  %s", t("show.linked", *d.LinkedTo))
+	}
+	fmt.Fprintf(w, "\n%s\n", t("show.record"))
+	for _, e := range d.Events {
+		vis := ""
+		if !e.Public {
+			vis = " " + t("show.internal")
+		}
+		kind := e.Kind
+		if _, ok := messages["kind."+kind]; ok {
+			kind = t("kind." + kind)
+		}
+		line(w, "  %s  %-20s %s  %-12s  %s%s", e.At.Local().Format("2006-01-02 15:04"), kind,
+			t("show.level", e.Level), stateWord(lang, e.State), name(e.Actor), vis)
+		if len(e.Activities) > 0 {
+			var acts []string
+			for _, n := range e.Activities {
+				acts = append(acts, strconv.Itoa(n)+" "+t("activity."+strconv.Itoa(n)))
+			}
+			wrap(w, "      "+t("show.activities")+" ", strings.Join(acts, "; "))
+		}
+		if e.Note != "" {
+			line(w, "      %s", firstLine(e.Note))
+		}
+	}
+	if len(d.Messages) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\n%s\n", t("show.messages", len(d.Messages)))
+	for _, m := range d.Messages {
+		arrow, who := "←", name(m.From)
+		if m.Direction == "out" {
+			var to []string
+			for _, addr := range m.To {
+				to = append(to, name(addr))
+			}
+			arrow, who = "→", strings.Join(to, ", ")
+		}
+		line(w, "  %s %s  %s: %s", arrow, m.At.Local().Format("2006-01-02 15:04"), who, m.Subject)
+		for _, at := range m.Attachments {
+			line(w, "      %s", t("show.attachment", at.Filename, at.ContentType, at.Size))
+		}
+	}
+}
+
+// stateWord is a state's name in words ("en atención", "in progress").
+func stateWord(lang, s string) string {
+	if _, ok := messages["state."+s]; ok {
+		return say(lang, "state."+s)
+	}
+	return s
+}
+
+// line writes one line cut to width.
+func line(w io.Writer, format string, args ...any) {
+	fmt.Fprintln(w, fit(fmt.Sprintf(format, args...), width))
+}
+
+// wrap writes text after prefix, broken at spaces into lines of width,
+// the later ones indented like the first.
+func wrap(w io.Writer, prefix, text string) {
+	indent := strings.Repeat(" ", len([]rune(prefix)))
+	cur := prefix
+	n := len([]rune(cur))
+	for i, word := range strings.Fields(text) {
+		wl := len([]rune(word))
+		if i > 0 && n+1+wl > width {
+			fmt.Fprintln(w, cur)
+			cur, n = indent+word, len([]rune(indent))+wl
+			continue
+		}
+		if i > 0 {
+			cur += " "
+			n++
+		}
+		cur += word
+		n += wl
+	}
+	fmt.Fprintln(w, fit(cur, width))
+}
+
+// fit cuts s to n columns (runes), ending in "…" when cut.
+func fit(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
+	return strings.TrimSpace(s)
+}
+
+// roster is the configuration's roster, or nil before it is loaded.
+func (a *app) roster() *tickets.Roster {
+	if a.cfg == nil {
+		return nil
+	}
+	return a.cfg.Roster()
+}

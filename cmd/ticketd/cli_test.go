@@ -119,7 +119,7 @@ func TestCommandLineRefusals(t *testing.T) {
 		es, en string
 	}{
 		{[]string{"tickets", "close", "1", "--as", "jgomez"}, 3,
-			"no se aplicó: el caso está nuevo; solo se cierra un caso resuelto", "not applied: ticket is new; only a resolved ticket is closed"},
+			"no se aplicó: el caso está sin clasificar; solo se cierra un caso resuelto", "not applied: ticket is new, not yet classified; only a resolved ticket is closed"},
 		{[]string{"tickets", "classify", "1", "--as", "lperez", "--level", "2"}, 3,
 			"no se aplicó: solo la mesa de servicio clasifica", "not applied: only the service desk classifies"},
 		{[]string{"tickets", "classify", "1", "--as", "nadie@example.gov.co", "--level", "2"}, 3,

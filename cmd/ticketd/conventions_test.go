@@ -196,19 +196,3 @@ func FuzzFlags(f *testing.F) {
 		}
 	})
 }
-
-// TestRefusalsSayStatesInWords: the domain's reasons name states by their
-// identifiers; the command line says them as words.
-func TestRefusalsSayStatesInWords(t *testing.T) {
-	cases := []struct{ lang, in, want string }{
-		{"es", "el caso está en_atencion; solo se cierra un caso resuelto", "el caso está en atención; solo se cierra un caso resuelto"},
-		{"es", "el caso está cerrado", "el caso está cerrado"},
-		{"en", "ticket is en_atencion; only a resolved ticket is closed", "ticket is in progress; only a resolved ticket is closed"},
-		{"en", "ticket is cerrado; a closed ticket takes no comments", "ticket is closed; a closed ticket takes no comments"},
-	}
-	for _, c := range cases {
-		if got := (&app{lang: c.lang}).stateWords(c.in); got != c.want {
-			t.Errorf("%s %q: %q, want %q", c.lang, c.in, got, c.want)
-		}
-	}
-}

@@ -124,28 +124,11 @@ func (a *app) exit(err error) int {
 	}
 	var r *tickets.Refusal
 	if errors.As(err, &r) {
-		fmt.Fprintln(a.stderr, "ticketd:", a.t("err.refused", a.stateWords(r.Explain(a.lang))))
+		fmt.Fprintln(a.stderr, "ticketd:", a.t("err.refused", r.Explain(a.lang)))
 		return 3
 	}
 	fmt.Fprintln(a.stderr, "ticketd:", a.t("err.other", err))
 	return 1
-}
-
-// stateWords puts states in words in a refusal's reason, which names
-// them by their identifiers ("el caso está en_atencion", "ticket is
-// cerrado"). In Spanish only en_atencion differs from its word.
-func (a *app) stateWords(reason string) string {
-	words := strings.Fields(reason)
-	for i, w := range words {
-		core := strings.TrimRight(w, ";,.:")
-		if a.lang != "en" && core != string(tickets.StateInProgress) {
-			continue
-		}
-		if _, ok := messages["state."+core]; ok {
-			words[i] = a.t("state."+core) + w[len(core):]
-		}
-	}
-	return strings.Join(words, " ")
 }
 
 // usageError is a mistake in how a command was written: the problem and

@@ -238,6 +238,7 @@ actions follow the same rules as the commands by email.
 	"kind.delivery_failed": {es: "entrega fallida", en: "delivery failed"},
 	"kind.reminded":        {es: "recordatorio", en: "reminder"},
 	"kind.notice_held":     {es: "aviso retenido", en: "notice held back"},
+	"kind.rated":           {es: "calificación", en: "rating"},
 	"activity.1":           {es: "Recibir la solicitud", en: "Receive the request"},
 	"activity.2":           {es: "Analizar, diagnosticar y clasificar", en: "Analyse, diagnose and classify"},
 	"activity.3":           {es: "¿Se resuelve en nivel 1?", en: "Solved at level 1?"},

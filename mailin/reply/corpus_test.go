@@ -15,29 +15,13 @@ import (
 	"github.com/emersion/go-message/mail"
 )
 
-// The corpora are public test suites of two reply trimmers, kept outside
-// the repository in shared/corpora (see their LICENSE files); they are read
-// at test time and never copied. The test fails when they are missing.
+// The corpora are public test suites of two reply trimmers, copied with
+// their LICENSE files into testdata/corpora (see SOURCE.md there). The
+// tests fail when a corpus is missing; nothing is read from outside the
+// repository.
 
-// corporaDir finds shared/corpora walking up from the package directory.
-func corporaDir(t testing.TB) string {
-	t.Helper()
-	wd, err := os.Getwd()
-	if err != nil {
-		t.Fatalf("getwd: %v", err)
-	}
-	for dir := wd; ; dir = filepath.Dir(dir) {
-		c := filepath.Join(dir, "shared", "corpora")
-		if st, err := os.Stat(filepath.Join(c, "email_reply_trimmer")); err == nil && st.IsDir() {
-			return c
-		}
-		if filepath.Dir(dir) == dir {
-			break
-		}
-	}
-	t.Fatalf("shared/corpora not found above %s: the corpus tests need it", wd)
-	return ""
-}
+// corporaDir is where the copied corpora live, relative to the package.
+const corporaDir = "testdata/corpora"
 
 // normalize removes trailing white space of every line and of the whole.
 func normalize(s string) string {
@@ -215,7 +199,7 @@ func emlBodies(t testing.TB, p string) (plain, html string) {
 // TestCorpusPassRate measures Trim and TrimHTML against the expectations
 // the two public corpora state, and fails below 95%.
 func TestCorpusPassRate(t *testing.T) {
-	root := corporaDir(t)
+	root := corporaDir
 	fs := append(trimmerFixtures(t, root), talonFixtures(t, root)...)
 	sort.Slice(fs, func(i, j int) bool { return fs[i].name < fs[j].name })
 	pass := 0

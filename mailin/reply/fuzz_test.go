@@ -103,7 +103,7 @@ func FuzzParseCommands(f *testing.F) {
 // BenchmarkTrim measures Trim over every email_reply_trimmer fixture and
 // the text part of every talon standard reply.
 func BenchmarkTrim(b *testing.B) {
-	root := corporaDir(b)
+	root := corporaDir
 	paths, _ := filepath.Glob(filepath.Join(root, "email_reply_trimmer", "test", "emails", "*.txt"))
 	var bodies []string
 	size := 0
@@ -147,7 +147,7 @@ func BenchmarkTrimLarge(b *testing.B) {
 
 // BenchmarkTrimHTMLCorpus measures TrimHTML over talon's HTML replies.
 func BenchmarkTrimHTMLCorpus(b *testing.B) {
-	root := corporaDir(b)
+	root := corporaDir
 	paths, _ := filepath.Glob(filepath.Join(root, "talon", "tests", "fixtures", "html_replies", "*.html"))
 	var docs []string
 	size := 0

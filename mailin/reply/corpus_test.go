@@ -68,6 +68,32 @@ func trimmerFixtures(t *testing.T, root string) []fixture {
 	return fs
 }
 
+// replyParserFixtures: crisp-oss/email-reply-parser — test/fixtures/X.txt
+// trimmed must equal trimmed/X.txt, our writing of what its tests assert
+// (see testdata/corpora/SOURCE.md).
+func replyParserFixtures(t *testing.T, root string) []fixture {
+	dir := filepath.Join(root, "email-reply-parser")
+	names, err := filepath.Glob(filepath.Join(dir, "test", "fixtures", "*.txt"))
+	if err != nil || len(names) == 0 {
+		t.Fatalf("no email-reply-parser fixtures in %s: %v", dir, err)
+	}
+	var fs []fixture
+	for _, p := range names {
+		base := filepath.Base(p)
+		in := readFile(t, p)
+		want := readFile(t, filepath.Join(dir, "trimmed", base))
+		fs = append(fs, fixture{
+			name: "email-reply-parser/" + base,
+			check: func() (bool, string, string) {
+				got := normalize(Trim(in))
+				w := normalize(want)
+				return got == w, got, w
+			},
+		})
+	}
+	return fs
+}
+
 // talonFixtures: mailgun/talon. Its standard_replies/X.eml test takes the
 // text/plain part and expects the content of X_reply_text when that file
 // exists, else "Hello". Talon's extract_from_plain removes quotations only
@@ -211,6 +237,9 @@ func corpora(t *testing.T) []corpus {
 		// 73 of the 74 passed before issue 17: no regression.
 		{name: "email_reply_trimmer+talon", fixtures: append(trimmerFixtures(t, corporaDir), talonFixtures(t, corporaDir)...), min: 73.0 / 74},
 	}
+	// Real-world replies of another trimmer's suite, first read after the
+	// rules of issue 17 were written.
+	cs = append(cs, corpus{name: "email-reply-parser", fixtures: replyParserFixtures(t, corporaDir)})
 	return append(cs, namedCorpora(t, casesDir)...)
 }
 

@@ -164,14 +164,26 @@ func dropTrailingQuote(ls []line) []line {
 }
 
 // trimSignature cuts at the signature delimiter "-- " (RFC 3676 section
-// 4.3; "--" too, since many clients strip the space) and removes the rules,
-// blank lines and mobile signatures that end the message.
+// 4.3; "--" too, since many clients strip the space), at a device
+// signature that ends the person's text ("Gesendet von Outlook für
+// Android" above the message it answers) and at a block of contact lines
+// below a rule, and removes the rules, blank lines and device signatures
+// that end the message.
 func trimSignature(ls []line) []line {
 	for i, l := range ls {
 		if l.kind == kSigDash {
 			ls = ls[:i]
 			break
 		}
+		if l.kind == kMobile && i > 0 && ls[i-1].kind == kBlank && hasText(ls[:i]) {
+			// An app writes its line below what the person wrote;
+			// what follows it is the message answered.
+			ls = ls[:i]
+			break
+		}
+	}
+	if i := ruleSignatureStart(ls); i >= 0 {
+		ls = ls[:i]
 	}
 	end := len(ls)
 	for end > 0 {

@@ -1,0 +1,289 @@
+package reply
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// This file recognises signatures that the person did not write: the line
+// a phone or webmail app appends ("Enviado desde mi iPhone", "Get Outlook
+// for Android", "<<sent by galaxy>>", "发自我的iPhone"), and a block of
+// contact lines below a rule ("__", "—————") at the end of the message.
+//
+// A device line is recognised by its shape, not by a list of whole
+// phrases: a few words, no sentence, that say "sent from/with", "get" or
+// "from" and name a device or an app, in any of the languages below. The
+// words are folded (lower case, no accents).
+
+// maxDeviceWords is the most words a device signature has.
+const maxDeviceWords = 8
+
+// sentVerbs say that a message was sent: "Sent from", "Enviado desde".
+var sentVerbs = map[string]bool{
+	"sent": true, "enviado": true, "enviada": true, "envoye": true, "envoyee": true,
+	"gesendet": true, "verschickt": true, "inviato": true, "inviata": true,
+	"verzonden": true, "verstuurd": true, "sendt": true, "skickat": true,
+	"lahetetty": true, "wyslane": true, "wysłane": true, "wyslano": true, "wysłano": true,
+	"odeslano": true, "odesláno": true, "poslano": true, "trimis": true,
+	"gonderildi": true, "отправлено": true, "надіслано": true, "posted": true,
+	"envie": true, "enviei": true, "sended": true, "mandado": true,
+}
+
+// fromWords introduce the device or app: "from", "desde", "von", "via".
+var fromWords = map[string]bool{
+	"from": true, "by": true, "via": true, "with": true, "using": true, "on": true,
+	"desde": true, "de": true, "del": true, "con": true, "por": true, "mediante": true,
+	"do": true, "da": true, "dal": true, "dalla": true, "com": true, "pelo": true, "pela": true,
+	"depuis": true, "avec": true, "par": true, "von": true, "vom": true, "mit": true,
+	"uber": true, "über": true, "van": true, "vanaf": true, "met": true, "fra": true,
+	"fran": true, "från": true, "med": true, "z": true, "ze": true, "с": true, "из": true,
+	"со": true, "із": true, "з": true,
+}
+
+// getVerbs invite to install an app: "Get Outlook for iOS".
+var getVerbs = map[string]bool{
+	"get": true, "download": true, "obtener": true, "obtenga": true, "obten": true,
+	"descargar": true, "descarga": true, "descargue": true, "baixe": true,
+	"baixar": true, "obter": true, "obtenha": true, "telecharger": true,
+	"telechargez": true, "scarica": true, "scaricare": true, "holen": true,
+	"herunterladen": true, "downloaden": true, "download:": true, "hamta": true,
+	"hent": true, "pobierz": true, "скачать": true, "скачайте": true, "получить": true,
+}
+
+// deviceWords name phones, tablets, mail apps and "mobile" in the
+// languages of deviceLine. Folded.
+var deviceWords = map[string]bool{
+	"iphone": true, "ipad": true, "ipod": true, "mac": true, "android": true,
+	"galaxy": true, "samsung": true, "huawei": true, "honor": true, "xiaomi": true,
+	"redmi": true, "pixel": true, "motorola": true, "moto": true, "nokia": true,
+	"oneplus": true, "oppo": true, "vivo": true, "realme": true, "sony": true,
+	"xperia": true, "lg": true, "blackberry": true, "windows": true, "ios": true,
+	"outlook": true, "yahoo": true, "gmail": true, "aol": true, "hotmail": true,
+	"icloud": true, "proton": true, "protonmail": true, "tutanota": true, "zoho": true,
+	"spark": true, "bluemail": true, "airmail": true, "newton": true, "edison": true,
+	"typeapp": true, "k-9": true, "fairemail": true, "mail": true, "email": true,
+	"e-mail": true, "correo": true, "webmail": true, "mobile": true, "mobil": true,
+	"movil": true, "celular": true, "cel": true, "telefono": true, "phone": true,
+	"smartphone": true, "cellphone": true, "tablet": true, "tableta": true,
+	"handy": true, "telefon": true, "mobiltelefon": true, "cellulare": true,
+	"telefonino": true, "telemovel": true, "telefoon": true, "mobiel": true,
+	"portable": true, "telephone": true, "tablette": true, "smartfon": true,
+	"телефона": true, "телефон": true, "мобильного": true, "iphone'a": true,
+}
+
+// cjkSent are the "sent from" of Chinese, Japanese and Korean devices:
+// "发自我的iPhone", "iPhoneから送信", "從我的 iPhone 傳送".
+var cjkSent = []string{"发自", "發自", "发送自", "來自", "来自", "傳送", "发送", "から送信", "送信", "보냄", "전송"}
+
+// isDeviceSignature reports a short line that a phone or mail app
+// appends to what the person wrote.
+func isDeviceSignature(s string) bool {
+	if len(s) > 400 || s == "" {
+		return false
+	}
+	stripped := stripLinks(s)
+	link := stripped != s
+	s = strings.Trim(stripped, "*_ \t\u00a0()[]<>«»{}-—–~=\"'“”")
+	if s == "" || utf8.RuneCountInString(s) > 80 {
+		return false
+	}
+	switch lastRune(s) {
+	case '.', '?', '!', ':', ';', ',', '。', '？', '！':
+		return false
+	}
+	f := fold(s)
+	if hasCJK(f) {
+		return cjkDevice(f)
+	}
+	ws := strings.FieldsFunc(f, func(r rune) bool { return isSpaceRune(r) || r == '/' || r == '|' })
+	if len(ws) < 2 || len(ws) > maxDeviceWords {
+		return false
+	}
+	device := false
+	for _, w := range ws {
+		if deviceWords[strings.Trim(w, ",")] {
+			device = true
+			break
+		}
+	}
+	first, second, last := ws[0], ws[1], ws[len(ws)-1]
+	switch {
+	case sentVerbs[first] && device:
+		// "Enviado desde mi iPhone", "Sent with Proton Mail".
+		return true
+	case sentVerbs[first] && fromWords[second] && (link || len(ws) <= 4):
+		// "Sent from TypeApp<http://…>", "<<sent by galaxy>>".
+		return true
+	case fromWords[first] && sentVerbs[last] && (device || len(ws) <= 5):
+		// "Von meinem iPhone gesendet".
+		return true
+	case getVerbs[first] && device:
+		// "Get Outlook for iOS", "Télécharger Outlook pour Android".
+		return true
+	case device && sentVerbs[last] && len(ws) <= 4:
+		// "iPhone'umdan gönderildi".
+		return true
+	case device && len(ws) <= 5:
+		// "Ana from mobile", "Luis desde el celular".
+		for _, w := range ws[1:] {
+			if originWords[w] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// originWords are the fromWords that say where from, not with what or by
+// whom: "Ana from mobile", but not "Correo de Ana".
+var originWords = map[string]bool{
+	"from": true, "desde": true, "von": true, "vom": true, "depuis": true,
+	"dal": true, "dalla": true, "vanaf": true, "fra": true, "fran": true,
+	"från": true, "z": true, "с": true, "из": true,
+}
+
+// cjkDevice reports a short Chinese, Japanese or Korean line that names a
+// device and says it sent the message.
+func cjkDevice(f string) bool {
+	if utf8.RuneCountInString(f) > 30 {
+		return false
+	}
+	device := false
+	for _, w := range strings.FieldsFunc(f, func(r rune) bool { return r > unicode.MaxASCII || isSpaceRune(r) }) {
+		if deviceWords[w] {
+			device = true
+		}
+	}
+	if !device {
+		for _, w := range []string{"手机", "手機", "携帯", "スマートフォン", "휴대폰", "华为", "小米"} {
+			if strings.Contains(f, w) {
+				device = true
+			}
+		}
+	}
+	if !device {
+		return false
+	}
+	for _, v := range cjkSent {
+		if strings.Contains(f, v) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasCJK reports a Han, Hiragana, Katakana or Hangul rune.
+func hasCJK(s string) bool {
+	for _, r := range s {
+		if unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul) {
+			return true
+		}
+	}
+	return false
+}
+
+// stripLinks replaces a Markdown link "[text](url)" by its text and drops
+// "<url>" and bare URLs, as apps write them after their name: "Get
+// [Outlook for Android](https://aka.ms/…)", "Outlook para iOS<https://…>".
+func stripLinks(s string) string {
+	if !strings.Contains(s, "://") && !strings.Contains(s, "](") {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		switch {
+		case s[i] == '[':
+			if j := strings.Index(s[i:], "]("); j > 0 {
+				if k := strings.IndexByte(s[i+j:], ')'); k > 0 {
+					b.WriteString(s[i+1 : i+j])
+					i += j + k + 1
+					continue
+				}
+			}
+		case s[i] == '<':
+			if k := strings.IndexByte(s[i:], '>'); k > 0 && strings.Contains(s[i:i+k], "://") {
+				i += k + 1
+				continue
+			}
+		case strings.HasPrefix(s[i:], "http://") || strings.HasPrefix(s[i:], "https://"):
+			k := strings.IndexFunc(s[i:], isSpaceRune)
+			if k < 0 {
+				k = len(s) - i
+			}
+			i += k
+			continue
+		}
+		b.WriteByte(s[i])
+		i++
+	}
+	return b.String()
+}
+
+// maxRuleSignature is the most lines a signature below a rule may have.
+const maxRuleSignature = 10
+
+// ruleSignatureStart returns where a signature block below a rule starts
+// in ls, or -1: a rule ("__", "-----", "—————") after some text, followed
+// to the end of the message by at most maxRuleSignature short lines that
+// are no sentences and that hold a way to reach someone (an address, a
+// phone number, a link). "Paso 1 / ----- / Paso 2" is no signature.
+func ruleSignatureStart(ls []line) int {
+	end := len(ls)
+	for end > 0 && ls[end-1].kind == kBlank {
+		end--
+	}
+	n, contact := 0, false
+	for i := end - 1; i > 0 && end-i <= maxRuleSignature+3; i-- {
+		l := ls[i]
+		switch l.kind {
+		case kBlank:
+			continue
+		case kSep:
+			if n > 0 && contact && hasText(ls[:i]) {
+				return i
+			}
+			return -1
+		case kText, kMobile:
+		default:
+			return -1
+		}
+		n++
+		if n > maxRuleSignature || utf8.RuneCountInString(l.content) > 80 {
+			return -1
+		}
+		switch lastRune(l.content) {
+		case '.', '?', '!':
+			if !abbreviationEnd(l.content) {
+				return -1
+			}
+		}
+		if isContactLine(l.content) {
+			contact = true
+		}
+	}
+	return -1
+}
+
+// abbreviationEnd reports a line that ends with a short abbreviation
+// ("Ext.", "S.A.") rather than a sentence.
+func abbreviationEnd(s string) bool {
+	i := strings.LastIndexFunc(s, isSpaceRune)
+	w := s[i+1:]
+	return utf8.RuneCountInString(w) <= 4
+}
+
+// isContactLine reports a line that holds an address, a link or a phone
+// number of at least seven digits.
+func isContactLine(s string) bool {
+	if hasEmail(s) || strings.Contains(s, "://") || strings.Contains(s, "www.") {
+		return true
+	}
+	digits := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			digits++
+		}
+	}
+	return digits >= 7
+}

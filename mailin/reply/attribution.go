@@ -265,13 +265,53 @@ var markerPhrases = map[string]markerKind{
 	"inizio messaggio inoltrato":            mkForward,
 }
 
+// originalWords and forwardWords say "original" and "forwarded" in the
+// languages whose clients write "-------- Oprindelig besked --------",
+// "----- Ursprüngliche Mail -----" or "----- Message transféré -----".
+// Folded.
+var originalWords = map[string]bool{
+	"original": true, "originale": true, "origine": true, "ursprungliche": true,
+	"oprindelig": true, "opprinnelig": true, "ursprungligt": true, "ursprungliga": true,
+	"alkuperainen": true, "oryginalna": true, "oorspronkelijk": true, "oorspronkelijke": true,
+	"originalni": true, "puvodni": true, "eredeti": true, "orijinal": true, "originala": true,
+	"исходное": true, "оригинальное": true, "первоначальное": true, "原始邮件": true, "原始郵件": true,
+}
+
+var forwardWords = map[string]bool{
+	"forwarded": true, "reenviado": true, "transfere": true, "weitergeleitete": true,
+	"inoltrato": true, "encaminhada": true, "reencaminhada": true, "doorgestuurd": true,
+	"videresendt": true, "vidarebefordrat": true, "edelleenlahetetty": true,
+	"przekazana": true, "preposlana": true, "пересылаемое": true, "пересланное": true,
+	"переадресованное": true, "转发邮件": true, "轉寄郵件": true,
+}
+
 // markerLineKind recognises "-----Mensaje original-----", "Begin forwarded
-// message:" and the like, or returns mkNone.
+// message:" and the like, or returns mkNone: one of markerPhrases, or a
+// line framed by rules of a few words among which "original" or
+// "forwarded" in some language.
 func markerLineKind(content string) markerKind {
 	if len(content) > 120 {
 		return mkNone
 	}
 	s := strings.TrimRight(trimDecor(content), ":： ")
 	s = trimDecor(s)
-	return markerPhrases[fold(s)]
+	if k := markerPhrases[fold(s)]; k != mkNone {
+		return k
+	}
+	if !strings.HasPrefix(content, "--") && !strings.HasPrefix(content, "==") && !strings.HasPrefix(content, "__") {
+		return mkNone
+	}
+	ws := words(fold(s))
+	if len(ws) == 0 || len(ws) > 5 {
+		return mkNone
+	}
+	for _, w := range ws {
+		switch {
+		case originalWords[w]:
+			return mkOriginal
+		case forwardWords[w]:
+			return mkForward
+		}
+	}
+	return mkNone
 }

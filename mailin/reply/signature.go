@@ -92,13 +92,16 @@ func isDeviceSignature(s string) bool {
 	case '.', '?', '!', ':', ';', ',', '。', '？', '！':
 		return false
 	}
-	f := fold(s)
-	if hasCJK(f) {
-		return cjkDevice(f)
+	if hasCJK(s) {
+		return cjkDevice(fold(s))
 	}
-	ws := strings.FieldsFunc(f, func(r rune) bool { return isSpaceRune(r) || r == '/' || r == '|' })
+	ws := strings.FieldsFunc(s, func(r rune) bool { return isSpaceRune(r) || r == '/' || r == '|' })
 	if len(ws) < 2 || len(ws) > maxDeviceWords {
 		return false
+	}
+	// Word by word: most are ASCII, which fold cheaply.
+	for i, w := range ws {
+		ws[i] = fold(w)
 	}
 	device := false
 	for _, w := range ws {

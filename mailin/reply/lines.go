@@ -219,6 +219,14 @@ func fold(s string) string {
 	if ascii {
 		return strings.ToLower(s)
 	}
+	if f, ok := foldLatin(s); ok {
+		return f
+	}
+	return foldNorm(s)
+}
+
+// foldNorm is fold by normalisation: decompose, drop the marks, lower.
+func foldNorm(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, r := range norm.NFD.String(s) {
@@ -229,6 +237,36 @@ func fold(s string) string {
 	}
 	// Compose again what had no marks to drop: Hangul syllables.
 	return norm.NFC.String(b.String())
+}
+
+// latinFold maps each rune below latinFoldEnd to its folded form, as fold
+// computes it, or to -1 when that is not one rune ("ǅ"). It lets fold skip
+// normalisation for the Latin text that most mail is.
+const latinFoldEnd = 0x250
+
+var latinFold = func() (t [latinFoldEnd]rune) {
+	for r := rune(0); r < latinFoldEnd; r++ {
+		t[r] = -1
+		if f := []rune(foldNorm(string(r))); len(f) == 1 {
+			t[r] = f[0]
+		}
+	}
+	return t
+}()
+
+// foldLatin folds s with latinFold, or reports false when s has a rune
+// the table does not cover. Combining marks written apart (U+0300 and on)
+// are not covered: they take the normalising path.
+func foldLatin(s string) (string, bool) {
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		if r >= latinFoldEnd || latinFold[r] < 0 {
+			return "", false
+		}
+		b.WriteRune(latinFold[r])
+	}
+	return b.String(), true
 }
 
 // isInvisible reports runes that mail clients sprinkle in text and that a

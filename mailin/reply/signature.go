@@ -49,6 +49,28 @@ var getVerbs = map[string]bool{
 	"telechargez": true, "scarica": true, "scaricare": true, "holen": true,
 	"herunterladen": true, "downloaden": true, "download:": true, "hamta": true,
 	"hent": true, "pobierz": true, "скачать": true, "скачайте": true, "получить": true,
+	"obtenir": true, "ottieni": true, "ottenere": true, "hol": true, "consigue": true,
+	"descargate": true, "obtén": true, "indir": true, "stahnout": true, "letoltes": true,
+}
+
+// possessives follow "sent from": "Sent from my …", "Enviado desde mi …".
+var possessives = map[string]bool{
+	"my": true, "mi": true, "meu": true, "minha": true, "mon": true, "ma": true,
+	"meinem": true, "meiner": true, "mijn": true, "min": true, "mitt": true,
+	"mio": true, "mia": true, "mojego": true, "mojej": true, "моего": true, "моей": true,
+	"a": true, "an": true, "el": true, "un": true, "una": true, "um": true, "uma": true,
+}
+
+// appWords name mail apps and platformWords the systems they run on, for
+// the line an app writes about itself: "Outlook para Android".
+var appWords = map[string]bool{
+	"outlook": true, "gmail": true, "yahoo": true, "aol": true, "proton": true,
+	"protonmail": true, "spark": true, "bluemail": true, "edison": true, "mail": true,
+}
+
+var platformWords = map[string]bool{
+	"ios": true, "android": true, "iphone": true, "ipad": true, "windows": true,
+	"mac": true, "macos": true,
 }
 
 // deviceWords name phones, tablets, mail apps and "mobile" in the
@@ -69,7 +91,9 @@ var deviceWords = map[string]bool{
 	"handy": true, "telefon": true, "mobiltelefon": true, "cellulare": true,
 	"telefonino": true, "telemovel": true, "telefoon": true, "mobiel": true,
 	"portable": true, "telephone": true, "tablette": true, "smartfon": true,
-	"телефона": true, "телефон": true, "мобильного": true, "iphone'a": true,
+	"телефона": true, "телефон": true, "мобильного": true, "device": true,
+	"dispositivo": true, "appareil": true, "gerat": true, "apparaat": true,
+	"enhet": true, "urzadzenia": true, "urządzenia": true, "устройства": true,
 }
 
 // cjkSent are the "sent from" of Chinese, Japanese and Korean devices:
@@ -88,6 +112,12 @@ func isDeviceSignature(s string) bool {
 	if s == "" || utf8.RuneCountInString(s) > 80 {
 		return false
 	}
+	// Samsung and BlackBerry end theirs with a period: then a device
+	// must be named.
+	period := false
+	if strings.HasSuffix(s, ".") && !strings.HasSuffix(s, "..") {
+		s, period = strings.TrimSuffix(s, "."), true
+	}
 	switch lastRune(s) {
 	case '.', '?', '!', ':', ';', ',', '。', '？', '！':
 		return false
@@ -103,26 +133,38 @@ func isDeviceSignature(s string) bool {
 	for i, w := range ws {
 		ws[i] = fold(w)
 	}
-	device := false
+	device, app, platform := false, false, false
 	for _, w := range ws {
-		if deviceWords[strings.Trim(w, ",")] {
-			device = true
-			break
+		w = strings.Trim(w, ",")
+		if i := strings.IndexAny(w, "'’"); i > 0 {
+			// "iPhone'umdan", "iPhone'a": a suffix after the name.
+			w = w[:i]
 		}
+		device = device || deviceWords[w]
+		app = app || appWords[w]
+		platform = platform || platformWords[w]
+	}
+	if period && !device {
+		return false
 	}
 	first, second, last := ws[0], ws[1], ws[len(ws)-1]
 	switch {
 	case sentVerbs[first] && device:
 		// "Enviado desde mi iPhone", "Sent with Proton Mail".
 		return true
-	case sentVerbs[first] && fromWords[second] && (link || len(ws) <= 4):
-		// "Sent from TypeApp<http://…>", "<<sent by galaxy>>".
+	case sentVerbs[first] && fromWords[second] && (link || len(ws) <= 4 || possessives[ws[2]]):
+		// "Sent from TypeApp<http://…>", "<<sent by galaxy>>", "Sent
+		// from my T-Mobile 4G LTE Device".
 		return true
 	case fromWords[first] && sentVerbs[last] && (device || len(ws) <= 5):
 		// "Von meinem iPhone gesendet".
 		return true
-	case getVerbs[first] && device:
-		// "Get Outlook for iOS", "Télécharger Outlook pour Android".
+	case (getVerbs[first] || getVerbs[last]) && device:
+		// "Get Outlook for iOS", "Outlook voor Android downloaden".
+		return true
+	case app && platform && link && len(ws) <= 6:
+		// "Ottieni Outlook per Android<https://aka.ms/…>": the app's
+		// own line, in whatever language, always with its link.
 		return true
 	case device && sentVerbs[last] && len(ws) <= 4:
 		// "iPhone'umdan gönderildi".
@@ -178,7 +220,11 @@ func cjkDevice(f string) bool {
 
 // hasCJK reports a Han, Hiragana, Katakana or Hangul rune.
 func hasCJK(s string) bool {
-	for _, r := range s {
+	for i, r := range s {
+		if s[i] < 0xE2 {
+			// Below U+2000: no CJK rune starts with this byte.
+			continue
+		}
 		if unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul) {
 			return true
 		}

@@ -387,3 +387,19 @@ func TestAttributionStrength(t *testing.T) {
 		})
 	}
 }
+
+// TestFoldLatinAgreesWithNormalisation checks the table of fold's fast
+// path against the normalising path, rune by rune and on mixed text.
+func TestFoldLatinAgreesWithNormalisation(t *testing.T) {
+	for r := rune(0x80); r < latinFoldEnd; r++ {
+		s := "x" + string(r) + "É"
+		if got, want := fold(s), foldNorm(s); got != want {
+			t.Errorf("fold(%q) = %q, normalisation gives %q", s, got, want)
+		}
+	}
+	for _, s := range []string{"Escribió", "ENVOYÉ", "Ursprüngliche", "Ǆemal", "e\u0301crit", "napisał"} {
+		if got, want := fold(s), foldNorm(s); got != want {
+			t.Errorf("fold(%q) = %q, normalisation gives %q", s, got, want)
+		}
+	}
+}

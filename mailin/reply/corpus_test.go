@@ -237,9 +237,9 @@ func corpora(t *testing.T) []corpus {
 		// 73 of the 74 passed before issue 17: no regression.
 		{name: "email_reply_trimmer+talon", fixtures: append(trimmerFixtures(t, corporaDir), talonFixtures(t, corporaDir)...), min: 73.0 / 74},
 	}
-	// Real-world replies of another trimmer's suite, first read after the
-	// rules of issue 17 were written.
-	cs = append(cs, corpus{name: "email-reply-parser", fixtures: replyParserFixtures(t, corporaDir)})
+	// Real-world replies of another trimmer's suite: 26 of 32 before
+	// issue 17, all since.
+	cs = append(cs, corpus{name: "email-reply-parser", fixtures: replyParserFixtures(t, corporaDir), min: 1})
 	return append(cs, namedCorpora(t, casesDir)...)
 }
 

@@ -27,7 +27,6 @@ var sentVerbs = map[string]bool{
 	"lahetetty": true, "wyslane": true, "wysłane": true, "wyslano": true, "wysłano": true,
 	"odeslano": true, "odesláno": true, "poslano": true, "trimis": true,
 	"gonderildi": true, "отправлено": true, "надіслано": true, "posted": true,
-	"envie": true, "enviei": true, "sended": true, "mandado": true,
 }
 
 // fromWords introduce the device or app: "from", "desde", "von", "via".
@@ -38,7 +37,7 @@ var fromWords = map[string]bool{
 	"depuis": true, "avec": true, "par": true, "von": true, "vom": true, "mit": true,
 	"uber": true, "über": true, "van": true, "vanaf": true, "met": true, "fra": true,
 	"fran": true, "från": true, "med": true, "z": true, "ze": true, "с": true, "из": true,
-	"со": true, "із": true, "з": true,
+	"со": true, "із": true, "з": true, "through": true, "traves": true, "tramite": true,
 }
 
 // getVerbs invite to install an app: "Get Outlook for iOS".
@@ -58,7 +57,6 @@ var possessives = map[string]bool{
 	"my": true, "mi": true, "meu": true, "minha": true, "mon": true, "ma": true,
 	"meinem": true, "meiner": true, "mijn": true, "min": true, "mitt": true,
 	"mio": true, "mia": true, "mojego": true, "mojej": true, "моего": true, "моей": true,
-	"a": true, "an": true, "el": true, "un": true, "una": true, "um": true, "uma": true,
 }
 
 // appWords name mail apps and platformWords the systems they run on, for
@@ -112,8 +110,7 @@ func isDeviceSignature(s string) bool {
 	if s == "" || utf8.RuneCountInString(s) > 80 {
 		return false
 	}
-	// Samsung and BlackBerry end theirs with a period: then a device
-	// must be named.
+	// Samsung and BlackBerry end theirs with a period.
 	period := false
 	if strings.HasSuffix(s, ".") && !strings.HasSuffix(s, "..") {
 		s, period = strings.TrimSuffix(s, "."), true
@@ -125,17 +122,16 @@ func isDeviceSignature(s string) bool {
 	if hasCJK(s) {
 		return cjkDevice(fold(s))
 	}
-	ws := strings.FieldsFunc(s, func(r rune) bool { return isSpaceRune(r) || r == '/' || r == '|' })
-	if len(ws) < 2 || len(ws) > maxDeviceWords {
+	orig := strings.FieldsFunc(s, func(r rune) bool { return isSpaceRune(r) || r == '/' || r == '|' })
+	if len(orig) < 2 || len(orig) > maxDeviceWords {
 		return false
 	}
 	// Word by word: most are ASCII, which fold cheaply.
-	for i, w := range ws {
-		ws[i] = fold(w)
-	}
+	ws := make([]string, len(orig))
 	device, app, platform := false, false, false
-	for _, w := range ws {
-		w = strings.Trim(w, ",")
+	for i, w := range orig {
+		w = strings.Trim(fold(w), ",")
+		ws[i] = w
 		if i := strings.IndexAny(w, "'’"); i > 0 {
 			// "iPhone'umdan", "iPhone'a": a suffix after the name.
 			w = w[:i]
@@ -144,22 +140,31 @@ func isDeviceSignature(s string) bool {
 		app = app || appWords[w]
 		platform = platform || platformWords[w]
 	}
-	if period && !device {
+	if period && !(device && (sentVerbs[ws[0]] || sentVerbs[ws[len(ws)-1]])) {
+		// Only "sent" lines end with a period ("Sent from my
+		// BlackBerry 10 smartphone."); others are sentences.
 		return false
 	}
+	return deviceShape(orig, ws, device, app, platform, link)
+}
+
+// deviceShape judges the words of a candidate device line, folded (ws)
+// and as written (orig).
+func deviceShape(orig, ws []string, device, app, platform, link bool) bool {
 	first, second, last := ws[0], ws[1], ws[len(ws)-1]
 	switch {
-	case sentVerbs[first] && device:
-		// "Enviado desde mi iPhone", "Sent with Proton Mail".
+	case sentVerbs[first] && device && (fromWords[second] || len(ws) > 2 && fromWords[ws[2]]):
+		// "Enviado desde mi iPhone", "Sent with Proton Mail", "Enviado
+		// a través de Gmail"; not "Enviado el informe por correo".
 		return true
-	case sentVerbs[first] && fromWords[second] && (link || len(ws) <= 4 || possessives[ws[2]]):
-		// "Sent from TypeApp<http://…>", "<<sent by galaxy>>", "Sent
-		// from my T-Mobile 4G LTE Device".
+	case sentVerbs[first] && fromWords[second] && (link || len(ws) > 2 && possessives[ws[2]] || len(ws) == 3 && originWords[second]):
+		// "Sent from TypeApp<http://…>", "Sent from TypeApp", "Sent from
+		// my T-Mobile 4G LTE Device"; not "Enviado por Luis".
 		return true
-	case fromWords[first] && sentVerbs[last] && (device || len(ws) <= 5):
+	case fromWords[first] && sentVerbs[last] && (device || possessives[second]):
 		// "Von meinem iPhone gesendet".
 		return true
-	case (getVerbs[first] || getVerbs[last]) && device:
+	case (getVerbs[first] || getVerbs[last]) && app:
 		// "Get Outlook for iOS", "Outlook voor Android downloaden".
 		return true
 	case app && platform && link && len(ws) <= 6:
@@ -170,14 +175,26 @@ func isDeviceSignature(s string) bool {
 		// "iPhone'umdan gönderildi".
 		return true
 	case device && len(ws) <= 5:
-		// "Ana from mobile", "Luis desde el celular".
-		for _, w := range ws[1:] {
-			if originWords[w] {
-				return true
+		// "Ana from mobile", "Luis desde el celular": a name, then where
+		// from; not "Lo envié desde mi celular".
+		for i := 1; i < len(ws) && i <= 2; i++ {
+			if originWords[ws[i]] {
+				return capitalised(orig[:i])
 			}
 		}
 	}
 	return false
+}
+
+// capitalised reports words that all start with an upper-case letter, as
+// a name does.
+func capitalised(ws []string) bool {
+	for _, w := range ws {
+		if !unicode.IsUpper(firstRune(w)) {
+			return false
+		}
+	}
+	return true
 }
 
 // originWords are the fromWords that say where from, not with what or by
@@ -269,6 +286,19 @@ func stripLinks(s string) string {
 	return b.String()
 }
 
+// endsWriting reports a device line that surely was not typed by the
+// person, so that what follows it is not theirs either: one with the
+// app's link, or that starts with "sent" ("Enviado desde mi iPhone").
+// "Descargar Outlook para Android" may be a step of instructions.
+func endsWriting(content string) bool {
+	if strings.Contains(content, "://") {
+		return true
+	}
+	s := strings.TrimLeft(content, "*_ \t\u00a0([<«{-—–~=\"'“")
+	i := strings.IndexFunc(s, isSpaceRune)
+	return i > 0 && sentVerbs[fold(s[:i])]
+}
+
 // maxRuleSignature is the most lines a signature below a rule may have.
 const maxRuleSignature = 10
 
@@ -276,20 +306,22 @@ const maxRuleSignature = 10
 // in ls, or -1: a rule ("__", "-----", "—————") after some text, followed
 // to the end of the message by at most maxRuleSignature short lines that
 // are no sentences and that hold a way to reach someone (an address, a
-// phone number, a link). "Paso 1 / ----- / Paso 2" is no signature.
+// phone number, a link), the first of them a name. "Paso 1 / ----- /
+// Paso 2" and a list of phone numbers below a rule are no signature.
 func ruleSignatureStart(ls []line) int {
 	end := len(ls)
 	for end > 0 && ls[end-1].kind == kBlank {
 		end--
 	}
 	n, contact := 0, false
+	first := ""
 	for i := end - 1; i > 0 && end-i <= maxRuleSignature+3; i-- {
 		l := ls[i]
 		switch l.kind {
 		case kBlank:
 			continue
 		case kSep:
-			if n > 0 && contact && hasText(ls[:i]) {
+			if n > 0 && contact && looksLikeName(first) && hasText(ls[:i]) {
 				return i
 			}
 			return -1
@@ -298,6 +330,7 @@ func ruleSignatureStart(ls []line) int {
 			return -1
 		}
 		n++
+		first = l.content
 		if n > maxRuleSignature || utf8.RuneCountInString(l.content) > 80 {
 			return -1
 		}
@@ -312,6 +345,27 @@ func ruleSignatureStart(ls []line) int {
 		}
 	}
 	return -1
+}
+
+// looksLikeName reports the first line of a signature: a name of one to
+// five capitalised words, no digits ("Luis Gómez", "Sarah Johnson", "Dra.
+// Ana María Pérez"), possibly followed by a title after '|' or ','.
+func looksLikeName(s string) bool {
+	if i := strings.IndexAny(s, "|,–—"); i > 0 {
+		s = s[:i]
+	}
+	ws := strings.Fields(s)
+	if len(ws) == 0 || len(ws) > 5 || hasDigit(s) || hasEmail(s) {
+		return false
+	}
+	upper := 0
+	for _, w := range ws {
+		if unicode.IsUpper(firstRune(w)) {
+			upper++
+		}
+	}
+	// "Ana de la Torre": particles may be in lower case.
+	return upper >= 1 && upper*2 >= len(ws)
 }
 
 // abbreviationEnd reports a line that ends with a short abbreviation

@@ -175,7 +175,7 @@ func trimSignature(ls []line) []line {
 			ls = ls[:i]
 			break
 		}
-		if l.kind == kMobile && i > 0 && ls[i-1].kind == kBlank && hasText(ls[:i]) {
+		if l.kind == kMobile && i > 0 && ls[i-1].kind == kBlank && endsWriting(l.content) && hasText(ls[:i]) {
 			// An app writes its line below what the person wrote;
 			// what follows it is the message answered.
 			ls = ls[:i]

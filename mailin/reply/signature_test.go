@@ -1,0 +1,150 @@
+package reply
+
+import "testing"
+
+func TestIsDeviceSignature(t *testing.T) {
+	yes := []string{
+		"Enviado desde mi iPhone",
+		"Enviado desde mi smartphone Samsung Galaxy.",
+		"Enviado desde [Correo](https://go.microsoft.com/fwlink/?LinkId=550986) para Windows",
+		"Enviado desde Yahoo Mail con Android",
+		"Enviado a través de Gmail",
+		"(enviado desde el móvil)",
+		"Obtener [Outlook para Android](https://aka.ms/AAb9ysg)",
+		"Get Outlook for iOS<https://aka.ms/o0ukef>",
+		"Sent from my T-Mobile 4G LTE Device",
+		"Sent from TypeApp<http://www.typeapp.com/r?b=2621>",
+		"Sent from TypeApp",
+		"<<sent by galaxy>>",
+		"(sent from a phone)",
+		"Sent with Proton Mail secure email.",
+		"Ana from mobile",
+		"Enviado do meu iPhone",
+		"Obter o Outlook para Android<https://aka.ms/ghei36>",
+		"Envoyé de mon iPhone",
+		"Envoyé depuis mon appareil Galaxy",
+		"Télécharger Outlook pour Android<https://aka.ms/ghei36>",
+		"Von meinem iPhone gesendet",
+		"Gesendet von Outlook für Android<https://aka.ms/AAb9ysg>",
+		"Inviato da iPhone",
+		"Ottieni Outlook per Android<https://aka.ms/ghei36>",
+		"Verstuurd vanaf mijn iPhone",
+		"Outlook voor Android downloaden",
+		"Skickat från min iPhone",
+		"Wysłane z iPhone'a",
+		"Отправлено с iPhone",
+		"iPhone'umdan gönderildi",
+		"发自我的iPhone",
+		"從我的 iPhone 傳送",
+		"iPhoneから送信",
+		"iPhone에서 보냄",
+	}
+	no := []string{
+		"Enviado desde mi iPhone no se ven los adjuntos.",
+		"Lo envié desde mi celular",
+		"Envié desde mi celular la foto",
+		"Enviado el informe por correo",
+		"Enviado por Luis",
+		"Enviado desde la oficina de archivo",
+		"Descargar el instalador para Windows.",
+		"Descargar el instalador para Windows",
+		"Outlook en Android no sincroniza",
+		"Outlook para Android falla",
+		"The notification was sent from my iPhone app to all users.",
+		"¿Enviado desde mi iPhone?",
+		"Correo de Ana",
+		"Cordialmente, Luis",
+		"Mi celular es 300 123 4567",
+		"手机坏了",
+	}
+	for _, s := range yes {
+		if !isDeviceSignature(s) {
+			t.Errorf("isDeviceSignature(%q) = false, want true", s)
+		}
+	}
+	for _, s := range no {
+		if isDeviceSignature(s) {
+			t.Errorf("isDeviceSignature(%q) = true, want false", s)
+		}
+	}
+}
+
+func TestQuotePrefix(t *testing.T) {
+	cases := map[string]int{
+		"> texto":      1,
+		">> texto":     1,
+		"C> texto":     2,
+		"JG> texto":    3,
+		"JG>":          3,
+		"| texto":      1,
+		"|":            1,
+		"| a | b |":    0,
+		"A>B":          0,
+		"NOTA> texto":  0,
+		"Ana> texto":   0,
+		"texto > otro": 0,
+	}
+	for in, want := range cases {
+		if got := quotePrefix(in); got != want {
+			t.Errorf("quotePrefix(%q) = %d, want %d", in, got, want)
+		}
+	}
+}
+
+func TestMarkerLineKind(t *testing.T) {
+	cases := map[string]markerKind{
+		"-----Mensaje original-----":                                    mkOriginal,
+		"-------- Oprindelig besked --------":                           mkOriginal,
+		"----- Ursprüngliche Mail -----":                                mkOriginal,
+		"-------- Message d'origine --------":                           mkOriginal,
+		"---------- Mensaje reenviado ---------":                        mkForward,
+		"----- Message transféré -----":                                 mkForward,
+		"Begin forwarded message:":                                      mkForward,
+		"El mensaje original se perdió":                                 mkNone,
+		"-- el original está en la carpeta compartida de la oficina --": mkNone,
+		"original": mkNone,
+	}
+	for in, want := range cases {
+		if got := markerLineKind(in); got != want {
+			t.Errorf("markerLineKind(%q) = %d, want %d", in, got, want)
+		}
+	}
+}
+
+// TestTrimKeepsWhatThePersonWrote holds text that looks like history or
+// a signature to a careless rule and must stay.
+func TestTrimKeepsWhatThePersonWrote(t *testing.T) {
+	keep := map[string]string{
+		"instruction steps":        "Pasos para configurar:\n\nDescargar Outlook para Android\n\nIniciar sesión con el usuario de la entidad.",
+		"phone list below a rule":  "Los contactos del proveedor son:\n-----\nSoporte 601 555 0100\nGuardia 300 123 4567",
+		"table rows":               "Resultado:\n| equipo | estado |\n| PC-12 | dañado |",
+		"last line about outlook":  "Hola,\n\nOutlook en Android no sincroniza",
+		"sent from in a sentence":  "Adjunto la foto.\nLa envié desde mi celular",
+		"dated sentence then name": "El 3 de diciembre vino el técnico.\n\nLuis\n\ndijo que volvía.",
+		"on the other hand":        "Works now.\n\nOn the other hand, the scanner fails.",
+		"sign-off":                 "Gracias.\n\nCordialmente, Luis",
+	}
+	for name, in := range keep {
+		t.Run(name, func(t *testing.T) {
+			if got := Trim(in); got != in {
+				t.Errorf("Trim cut what the person wrote:\n--- got:\n%s\n--- want:\n%s", got, in)
+			}
+		})
+	}
+}
+
+func TestTrimCutsSignatureBelowRule(t *testing.T) {
+	cases := map[string]string{
+		"underscores": "Listo.\n\nSaludos,\n__\nLuis Gómez\nOficina de Planeación\nTel. 601 555 0100 ext. 1234",
+		"em dashes":   "Thanks for the update!\n\nCheers\nSarah\n\n—————\nSarah Johnson\nProduct Manager\nsarah@example.com",
+	}
+	want := map[string]string{
+		"underscores": "Listo.\n\nSaludos,",
+		"em dashes":   "Thanks for the update!\n\nCheers\nSarah",
+	}
+	for name, in := range cases {
+		if got := Trim(in); got != want[name] {
+			t.Errorf("%s: Trim:\n--- got:\n%s\n--- want:\n%s", name, got, want[name])
+		}
+	}
+}

@@ -16,8 +16,13 @@ import (
 // "from" and name a device or an app, in any of the languages below. The
 // words are folded (lower case, no accents).
 
-// maxDeviceWords is the most words a device signature has.
-const maxDeviceWords = 8
+// maxDeviceWords is the most words a device signature has; past
+// maxLooseDeviceWords it must start with "sent" and end with the device
+// ("Sent via the Samsung Galaxy S21 5G, an AT&T 5G smartphone").
+const (
+	maxDeviceWords      = 12
+	maxLooseDeviceWords = 8
+)
 
 // sentVerbs say that a message was sent: "Sent from", "Enviado desde".
 var sentVerbs = map[string]bool{
@@ -83,7 +88,7 @@ var deviceWords = map[string]bool{
 	"icloud": true, "proton": true, "protonmail": true, "tutanota": true, "zoho": true,
 	"spark": true, "bluemail": true, "airmail": true, "newton": true, "edison": true,
 	"typeapp": true, "k-9": true, "fairemail": true, "mail": true, "email": true,
-	"e-mail": true, "correo": true, "webmail": true, "mobile": true, "mobil": true,
+	"e-mail": true, "app": true, "correo": true, "webmail": true, "mobile": true, "mobil": true,
 	"movil": true, "celular": true, "cel": true, "telefono": true, "phone": true,
 	"smartphone": true, "cellphone": true, "tablet": true, "tableta": true,
 	"handy": true, "telefon": true, "mobiltelefon": true, "cellulare": true,
@@ -139,6 +144,12 @@ func isDeviceSignature(s string) bool {
 		device = device || deviceWords[w]
 		app = app || appWords[w]
 		platform = platform || platformWords[w]
+	}
+	if len(ws) > maxLooseDeviceWords && (period || !sentVerbs[ws[0]] || !deviceWords[ws[len(ws)-1]]) {
+		// A long line is a device line only when it says "sent" first
+		// and ends with the device: not "Enviado desde mi iPhone no se
+		// ven los adjuntos".
+		return false
 	}
 	if period && !(device && (sentVerbs[ws[0]] || sentVerbs[ws[len(ws)-1]])) {
 		// Only "sent" lines end with a period ("Sent from my

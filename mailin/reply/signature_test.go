@@ -18,6 +18,9 @@ func TestIsDeviceSignature(t *testing.T) {
 		"<<sent by galaxy>>",
 		"(sent from a phone)",
 		"Sent with Proton Mail secure email.",
+		"Sent via the Samsung Galaxy S21 5G, an AT&T 5G smartphone",
+		"Sent from the all new AOL app for iOS",
+		"Verzonden met de Telfort app",
 		"Ana from mobile",
 		"Enviado do meu iPhone",
 		"Obter o Outlook para Android<https://aka.ms/ghei36>",
@@ -41,6 +44,7 @@ func TestIsDeviceSignature(t *testing.T) {
 	}
 	no := []string{
 		"Enviado desde mi iPhone no se ven los adjuntos.",
+		"Enviado desde mi iPhone no se ven los adjuntos",
 		"Lo envié desde mi celular",
 		"Envié desde mi celular la foto",
 		"Enviado el informe por correo",

@@ -24,8 +24,13 @@ var finalVerbs = map[string]bool{
 	"napisał": true, "napisała": true, "napisal": true, "napisala": true,
 	"napsal": true, "написал": true, "написала": true, "пише": true,
 	"написав": true, "yazdı": true, "scris": true, "irta": true,
-	"εγραψε": true, "작성": true,
+	"εγραψε": true, "작성": true, "said": true, "says": true, "geschrieben": true,
+	"napisal(a)": true, "napisał(a)": true, "napisala(a)": true,
 }
+
+// quotingWords start Horde's and webmail's "Quoting Ana <a@b.co>:",
+// "Zitat von Ana <a@b.co>:". Folded.
+var quotingWords = map[string]bool{"quoting": true, "citando": true, "zitat": true, "citation": true, "citazione": true}
 
 // medialVerbs may also stand in the middle: "Am <date> schrieb <person>:".
 var medialVerbs = map[string]bool{"schrieb": true, "schreef": true, "skrev": true}
@@ -193,6 +198,9 @@ func attributionStrength(s string) strength {
 	digit := hasDigit(bare)
 	dateish := startsDateish(bare)
 
+	if colon && email && quotingWords[fold(ws[0])] && len(ws) <= 8 {
+		return strong
+	}
 	if finalVerbs[last] {
 		switch {
 		case email && (colon || dateish):

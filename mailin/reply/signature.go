@@ -145,10 +145,13 @@ func isDeviceSignature(s string) bool {
 		app = app || appWords[w]
 		platform = platform || platformWords[w]
 	}
-	if len(ws) > maxLooseDeviceWords && (period || !sentVerbs[ws[0]] || !deviceWords[ws[len(ws)-1]]) {
+	if len(ws) > maxLooseDeviceWords && !(sentVerbs[ws[0]] && deviceWords[ws[len(ws)-1]] && !period) &&
+		!(sentVerbs[ws[len(ws)-1]] && device) {
 		// A long line is a device line only when it says "sent" first
-		// and ends with the device: not "Enviado desde mi iPhone no se
-		// ven los adjuntos".
+		// and ends with the device, or ends with "sent" ("Diese
+		// Nachricht wurde von meinem Android-Mobiltelefon mit K-9 Mail
+		// gesendet."): not "Enviado desde mi iPhone no se ven los
+		// adjuntos".
 		return false
 	}
 	if period && !(device && (sentVerbs[ws[0]] || sentVerbs[ws[len(ws)-1]])) {
@@ -182,6 +185,13 @@ func deviceShape(orig, ws []string, device, app, platform, link bool) bool {
 		// "Ottieni Outlook per Android<https://aka.ms/…>": the app's
 		// own line, in whatever language, always with its link.
 		return true
+	case fromWords[first] && possessives[second] && len(ws) <= 5 && (deviceWords[last] || deviceWords[ws[len(ws)-2]]):
+		// "From my iPhone 6", "Desde mi celular".
+		return true
+	case device && sentVerbs[last] && hasAny(ws[:len(ws)-1], originWords):
+		// "Diese Nachricht wurde von meinem Android-Mobiltelefon mit
+		// K-9 Mail gesendet".
+		return true
 	case device && sentVerbs[last] && len(ws) <= 4:
 		// "iPhone'umdan gönderildi".
 		return true
@@ -192,6 +202,16 @@ func deviceShape(orig, ws []string, device, app, platform, link bool) bool {
 			if originWords[ws[i]] {
 				return capitalised(orig[:i])
 			}
+		}
+	}
+	return false
+}
+
+// hasAny reports whether one of ws is in set.
+func hasAny(ws []string, set map[string]bool) bool {
+	for _, w := range ws {
+		if set[w] {
+			return true
 		}
 	}
 	return false

@@ -367,6 +367,11 @@ func TestTrimHeaderBlocksByLanguage(t *testing.T) {
 		"pt outlook":     "De: Ana <ana@x.co>\nEnviado: segunda-feira, 3 de março de 2025 10:02\nPara: Suporte\nAssunto: RE: caso",
 		"bold":           "*De:* Ana <ana@x.co>\n*Enviado:* lunes\n*Para:* Soporte\n*Asunto:* caso",
 		"wrapped from":   "From: ana@x.co [mailto:\nana@x.co]\nSent: Monday\nTo: Support\nSubject: case",
+		"nl outlook":     "Van: Ana <ana@x.co>\nVerzonden: maandag 3 maart 2025 10:02\nAan: Support\nOnderwerp: RE: zaak",
+		"cs outlook":     "Od: Ana <ana@x.co>\nOdesláno: pondělí 3. března 2025 10:02\nKomu: Podpora\nPředmět: RE: případ",
+		"ro outlook":     "De la: Ana <ana@x.co>\nTrimis: luni, 3 martie 2025 10:02\nCătre: Suport\nSubiect: RE: caz",
+		"ca outlook":     "De: Ana <ana@x.co>\nEnviat: dilluns, 3 de març de 2025 10:02\nPer a: Suport\nAssumpte: RE: cas",
+		"ko outlook":     "보낸 사람: Ana <ana@x.co>\n보낸 날짜: 2025년 3월 3일 월요일 오전 10:02\n받는 사람: Support\n제목: RE: case",
 	}
 	for name, block := range blocks {
 		t.Run(name, func(t *testing.T) {

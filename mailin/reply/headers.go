@@ -28,9 +28,9 @@ var headerNames = map[string]headerClass{
 	// From
 	"from": hFrom, "de": hFrom, "von": hFrom, "da": hFrom, "fran": hFrom,
 	"fra": hFrom, "от": hFrom, "od": hFrom, "van": hFrom, "lahettaja": hFrom,
-	"feladó": hFrom, "felado": hFrom, "kimden": hFrom, "发件人": hFrom, "寄件者": hFrom,
+	"felado": hFrom, "kimden": hFrom, "发件人": hFrom, "寄件者": hFrom,
 	"差出人": hFrom, "remitente": hFrom, "sender": hFrom, "de la": hFrom,
-	"salje": hFrom, "dari": hFrom, "від": hFrom, "από": hFrom, "보낸 사람": hFrom,
+	"salje": hFrom, "dari": hFrom, "від": hFrom, "απο": hFrom, "보낸 사람": hFrom,
 	// Date, Sent
 	"date": hDate, "sent": hDate, "enviado": hDate, "enviado el": hDate,
 	"fecha": hDate, "gesendet": hDate, "datum": hDate, "envoye": hDate,
@@ -43,18 +43,18 @@ var headerNames = map[string]headerClass{
 	"σταλθηκε": hDate, "보낸 날짜": hDate, "gonderildi": hDate, "gonderilme tarihi": hDate,
 	// To
 	"to": hTo, "para": hTo, "an": hTo, "a": hTo, "till": hTo, "til": hTo,
-	"aan": hTo, "кому": hTo, "do": hTo, "vastaanottaja": hTo, "címzett": hTo,
-	"cimzett": hTo, "kime": hTo, "收件人": hTo, "宛先": hTo, "destinatario": hTo,
+	"aan": hTo, "кому": hTo, "do": hTo, "vastaanottaja": hTo, "cimzett": hTo,
+	"kime": hTo, "收件人": hTo, "宛先": hTo, "destinatario": hTo,
 	"destinatarios": hTo, "komu": hTo, "catre": hTo, "prima": hTo, "kepada": hTo,
 	"per a": hTo, "προς": hTo, "받는 사람": hTo,
 	// Cc
 	"cc": hCc, "cco": hCc, "bcc": hCc, "kopie": hCc, "копия": hCc, "kopia": hCc,
-	"抄送": hCc, "dw": hCc, "kópia": hCc, "kopija": hCc,
+	"抄送": hCc, "dw": hCc, "kopija": hCc,
 	// Subject
 	"subject": hSubject, "asunto": hSubject, "betreff": hSubject,
 	"objet": hSubject, "oggetto": hSubject, "amne": hSubject, "emne": hSubject,
 	"onderwerp": hSubject, "assunto": hSubject, "тема": hSubject,
-	"temat": hSubject, "aihe": hSubject, "tárgy": hSubject, "targy": hSubject,
+	"temat": hSubject, "aihe": hSubject, "targy": hSubject,
 	"konu": hSubject, "主题": hSubject, "主旨": hSubject, "件名": hSubject,
 	"predmet": hSubject, "subiect": hSubject, "perihal": hSubject, "subjek": hSubject,
 	"assumpte": hSubject, "θεμα": hSubject, "제목": hSubject,

@@ -29,8 +29,8 @@ var sentVerbs = map[string]bool{
 	"sent": true, "enviado": true, "enviada": true, "envoye": true, "envoyee": true,
 	"gesendet": true, "verschickt": true, "inviato": true, "inviata": true,
 	"verzonden": true, "verstuurd": true, "sendt": true, "skickat": true,
-	"lahetetty": true, "wyslane": true, "wysłane": true, "wyslano": true, "wysłano": true,
-	"odeslano": true, "odesláno": true, "poslano": true, "trimis": true,
+	"lahetetty": true, "wyslane": true, "wysłane": true, "wysłano": true,
+	"odeslano": true, "poslano": true, "trimis": true,
 	"gonderildi": true, "отправлено": true, "надіслано": true, "posted": true,
 }
 
@@ -40,8 +40,8 @@ var fromWords = map[string]bool{
 	"desde": true, "de": true, "del": true, "con": true, "por": true, "mediante": true,
 	"do": true, "da": true, "dal": true, "dalla": true, "com": true, "pelo": true, "pela": true,
 	"depuis": true, "avec": true, "par": true, "von": true, "vom": true, "mit": true,
-	"uber": true, "über": true, "van": true, "vanaf": true, "met": true, "fra": true,
-	"fran": true, "från": true, "med": true, "z": true, "ze": true, "с": true, "из": true,
+	"uber": true, "van": true, "vanaf": true, "met": true, "fra": true,
+	"fran": true, "med": true, "z": true, "ze": true, "с": true, "из": true,
 	"со": true, "із": true, "з": true, "through": true, "traves": true, "tramite": true,
 }
 
@@ -51,17 +51,17 @@ var getVerbs = map[string]bool{
 	"descargar": true, "descarga": true, "descargue": true, "baixe": true,
 	"baixar": true, "obter": true, "obtenha": true, "telecharger": true,
 	"telechargez": true, "scarica": true, "scaricare": true, "holen": true,
-	"herunterladen": true, "downloaden": true, "download:": true, "hamta": true,
-	"hent": true, "pobierz": true, "скачать": true, "скачайте": true, "получить": true,
+	"herunterladen": true, "downloaden": true, "hamta": true,
+	"hent": true, "pobierz": true, "скачать": true, "скачаите": true, "получить": true,
 	"obtenir": true, "ottieni": true, "ottenere": true, "hol": true, "consigue": true,
-	"descargate": true, "obtén": true, "indir": true, "stahnout": true, "letoltes": true,
+	"descargate": true, "indir": true, "stahnout": true, "letoltes": true,
 }
 
 // possessives follow "sent from": "Sent from my …", "Enviado desde mi …".
 var possessives = map[string]bool{
 	"my": true, "mi": true, "meu": true, "minha": true, "mon": true, "ma": true,
 	"meinem": true, "meiner": true, "mijn": true, "min": true, "mitt": true,
-	"mio": true, "mia": true, "mojego": true, "mojej": true, "моего": true, "моей": true,
+	"mio": true, "mia": true, "mojego": true, "mojej": true, "моего": true, "моеи": true,
 }
 
 // appWords name mail apps and platformWords the systems they run on, for
@@ -76,8 +76,8 @@ var platformWords = map[string]bool{
 	"mac": true, "macos": true,
 }
 
-// deviceWords name phones, tablets, mail apps and "mobile" in the
-// languages of deviceLine. Folded.
+// deviceWords name phones, tablets, mail apps and "phone", "mobile" or
+// "device" in the languages of sentVerbs. Folded.
 var deviceWords = map[string]bool{
 	"iphone": true, "ipad": true, "ipod": true, "mac": true, "android": true,
 	"galaxy": true, "samsung": true, "huawei": true, "honor": true, "xiaomi": true,
@@ -96,7 +96,7 @@ var deviceWords = map[string]bool{
 	"portable": true, "telephone": true, "tablette": true, "smartfon": true,
 	"телефона": true, "телефон": true, "мобильного": true, "device": true,
 	"dispositivo": true, "appareil": true, "gerat": true, "apparaat": true,
-	"enhet": true, "urzadzenia": true, "urządzenia": true, "устройства": true,
+	"enhet": true, "urzadzenia": true, "устроиства": true,
 }
 
 // cjkSent are the "sent from" of Chinese, Japanese and Korean devices:
@@ -233,7 +233,7 @@ func capitalised(ws []string) bool {
 var originWords = map[string]bool{
 	"from": true, "desde": true, "von": true, "vom": true, "depuis": true,
 	"dal": true, "dalla": true, "vanaf": true, "fra": true, "fran": true,
-	"från": true, "z": true, "с": true, "из": true,
+	"z": true, "с": true, "из": true,
 }
 
 // cjkDevice reports a short Chinese, Japanese or Korean line that names a

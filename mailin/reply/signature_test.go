@@ -163,3 +163,32 @@ func TestTrimCutsSignatureBelowRule(t *testing.T) {
 		}
 	}
 }
+
+// TestTablesAreFolded checks that every word table is keyed by folded
+// words: a key with an accent or a capital would never match.
+func TestTablesAreFolded(t *testing.T) {
+	tables := map[string]map[string]bool{
+		"sentVerbs": sentVerbs, "fromWords": fromWords, "getVerbs": getVerbs,
+		"possessives": possessives, "appWords": appWords, "platformWords": platformWords,
+		"deviceWords": deviceWords, "originWords": originWords, "finalVerbs": finalVerbs,
+		"introWords": introWords, "weekdays": weekdays, "quotingWords": quotingWords,
+		"originalWords": originalWords, "forwardWords": forwardWords,
+	}
+	for name, table := range tables {
+		for k := range table {
+			if fold(k) != k {
+				t.Errorf("%s: key %q is not folded (%q)", name, k, fold(k))
+			}
+		}
+	}
+	for k := range headerNames {
+		if fold(k) != k {
+			t.Errorf("headerNames: key %q is not folded (%q)", k, fold(k))
+		}
+	}
+	for k := range markerPhrases {
+		if fold(k) != k {
+			t.Errorf("markerPhrases: key %q is not folded (%q)", k, fold(k))
+		}
+	}
+}

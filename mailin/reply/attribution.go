@@ -24,7 +24,7 @@ var finalVerbs = map[string]bool{
 	"napisał": true, "napisała": true, "napisal": true, "napisala": true,
 	"napsal": true, "написал": true, "написала": true, "пише": true,
 	"написав": true, "yazdı": true, "scris": true, "irta": true,
-	"εγραψε": true, "작성": true, "said": true, "says": true, "geschrieben": true,
+	"εγραψε": true, "작성": true, "כתב": true, "כתבה": true, "כתב/ה": true, "said": true, "says": true, "geschrieben": true,
 	"napisal(a)": true, "napisał(a)": true, "napisala(a)": true,
 }
 
@@ -233,7 +233,9 @@ func attributionStrength(s string) strength {
 		if numericDate(ws[0]) {
 			return strong
 		}
-		if colon && digit && dateish {
+		if colon && digit && (dateish || hasYear(bare)) {
+			// "في الثلاثاء، 3 ديسمبر 2026 10:00 ص، كتب Ana <a@b.co>:":
+			// a year and an address before the colon, in any language.
 			return strong
 		}
 	}
@@ -289,8 +291,22 @@ var forwardWords = map[string]bool{
 	"forwarded": true, "reenviado": true, "transfere": true, "weitergeleitete": true,
 	"inoltrato": true, "encaminhada": true, "reencaminhada": true, "doorgestuurd": true,
 	"videresendt": true, "vidarebefordrat": true, "edelleenlahetetty": true,
-	"przekazana": true, "preposlana": true, "пересылаемое": true, "пересланное": true,
+	"przekazana": true, "preposlana": true, "reexpedie": true, "weitergeleiteten": true,
+	"reenviada": true, "encaminhado": true, "inoltrata": true, "пересылаемое": true, "пересланное": true,
 	"переадресованное": true, "转发邮件": true, "轉寄郵件": true,
+}
+
+// beginWords and messageWords start an unframed forward marker:
+// "Inicio del mensaje reenviado:", "Mensagem encaminhada:". Folded.
+var beginWords = map[string]bool{
+	"begin": true, "inicio": true, "comienzo": true, "debut": true, "anfang": true,
+	"inizio": true, "start": true,
+}
+
+var messageWords = map[string]bool{
+	"message": true, "mensaje": true, "mensagem": true, "nachricht": true,
+	"messaggio": true, "bericht": true, "correo": true, "email": true, "e-mail": true,
+	"mail": true, "courriel": true,
 }
 
 // markerLineKind recognises "-----Mensaje original-----", "Begin forwarded
@@ -306,11 +322,28 @@ func markerLineKind(content string) markerKind {
 	if k := markerPhrases[fold(s)]; k != mkNone {
 		return k
 	}
-	if !strings.HasPrefix(content, "--") && !strings.HasPrefix(content, "==") && !strings.HasPrefix(content, "__") {
+	framed := strings.HasPrefix(content, "--") || strings.HasPrefix(content, "==") || strings.HasPrefix(content, "__")
+	// Apple Mail's "Início da mensagem encaminhada:" is not framed but
+	// ends with a colon.
+	colon := strings.HasSuffix(strings.TrimRight(content, " \t"), ":") || strings.HasSuffix(content, "：")
+	if !framed && !colon {
 		return mkNone
 	}
 	ws := words(fold(s))
 	if len(ws) == 0 || len(ws) > 5 {
+		return mkNone
+	}
+	if !framed {
+		// It starts like one: "Início …", "Mensaje …", "Forwarded …";
+		// not "Adjunto el correo reenviado:".
+		if !beginWords[ws[0]] && !messageWords[ws[0]] && !forwardWords[ws[0]] {
+			return mkNone
+		}
+		for _, w := range ws {
+			if forwardWords[w] {
+				return mkForward
+			}
+		}
 		return mkNone
 	}
 	for _, w := range ws {

@@ -171,7 +171,7 @@ func TestTablesAreFolded(t *testing.T) {
 		"sentVerbs": sentVerbs, "fromWords": fromWords, "getVerbs": getVerbs,
 		"possessives": possessives, "appWords": appWords, "platformWords": platformWords,
 		"deviceWords": deviceWords, "originWords": originWords, "finalVerbs": finalVerbs,
-		"introWords": introWords, "weekdays": weekdays, "quotingWords": quotingWords,
+		"introWords": introWords, "beginWords": beginWords, "messageWords": messageWords, "weekdays": weekdays, "quotingWords": quotingWords,
 		"originalWords": originalWords, "forwardWords": forwardWords,
 	}
 	for name, table := range tables {

@@ -335,6 +335,8 @@ func TestTrimAttributionsByLanguage(t *testing.T) {
 		"da":                 "Den 3. dec. 2026 kl. 10.00 skrev IT <it@example.dk>:",
 		"no":                 "tir. 3. des. 2026 kl. 10:00 skrev IT <it@example.no>:",
 		"de hat geschrieben": "Am Di., 3. Dez. 2026, 10:00 hat IT-Support <s@example.de> geschrieben:",
+		"ar gmail":           "في الثلاثاء، 3 ديسمبر 2026 10:00 ص، كتب Ana <ana@x.co>:",
+		"he gmail":           "ב-3 בדצמ׳ 2026, בשעה 10:00, Ana <ana@x.co> כתב/ה:",
 		"horde quoting":      "Quoting IT Support <support@example.org>:",
 		"es name first":      "Soporte OTI <soporte.oti@example.gov.co> escribió el mar, 3 dic 2026 a las 10:00:",
 		"zoho es":            "---- El mar, 03 dic 2026 10:00:00 -0500 Soporte OTI <soporte.oti@example.gov.co> escribió ----",

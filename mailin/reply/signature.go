@@ -32,6 +32,9 @@ var sentVerbs = map[string]bool{
 	"lahetetty": true, "wyslane": true, "wysłane": true, "wysłano": true,
 	"odeslano": true, "poslano": true, "trimis": true,
 	"gonderildi": true, "отправлено": true, "надіслано": true, "posted": true,
+	"dikirim": true, "gui": true, "σταλθηκε": true, "נשלח": true, "ارسلت": true,
+	"مرسل": true, "kuldve": true, "भजा": true, "poslato": true, "saadetud": true,
+	"nosutits": true, "issiusta": true,
 }
 
 // fromWords introduce the device or app: "from", "desde", "von", "via".
@@ -43,6 +46,8 @@ var fromWords = map[string]bool{
 	"uber": true, "van": true, "vanaf": true, "met": true, "fra": true,
 	"fran": true, "med": true, "z": true, "ze": true, "с": true, "из": true,
 	"со": true, "із": true, "з": true, "through": true, "traves": true, "tramite": true,
+	"απο": true, "tu": true, "dari": true, "من": true, "מה": true, "מ": true, "pe": true,
+	"s": true, "iz": true, "स": true,
 }
 
 // getVerbs invite to install an app: "Get Outlook for iOS".
@@ -99,9 +104,24 @@ var deviceWords = map[string]bool{
 	"enhet": true, "urzadzenia": true, "устроиства": true,
 }
 
-// cjkSent are the "sent from" of Chinese, Japanese and Korean devices:
-// "发自我的iPhone", "iPhoneから送信", "從我的 iPhone 傳送".
-var cjkSent = []string{"发自", "發自", "发送自", "來自", "来自", "傳送", "发送", "から送信", "送信", "보냄", "전송"}
+// unspacedSent are the "sent from" of Chinese, Japanese, Korean and Thai
+// devices: "发自我的iPhone", "iPhoneから送信", "從我的 iPhone 傳送", "ส่งจาก
+// iPhone ของฉัน". Folded (Thai loses its tone marks).
+var unspacedSent = []string{"发自", "發自", "发送自", "來自", "来自", "傳送", "发送", "から送信", "送信", "보냄", "전송", "สงจาก"}
+
+// brands are device and app names that languages inflect: Czech "z
+// iPhonu", Croatian "s mog iPhonea", Finnish "iPhonesta".
+var brands = []string{"iphone", "ipad", "android", "galaxy", "samsung", "huawei", "xiaomi", "blackberry", "outlook"}
+
+// brandForm reports a word that is a brand with a short ending.
+func brandForm(w string) bool {
+	for _, b := range brands {
+		if strings.HasPrefix(w, b) && len(w) <= len(b)+4 {
+			return true
+		}
+	}
+	return false
+}
 
 // isDeviceSignature reports a short line that a phone or mail app
 // appends to what the person wrote.
@@ -124,10 +144,11 @@ func isDeviceSignature(s string) bool {
 	case '.', '?', '!', ':', ';', ',', '。', '？', '！':
 		return false
 	}
-	if hasCJK(s) {
-		return cjkDevice(fold(s))
+	if hasUnspaced(s) {
+		return unspacedDevice(fold(s))
 	}
-	orig := strings.FieldsFunc(s, func(r rune) bool { return isSpaceRune(r) || r == '/' || r == '|' })
+	// Hyphens split words too: "T-Mobile", "iPhone-ul", "מה-iPhone".
+	orig := strings.FieldsFunc(s, func(r rune) bool { return isSpaceRune(r) || r == '/' || r == '|' || r == '-' })
 	if len(orig) < 2 || len(orig) > maxDeviceWords {
 		return false
 	}
@@ -141,7 +162,7 @@ func isDeviceSignature(s string) bool {
 			// "iPhone'umdan", "iPhone'a": a suffix after the name.
 			w = w[:i]
 		}
-		device = device || deviceWords[w]
+		device = device || deviceWords[w] || brandForm(w)
 		app = app || appWords[w]
 		platform = platform || platformWords[w]
 	}
@@ -192,8 +213,9 @@ func deviceShape(orig, ws []string, device, app, platform, link bool) bool {
 		// "Diese Nachricht wurde von meinem Android-Mobiltelefon mit
 		// K-9 Mail gesendet".
 		return true
-	case device && sentVerbs[last] && len(ws) <= 4:
-		// "iPhone'umdan gönderildi".
+	case device && len(ws) <= 5 && (sentVerbs[last] || sentVerbs[ws[len(ws)-2]]) && (deviceNamed(ws[0]) || deviceNamed(ws[1])):
+		// "iPhone'umdan gönderildi", "Az iPhone-omról küldve", "मेरे
+		// iPhone से भेजा गया"; not "El equipo fue enviado".
 		return true
 	case device && len(ws) <= 5:
 		// "Ana from mobile", "Luis desde el celular": a name, then where
@@ -205,6 +227,14 @@ func deviceShape(orig, ws []string, device, app, platform, link bool) bool {
 		}
 	}
 	return false
+}
+
+// deviceNamed reports a word that names a device or an app.
+func deviceNamed(w string) bool {
+	if i := strings.IndexAny(w, "'’"); i > 0 {
+		w = w[:i]
+	}
+	return deviceWords[w] || brandForm(w)
 }
 
 // hasAny reports whether one of ws is in set.
@@ -236,9 +266,9 @@ var originWords = map[string]bool{
 	"z": true, "с": true, "из": true,
 }
 
-// cjkDevice reports a short Chinese, Japanese or Korean line that names a
-// device and says it sent the message.
-func cjkDevice(f string) bool {
+// unspacedDevice reports a short Chinese, Japanese, Korean or Thai line
+// that names a device and says it sent the message.
+func unspacedDevice(f string) bool {
 	if utf8.RuneCountInString(f) > 30 {
 		return false
 	}
@@ -258,7 +288,7 @@ func cjkDevice(f string) bool {
 	if !device {
 		return false
 	}
-	for _, v := range cjkSent {
+	for _, v := range unspacedSent {
 		if strings.Contains(f, v) {
 			return true
 		}
@@ -266,14 +296,16 @@ func cjkDevice(f string) bool {
 	return false
 }
 
-// hasCJK reports a Han, Hiragana, Katakana or Hangul rune.
-func hasCJK(s string) bool {
+// hasUnspaced reports a rune of a script written without spaces between
+// words: Han, Hiragana, Katakana, Hangul (spaced, but its endings are
+// glued to the names) or Thai.
+func hasUnspaced(s string) bool {
 	for i, r := range s {
-		if s[i] < 0xE2 {
-			// Below U+2000: no CJK rune starts with this byte.
+		if s[i] < 0xE0 {
+			// Below U+0800: no such rune starts with this byte.
 			continue
 		}
-		if unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul) {
+		if unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul, unicode.Thai) {
 			return true
 		}
 	}

@@ -50,6 +50,19 @@ func TestIsDeviceSignature(t *testing.T) {
 		"從我的 iPhone 傳送",
 		"iPhoneから送信",
 		"iPhone에서 보냄",
+		"Odesláno z iPhonu",
+		"Poslano s mog iPhonea",
+		"Lähetetty iPhonesta",
+		"Az iPhone-omról küldve",
+		"Trimis de pe iPhone-ul meu",
+		"Στάλθηκε από το iPhone μου",
+		"Gửi từ iPhone của tôi",
+		"Dikirim dari iPhone saya",
+		"נשלח מה-iPhone שלי",
+		"أُرسلت من الـ iPhone",
+		"मेरे iPhone से भेजा गया",
+		"ส่งจาก iPhone ของฉัน",
+		"Надіслано з iPhone",
 	}
 	no := []string{
 		"Enviado desde mi iPhone no se ven los adjuntos.",
@@ -71,6 +84,9 @@ func TestIsDeviceSignature(t *testing.T) {
 		"Desde mi celular no puedo abrir el correo",
 		"From my phone the app crashes",
 		"手机坏了",
+		"El equipo fue enviado",
+		"El iPhone fue enviado a reparación",
+		"Мой iPhone сломался",
 	}
 	for _, s := range yes {
 		if !isDeviceSignature(s) {
@@ -184,6 +200,11 @@ func TestTablesAreFolded(t *testing.T) {
 	for k := range headerNames {
 		if fold(k) != k {
 			t.Errorf("headerNames: key %q is not folded (%q)", k, fold(k))
+		}
+	}
+	for _, k := range unspacedSent {
+		if fold(k) != k {
+			t.Errorf("unspacedSent: %q is not folded (%q)", k, fold(k))
 		}
 	}
 	for k := range markerPhrases {

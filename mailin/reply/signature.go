@@ -368,8 +368,9 @@ const maxRuleSignature = 10
 // ruleSignatureStart returns where a signature block below a rule starts
 // in ls, or -1: a rule ("__", "-----", "—————") after some text, followed
 // to the end of the message by at most maxRuleSignature short lines that
-// are no sentences and that hold a way to reach someone (an address, a
-// phone number, a link), the first of them a name. "Paso 1 / ----- /
+// are no sentences, the first of them a name, and that hold a way to
+// reach someone (an address, a phone number, a link) unless the rule is
+// of underscores or em dashes and the block short. "Paso 1 / ----- /
 // Paso 2" and a list of phone numbers below a rule are no signature.
 func ruleSignatureStart(ls []line) int {
 	end := len(ls)
@@ -384,7 +385,10 @@ func ruleSignatureStart(ls []line) int {
 		case kBlank:
 			continue
 		case kSep:
-			if n > 0 && contact && looksLikeName(first) && hasText(ls[:i]) {
+			// Below "__" or "——", which prose does not use, a short block
+			// that starts with a name is enough; below "-----" it must
+			// hold a way to reach someone.
+			if n > 0 && (contact || n <= 4 && signatureRule(l.content)) && looksLikeName(first) && hasText(ls[:i]) {
 				return i
 			}
 			return -1
@@ -429,6 +433,11 @@ func looksLikeName(s string) bool {
 	}
 	// "Ana de la Torre": particles may be in lower case.
 	return upper >= 1 && upper*2 >= len(ws)
+}
+
+// signatureRule reports a rule of underscores or em dashes only.
+func signatureRule(s string) bool {
+	return strings.Trim(s, "_—") == ""
 }
 
 // abbreviationEnd reports a line that ends with a short abbreviation

@@ -147,6 +147,7 @@ func TestMarkerLineKind(t *testing.T) {
 func TestTrimKeepsWhatThePersonWrote(t *testing.T) {
 	keep := map[string]string{
 		"instruction steps":        "Pasos para configurar:\n\nDescargar Outlook para Android\n\nIniciar sesión con el usuario de la entidad.",
+		"steps below dashes":       "Paso 1\n-----\nLuis Gómez revisa\nAna aprueba",
 		"phone list below a rule":  "Los contactos del proveedor son:\n-----\nSoporte 601 555 0100\nGuardia 300 123 4567",
 		"table rows":               "Resultado:\n| equipo | estado |\n| PC-12 | dañado |",
 		"last line about outlook":  "Hola,\n\nOutlook en Android no sincroniza",
@@ -168,10 +169,12 @@ func TestTrimCutsSignatureBelowRule(t *testing.T) {
 	cases := map[string]string{
 		"underscores": "Listo.\n\nSaludos,\n__\nLuis Gómez\nOficina de Planeación\nTel. 601 555 0100 ext. 1234",
 		"em dashes":   "Thanks for the update!\n\nCheers\nSarah\n\n—————\nSarah Johnson\nProduct Manager\nsarah@example.com",
+		"no contact":  "Gracias.\n\n___\nLuis Gómez\nJefe de Sistemas",
 	}
 	want := map[string]string{
 		"underscores": "Listo.\n\nSaludos,",
 		"em dashes":   "Thanks for the update!\n\nCheers\nSarah",
+		"no contact":  "Gracias.",
 	}
 	for name, in := range cases {
 		if got := Trim(in); got != want[name] {

@@ -24,8 +24,13 @@ var finalVerbs = map[string]bool{
 	"napisał": true, "napisała": true, "napisal": true, "napisala": true,
 	"napsal": true, "написал": true, "написала": true, "пише": true,
 	"написав": true, "yazdı": true, "scris": true, "irta": true,
-	"εγραψε": true, "작성": true,
+	"εγραψε": true, "작성": true, "כתב": true, "כתבה": true, "כתב/ה": true, "said": true, "says": true, "geschrieben": true,
+	"napisal(a)": true, "napisał(a)": true, "napisala(a)": true,
 }
+
+// quotingWords start Horde's and webmail's "Quoting Ana <a@b.co>:",
+// "Zitat von Ana <a@b.co>:". Folded.
+var quotingWords = map[string]bool{"quoting": true, "citando": true, "zitat": true, "citation": true, "citazione": true}
 
 // medialVerbs may also stand in the middle: "Am <date> schrieb <person>:".
 var medialVerbs = map[string]bool{"schrieb": true, "schreef": true, "skrev": true}
@@ -193,6 +198,9 @@ func attributionStrength(s string) strength {
 	digit := hasDigit(bare)
 	dateish := startsDateish(bare)
 
+	if colon && email && quotingWords[fold(ws[0])] && len(ws) <= 8 {
+		return strong
+	}
 	if finalVerbs[last] {
 		switch {
 		case email && (colon || dateish):
@@ -225,7 +233,9 @@ func attributionStrength(s string) strength {
 		if numericDate(ws[0]) {
 			return strong
 		}
-		if colon && digit && dateish {
+		if colon && digit && (dateish || hasYear(bare)) {
+			// "في الثلاثاء، 3 ديسمبر 2026 10:00 ص، كتب Ana <a@b.co>:":
+			// a year and an address before the colon, in any language.
 			return strong
 		}
 	}
@@ -265,13 +275,84 @@ var markerPhrases = map[string]markerKind{
 	"inizio messaggio inoltrato":            mkForward,
 }
 
+// originalWords and forwardWords say "original" and "forwarded" in the
+// languages whose clients write "-------- Oprindelig besked --------",
+// "----- Ursprüngliche Mail -----" or "----- Message transféré -----".
+// Folded.
+var originalWords = map[string]bool{
+	"original": true, "originale": true, "origine": true, "ursprungliche": true,
+	"oprindelig": true, "opprinnelig": true, "ursprungligt": true, "ursprungliga": true,
+	"alkuperainen": true, "oryginalna": true, "oorspronkelijk": true, "oorspronkelijke": true,
+	"originalni": true, "puvodni": true, "eredeti": true, "orijinal": true, "originala": true,
+	"исходное": true, "оригинальное": true, "первоначальное": true, "原始邮件": true, "原始郵件": true,
+}
+
+var forwardWords = map[string]bool{
+	"forwarded": true, "reenviado": true, "transfere": true, "weitergeleitete": true,
+	"inoltrato": true, "encaminhada": true, "reencaminhada": true, "doorgestuurd": true,
+	"videresendt": true, "vidarebefordrat": true, "edelleenlahetetty": true,
+	"przekazana": true, "preposlana": true, "reexpedie": true, "weitergeleiteten": true,
+	"reenviada": true, "encaminhado": true, "inoltrata": true, "пересылаемое": true, "пересланное": true,
+	"переадресованное": true, "转发邮件": true, "轉寄郵件": true,
+}
+
+// beginWords and messageWords start an unframed forward marker:
+// "Inicio del mensaje reenviado:", "Mensagem encaminhada:". Folded.
+var beginWords = map[string]bool{
+	"begin": true, "inicio": true, "comienzo": true, "debut": true, "anfang": true,
+	"inizio": true, "start": true,
+}
+
+var messageWords = map[string]bool{
+	"message": true, "mensaje": true, "mensagem": true, "nachricht": true,
+	"messaggio": true, "bericht": true, "correo": true, "email": true, "e-mail": true,
+	"mail": true, "courriel": true,
+}
+
 // markerLineKind recognises "-----Mensaje original-----", "Begin forwarded
-// message:" and the like, or returns mkNone.
+// message:" and the like, or returns mkNone: one of markerPhrases, or a
+// line framed by rules of a few words among which "original" or
+// "forwarded" in some language.
 func markerLineKind(content string) markerKind {
 	if len(content) > 120 {
 		return mkNone
 	}
 	s := strings.TrimRight(trimDecor(content), ":： ")
 	s = trimDecor(s)
-	return markerPhrases[fold(s)]
+	if k := markerPhrases[fold(s)]; k != mkNone {
+		return k
+	}
+	framed := strings.HasPrefix(content, "--") || strings.HasPrefix(content, "==") || strings.HasPrefix(content, "__")
+	// Apple Mail's "Início da mensagem encaminhada:" is not framed but
+	// ends with a colon.
+	colon := strings.HasSuffix(strings.TrimRight(content, " \t"), ":") || strings.HasSuffix(content, "：")
+	if !framed && !colon {
+		return mkNone
+	}
+	ws := words(fold(s))
+	if len(ws) == 0 || len(ws) > 5 {
+		return mkNone
+	}
+	if !framed {
+		// It starts like one: "Início …", "Mensaje …", "Forwarded …";
+		// not "Adjunto el correo reenviado:".
+		if !beginWords[ws[0]] && !messageWords[ws[0]] && !forwardWords[ws[0]] {
+			return mkNone
+		}
+		for _, w := range ws {
+			if forwardWords[w] {
+				return mkForward
+			}
+		}
+		return mkNone
+	}
+	for _, w := range ws {
+		switch {
+		case originalWords[w]:
+			return mkOriginal
+		case forwardWords[w]:
+			return mkForward
+		}
+	}
+	return mkNone
 }

@@ -13,11 +13,34 @@ import (
 // Time is bounded by construction (linear passes over capped input); the
 // fuzzer's own per-input deadline reports a hang.
 
-// seedTexts adds the named cases and a few hostile shapes.
+// seedTexts adds the named cases, the corpora and a few hostile shapes.
 func seedTexts(f *testing.F) {
 	for _, tc := range trimCases {
 		f.Add(tc.in)
 	}
+	for _, cs := range readNamedCases(f, casesDir) {
+		for _, nc := range cs {
+			f.Add(nc.in)
+		}
+	}
+	for _, pattern := range []string{
+		"email_reply_trimmer/test/emails/*.txt",
+		"email-reply-parser/test/fixtures/*.txt",
+	} {
+		paths, _ := filepath.Glob(filepath.Join(corporaDir, pattern))
+		if len(paths) == 0 {
+			f.Fatalf("no corpus files match %s", pattern)
+		}
+		for _, p := range paths {
+			f.Add(readFile(f, p))
+		}
+	}
+	f.Add(strings.Repeat("El 3 dic 2026 a las 10:00\n\n<\n\nmailto:a@b.co\n\n", 2000) + "> escribió:")
+	f.Add(strings.Repeat("Enviado desde mi iPhone\n\n", 3000))
+	f.Add(strings.Repeat("texto\n__\nLuis Gómez\na@b.co\n", 1000))
+	f.Add(strings.Repeat("JG> | C> ", 3000))
+	f.Add(strings.Repeat("Sent [via](x) <https://a> [x](", 2000))
+	f.Add(strings.Repeat("-------- Oprindelig besked --------\n", 1000))
 	f.Add(strings.Repeat("> ", 5000) + "x")
 	f.Add(strings.Repeat("On Mon, Feb 1, 2016 at 6:32 PM, A <a@b.co>\n", 200))
 	f.Add(strings.Repeat("De: a\nPara: b\n", 300))
@@ -35,7 +58,30 @@ func FuzzTrim(f *testing.F) {
 		if utf8.ValidString(in) && !utf8.ValidString(out) {
 			t.Fatalf("Trim broke UTF-8: %q", out)
 		}
+		if !linesInOrder(out, capInput(in)) {
+			t.Fatalf("Trim output has a line that is not an input line in order:\n%q\nfrom\n%q", out, in)
+		}
 	})
+}
+
+// linesInOrder reports whether every line of out is a line of in (with
+// white space trimmed at its end), in the order of in: Trim only removes.
+func linesInOrder(out, in string) bool {
+	if out == "" {
+		return true
+	}
+	src := splitLines(in)
+	j := 0
+	for _, o := range strings.Split(out, "\n") {
+		for j < len(src) && strings.TrimRight(src[j], " \t\u00a0") != o {
+			j++
+		}
+		if j == len(src) {
+			return false
+		}
+		j++
+	}
+	return true
 }
 
 func FuzzTrimHTML(f *testing.F) {
@@ -103,7 +149,7 @@ func FuzzParseCommands(f *testing.F) {
 // BenchmarkTrim measures Trim over every email_reply_trimmer fixture and
 // the text part of every talon standard reply.
 func BenchmarkTrim(b *testing.B) {
-	root := corporaDir(b)
+	root := corporaDir
 	paths, _ := filepath.Glob(filepath.Join(root, "email_reply_trimmer", "test", "emails", "*.txt"))
 	var bodies []string
 	size := 0
@@ -145,9 +191,33 @@ func BenchmarkTrimLarge(b *testing.B) {
 	}
 }
 
+// BenchmarkTrimHostile measures Trim on 1 MiB bodies made of one shape
+// that each rule of the trimmer looks at: attribution pieces, device
+// lines, rules with signatures, quote marks, links, framed markers.
+func BenchmarkTrimHostile(b *testing.B) {
+	shapes := map[string]string{
+		"pieces":  "El 3 dic 2026 a las 10:00\n\nSoporte OTI\n\n<\n\nmailto:a@b.co\n\n",
+		"device":  "Enviado desde mi iPhone\n\n",
+		"rules":   "texto\n__\nLuis Gómez\na@b.co\n",
+		"quotes":  "JG> | C> texto\n",
+		"links":   "Sent [via](x) <https://a> [x](\n",
+		"markers": "-------- Oprindelig besked --------\nFra: a\nDato: b\n",
+		"wrapped": "On Mon, Feb 1, 2016 at 6:32 PM, A <\n",
+	}
+	for name, shape := range shapes {
+		s := capInput(strings.Repeat(shape, MaxInput/len(shape)+1))
+		b.Run(name, func(b *testing.B) {
+			b.SetBytes(int64(len(s)))
+			for i := 0; i < b.N; i++ {
+				Trim(s)
+			}
+		})
+	}
+}
+
 // BenchmarkTrimHTMLCorpus measures TrimHTML over talon's HTML replies.
 func BenchmarkTrimHTMLCorpus(b *testing.B) {
-	root := corporaDir(b)
+	root := corporaDir
 	paths, _ := filepath.Glob(filepath.Join(root, "talon", "tests", "fixtures", "html_replies", "*.html"))
 	var docs []string
 	size := 0

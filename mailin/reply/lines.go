@@ -17,7 +17,7 @@ const (
 	kQuote               // starts with '>' (RFC 3676 section 4.5 quoting)
 	kSep                 // only rule characters: "_____", "-----", "*****"
 	kSigDash             // the signature delimiter "-- " (RFC 3676 section 4.3)
-	kMobile              // "Enviado desde mi iPhone", "Get Outlook for iOS"
+	kMobile              // a device signature: "Enviado desde mi iPhone", "Get Outlook for iOS"
 )
 
 // line is one line of the body with its classification.
@@ -73,9 +73,9 @@ func classifyLine(raw string) line {
 		l.kind, l.content = kSigDash, "--"
 		return l
 	}
-	if c[0] == '>' {
+	if n := quotePrefix(c); n > 0 {
 		l.kind = kQuote
-		l.content = clean(strings.TrimLeft(c, "> \t"))
+		l.content = clean(strings.TrimLeft(c[n:], "> \t"))
 		return l
 	}
 	l.content = c
@@ -84,12 +84,41 @@ func classifyLine(raw string) line {
 		l.kind = kText
 	case isRule(c):
 		l.kind = kSep
-	case isMobileSignature(c):
+	case isDeviceSignature(c):
 		l.kind = kMobile
 	default:
 		l.kind = kText
 	}
 	return l
+}
+
+// quotePrefix returns the length of the quote mark that starts c, or 0:
+// '>' (RFC 3676 section 4.5), the initials some clients put before it
+// ("C>", "JG> "), or the '|' of others ("| texto", or '|' alone for an
+// empty quoted line; not a table row, which ends with '|' too).
+func quotePrefix(c string) int {
+	switch c[0] {
+	case '>':
+		return 1
+	case '|':
+		if len(c) == 1 || lastRune(c) != '|' {
+			return 1
+		}
+		return 0
+	}
+	for i := 0; i < len(c) && i <= 3; i++ {
+		switch ch := c[i]; {
+		case ch >= 'A' && ch <= 'Z':
+		case ch == '>' && i > 0:
+			if i+1 == len(c) || c[i+1] == ' ' || c[i+1] == '>' {
+				return i + 1
+			}
+			return 0
+		default:
+			return 0
+		}
+	}
+	return 0
 }
 
 // isRule reports a line made only of rule characters, as clients write
@@ -106,62 +135,6 @@ func isRule(s string) bool {
 		}
 	}
 	return n >= 2
-}
-
-// mobilePrefixes start the one-line signatures that phones and webmail add.
-// They are folded (lower case, no accents).
-var mobilePrefixes = []string{
-	// Spanish
-	"enviado desde mi ", "enviado desde outlook", "enviado desde yahoo",
-	"enviado desde correo", "enviado desde el correo", "enviado desde samsung",
-	"enviado desde huawei", "enviado desde android", "enviado desde iphone",
-	"enviado con ", "enviado a traves de ", "enviado via ",
-	"obtener outlook para ", "obtenga outlook para ", "descargar outlook para ",
-	"descarga outlook para ",
-	// English
-	"sent from my ", "sent from outlook", "sent from mail for windows",
-	"sent from yahoo", "sent from samsung", "sent from android",
-	"sent from iphone", "sent from ipad", "sent from huawei", "sent from gmail",
-	"sent from the all new aol", "sent with ", "sent via ", "sent using ",
-	"get outlook for ", "download outlook for ",
-	// Portuguese, French, German, Italian, Dutch, Nordic, Polish, Russian
-	"enviado do meu ", "enviado de meu ", "enviado do ", "baixe o outlook para ",
-	"envoye de mon ", "envoye depuis mon ", "envoye de ", "envoye depuis ",
-	"telechargez outlook pour ",
-	"von meinem ", "gesendet von ", "gesendet mit ", "gesendet vom ",
-	"inviato da ", "inviato dal mio ", "scarica outlook per ",
-	"verzonden vanaf ", "verzonden met ", "verstuurd vanaf ", "verstuurd met ",
-	"sendt fra min ", "sendt fra ", "skickat fran min ", "skickat fran ",
-	"wysłane z ", "отправлено с ", "отправлено из ",
-}
-
-// mobileFirst holds the first letters of mobilePrefixes, to skip most
-// lines without folding them.
-var mobileFirst = func() map[rune]bool {
-	m := map[rune]bool{}
-	for _, p := range mobilePrefixes {
-		r := firstRune(p)
-		m[r] = true
-		m[unicode.ToUpper(r)] = true
-	}
-	// Accented first letters fold to these: "É" (envoyé) and the like.
-	m['é'], m['É'] = true, true
-	return m
-}()
-
-// isMobileSignature reports a short line such as "Enviado desde mi iPhone".
-func isMobileSignature(s string) bool {
-	s = strings.Trim(s, "*_ ")
-	if len(s) > 120 || s == "" || !mobileFirst[unicode.ToLower(firstRune(s))] {
-		return false
-	}
-	f := fold(s)
-	for _, p := range mobilePrefixes {
-		if strings.HasPrefix(f, p) {
-			return true
-		}
-	}
-	return false
 }
 
 // isText reports the lines that someone wrote in this message, as opposed
@@ -246,6 +219,14 @@ func fold(s string) string {
 	if ascii {
 		return strings.ToLower(s)
 	}
+	if f, ok := foldLatin(s); ok {
+		return f
+	}
+	return foldNorm(s)
+}
+
+// foldNorm is fold by normalisation: decompose, drop the marks, lower.
+func foldNorm(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, r := range norm.NFD.String(s) {
@@ -256,6 +237,36 @@ func fold(s string) string {
 	}
 	// Compose again what had no marks to drop: Hangul syllables.
 	return norm.NFC.String(b.String())
+}
+
+// latinFold maps each rune below latinFoldEnd to its folded form, as fold
+// computes it, or to -1 when that is not one rune ("ǅ"). It lets fold skip
+// normalisation for the Latin text that most mail is.
+const latinFoldEnd = 0x250
+
+var latinFold = func() (t [latinFoldEnd]rune) {
+	for r := rune(0); r < latinFoldEnd; r++ {
+		t[r] = -1
+		if f := []rune(foldNorm(string(r))); len(f) == 1 {
+			t[r] = f[0]
+		}
+	}
+	return t
+}()
+
+// foldLatin folds s with latinFold, or reports false when s has a rune
+// the table does not cover. Combining marks written apart (U+0300 and on)
+// are not covered: they take the normalising path.
+func foldLatin(s string) (string, bool) {
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		if r >= latinFoldEnd || latinFold[r] < 0 {
+			return "", false
+		}
+		b.WriteRune(latinFold[r])
+	}
+	return b.String(), true
 }
 
 // isInvisible reports runes that mail clients sprinkle in text and that a

@@ -71,6 +71,10 @@ func findMarkers(ls []line) markers {
 			setMarker(m, start, marker{i + 1, mkAttribution})
 			continue
 		}
+		if end := attributionInPieces(ls, i); end > 0 {
+			setMarker(m, i, marker{end, mkAttribution})
+			continue
+		}
 		if i > 0 && m[i-1].end == 0 && isHeaderLine(ls[i-1]) && sameQuoting(ls[i-1], l) {
 			// Inside a run of header lines that did not make a block
 			// from its first line: not a new block either.
@@ -185,7 +189,7 @@ func continues(prev, cur string) bool {
 		open = true
 	}
 	r := firstRune(cur)
-	if (open || isLowerStart(cur) || r == '<' || r == '>') && (startsDateish(prev) || hasEmail(prev)) {
+	if (open || isLowerStart(cur) || r == '<' || r == '>') && (startsDateish(prev) || hasEmail(prev) || hasYear(prev)) {
 		return true
 	}
 	switch lastRune(prev) {
@@ -204,3 +208,102 @@ func quoteFollows(ls []line, i int) bool {
 	}
 	return false
 }
+
+// maxPieces bounds the pieces of an attribution in pieces, and
+// maxPiecesSpan the lines they may take with the blank lines between.
+const (
+	maxPieces     = 7
+	maxPiecesSpan = 16
+)
+
+// attributionInPieces returns the end of an attribution that starts with
+// a date at ls[i] and goes on in short pieces, one a line, with blank
+// lines between, as Gmail's HTML becomes text:
+//
+//	On Tue, Dec 3, 2026 at 10:00 AM
+//
+//	IT Support
+//
+//	<
+//
+//	mailto:support@example.org
+//
+//	> wrote:
+//
+// It returns 0 when there is none. A piece is no sentence: it does not
+// end with '.', '?' or '!'; the last may be quoted ("> wrote:"). The
+// joined pieces must make a strong attribution.
+func attributionInPieces(ls []line, i int) int {
+	first := ls[i]
+	if first.kind != kText || !startsDateish(first.content) || !hasDigit(first.content) || sentenceEnd(first.content) {
+		return 0
+	}
+	joined := first.content
+	pieces := 1
+	blanks := 0
+	for j := i + 1; j < len(ls) && j-i < maxPiecesSpan; j++ {
+		l := ls[j]
+		if l.kind == kBlank {
+			blanks++
+			if blanks > 2 {
+				return 0
+			}
+			continue
+		}
+		blanks = 0
+		last := false
+		switch l.kind {
+		case kText:
+		case kQuote:
+			// "> wrote:": the '>' closes the address above.
+			if len(words(l.content)) > 3 || !strings.HasSuffix(l.content, ":") {
+				return 0
+			}
+			last = true
+		default:
+			return 0
+		}
+		if l.content == "" || len(l.content) > 200 || sentenceEnd(l.content) {
+			return 0
+		}
+		joined += " " + l.content
+		pieces++
+		if len(joined) > maxAttribution || pieces > maxPieces {
+			return 0
+		}
+		if plausibleEnd(l.content) && attributionStrength(joined) == strong {
+			if pieces == 2 && j == i+1 {
+				// Two adjacent lines: attributionEndingAt's case.
+				return 0
+			}
+			return j + 1
+		}
+		if last {
+			return 0
+		}
+	}
+	return 0
+}
+
+// sentenceEnd reports a line that ends a sentence.
+func sentenceEnd(s string) bool {
+	switch lastRune(s) {
+	case '.', '?', '!', '。', '？', '！':
+		return true
+	}
+	return false
+}
+
+// hasYear reports a year of four digits, 1900 to 2099, standing alone.
+func hasYear(s string) bool {
+	for i := 0; i+4 <= len(s); i++ {
+		if (s[i] == '1' && s[i+1] == '9' || s[i] == '2' && s[i+1] == '0') &&
+			isDigitByte(s[i+2]) && isDigitByte(s[i+3]) &&
+			(i == 0 || !isDigitByte(s[i-1])) && (i+4 == len(s) || !isDigitByte(s[i+4])) {
+			return true
+		}
+	}
+	return false
+}
+
+func isDigitByte(c byte) bool { return c >= '0' && c <= '9' }

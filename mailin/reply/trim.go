@@ -3,10 +3,15 @@
 //
 // Trim, TrimHTML and TrimBody remove the quoted history that mail clients
 // append (attribution lines such as "El lun, 3 mar 2025 a las 10:02, Ana
-// <a@b.co> escribió:", Outlook "De:/Enviado:/Para:/Asunto:" header blocks,
-// "-----Mensaje original-----" and forwarded-message markers, trailing ">"
-// quotes), the signature after the "-- " delimiter of RFC 3676 section 4.3,
-// and mobile signatures ("Enviado desde mi iPhone"). ParseCommands then finds
+// <a@b.co> escribió:", also wrapped or in pieces on lines of their own,
+// Outlook "De:/Enviado:/Para:/Asunto:" header blocks, "-----Mensaje
+// original-----" and forwarded-message markers in any language, trailing
+// quotes marked '>', '|' or initials), the signature after the "-- "
+// delimiter of RFC 3676 section 4.3 or below a rule, and the lines phones
+// and webmail append ("Enviado desde mi iPhone", "Get Outlook for
+// Android", "发自我的iPhone"). Lines are classified by their shape, not
+// matched against whole phrases, so that unseen variants are found too
+// (see lines.go, attribution.go, signature.go). ParseCommands then finds
 // the "#escalar", "#resolver", ... lines of PROCEDURE.md in the new part and
 // returns them with the remaining comment.
 //
@@ -36,9 +41,12 @@ import (
 // an original-message marker everything is history and the result is empty
 // (an Outlook forward without a comment looks like that too: a caller that
 // opens a ticket from a forward should not trim it). A quote block that
-// ends the message after some text is history too. Last, the signature
-// after "-- " and trailing mobile signatures ("Enviado desde mi iPhone")
-// are removed.
+// ends the message after some text is history too. Last, signatures go:
+// after "-- ", from a device line that follows the person's text ("Sent
+// from my iPhone", and what Outlook for Android writes below it), a block
+// of contact lines below a rule that starts with a name, and the device
+// lines that end the message. A sign-off the person wrote ("Cordialmente,
+// Luis") stays.
 //
 // Trim reads at most MaxInput bytes of text. Its result is never longer
 // than its input.
@@ -164,14 +172,28 @@ func dropTrailingQuote(ls []line) []line {
 }
 
 // trimSignature cuts at the signature delimiter "-- " (RFC 3676 section
-// 4.3; "--" too, since many clients strip the space) and removes the rules,
-// blank lines and mobile signatures that end the message.
+// 4.3; "--" too, since many clients strip the space), at a device
+// signature that ends the person's text ("Gesendet von Outlook für
+// Android" above the message it answers) and at a block of contact lines
+// below a rule, and removes the rules, blank lines and device signatures
+// that end the message.
 func trimSignature(ls []line) []line {
+	text := false // a line of the person's above
 	for i, l := range ls {
 		if l.kind == kSigDash {
 			ls = ls[:i]
 			break
 		}
+		if l.kind == kMobile && text && ls[i-1].kind == kBlank && endsWriting(l.content) {
+			// An app writes its line below what the person wrote;
+			// what follows it is the message answered.
+			ls = ls[:i]
+			break
+		}
+		text = text || l.isText()
+	}
+	if i := ruleSignatureStart(ls); i >= 0 {
+		ls = ls[:i]
 	}
 	end := len(ls)
 	for end > 0 {

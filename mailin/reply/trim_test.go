@@ -289,35 +289,68 @@ func TestTrim(t *testing.T) {
 // agency may receive, each above a quote and each below a one-line reply.
 func TestTrimAttributionsByLanguage(t *testing.T) {
 	attributions := map[string]string{
-		"es gmail":        "El lun, 3 mar 2025 a las 10:02, Ana Pérez (<ana@x.co>) escribió:",
-		"es thunderbird":  "El 3/3/25 a las 10:02, Ana Pérez escribió:",
-		"es apple":        "El 3 mar 2025, a las 10:02, Ana Pérez <ana@x.co> escribió:",
-		"en gmail":        "On Mon, Mar 3, 2025 at 10:02 AM Ana <ana@x.co> wrote:",
-		"en apple":        "On Mar 3, 2025, at 10:02, Ana <ana@x.co> wrote:",
-		"en yahoo":        "On Monday, March 3, 2025, 10:02:00 AM GMT-5, Ana <ana@x.co> wrote:",
-		"en thunderbird":  "On 3/3/25 10:02 AM, Ana wrote:",
-		"pt gmail":        "Em seg., 3 de mar. de 2025 às 10:02, Ana <ana@x.co> escreveu:",
-		"fr gmail":        "Le lun. 3 mars 2025 à 10:02, Ana <ana@x.co> a écrit :",
-		"de gmail":        "Am Mo., 3. März 2025 um 10:02 Uhr schrieb Ana <ana@x.co>:",
-		"it gmail":        "Il giorno lun 3 mar 2025 alle ore 10:02 Ana <ana@x.co> ha scritto:",
-		"nl gmail":        "Op ma 3 mrt 2025 om 10:02 schreef Ana <ana@x.co>:",
-		"sv gmail":        "Den mån 3 mars 2025 kl 10:02 skrev Ana <ana@x.co>:",
-		"pl gmail":        "pon., 3 mar 2025 o 10:02 Ana <ana@x.co> napisał(a):",
-		"ru gmail":        "пн, 3 мар. 2025 г. в 10:02, Ana <ana@x.co>:",
-		"tr gmail":        "Ana <ana@x.co>, 3 Mar 2025 Pzt, 10:02 tarihinde şunu yazdı:",
-		"ja gmail":        "2025年3月3日(月) 10:02 Ana <ana@x.co>:",
-		"zh gmail":        "Ana <ana@x.co> 于2025年3月3日周一 10:02写道：",
-		"ko gmail":        "2025년 3월 3일 (월) 오전 10:02, Ana <ana@x.co>님이 작성:",
-		"lotus notes":     "Ana Pérez/ENTIDAD wrote on 03/03/2025 10:02:",
-		"yahoo old":       "--- On Mon, 3/3/25, Ana <ana@x.co> wrote:",
-		"zoho decorated":  "---- On Mon, 03 Mar 2025 10:02:00 -0500 Ana <ana@x.co> wrote ----",
-		"gmail date only": "2025-03-03 10:02 GMT-05:00 Ana Pérez <ana@x.co>:",
+		"es gmail":           "El lun, 3 mar 2025 a las 10:02, Ana Pérez (<ana@x.co>) escribió:",
+		"es thunderbird":     "El 3/3/25 a las 10:02, Ana Pérez escribió:",
+		"es apple":           "El 3 mar 2025, a las 10:02, Ana Pérez <ana@x.co> escribió:",
+		"en gmail":           "On Mon, Mar 3, 2025 at 10:02 AM Ana <ana@x.co> wrote:",
+		"en apple":           "On Mar 3, 2025, at 10:02, Ana <ana@x.co> wrote:",
+		"en yahoo":           "On Monday, March 3, 2025, 10:02:00 AM GMT-5, Ana <ana@x.co> wrote:",
+		"en thunderbird":     "On 3/3/25 10:02 AM, Ana wrote:",
+		"pt gmail":           "Em seg., 3 de mar. de 2025 às 10:02, Ana <ana@x.co> escreveu:",
+		"fr gmail":           "Le lun. 3 mars 2025 à 10:02, Ana <ana@x.co> a écrit :",
+		"de gmail":           "Am Mo., 3. März 2025 um 10:02 Uhr schrieb Ana <ana@x.co>:",
+		"it gmail":           "Il giorno lun 3 mar 2025 alle ore 10:02 Ana <ana@x.co> ha scritto:",
+		"nl gmail":           "Op ma 3 mrt 2025 om 10:02 schreef Ana <ana@x.co>:",
+		"sv gmail":           "Den mån 3 mars 2025 kl 10:02 skrev Ana <ana@x.co>:",
+		"pl gmail":           "pon., 3 mar 2025 o 10:02 Ana <ana@x.co> napisał(a):",
+		"ru gmail":           "пн, 3 мар. 2025 г. в 10:02, Ana <ana@x.co>:",
+		"tr gmail":           "Ana <ana@x.co>, 3 Mar 2025 Pzt, 10:02 tarihinde şunu yazdı:",
+		"ja gmail":           "2025年3月3日(月) 10:02 Ana <ana@x.co>:",
+		"zh gmail":           "Ana <ana@x.co> 于2025年3月3日周一 10:02写道：",
+		"ko gmail":           "2025년 3월 3일 (월) 오전 10:02, Ana <ana@x.co>님이 작성:",
+		"lotus notes":        "Ana Pérez/ENTIDAD wrote on 03/03/2025 10:02:",
+		"yahoo old":          "--- On Mon, 3/3/25, Ana <ana@x.co> wrote:",
+		"zoho decorated":     "---- On Mon, 03 Mar 2025 10:02:00 -0500 Ana <ana@x.co> wrote ----",
+		"gmail date only":    "2025-03-03 10:02 GMT-05:00 Ana Pérez <ana@x.co>:",
+		"eudora at":          "At 6/16/2016 08:32 PM, you wrote:",
+		"en said":            "On Mon, Dec 2, 2026 at 9:00 AM IT Support <support@example.org> said:",
+		"usenet writes":      "In message <123@example.org>, IT Support writes:",
+		"de name first":      "Max Mustermann <max@example.de> schrieb am Fr., 28. Apr. 2017 um 11:53 Uhr:",
+		"uk":                 "30 серп. 2016 р. 20:45 \"Arpit\" no-reply@example.com пише:",
+		"zh original":        "------------------ 原始邮件 ------------------",
+		"en outlook mac":     "On 12/3/26, 10:00 AM, \"IT Support\" <support@example.org> wrote:",
+		"es outlook mac":     "El 3/12/26 10:00, \"Soporte OTI\" <soporte.oti@example.gov.co> escribió:",
+		"de thunderbird":     "Am 03.12.26 um 10:00 schrieb IT-Support:",
+		"fr thunderbird":     "Le 03/12/2026 à 10:00, Support a écrit :",
+		"it thunderbird":     "Il 03/12/26 10:00, Supporto IT ha scritto:",
+		"pt thunderbird":     "Em 03/12/2026 10:00, Suporte TI escreveu:",
+		"nl thunderbird":     "Op 03-12-2026 om 10:00 schreef IT-support:",
+		"nl apple":           "Op 3 dec. 2026 om 10:00 heeft IT-support <s@example.nl> het volgende geschreven:",
+		"it apple":           "Il giorno 3 dic 2026, alle ore 10:00, Supporto <s@example.it> ha scritto:",
+		"pt apple":           "Em 3 de dez. de 2026, à(s) 10:00, Suporte <s@example.com.br> escreveu:",
+		"fr zimbra":          "----- Mail original -----",
+		"it zimbra":          "----- Messaggio originale -----",
+		"nl zimbra":          "----- Oorspronkelijk bericht -----",
+		"sk":                 "Dňa 3. 12. 2026 o 10:00 Podpora <p@example.sk> napísal(a):",
+		"da":                 "Den 3. dec. 2026 kl. 10.00 skrev IT <it@example.dk>:",
+		"no":                 "tir. 3. des. 2026 kl. 10:00 skrev IT <it@example.no>:",
+		"de hat geschrieben": "Am Di., 3. Dez. 2026, 10:00 hat IT-Support <s@example.de> geschrieben:",
+		"ar gmail":           "في الثلاثاء، 3 ديسمبر 2026 10:00 ص، كتب Ana <ana@x.co>:",
+		"he gmail":           "ב-3 בדצמ׳ 2026, בשעה 10:00, Ana <ana@x.co> כתב/ה:",
+		"horde quoting":      "Quoting IT Support <support@example.org>:",
+		"es name first":      "Soporte OTI <soporte.oti@example.gov.co> escribió el mar, 3 dic 2026 a las 10:00:",
+		"zoho es":            "---- El mar, 03 dic 2026 10:00:00 -0500 Soporte OTI <soporte.oti@example.gov.co> escribió ----",
 	}
 	for name, attr := range attributions {
 		t.Run(name, func(t *testing.T) {
-			in := "Respuesta nueva.\n\n" + attr + "\n\n> Mensaje anterior\n> #cerrar\n"
-			if got := Trim(in); got != "Respuesta nueva." {
-				t.Errorf("Trim kept history after %q:\n%s", attr, got)
+			for _, in := range []string{
+				"Respuesta nueva.\n\n" + attr + "\n\n> Mensaje anterior\n> #cerrar\n",
+				// HTML turned into text: the quote has no marks.
+				"Respuesta nueva.\n\n" + attr + "\n\nMensaje anterior\n#cerrar\n",
+			} {
+				if got := Trim(in); got != "Respuesta nueva." {
+					t.Errorf("Trim kept history after %q:\n%s", attr, got)
+				}
 			}
 		})
 	}
@@ -336,6 +369,11 @@ func TestTrimHeaderBlocksByLanguage(t *testing.T) {
 		"pt outlook":     "De: Ana <ana@x.co>\nEnviado: segunda-feira, 3 de março de 2025 10:02\nPara: Suporte\nAssunto: RE: caso",
 		"bold":           "*De:* Ana <ana@x.co>\n*Enviado:* lunes\n*Para:* Soporte\n*Asunto:* caso",
 		"wrapped from":   "From: ana@x.co [mailto:\nana@x.co]\nSent: Monday\nTo: Support\nSubject: case",
+		"nl outlook":     "Van: Ana <ana@x.co>\nVerzonden: maandag 3 maart 2025 10:02\nAan: Support\nOnderwerp: RE: zaak",
+		"cs outlook":     "Od: Ana <ana@x.co>\nOdesláno: pondělí 3. března 2025 10:02\nKomu: Podpora\nPředmět: RE: případ",
+		"ro outlook":     "De la: Ana <ana@x.co>\nTrimis: luni, 3 martie 2025 10:02\nCătre: Suport\nSubiect: RE: caz",
+		"ca outlook":     "De: Ana <ana@x.co>\nEnviat: dilluns, 3 de març de 2025 10:02\nPer a: Suport\nAssumpte: RE: cas",
+		"ko outlook":     "보낸 사람: Ana <ana@x.co>\n보낸 날짜: 2025년 3월 3일 월요일 오전 10:02\n받는 사람: Support\n제목: RE: case",
 	}
 	for name, block := range blocks {
 		t.Run(name, func(t *testing.T) {
@@ -385,5 +423,21 @@ func TestAttributionStrength(t *testing.T) {
 				t.Errorf("attributionStrength(%q) = %d, want %d", tc.in, got, tc.want)
 			}
 		})
+	}
+}
+
+// TestFoldLatinAgreesWithNormalisation checks the table of fold's fast
+// path against the normalising path, rune by rune and on mixed text.
+func TestFoldLatinAgreesWithNormalisation(t *testing.T) {
+	for r := rune(0x80); r < latinFoldEnd; r++ {
+		s := "x" + string(r) + "É"
+		if got, want := fold(s), foldNorm(s); got != want {
+			t.Errorf("fold(%q) = %q, normalisation gives %q", s, got, want)
+		}
+	}
+	for _, s := range []string{"Escribió", "ENVOYÉ", "Ursprüngliche", "Ǆemal", "e\u0301crit", "napisał"} {
+		if got, want := fold(s), foldNorm(s); got != want {
+			t.Errorf("fold(%q) = %q, normalisation gives %q", s, got, want)
+		}
 	}
 }

@@ -43,6 +43,7 @@ func (n *Notifier) PrepareMany(ctx context.Context, tx *sqlx.Tx, cs []service.Ch
 	var (
 		jobs       []job
 		unread     []int64
+		fileless   []int64 // records given without their attachments' details
 		recipients []string
 		keys       []string
 		capped     = map[string]bool{}
@@ -56,9 +57,11 @@ func (n *Notifier) PrepareMany(ctx context.Context, tx *sqlx.Tx, cs []service.Ch
 		jobs = append(jobs, job{c: c, notes: notes})
 		if c.After.ID != 0 && c.Record == nil {
 			unread = append(unread, c.After.ID)
+		} else if c.After.ID != 0 && c.Record.Files == nil && len(c.Record.Attachments) > 0 {
+			fileless = append(fileless, c.After.ID)
 		}
 		for _, nt := range notes {
-			if _, counted := n.capScope(nt.name, nt.to); counted {
+			if n.counted(nt.name) {
 				if addr := strings.ToLower(nt.to.Email); !capped[addr] {
 					capped[addr] = true
 					recipients = append(recipients, addr)
@@ -82,6 +85,12 @@ func (n *Notifier) PrepareMany(ctx context.Context, tx *sqlx.Tx, cs []service.Ch
 	if err != nil {
 		return nil, err
 	}
+	// Composing runs on several goroutines, which cannot share tx: the
+	// attachments a known record names are read here.
+	files, err := store.FilesOf(ctx, tx, fileless)
+	if err != nil {
+		return nil, err
+	}
 	base, err := store.CountAutomaticMany(ctx, tx, recipients, [2]time.Time{now.Add(-capWindows[0]), now.Add(-capWindows[1])})
 	if err != nil {
 		return nil, err
@@ -93,13 +102,17 @@ func (n *Notifier) PrepareMany(ctx context.Context, tx *sqlx.Tx, cs []service.Ch
 
 	// Who is held back and what is queued at all is decided in order, as
 	// Notify decides it note after note; composing is independent.
-	counts := &capCounts{base: base, added: map[string]map[string]int{}}
+	counts := &capCounts{base: base, added: map[string]map[string]int{}, fetched: map[string]bool{}}
+	for _, r := range recipients {
+		counts.fetched[r] = true
+	}
 	type item struct {
 		q      *queue
 		nt     note
 		held   bool
 		queued bool // not a duplicate of a row already queued
 		o      store.Outgoing
+		files  []int64
 		err    error
 	}
 	var (
@@ -111,6 +124,9 @@ func (n *Notifier) PrepareMany(ctx context.Context, tx *sqlx.Tx, cs []service.Ch
 		q.now, q.counts = now, counts
 		if j.c.Record != nil {
 			q.use(j.c.Record)
+			if !q.filesKnown && len(q.atts) > 0 {
+				q.files, q.filesKnown = files[j.c.After.ID], true
+			}
 		} else {
 			q.use(recs[j.c.After.ID])
 		}
@@ -140,7 +156,7 @@ func (n *Notifier) PrepareMany(ctx context.Context, tx *sqlx.Tx, cs []service.Ch
 		wg.Go(func() {
 			for g := range work {
 				for _, it := range g {
-					it.o, it.err = it.q.outgoing(it.nt, nil, it.held)
+					it.o, it.files, it.err = it.q.outgoing(it.nt, nil, it.held)
 				}
 			}
 		})
@@ -154,12 +170,14 @@ func (n *Notifier) PrepareMany(ctx context.Context, tx *sqlx.Tx, cs []service.Ch
 	return func() error {
 		wg.Wait()
 		rows := make([]store.Outgoing, 0, len(items))
+		var carried [][]int64 // rows[i]'s attachments
 		for _, it := range items {
 			if it.err != nil {
 				return it.err
 			}
 			if it.queued {
 				rows = append(rows, it.o)
+				carried = append(carried, it.files)
 			}
 		}
 		ptrs := make([]*store.Outgoing, len(rows))
@@ -169,6 +187,11 @@ func (n *Notifier) PrepareMany(ctx context.Context, tx *sqlx.Tx, cs []service.Ch
 		handOff := n.Direct.queueDirect(ctx, tx, ptrs)
 		if err := store.EnqueueMany(ctx, tx, rows); err != nil {
 			return err
+		}
+		for i := range rows {
+			if err := linkFiles(ctx, tx, &rows[i], carried[i]); err != nil {
+				return err
+			}
 		}
 		handOff()
 		for _, it := range items {
@@ -198,35 +221,4 @@ func (n *Notifier) batchable(cs []service.Change) bool {
 		}
 	}
 	return true
-}
-
-// capCounts answers the per-recipient cap for a batch: the counts read
-// before it, plus the rows the batch queued since.
-type capCounts struct {
-	base  store.AutomaticCounts
-	added map[string]map[string]int // recipient → kind → rows queued (not held)
-}
-
-// count is CountAutomatic for capWindows[window]: only, when not empty,
-// counts only that kind.
-func (c *capCounts) count(addr string, window int, only string) int {
-	n := 0
-	for kind, v := range c.base[addr] {
-		if only == "" || kind == only {
-			n += v[window]
-		}
-	}
-	for kind, v := range c.added[addr] {
-		if only == "" || kind == only {
-			n += v
-		}
-	}
-	return n
-}
-
-func (c *capCounts) add(addr, kind string) {
-	if c.added[addr] == nil {
-		c.added[addr] = map[string]int{}
-	}
-	c.added[addr][kind]++
 }

@@ -11,12 +11,35 @@ type Person struct {
 	Name  string
 	Email string
 	Role  string // roster role: "mesa", "especialista", "sitio", "proveedor"; empty for requesters
+	Alias string // roster alias, for #asignar and #escalar; empty outside the roster
+}
+
+// LevelStaff are the roster people who serve one level (the desk aside):
+// whom #asignar and #escalar may name.
+type LevelStaff struct {
+	Level  int
+	People []Person
+}
+
+// FileView is an attachment as a notification lists it.
+type FileView struct {
+	ID       int64 // for "ticketd tickets attachment N ID"
+	Name     string
+	Size     int  // bytes
+	Attached bool // carried by this message
+	// OverLimit: it would have been carried, but the message's total
+	// (notifications.max_attachment_bytes) left no room. A file neither
+	// attached nor over the limit is one this notice lists only.
+	OverLimit bool
+	Inline   bool // an image shown in the body of the message that brought it
 }
 
 // HistoryItem is one entry of a ticket's record as the templates print it.
 type HistoryItem struct {
 	At         time.Time
-	Who        string
+	Who        string // who acted, by name (or address, for staff, when no name is known); "" for the system
+	WhoName    string // who acted, by name only; "" when no name is known
+	To         string // the assignee after the event (whom instructions are addressed to); never printed
 	Kind       string // event kind: "opened", "classified", "commented", "noted", ...
 	Text       string
 	Public     bool // false for internal notes and anything the requester must not see
@@ -48,6 +71,9 @@ type TicketView struct {
 	Body      string // the original request text
 	// Attachments are the file names of the request's attachments.
 	Attachments []string
+	// Files are the attachments this notification carries or lists, with
+	// their sizes; see FileView.
+	Files []FileView
 }
 
 // DeskInfo names the service desk that signs every notification.
@@ -70,9 +96,12 @@ type Data struct {
 	// requesters.
 	History []HistoryItem
 	// Commands the recipient may use in a reply, e.g. "#escalar nivel 3 a <persona>".
-	Commands     []string
-	Results      []CommandResult
-	LinkedRef    string // opened_ack: the closed ticket this one follows up
+	Commands  []string
+	Results   []CommandResult
+	LinkedRef string // opened_ack, opened_desk: the closed ticket this one follows up
+	// Staff are the people #asignar and #escalar may name, by level
+	// (opened_desk, case_assigned and the other notices with Commands).
+	Staff        []LevelStaff
 	Reason       string // quarantined, delivery_failed: why
 	Waiting      string // reminder: how long the ticket has waited, e.g. "3 días"
 	ReplyAddress string // the address replies should go to

@@ -47,6 +47,9 @@ func funcMap(lang string) map[string]any {
 		"indent": indent,
 		// join joins a list with sep.
 		"join": func(xs []string, sep string) string { return strings.Join(xs, sep) },
+		// size prints a size in bytes for people: "830 bytes", "12 kB",
+		// "1,5 MB" ("1.5 MB" in English).
+		"size": func(n int) string { return formatSize(n, lang) },
 	}
 }
 
@@ -59,6 +62,22 @@ func formatDate(t time.Time, lang string) string {
 		return t.Format("2006-01-02 15:04")
 	}
 	return t.Format("02/01/2006 15:04")
+}
+
+// formatSize prints n bytes in bytes, kB (below a MiB, rounded up) or MB
+// with one decimal, with the language's decimal separator.
+func formatSize(n int, lang string) string {
+	switch {
+	case n < 1024:
+		return strconv.Itoa(max(n, 0)) + " bytes"
+	case n < 1<<20:
+		return strconv.Itoa((n+1023)/1024) + " kB"
+	}
+	s := strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64)
+	if langIndex(lang) == 0 {
+		s = strings.Replace(s, ".", ",", 1)
+	}
+	return s + " MB"
 }
 
 func joinInts(xs []int) string {

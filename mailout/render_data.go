@@ -31,7 +31,7 @@ type FileView struct {
 	// (notifications.max_attachment_bytes) left no room. A file neither
 	// attached nor over the limit is one this notice lists only.
 	OverLimit bool
-	Inline   bool // an image shown in the body of the message that brought it
+	Inline    bool // an image shown in the body of the message that brought it
 }
 
 // HistoryItem is one entry of a ticket's record as the templates print it.

@@ -141,6 +141,9 @@ type Notifications struct {
 	TemplatesDir string `toml:"templates_dir"`
 	MaxPerHour   int    `toml:"max_per_hour"`
 	MaxPerDay    int    `toml:"max_per_day"`
+	// MaxAttachmentBytes is the total size of the attachments one
+	// notification carries (default 10 MiB); what does not fit is listed.
+	MaxAttachmentBytes int `toml:"max_attachment_bytes"`
 }
 
 // Timers are the procedure's clocks.
@@ -324,6 +327,7 @@ func (c *Config) applyDefaults() {
 	defInt(&c.Limits.MaxParts, 200)
 	defInt(&c.Notifications.MaxPerHour, 20)
 	defInt(&c.Notifications.MaxPerDay, 100)
+	defInt(&c.Notifications.MaxAttachmentBytes, 10<<20)
 	defInt(&c.Timers.AutoCloseBusinessDays, 3)
 	defDur(&c.Timers.ReminderLevel1, 8*time.Hour)
 	defDur(&c.Timers.ReminderLevel2, 24*time.Hour)

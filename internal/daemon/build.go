@@ -72,6 +72,7 @@ func Build(ctx context.Context, c *config.Config, db *sqlx.DB) (*Parts, error) {
 		Renderer: r, Roster: c.Roster(), Tag: c.Desk.SubjectTag, Signer: signer,
 		Desk:       mailout.DeskInfo{Name: c.Desk.Name, Address: c.Desk.Address},
 		MaxPerHour: c.Notifications.MaxPerHour, MaxPerDay: c.Notifications.MaxPerDay,
+		MaxAttachmentBytes: c.Notifications.MaxAttachmentBytes,
 	}
 	s := &service.Service{DB: db, Roster: c.Roster(), Notifier: n, Tag: c.Desk.SubjectTag, Lang: c.Desk.Language}
 	return &Parts{Config: c, DB: db, Service: s, Notifier: n, Signer: signer}, nil

@@ -137,10 +137,16 @@ func (e *notifyEnv) attach(t *testing.T, q sqlx.ExtContext, m *store.Message, id
 // message, as the intake does (the notices carry them).
 func (e *notifyEnv) open(t *testing.T, files ...store.Attachment) int64 {
 	t.Helper()
+	return e.openFrom(t, "ana.suarez@example.gov.co", "Ana Suárez", files...)
+}
+
+// openFrom registers a request from addr, named name in its From.
+func (e *notifyEnv) openFrom(t *testing.T, addr, name string, files ...store.Attachment) int64 {
+	t.Helper()
 	var tk store.Ticket
 	err := e.svc.InTx(context.Background(), func(tx *service.Tx) error {
 		m := e.stored(t, tx.Q)
-		m.FromAddr, m.FromName = "ana.suarez@example.gov.co", "Ana Suárez"
+		m.FromAddr, m.FromName = addr, name
 		r := service.OpenRequest{Requester: m.FromAddr, RequesterName: m.FromName, Subject: "Pantalla azul",
 			Body: "Sale una pantalla azul al encender.", NoRouting: true, Trigger: m,
 			By: tickets.Actor{Email: m.FromAddr, Role: tickets.RoleRequester},

@@ -55,6 +55,10 @@ type MessageJSON struct {
 	Body        string           `json:"body"`
 	Attachments []AttachmentJSON `json:"attachments"`
 	At          time.Time        `json:"at"`
+	// Status is an outgoing message's delivery: "pending", "sent",
+	// "failed", or "held" (held back by the per-address cap on answers,
+	// never sent); empty for inbound mail.
+	Status string `json:"status,omitempty"`
 }
 
 // DetailJSON is `tickets show --json`.
@@ -110,6 +114,10 @@ func (s *Service) Show(ctx context.Context, id int64) (DetailJSON, error) {
 	if err != nil {
 		return DetailJSON{}, err
 	}
+	deliveries, err := store.DeliveriesOf(ctx, s.DB, id)
+	if err != nil {
+		return DetailJSON{}, err
+	}
 	d := DetailJSON{TicketJSON: s.TicketView(t), Events: []EventJSON{}, Messages: []MessageJSON{}}
 	for _, e := range evs {
 		acts := e.Activities
@@ -121,7 +129,7 @@ func (s *Service) Show(ctx context.Context, id int64) (DetailJSON, error) {
 	}
 	for _, m := range msgs {
 		mj := MessageJSON{Direction: m.Direction, MessageID: m.MessageID, From: m.FromAddr, To: append([]string{}, m.ToAddrs...),
-			Subject: m.Subject, Body: m.Body, Attachments: []AttachmentJSON{}, At: m.CreatedAt}
+			Subject: m.Subject, Body: m.Body, Attachments: []AttachmentJSON{}, At: m.CreatedAt, Status: deliveries[m.ID]}
 		for _, a := range atts[m.ID] {
 			mj.Attachments = append(mj.Attachments, AttachmentJSON{Filename: a.Filename, ContentType: a.ContentType, Size: a.Size})
 		}
@@ -136,6 +144,14 @@ var ActivityNames = map[int]string{
 	4: "Soporte de nivel 1", 5: "Caso resuelto en nivel 1", 6: "Escalar a nivel 2", 7: "Nivel 2 atiende",
 	8: "¿Resuelto en nivel 2?", 9: "Nivel 3 atiende", 10: "Nivel 3 resuelve", 11: "Cierre definitivo",
 	12: "Fin",
+}
+
+// deliveryNames say, in the desk's words, what became of a notification
+// that was not simply sent.
+var deliveryNames = map[string]string{
+	store.OutboxHeld:    "retenido, no se envió: la dirección alcanzó el límite de respuestas automáticas",
+	store.OutboxPending: "pendiente de envío",
+	store.OutboxFailed:  "no se pudo entregar",
 }
 
 // KindNames are event kinds in the desk's words.
@@ -188,6 +204,9 @@ func PrintDetail(w io.Writer, d DetailJSON) {
 				who = strings.Join(m.To, ", ")
 			}
 			fmt.Fprintf(w, "  %s %s  %s  %s\n", arrow, m.At.Local().Format("2006-01-02 15:04"), who, firstLine(m.Subject, 80))
+			if s, ok := deliveryNames[m.Status]; ok {
+				fmt.Fprintf(w, "      %s\n", s)
+			}
 			for _, a := range m.Attachments {
 				fmt.Fprintf(w, "      adjunto: %s (%s, %d bytes)\n", a.Filename, a.ContentType, a.Size)
 			}

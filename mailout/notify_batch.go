@@ -26,6 +26,27 @@ var _ service.BatchNotifier = (*Notifier)(nil)
 // thread grows); they, and changes stamped at different times, are
 // notified one at a time instead, by queue.
 func (n *Notifier) PrepareMany(ctx context.Context, tx *sqlx.Tx, cs []service.Change) (func() error, error) {
+	// A new ticket whose record is known before its message is stored
+	// names its attachments but cannot carry them yet: they have no rows.
+	// Its notifications are queued once the caller has written the rest
+	// (the attachments with it), as Notify queues them.
+	if now, later := withFilesLater(cs); len(later) > 0 {
+		finish, err := n.PrepareMany(ctx, tx, now)
+		if err != nil {
+			return nil, err
+		}
+		return func() error {
+			if err := finish(); err != nil {
+				return err
+			}
+			for _, c := range later {
+				if err := n.Notify(ctx, tx, c); err != nil {
+					return err
+				}
+			}
+			return nil
+		}, nil
+	}
 	if !n.batchable(cs) {
 		return func() error {
 			for _, c := range cs {
@@ -43,7 +64,6 @@ func (n *Notifier) PrepareMany(ctx context.Context, tx *sqlx.Tx, cs []service.Ch
 	var (
 		jobs       []job
 		unread     []int64
-		fileless   []int64 // records given without their attachments' details
 		recipients []string
 		keys       []string
 		capped     = map[string]bool{}
@@ -57,8 +77,6 @@ func (n *Notifier) PrepareMany(ctx context.Context, tx *sqlx.Tx, cs []service.Ch
 		jobs = append(jobs, job{c: c, notes: notes})
 		if c.After.ID != 0 && c.Record == nil {
 			unread = append(unread, c.After.ID)
-		} else if c.After.ID != 0 && c.Record.Files == nil && len(c.Record.Attachments) > 0 {
-			fileless = append(fileless, c.After.ID)
 		}
 		for _, nt := range notes {
 			if n.counted(nt.name) {
@@ -82,12 +100,6 @@ func (n *Notifier) PrepareMany(ctx context.Context, tx *sqlx.Tx, cs []service.Ch
 		now = time.Now().UTC()
 	}
 	recs, err := store.RecordsOf(ctx, tx, unread)
-	if err != nil {
-		return nil, err
-	}
-	// Composing runs on several goroutines, which cannot share tx: the
-	// attachments a known record names are read here.
-	files, err := store.FilesOf(ctx, tx, fileless)
 	if err != nil {
 		return nil, err
 	}
@@ -124,9 +136,6 @@ func (n *Notifier) PrepareMany(ctx context.Context, tx *sqlx.Tx, cs []service.Ch
 		q.now, q.counts = now, counts
 		if j.c.Record != nil {
 			q.use(j.c.Record)
-			if !q.filesKnown && len(q.atts) > 0 {
-				q.files, q.filesKnown = files[j.c.After.ID], true
-			}
 		} else {
 			q.use(recs[j.c.After.ID])
 		}
@@ -203,6 +212,19 @@ func (n *Notifier) PrepareMany(ctx context.Context, tx *sqlx.Tx, cs []service.Ch
 		}
 		return nil
 	}, nil
+}
+
+// withFilesLater splits cs into the changes PrepareMany queues at once and
+// those, in order, whose known record names attachments not yet stored.
+func withFilesLater(cs []service.Change) (now, later []service.Change) {
+	for _, c := range cs {
+		if c.Record != nil && c.Record.Files == nil && len(c.Record.Attachments) > 0 {
+			later = append(later, c)
+		} else {
+			now = append(now, c)
+		}
+	}
+	return now, later
 }
 
 // batchable reports whether PrepareMany may queue cs together: distinct

@@ -19,6 +19,7 @@ const ticketsUsage = `Uso: ticketd tickets ACCIÓN ...
   open --requester CORREO --subject S [--body B] [--as CORREO]   registrar una solicitud (p. ej. por teléfono)
   list [--state S] [--level N] [--assignee CORREO] [--json]
   show N [--json]                                                el caso y su registro de actividades
+  attachment N ID [--out ARCHIVO]                                el contenido de un adjunto del caso
   classify N --as CORREO [--level L] [--service S] [--to PERSONA]
   escalate N --as CORREO [--level L] [--to PERSONA]
   assign   N --as CORREO --to PERSONA
@@ -49,6 +50,8 @@ func (a *app) cmdTickets(ctx context.Context, args []string) error {
 		return a.ticketsList(ctx, args)
 	case "show":
 		return a.ticketsShow(ctx, args)
+	case "attachment":
+		return a.ticketsAttachment(ctx, args)
 	case "classify", "escalate", "assign", "comment", "note", "resolve", "close", "reopen":
 		return a.ticketsAct(ctx, action, args)
 	}

@@ -40,6 +40,7 @@ type EventJSON struct {
 
 // AttachmentJSON describes an attachment.
 type AttachmentJSON struct {
+	ID          int64  `json:"id"` // for `ticketd tickets attachment N ID`
 	Filename    string `json:"filename"`
 	ContentType string `json:"content_type"`
 	Size        int    `json:"size"`
@@ -131,7 +132,7 @@ func (s *Service) Show(ctx context.Context, id int64) (DetailJSON, error) {
 		mj := MessageJSON{Direction: m.Direction, MessageID: m.MessageID, From: m.FromAddr, To: append([]string{}, m.ToAddrs...),
 			Subject: m.Subject, Body: m.Body, Attachments: []AttachmentJSON{}, At: m.CreatedAt, Status: deliveries[m.ID]}
 		for _, a := range atts[m.ID] {
-			mj.Attachments = append(mj.Attachments, AttachmentJSON{Filename: a.Filename, ContentType: a.ContentType, Size: a.Size})
+			mj.Attachments = append(mj.Attachments, AttachmentJSON{ID: a.ID, Filename: a.Filename, ContentType: a.ContentType, Size: a.Size})
 		}
 		d.Messages = append(d.Messages, mj)
 	}
@@ -208,7 +209,7 @@ func PrintDetail(w io.Writer, d DetailJSON) {
 				fmt.Fprintf(w, "      %s\n", s)
 			}
 			for _, a := range m.Attachments {
-				fmt.Fprintf(w, "      adjunto: %s (%s, %d bytes)\n", a.Filename, a.ContentType, a.Size)
+				fmt.Fprintf(w, "      adjunto %d: %s (%s, %d bytes)\n", a.ID, a.Filename, a.ContentType, a.Size)
 			}
 		}
 	}

@@ -2,9 +2,18 @@ package mailout
 
 import (
 	"context"
+	"time"
 
 	"github.com/ticketd/ticketd/tickets/store"
 )
+
+// zone is the time zone of the Date header: the desk's, as in the bodies.
+func (w *Worker) zone() *time.Location {
+	if w.cfg.Zone != nil {
+		return w.cfg.Zone
+	}
+	return DefaultZone
+}
 
 // files reads the attachments that row o carries (linked when it was
 // queued, see filesFor), with their bytes. Only the kinds that may carry

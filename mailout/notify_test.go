@@ -262,6 +262,10 @@ func TestAttachmentRoundTrip(t *testing.T) {
 	if got == nil {
 		t.Fatal("the specialist received nothing")
 	}
+	// The Date header is in the desk's zone, as the times in the body.
+	if date := got.Header(t).Get("Date"); !strings.HasSuffix(date, "-0500") {
+		t.Errorf("Date: %s, want it in Colombian time (-0500)", date)
+	}
 	files := attachmentsOf(t, got.Data)
 	if len(files) != 1 {
 		t.Fatalf("the specialist received %d attachments, want 1", len(files))

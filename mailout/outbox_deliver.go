@@ -53,7 +53,7 @@ func (w *Worker) envelope(o store.Outgoing) Envelope {
 		References:    []string(o.Refs),
 		AutoSubmitted: o.AutoSubmitted,
 		LoopHeader:    w.cfg.LoopHeader,
-		Date:          o.CreatedAt,
+		Date:          o.CreatedAt.In(w.zone()),
 		// 8bit where the lines allow it: no quoted-printable to encode
 		// and decode, and a smaller message. The Sender falls back to
 		// quoted-printable for a server without 8BITMIME.

@@ -88,6 +88,7 @@ type DeskInfo struct {
 type Data struct {
 	Desk      DeskInfo
 	Lang      string // set by Render to the language actually used
+	Zone      string // set by Render: the IANA name of the zone times are printed in, e.g. "America/Bogota"
 	Recipient Person
 	Actor     *Person // who caused the event; for delivery_failed, who could not be reached
 	Ticket    TicketView

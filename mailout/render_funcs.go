@@ -8,13 +8,23 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+	_ "time/tzdata" // DefaultZone and desk.timezone on a host without tzdata
 	"unicode"
 	"unicode/utf8"
 )
 
-// colombia is the agency's time zone. Colombia has kept UTC-5 without daylight
-// saving since 1993, so a fixed zone is exact and needs no tzdata on the host.
-var colombia = time.FixedZone("COT", -5*60*60)
+// DefaultZone is the agency's time zone, America/Bogota, from Go's time
+// zone database (embedded: the host needs no tzdata), for a renderer
+// made without desk.timezone.
+var DefaultZone = mustZone("America/Bogota")
+
+func mustZone(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		panic("mailout: " + err.Error()) // the embedded database has it
+	}
+	return loc
+}
 
 // MaxSubjectLen is the longest subject Render returns, in characters.
 const MaxSubjectLen = 250
@@ -22,7 +32,7 @@ const MaxSubjectLen = 250
 // funcMap returns the functions the templates of one language may call. Every
 // function takes the data as it is and never fails: a template must not break
 // on an empty field.
-func funcMap(lang string) map[string]any {
+func funcMap(lang string, zone *time.Location) map[string]any {
 	return map[string]any{
 		// state turns "en_atencion" into "En atención".
 		"state": func(s string) string { return StateLabel(s, lang) },
@@ -30,8 +40,8 @@ func funcMap(lang string) map[string]any {
 		"level": func(n int) string { return LevelLabel(n, lang) },
 		// kind names an event kind: "escalated" → "Escalamiento".
 		"kind": func(k string) string { return kindLabel(k, lang) },
-		// date prints a time in Colombian time; the zero time prints "".
-		"date": func(t time.Time) string { return formatDate(t, lang) },
+		// date prints a time in the desk's time zone; the zero time prints "".
+		"date": func(t time.Time) string { return formatDate(t, lang, zone) },
 		// activities prints the procedure's activity numbers: "2, 3".
 		"activities": joinInts,
 		// name prints a Person or *Person: the name, else the address.
@@ -53,11 +63,11 @@ func funcMap(lang string) map[string]any {
 	}
 }
 
-func formatDate(t time.Time, lang string) string {
+func formatDate(t time.Time, lang string, zone *time.Location) string {
 	if t.IsZero() {
 		return ""
 	}
-	t = t.In(colombia)
+	t = t.In(zone)
 	if langIndex(lang) == 1 {
 		return t.Format("2006-01-02 15:04")
 	}

@@ -388,10 +388,29 @@ func TestLevelLabelAndDates(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := formatDate(tt.t, tt.lang); got != tt.want {
+			if got := formatDate(tt.t, tt.lang, DefaultZone); got != tt.want {
 				t.Fatalf("formatDate = %q, want %q", got, tt.want)
 			}
 		})
+	}
+	// Another desk.timezone: the times and the label follow it.
+	madrid, err := time.LoadLocation("Europe/Madrid")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := formatDate(at, "es", madrid); got != "02/03/2026 15:05" {
+		t.Errorf("formatDate in Madrid = %q", got)
+	}
+	r, err := NewRendererIn("", madrid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := r.Render("case_assigned", "es", SampleData("case_assigned", "es"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.Text, "(hora de Europe/Madrid)") || strings.Contains(out.Text, "hora de Colombia") {
+		t.Errorf("a desk in Madrid gets times labelled otherwise:\n%s", out.Text)
 	}
 }
 

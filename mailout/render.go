@@ -180,7 +180,7 @@ func (r *Renderer) Render(name, lang string, d Data) (Rendered, error) {
 	if err := set.text.Execute(buf, d); err != nil {
 		return Rendered{}, fmt.Errorf("render %s: %w", set.textF, err)
 	}
-	out.Text = normBodyBytes(buf.Bytes())
+	out.Text = wrapText(normBodyBytes(buf.Bytes()), textWidth)
 
 	if set.html == nil {
 		return out, nil

@@ -155,6 +155,41 @@ var deliveryNames = map[string]string{
 	store.OutboxFailed:  "no se pudo entregar",
 }
 
+// activityName names activity a as event kind fulfilled it: what
+// happened, not only the procedure's box. A reopening's 11 is the closure
+// that did not happen and sends the case back to level 1; a comment or a
+// note documents the attention (4, 7, 9) whoever wrote it, and is not
+// "level 2 attends".
+func activityName(kind string, a, level int) string {
+	switch kind {
+	case "reopened":
+		switch a {
+		case 11:
+			return "No se cierra: vuelve a nivel 1"
+		case 4:
+			return "Soporte de nivel 1 de nuevo"
+		}
+	case "commented", "noted":
+		switch a {
+		case 4, 7, 9:
+			return fmt.Sprintf("Atención documentada en nivel %d", level)
+		}
+	}
+	return ActivityNames[a]
+}
+
+// stateNames are the states in the desk's words.
+var stateNames = map[string]string{
+	"nuevo": "nuevo", "en_atencion": "en atención", "resuelto": "resuelto", "cerrado": "cerrado",
+}
+
+func stateName(s string) string {
+	if n, ok := stateNames[s]; ok {
+		return n
+	}
+	return s
+}
+
 // KindNames are event kinds in the desk's words.
 var KindNames = map[string]string{
 	"opened": "abierto", "classified": "clasificado", "escalated": "escalado", "assigned": "asignado",
@@ -172,7 +207,7 @@ func PrintDetail(w io.Writer, d DetailJSON) {
 	}
 	fmt.Fprintf(w, "[%s] %s\n", d.Ref, d.Subject)
 	fmt.Fprintf(w, "  solicitante: %s   estado: %s   nivel: %d   servicio: %s   asignado: %s\n",
-		d.Requester, d.State, d.Level, orDash(d.Service), assignee)
+		d.Requester, stateName(d.State), d.Level, orDash(d.Service), assignee)
 	if d.LinkedTo != nil {
 		fmt.Fprintf(w, "  continúa el caso cerrado %s\n", *d.LinkedTo)
 	}
@@ -180,14 +215,14 @@ func PrintDetail(w io.Writer, d DetailJSON) {
 	for _, e := range d.Events {
 		var acts []string
 		for _, a := range e.Activities {
-			acts = append(acts, fmt.Sprintf("%d %s", a, ActivityNames[a]))
+			acts = append(acts, fmt.Sprintf("%d %s", a, activityName(e.Kind, a, e.Level)))
 		}
 		vis := ""
 		if !e.Public {
 			vis = " (interno)"
 		}
 		fmt.Fprintf(w, "  %s  %-18s nivel %d  %-11s  %s%s\n", e.At.Local().Format("2006-01-02 15:04"), kindName(e.Kind),
-			e.Level, e.State, e.Actor, vis)
+			e.Level, stateName(e.State), e.Actor, vis)
 		if len(acts) > 0 {
 			fmt.Fprintf(w, "      actividades: %s\n", strings.Join(acts, "; "))
 		}

@@ -89,3 +89,26 @@ func FuzzComposeFiles(f *testing.F) {
 }
 
 func base64Decoder(r io.Reader) io.Reader { return base64.NewDecoder(base64.StdEncoding, r) }
+
+// TestInlineImageStaysInline: an inline image with its Content-ID goes as
+// an inline part (multipart/related) with that Content-ID; an inline part
+// without a usable one, and any other file, as an attachment.
+func TestInlineImageStaysInline(t *testing.T) {
+	e := testEnvelope()
+	e.Files = []File{
+		{Name: "logo.png", ContentType: "image/png", ContentID: "logo1@mail.example", Inline: true, Data: []byte("png")},
+		{Name: "sin-id.png", ContentType: "image/png", ContentID: "not an id", Inline: true, Data: []byte("png2")},
+		{Name: "informe.pdf", ContentType: "application/pdf", Data: []byte("%PDF")},
+	}
+	var buf bytes.Buffer
+	if err := WriteMessage(&buf, e); err != nil {
+		t.Fatal(err)
+	}
+	raw := buf.String()
+	for _, want := range []string{"multipart/related", "Content-Id: <logo1@mail.example>", `inline; filename="logo.png"`,
+		`attachment; filename="sin-id.png"`, `attachment; filename="informe.pdf"`} {
+		if !strings.Contains(strings.ReplaceAll(raw, "Content-ID", "Content-Id"), want) {
+			t.Errorf("message lacks %q:\n%s", want, raw)
+		}
+	}
+}

@@ -367,3 +367,77 @@ func attachmentsOf(t *testing.T, raw []byte) map[string][]byte {
 	walk(msg.Header.Get("Content-Type"), msg.Body)
 	return out
 }
+
+// TestProviderIsToldNoInternalNote follows a case through a provider, with
+// an internal note by the desk, one by the specialist, a comment from the
+// requester, a reminder and a reopening: every notification queued for
+// the provider is free of internal notes and of other people's addresses.
+func TestProviderIsToldNoInternalNote(t *testing.T) {
+	e := newNotifyEnv(t)
+	id := e.open(t)
+	desk, spec := e.actor(t, "jgomez"), e.actor(t, "lperez")
+	ana := tickets.Actor{Email: "ana.suarez@example.gov.co", Role: tickets.RoleRequester}
+	e.apply(t, id, desk, nil, tickets.Command{Kind: tickets.CmdClassify, Level: 2, To: e.person(t, "lperez"), Text: "Revise el equipo."})
+	e.apply(t, id, desk, nil, tickets.Command{Kind: tickets.CmdNote, Text: markNote})
+	e.apply(t, id, spec, nil, tickets.Command{Kind: tickets.CmdNote, Text: markInternalCmt})
+	e.apply(t, id, spec, nil, tickets.Command{Kind: tickets.CmdEscalate, Level: 3, To: e.person(t, "proveedor1"), Text: "Revisen la garantía."})
+	e.apply(t, id, ana, nil, tickets.Command{Kind: tickets.CmdComment, Text: "Sigo sin equipo."})
+	err := e.svc.InTx(context.Background(), func(tx *service.Tx) error {
+		_, err := tx.Record(id, tickets.EventReminded, tickets.System, false, "", nil)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.apply(t, id, e.actor(t, "proveedor1"), nil, tickets.Command{Kind: tickets.CmdResolve, Text: "Se cambió el disco."})
+	e.apply(t, id, ana, nil, tickets.Command{Kind: tickets.CmdReopen, Text: "Volvió a fallar."})
+
+	kinds := map[string]bool{}
+	for _, o := range e.rows(t, id, "soporte@proveedor.example.com") {
+		kinds[o.Kind] = true
+		got := rendered(o)
+		for _, s := range []string{markNote, markInternalCmt, "Revise el equipo.", "ana.suarez@example.gov.co",
+			"jgomez@example.gov.co", "lperez@example.gov.co", "mdiaz@example.gov.co"} {
+			if strings.Contains(got, s) {
+				t.Errorf("%s to the provider shows %q:\n%s", o.Kind, s, o.TextBody)
+			}
+		}
+	}
+	for _, k := range []string{"case_assigned", "comment", "reminder", "reopened_notice"} {
+		if !kinds[k] {
+			t.Errorf("the provider got no %s (got %v): the scenario does not cover it", k, kinds)
+		}
+	}
+	// The specialist, staff, had the desk's note in her case.
+	if got := e.rows(t, id, "lperez@example.gov.co"); len(got) == 0 || !strings.Contains(rendered(got[len(got)-1]), "Revise el equipo.") {
+		t.Errorf("the specialist's notices lack the instructions addressed to her")
+	}
+}
+
+// TestReplyToClosedTicketNamesIt: a new ticket that follows a closed one
+// says so to the desk and to the requester.
+func TestReplyToClosedTicketNamesIt(t *testing.T) {
+	e := newNotifyEnv(t)
+	first := e.open(t)
+	var tk store.Ticket
+	err := e.svc.InTx(context.Background(), func(tx *service.Tx) error {
+		var err error
+		tk, _, err = tx.Open(service.OpenRequest{Requester: "ana.suarez@example.gov.co", RequesterName: "Ana Suárez",
+			Subject: "Pantalla azul", Body: "Otra vez.", NoRouting: true, LinkedTo: first,
+			By: tickets.Actor{Email: "ana.suarez@example.gov.co", Role: tickets.RoleRequester}})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref := tickets.Ref("OTI", first)
+	for _, who := range []string{"jgomez@example.gov.co", "ana.suarez@example.gov.co"} {
+		rows := e.rows(t, tk.ID, who)
+		if len(rows) != 1 || !strings.Contains(rows[0].TextBody, ref) {
+			t.Errorf("%s is not told the new ticket follows %s", who, ref)
+		}
+		if strings.Contains(rows[0].TextBody, "ana.suarez@example.gov.co:") || !strings.Contains(rows[0].TextBody, "Cordial saludo, ") {
+			t.Errorf("%s is greeted oddly:\n%s", who, rows[0].TextBody)
+		}
+	}
+}

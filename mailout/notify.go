@@ -45,14 +45,15 @@ var _ service.Notifier = (*Notifier)(nil)
 
 // note is one notification to queue.
 type note struct {
-	name   string
-	to     Person
-	lang   string
-	text   string
-	actor  *Person
-	public bool // the recipient sees only the public history
-	event  *store.StoredEvent
-	prev   string // reopened_notice to the previous assignee
+	name    string
+	to      Person
+	lang    string
+	text    string
+	actor   *Person
+	public  bool   // the recipient sees only the public history
+	comment string // closed: the comment that came with the closure, in the same email
+	event   *store.StoredEvent
+	prev    string // reopened_notice to the previous assignee
 }
 
 // Notify implements service.Notifier.
@@ -115,29 +116,49 @@ var stateNotices = map[string]bool{
 // endState keeps, of the notices several commands of one email cause,
 // one per person: the last, which tells of the ticket as it ends. A
 // closure carries the resolution it follows (#resolver and #cerrar in one
-// reply: one closure notice, with the solution), and on a ticket that
-// ends closed nobody is told it awaits closure or was reopened.
+// reply: one closure notice, with the solution) and the comment written
+// with it (#cerrar takes no text: the rest of the email is a comment), and
+// on a ticket that ends closed nobody is told it awaits closure or was
+// reopened.
 func endState(notes []note, final tickets.State) []note {
-	last := map[string]int{} // recipient → index of their last state notice
+	last := map[string]int{}    // recipient → index of their last state notice
+	closing := map[string]int{} // recipient → index of their closure notice
 	resolution := ""
 	for i, nt := range notes {
+		to := strings.ToLower(nt.to.Email)
 		if nt.name == "resolved" {
 			resolution = nt.text
 		}
 		if stateNotices[nt.name] {
-			last[strings.ToLower(nt.to.Email)] = i
+			last[to] = i
+		}
+		if nt.name == "closed" {
+			closing[to] = i
+		}
+	}
+	comments := map[string][]string{} // recipient → comments folded into their closure
+	for _, nt := range notes {
+		if _, ok := closing[strings.ToLower(nt.to.Email)]; ok && nt.name == "comment" {
+			comments[strings.ToLower(nt.to.Email)] = append(comments[strings.ToLower(nt.to.Email)], nt.text)
 		}
 	}
 	out := notes[:0:0]
 	for i, nt := range notes {
-		if stateNotices[nt.name] && last[strings.ToLower(nt.to.Email)] != i {
+		to := strings.ToLower(nt.to.Email)
+		if stateNotices[nt.name] && last[to] != i {
 			continue
 		}
 		if final == tickets.StateClosed && (nt.name == "resolved_desk" || nt.name == "reopened_notice") {
 			continue
 		}
-		if nt.name == "closed" && nt.text == "" {
-			nt.text = resolution
+		if _, ok := closing[to]; ok && nt.name == "comment" {
+			continue
+		}
+		if nt.name == "closed" {
+			if nt.text == "" {
+				nt.text = resolution
+			}
+			nt.comment = strings.Join(comments[to], "\n\n")
 		}
 		out = append(out, nt)
 	}
@@ -429,7 +450,7 @@ func (q *queue) outgoing(nt note, fill func(*Data), held bool) (store.Outgoing, 
 	if tv.Requester.Name == "" {
 		tv.Requester.Name = q.displayName(q.t.Requester)
 	}
-	d := Data{Desk: q.n.Desk, Recipient: nt.to, Actor: nt.actor, Ticket: tv, Text: nt.text}
+	d := Data{Desk: q.n.Desk, Recipient: nt.to, Actor: nt.actor, Ticket: tv, Text: nt.text, Comment: nt.comment}
 	if d.Actor != nil && d.Actor.Name == "" {
 		a := *d.Actor
 		a.Name = q.displayName(a.Email)

@@ -201,6 +201,22 @@ func TestResolveAndCloseInOneEmailTellOnce(t *testing.T) {
 	}
 }
 
+// TestCloseWithACommentTellsOnce: #cerrar with a few words sends the
+// requester one closure notice that carries them.
+func TestCloseWithACommentTellsOnce(t *testing.T) {
+	e := newNotifyEnv(t)
+	id := e.open(t)
+	desk := e.actor(t, "jgomez")
+	e.apply(t, id, desk, nil, tickets.Command{Kind: tickets.CmdClassify, Level: 1})
+	e.apply(t, id, desk, nil, tickets.Command{Kind: tickets.CmdResolve, Text: "Listo."})
+	before := len(e.rows(t, id, "ana.suarez@example.gov.co"))
+	e.apply(t, id, desk, nil, tickets.Command{Kind: tickets.CmdComment, Text: "Gracias por su paciencia."}, tickets.Command{Kind: tickets.CmdClose})
+	got := e.rows(t, id, "ana.suarez@example.gov.co")[before:]
+	if len(got) != 1 || got[0].Kind != "closed" || !strings.Contains(got[0].TextBody, "Gracias por su paciencia.") {
+		t.Fatalf("requester got %d rows (%v), want one closure notice with the comment", len(got), got)
+	}
+}
+
 // TestReassignedInOneEmailTellsTheLastAssignee: #nivel 2 to one person
 // and #asignar to another in the same email send the case to the second
 // one only.

@@ -93,6 +93,7 @@ type Data struct {
 	Actor     *Person // who caused the event; for delivery_failed, who could not be reached
 	Ticket    TicketView
 	Text      string // comment, resolution note or reason text of the event
+	Comment   string // closed: what the closer wrote with #cerrar in the same email
 	// History is printed as given: the caller passes PublicHistory(...) for
 	// requesters.
 	History []HistoryItem

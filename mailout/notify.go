@@ -52,8 +52,10 @@ type note struct {
 	actor   *Person
 	public  bool   // the recipient sees only the public history
 	comment string // closed: the comment that came with the closure, in the same email
-	event   *store.StoredEvent
-	prev    string // reopened_notice to the previous assignee
+	// folded is that comment's event: its attachments go with the closure.
+	folded *store.StoredEvent
+	event  *store.StoredEvent
+	prev   string // reopened_notice to the previous assignee
 }
 
 // Notify implements service.Notifier.
@@ -136,10 +138,13 @@ func endState(notes []note, final tickets.State) []note {
 			closing[to] = i
 		}
 	}
-	comments := map[string][]string{} // recipient → comments folded into their closure
+	comments := map[string][]string{}         // recipient → comments folded into their closure
+	folded := map[string]*store.StoredEvent{} // recipient → the (last) folded comment's event
 	for _, nt := range notes {
-		if _, ok := closing[strings.ToLower(nt.to.Email)]; ok && nt.name == "comment" {
-			comments[strings.ToLower(nt.to.Email)] = append(comments[strings.ToLower(nt.to.Email)], nt.text)
+		to := strings.ToLower(nt.to.Email)
+		if _, ok := closing[to]; ok && nt.name == "comment" {
+			comments[to] = append(comments[to], nt.text)
+			folded[to] = nt.event
 		}
 	}
 	out := notes[:0:0]
@@ -158,7 +163,7 @@ func endState(notes []note, final tickets.State) []note {
 			if nt.text == "" {
 				nt.text = resolution
 			}
-			nt.comment = strings.Join(comments[to], "\n\n")
+			nt.comment, nt.folded = strings.Join(comments[to], "\n\n"), folded[to]
 		}
 		out = append(out, nt)
 	}

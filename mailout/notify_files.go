@@ -10,17 +10,19 @@ const DefaultMaxAttachmentBytes = 10 << 20
 
 // carriesFiles reports whether notifications of kind carry attachments:
 // the assignment notice carries the case's, a comment notice those of the
-// message it reports. The others list them at most (the new-ticket notice
+// message it reports, a closure those of the comment written with it. The others list them at most (the new-ticket notice
 // lists the request's with the command line that fetches each), so the
 // worker reads attachments only for these kinds.
-func carriesFiles(kind string) bool { return kind == "case_assigned" || kind == "comment" }
+func carriesFiles(kind string) bool {
+	return kind == "case_assigned" || kind == "comment" || kind == "closed"
+}
 
 // filesFor chooses the attachments notification nt lists, and of those the
 // ones it carries (their ids, in order), for a recipient with view v:
 //
 //   - case_assigned, opened_desk, reopened_notice and reminder list the
 //     ticket's attachments; a comment notice those of the message it
-//     reports;
+//     reports, a closure those of the comment that came with it;
 //   - a recipient outside the staff (the requester, a provider) is given
 //     only attachments of public messages: never those of an internal note
 //     or of a message kept on record as internal;
@@ -34,12 +36,16 @@ func (q *queue) filesFor(nt note, v view) (list []FileView, carry []int64) {
 	switch nt.name {
 	case "case_assigned", "opened_desk", "reopened_notice", "reminder":
 		pick = q.files
-	case "comment":
-		if nt.event == nil || nt.event.MessageRow == nil {
+	case "comment", "closed":
+		ev := nt.event
+		if nt.name == "closed" {
+			ev = nt.folded // the comment written with #cerrar
+		}
+		if ev == nil || ev.MessageRow == nil {
 			return nil, nil
 		}
 		for _, f := range q.files {
-			if f.MessageRow == *nt.event.MessageRow {
+			if f.MessageRow == *ev.MessageRow {
 				pick = append(pick, f)
 			}
 		}

@@ -210,10 +210,19 @@ func TestCloseWithACommentTellsOnce(t *testing.T) {
 	e.apply(t, id, desk, nil, tickets.Command{Kind: tickets.CmdClassify, Level: 1})
 	e.apply(t, id, desk, nil, tickets.Command{Kind: tickets.CmdResolve, Text: "Listo."})
 	before := len(e.rows(t, id, "ana.suarez@example.gov.co"))
-	e.apply(t, id, desk, nil, tickets.Command{Kind: tickets.CmdComment, Text: "Gracias por su paciencia."}, tickets.Command{Kind: tickets.CmdClose})
+	msg := e.inbound(t, e.db, id, desk.Email, "Gracias por su paciencia.",
+		store.Attachment{Filename: "acta.pdf", ContentType: "application/pdf", Data: []byte("%PDF acta")})
+	e.apply(t, id, desk, msg, tickets.Command{Kind: tickets.CmdComment, Text: "Gracias por su paciencia."}, tickets.Command{Kind: tickets.CmdClose})
 	got := e.rows(t, id, "ana.suarez@example.gov.co")[before:]
 	if len(got) != 1 || got[0].Kind != "closed" || !strings.Contains(got[0].TextBody, "Gracias por su paciencia.") {
 		t.Fatalf("requester got %d rows (%v), want one closure notice with the comment", len(got), got)
+	}
+	// What was attached to the comment goes with the closure.
+	var carried []string
+	e.db.Select(&carried, `SELECT a.filename FROM outbox_files f JOIN attachments a ON a.id = f.attachment_id
+		WHERE f.message_row = $1`, got[0].MessageRow)
+	if strings.Join(carried, ",") != "acta.pdf" {
+		t.Errorf("the closure carries %v, want the comment's acta.pdf", carried)
 	}
 }
 

@@ -445,7 +445,10 @@ func (q *queue) outgoing(nt note, fill func(*Data), held bool) (store.Outgoing, 
 	if q.t.ID == 0 {
 		tv.Ref = ""
 	}
-	if tv.Body == "" && q.trigger != nil {
+	// With no request on record, the message being answered stands for it
+	// when it is no ticket's or the requester's own: never a staff
+	// member's email, which may hold notes, shown as the request.
+	if tv.Body == "" && q.trigger != nil && (q.t.ID == 0 || strings.EqualFold(q.trigger.FromAddr, q.t.Requester)) {
 		tv.Body = q.trigger.Body
 	}
 	if q.t.Assignee != "" {

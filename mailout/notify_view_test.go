@@ -176,3 +176,22 @@ func TestCommandsOfferedAreThoseThatRun(t *testing.T) {
 		t.Errorf("requester is offered %v", out)
 	}
 }
+
+// TestStaffEmailIsNeverTheRequest: on a ticket with no request on record
+// (registered by phone), the email of the specialist who escalates it,
+// which may hold a note, is not shown to the provider as the request.
+func TestStaffEmailIsNeverTheRequest(t *testing.T) {
+	n := &Notifier{Renderer: newTestRenderer(t), Roster: viewRoster, Tag: "OTI"}
+	tk, rec := sampleRecord("soporte@proveedor.example.com")
+	rec.Body, rec.HasRequest = "", false
+	trigger := &store.Message{FromAddr: "lperez@example.gov.co", Body: "#escalar a proveedor1\n#nota " + markNote}
+	q := newQueue(context.Background(), nil, n, tk, trigger)
+	q.use(rec)
+	o, _, err := q.outgoing(note{name: "case_assigned", to: n.personOr("soporte@proveedor.example.com"), lang: "es"}, nil, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(rendered(o), markNote) {
+		t.Errorf("the specialist's email is shown to the provider as the request:\n%s", o.TextBody)
+	}
+}

@@ -112,3 +112,23 @@ func TestInlineImageStaysInline(t *testing.T) {
 		}
 	}
 }
+
+// TestInlineImageIsShown: the HTML of a notice that carries an inline
+// image shows it by its Content-ID, the one its part has.
+func TestInlineImageIsShown(t *testing.T) {
+	r := newTestRenderer(t)
+	d := SampleData("comment", "es")
+	d.Recipient = Person{Name: "Carlos Gómez", Email: "cgomez@entidad.example", Role: "mesa"}
+	d.Ticket.Files = []FileView{{ID: 9, Name: "captura.png", Size: 2048, Attached: true, Inline: true, ContentID: "img1@mail.example"},
+		{ID: 10, Name: "otra.png", Size: 10, Attached: true, Inline: true, ContentID: "\"><script>"}}
+	out, err := r.Render("comment", "es", d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.HTML, `<img src="cid:img1@mail.example" alt="captura.png"`) {
+		t.Errorf("the inline image is not shown:\n%s", out.HTML)
+	}
+	if strings.Contains(out.HTML, "<script>") {
+		t.Errorf("a Content-ID reached the HTML unescaped")
+	}
+}

@@ -62,6 +62,9 @@ func (q *queue) filesFor(nt note, v view) (list []FileView, carry []int64) {
 			continue
 		}
 		fv := FileView{ID: f.ID, Name: f.Filename, Size: f.Size, Inline: f.Inline}
+		if f.Inline && validMsgID(f.ContentID) {
+			fv.ContentID = f.ContentID
+		}
 		switch {
 		case carrying && f.Size <= budget:
 			budget -= f.Size
@@ -69,6 +72,9 @@ func (q *queue) filesFor(nt note, v view) (list []FileView, carry []int64) {
 			carry = append(carry, f.ID)
 		case carrying:
 			fv.OverLimit = true
+		}
+		if !fv.Attached {
+			fv.ContentID = ""
 		}
 		list = append(list, fv)
 	}

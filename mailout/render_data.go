@@ -32,6 +32,9 @@ type FileView struct {
 	// attached nor over the limit is one this notice lists only.
 	OverLimit bool
 	Inline    bool // an image shown in the body of the message that brought it
+	// ContentID is an attached inline image's Content-ID (a valid one, or
+	// ""): the HTML part shows the image where it lists it ({{cid}}).
+	ContentID string
 }
 
 // HistoryItem is one entry of a ticket's record as the templates print it.

@@ -57,6 +57,14 @@ func funcMap(lang string, zone *time.Location) map[string]any {
 		"indent": indent,
 		// join joins a list with sep.
 		"join": func(xs []string, sep string) string { return strings.Join(xs, sep) },
+		// cid is the URL of an inline image this message carries, by its
+		// Content-ID ("" for an id that could not be one).
+		"cid": func(id string) htmltemplate.URL {
+			if !validMsgID(id) {
+				return ""
+			}
+			return htmltemplate.URL("cid:" + id)
+		},
 		// size prints a size in bytes for people: "830 bytes", "12 kB",
 		// "1,5 MB" ("1.5 MB" in English).
 		"size": func(n int) string { return formatSize(n, lang) },

@@ -478,9 +478,6 @@ func (q *queue) outgoing(nt note, fill func(*Data), held bool) (store.Outgoing, 
 	if q.t.LinkedTo != 0 {
 		d.LinkedRef = tickets.Ref(q.n.Tag, q.t.LinkedTo)
 	}
-	if v == viewOutside {
-		withoutAddresses(&d)
-	}
 	if q.t.ID != 0 && q.n.Signer != nil {
 		if tok := q.n.Signer.Sign(q.t.ID, nt.to.Email, q.now); tok != "" {
 			if addr, err := replytoken.Address(q.n.Desk.Address, tok); err == nil {
@@ -493,6 +490,9 @@ func (q *queue) outgoing(nt note, fill func(*Data), held bool) (store.Outgoing, 
 	}
 	if fill != nil {
 		fill(&d)
+	}
+	if v == viewOutside {
+		q.withoutAddresses(&d)
 	}
 	r, err := q.n.Renderer.Render(nt.name, nt.lang, d)
 	if err != nil {

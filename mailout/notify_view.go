@@ -68,8 +68,19 @@ func outsideHistory(h []HistoryItem, to string) []HistoryItem {
 
 // withoutAddresses leaves in d no address but the recipient's own and the
 // desk's: what a provider receives names people, never how to reach them,
-// and never another ticket.
-func withoutAddresses(d *Data) {
+// and never another ticket. A command's result names people by address
+// ("asignado a lperez@…"): there each known person's address becomes
+// their name.
+func (q *queue) withoutAddresses(d *Data) {
+	if len(d.Results) > 0 {
+		results := make([]CommandResult, len(d.Results))
+		for i, r := range d.Results {
+			r.Summary, r.Reason, r.Hint = q.namesFor(r.Summary, d.Recipient.Email), q.namesFor(r.Reason, d.Recipient.Email),
+				q.namesFor(r.Hint, d.Recipient.Email)
+			results[i] = r
+		}
+		d.Results = results
+	}
 	d.Ticket.Requester.Email = ""
 	if a := d.Ticket.Assignee; a != nil && !strings.EqualFold(a.Email, d.Recipient.Email) {
 		c := *a
@@ -98,6 +109,51 @@ func withoutAddresses(d *Data) {
 		}
 	}
 	d.Staff = staff
+}
+
+// namesFor replaces in s the address of each person the roster or the
+// ticket names (but self's) with their name, or with their alias when
+// they have no name.
+func (q *queue) namesFor(s, self string) string {
+	if !strings.Contains(s, "@") {
+		return s
+	}
+	repl := func(email, name string) {
+		if email != "" && !strings.EqualFold(email, self) && name != "" {
+			s = replaceFold(s, email, name)
+		}
+	}
+	if q.n.Roster != nil {
+		for _, p := range q.n.Roster.People {
+			name := p.Name
+			if name == "" {
+				name = p.Alias
+			}
+			repl(p.Email, name)
+		}
+	}
+	repl(q.t.Requester, q.t.RequesterName)
+	return s
+}
+
+// replaceFold replaces every case-insensitive occurrence of old in s
+// (ASCII case: addresses) with repl.
+func replaceFold(s, old, repl string) string {
+	lower, lo := strings.ToLower(s), strings.ToLower(old)
+	if !strings.Contains(lower, lo) || len(lower) != len(s) {
+		return strings.ReplaceAll(s, old, repl)
+	}
+	var b strings.Builder
+	for {
+		i := strings.Index(lower, lo)
+		if i < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		b.WriteString(s[:i])
+		b.WriteString(repl)
+		s, lower = s[i+len(old):], lower[i+len(old):]
+	}
 }
 
 // displayName is how the record names the person with address email: the

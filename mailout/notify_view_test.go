@@ -195,3 +195,27 @@ func TestStaffEmailIsNeverTheRequest(t *testing.T) {
 		t.Errorf("the specialist's email is shown to the provider as the request:\n%s", o.TextBody)
 	}
 }
+
+// TestProviderCommandResultNamesPeople: a provider's command result says
+// whom the case went to by name, not by address.
+func TestProviderCommandResultNamesPeople(t *testing.T) {
+	n := &Notifier{Renderer: newTestRenderer(t), Roster: viewRoster, Tag: "OTI"}
+	tk, rec := sampleRecord("soporte@proveedor.example.com")
+	q := newQueue(context.Background(), nil, n, tk, nil)
+	q.use(rec)
+	res := []CommandResult{{Line: "#asignar lperez", Applied: true, Summary: "asignado a LPerez@example.gov.co"},
+		{Line: "#cerrar", Reason: "ana.suarez@example.gov.co no ha confirmado"}}
+	o, _, err := q.outgoing(note{name: "command_result", to: n.personOr("soporte@proveedor.example.com"), lang: "es"},
+		func(d *Data) { d.Results = res }, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := rendered(o)
+	if strings.Contains(strings.ToLower(got), "lperez@example.gov.co") || strings.Contains(got, "ana.suarez@") ||
+		!strings.Contains(got, "asignado a Luisa Pérez") {
+		t.Errorf("the provider's command result shows addresses:\n%s", o.TextBody)
+	}
+	if res[0].Summary != "asignado a LPerez@example.gov.co" {
+		t.Errorf("the caller's results were changed")
+	}
+}

@@ -466,3 +466,70 @@ func TestReplyToClosedTicketNamesIt(t *testing.T) {
 		}
 	}
 }
+
+// TestBatchOpenedCaseCarriesItsAttachments: the intake opens a batch of
+// requests with OpenMany, composing from records known before the
+// messages are stored; a request routed straight to its specialist still
+// sends her the case with its attachment, and the one without attachments
+// is notified as well.
+func TestBatchOpenedCaseCarriesItsAttachments(t *testing.T) {
+	e := newNotifyEnv(t)
+	roster := *viewRoster
+	roster.Services = []tickets.Service{{Name: "equipos", Keywords: []string{"pantalla"}, Level: 2, Assignee: "lperez"}}
+	e.n.Roster, e.svc.Roster = &roster, &roster
+	shot := randomBytes(t, 5000)
+	type req struct {
+		from, body string
+		files      []store.Attachment
+	}
+	reqs := []req{
+		{"ana.suarez@example.gov.co", "La pantalla se queda en negro.", []store.Attachment{{Filename: "negro.jpg", ContentType: "image/jpeg", Data: shot}}},
+		{"pedro@example.gov.co", "La pantalla parpadea.", nil},
+	}
+	var opened []store.Ticket
+	err := e.svc.InTx(context.Background(), func(tx *service.Tx) error {
+		rs := make([]service.OpenRequest, len(reqs))
+		for i, r := range reqs {
+			known := &store.TicketRecord{Body: r.body, HasRequest: true, Thread: []string{fmt.Sprintf("b%d@mail.example", i)}}
+			for _, f := range r.files {
+				known.Attachments = append(known.Attachments, f.Filename)
+			}
+			rs[i] = service.OpenRequest{Requester: r.from, Subject: "Pantalla", Body: r.body, Known: known,
+				Trigger: &store.Message{FromAddr: r.from, MessageID: known.Thread[0]},
+				By:      tickets.Actor{Email: r.from, Role: tickets.RoleRequester}}
+		}
+		attach := func(ts []store.Ticket) error {
+			for i, tk := range ts {
+				m := e.stored(t, tx.Q)
+				*rs[i].Trigger = *m
+				e.attach(t, tx.Q, rs[i].Trigger, tk.ID, reqs[i].from, reqs[i].body, reqs[i].files...)
+			}
+			return nil
+		}
+		var err error
+		opened, err = tx.OpenMany(rs, attach)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, tk := range opened {
+		rows := e.rows(t, tk.ID, "lperez@example.gov.co")
+		if len(rows) != 1 || rows[0].Kind != "case_assigned" {
+			t.Fatalf("request %d: the specialist got %d rows, want the case", i, len(rows))
+		}
+		var carried []string
+		e.db.Select(&carried, `SELECT a.filename FROM outbox_files f JOIN attachments a ON a.id = f.attachment_id
+			WHERE f.message_row = $1`, rows[0].MessageRow)
+		want := ""
+		if len(reqs[i].files) > 0 {
+			want = "negro.jpg"
+		}
+		if strings.Join(carried, ",") != want {
+			t.Errorf("request %d: the case carries %v, want %q", i, carried, want)
+		}
+		if ack := e.rows(t, tk.ID, reqs[i].from); len(ack) == 0 || ack[0].Kind != "opened_ack" {
+			t.Errorf("request %d: no acknowledgement", i)
+		}
+	}
+}

@@ -298,6 +298,22 @@ func TestAttachmentRoundTrip(t *testing.T) {
 	if !bytes.Equal(files["pantallazo.png"], shot) {
 		t.Errorf("the screenshot's bytes differ from what the requester sent")
 	}
+	// tickets show lists what the notice carried.
+	d, err := e.svc.Show(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var listed []string
+	for _, m := range d.Messages {
+		if m.Direction == "out" && m.To[0] == "lperez@example.gov.co" {
+			for _, a := range m.Attachments {
+				listed = append(listed, a.Filename)
+			}
+		}
+	}
+	if strings.Join(listed, ",") != "pantallazo.png" {
+		t.Errorf("tickets show lists %v as sent to the specialist, want the screenshot", listed)
+	}
 	// The requester's acknowledgement carries nothing.
 	for _, m := range f.Messages() {
 		if m.To[0] == "ana.suarez@example.gov.co" && len(attachmentsOf(t, m.Data)) != 0 {

@@ -119,6 +119,14 @@ func (s *Service) Show(ctx context.Context, id int64) (DetailJSON, error) {
 	if err != nil {
 		return DetailJSON{}, err
 	}
+	// What the notifications carried: the same stored attachments.
+	carried, err := store.OutboundFilesOf(ctx, s.DB, id)
+	if err != nil {
+		return DetailJSON{}, err
+	}
+	for row, as := range carried {
+		atts[row] = append(atts[row], as...)
+	}
 	d := DetailJSON{TicketJSON: s.TicketView(t), Events: []EventJSON{}, Messages: []MessageJSON{}}
 	for _, e := range evs {
 		acts := e.Activities

@@ -107,3 +107,20 @@ func GetAttachment(ctx context.Context, q sqlx.QueryerContext, ticketID, id int6
 	}
 	return a, nil
 }
+
+// OutboundFilesOf returns the attachments (without their data) that a
+// ticket's outgoing messages carry, by message row, in order.
+func OutboundFilesOf(ctx context.Context, q sqlx.QueryerContext, ticketID int64) (map[int64][]Attachment, error) {
+	var list []Attachment
+	err := sqlx.SelectContext(ctx, q, &list, `SELECT a.id, f.message_row, a.filename, a.content_type, a.content_id, a.inline, a.size
+		FROM outbox_files f JOIN messages m ON m.id = f.message_row JOIN attachments a ON a.id = f.attachment_id
+		WHERE m.ticket_id = $1 ORDER BY f.message_row, f.position`, ticketID)
+	if err != nil {
+		return nil, fmt.Errorf("reading the attachments notifications carry: %w", err)
+	}
+	out := map[int64][]Attachment{}
+	for _, a := range list {
+		out[a.MessageRow] = append(out[a.MessageRow], a)
+	}
+	return out, nil
+}

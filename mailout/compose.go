@@ -79,14 +79,18 @@ type Envelope struct {
 	// allows. The Sender turns such parts back into quoted-printable for a
 	// server that does not offer 8BITMIME.
 	EightBit bool
+	// Files are the attachments the message carries (compose_files.go).
+	Files []File
 }
 
 // Compose builds the message of e: UTF-8, quoted-printable (or 8bit, see
 // Envelope.EightBit), multipart/alternative with the text and HTML parts
-// (text/plain alone when HTML is empty). Every user-derived header value is
+// (text/plain alone when HTML is empty), inside multipart/mixed with the
+// attachments when there are any. Every user-derived header value is
 // stripped of control characters and left to go-mail to RFC 2047-encode;
 // every address is validated. The MIME boundary is derived from the
-// Message-ID, so the same envelope always gives the same bytes.
+// Message-ID, so the same envelope without attachments always gives the
+// same bytes.
 func Compose(e Envelope) (*gomail.Msg, error) {
 	from, err := parsePerson(e.From)
 	if err != nil {
@@ -170,8 +174,14 @@ func Compose(e Envelope) (*gomail.Msg, error) {
 	if strings.TrimSpace(html) != "" {
 		html, htmlEnc := bodyEncoding(html, e.EightBit)
 		m.AddAlternativeString(gomail.TypeTextHTML, html, gomail.WithPartEncoding(htmlEnc))
-		m.SetBoundary(boundaryFor(e.MessageID, text, html))
+		if len(e.Files) == 0 {
+			m.SetBoundary(boundaryFor(e.MessageID, text, html))
+		}
 	}
+	// go-mail takes one fixed boundary for a single multipart only: a
+	// message with attachments nests two or three, and gets go-mail's
+	// random boundaries (crypto/rand, so a body cannot guess them either).
+	addFiles(m, e.Files)
 	return m, nil
 }
 

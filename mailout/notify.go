@@ -31,6 +31,13 @@ type Notifier struct {
 	// outside the roster (requesters, unknown senders); beyond the cap a
 	// notification is kept as "held" and never sent. Zero: no cap.
 	MaxPerHour, MaxPerDay int
+	// MaxAttachmentBytes is the total size of the attachments one
+	// notification carries (zero: DefaultMaxAttachmentBytes; negative:
+	// none); what does not fit is listed with its size.
+	MaxAttachmentBytes int
+	// NoSatisfaction leaves the satisfaction question out of the closure
+	// notice (notifications.ask_satisfaction = false).
+	NoSatisfaction bool
 	// Direct, when set, is the outbox worker of this process: what a
 	// transaction queues goes to it in memory once committed, already
 	// claimed, as far as it has room (outbox_direct.go).
@@ -41,12 +48,15 @@ var _ service.Notifier = (*Notifier)(nil)
 
 // note is one notification to queue.
 type note struct {
-	name   string
-	to     Person
-	lang   string
-	text   string
-	actor  *Person
-	public bool // the recipient sees only the public history
+	name    string
+	to      Person
+	lang    string
+	text    string
+	actor   *Person
+	public  bool   // the recipient sees only the public history
+	comment string // closed: the comment that came with the closure, in the same email
+	// folded is that comment's event: its attachments go with the closure.
+	folded *store.StoredEvent
 	event  *store.StoredEvent
 	prev   string // reopened_notice to the previous assignee
 }
@@ -99,14 +109,75 @@ func (n *Notifier) notesFor(c service.Change) []note {
 		sent[key] = true
 		notes = append(notes, nt)
 	}
-	return notes
+	return endState(notes, c.After.State)
+}
+
+// stateNotices are the notifications that report where a ticket stands.
+var stateNotices = map[string]bool{
+	"level_changed": true, "case_assigned": true, "resolved": true, "resolved_desk": true,
+	"reopened": true, "reopened_notice": true, "closed": true,
+}
+
+// endState keeps, of the notices several commands of one email cause,
+// one per person: the last, which tells of the ticket as it ends. A
+// closure carries the resolution it follows (#resolver and #cerrar in one
+// reply: one closure notice, with the solution) and the comment written
+// with it (#cerrar takes no text: the rest of the email is a comment), and
+// on a ticket that ends closed nobody is told it awaits closure or was
+// reopened.
+func endState(notes []note, final tickets.State) []note {
+	last := map[string]int{}    // recipient → index of their last state notice
+	closing := map[string]int{} // recipient → index of their closure notice
+	resolution := ""
+	for i, nt := range notes {
+		to := strings.ToLower(nt.to.Email)
+		if nt.name == "resolved" {
+			resolution = nt.text
+		}
+		if stateNotices[nt.name] {
+			last[to] = i
+		}
+		if nt.name == "closed" {
+			closing[to] = i
+		}
+	}
+	comments := map[string][]string{}         // recipient → comments folded into their closure
+	folded := map[string]*store.StoredEvent{} // recipient → the (last) folded comment's event
+	for _, nt := range notes {
+		to := strings.ToLower(nt.to.Email)
+		if _, ok := closing[to]; ok && nt.name == "comment" {
+			comments[to] = append(comments[to], nt.text)
+			folded[to] = nt.event
+		}
+	}
+	out := notes[:0:0]
+	for i, nt := range notes {
+		to := strings.ToLower(nt.to.Email)
+		if stateNotices[nt.name] && last[to] != i {
+			continue
+		}
+		if final == tickets.StateClosed && (nt.name == "resolved_desk" || nt.name == "reopened_notice") {
+			continue
+		}
+		if _, ok := closing[to]; ok && nt.name == "comment" {
+			continue
+		}
+		if nt.name == "closed" {
+			if nt.text == "" {
+				nt.text = resolution
+			}
+			nt.comment, nt.folded = strings.Join(comments[to], "\n\n"), folded[to]
+		}
+		out = append(out, nt)
+	}
+	return out
 }
 
 // plan lists the notifications one event causes.
 func (n *Notifier) plan(c service.Change, e *store.StoredEvent, opened bool) []note {
 	t := c.After
 	actorEmail := strings.ToLower(e.Actor)
-	requester := Person{Name: t.RequesterName, Email: t.Requester}
+	requester := n.recipient(t.Requester, t, c.Trigger)
 	var out []note
 	add := func(name string, to Person, public bool) {
 		// The one who acted is not told of it (a command sent by email gets
@@ -130,8 +201,9 @@ func (n *Notifier) plan(c service.Change, e *store.StoredEvent, opened bool) []n
 			add("level_changed", requester, true)
 		}
 		// The case goes to its assignee. A level with no assignee yet
-		// stays with the desk until someone is assigned.
-		if e.AssigneeAfter != "" {
+		// stays with the desk until someone is assigned. Of several
+		// assignments in one email only the last assignee is told.
+		if e.AssigneeAfter != "" && strings.EqualFold(e.AssigneeAfter, t.Assignee) {
 			add("case_assigned", n.personOr(e.AssigneeAfter), false)
 		}
 	case tickets.EventCommented:
@@ -191,7 +263,7 @@ func (n *Notifier) CommandResults(ctx context.Context, tx *sqlx.Tx, t store.Tick
 		return nil
 	}
 	q := newQueue(ctx, tx, n, t, trigger)
-	p := n.personOr(to)
+	p := n.recipient(to, t, trigger)
 	return q.addData(note{name: "command_result", to: p, lang: n.langOf(to, t.Lang)}, func(d *Data) { d.Results = results })
 }
 
@@ -203,7 +275,7 @@ func (n *Notifier) Quarantined(ctx context.Context, tx *sqlx.Tx, t *store.Ticket
 		tk = *t
 	}
 	q := newQueue(ctx, tx, n, tk, trigger)
-	return q.addData(note{name: "quarantined", to: n.personOr(to), lang: n.langOf(to, n.defaultLang())},
+	return q.addData(note{name: "quarantined", to: n.recipient(to, tk, trigger), lang: n.langOf(to, n.defaultLang())},
 		func(d *Data) { d.Reason = reason })
 }
 
@@ -250,36 +322,6 @@ func (n *Notifier) langOf(email, fallback string) string {
 	return fallback
 }
 
-// commandsFor lists the commands a roster person may use in a reply.
-func commandsFor(p Person, lang string) []string {
-	es := lang != "en"
-	pick := func(s, e string) string {
-		if es {
-			return s
-		}
-		return e
-	}
-	switch tickets.Role(p.Role) {
-	case tickets.RoleDesk:
-		return []string{
-			pick("#nivel <1-3> · #clasificar <servicio>", "#level <1-3> · #classify <service>"),
-			pick("#escalar [nivel 3] [a <persona>]", "#escalate [level 3] [to <person>]"),
-			pick("#asignar <persona>", "#assign <person>"),
-			pick("#resolver <nota>", "#resolve <note>"),
-			pick("#cerrar · #reabrir", "#close · #reopen"),
-			pick("#nota <texto interno>", "#note <internal text>"),
-		}
-	case tickets.RoleSpecialist, tickets.RoleOnSite, tickets.RoleProvider:
-		return []string{
-			pick("#escalar [nivel 3] [a <persona o proveedor>]  (desde el nivel 2)", "#escalate [level 3] [to <person or provider>]  (from level 2)"),
-			pick("#asignar <persona>", "#assign <person>"),
-			pick("#resolver <nota>", "#resolve <note>"),
-			pick("#nota <texto interno>", "#note <internal text>"),
-		}
-	}
-	return nil
-}
-
 // queue writes outbox rows for one ticket, loading what templates need once.
 type queue struct {
 	ctx     context.Context
@@ -294,7 +336,11 @@ type queue struct {
 	body    string
 	atts    []string
 	history []HistoryItem
-	domain  string
+	// files are the ticket's attachments; filesKnown says whether they
+	// were read (a record OpenMany knew beforehand has names only).
+	files      []store.FileInfo
+	filesKnown bool
+	domain     string
 	// counts, when set, answers the per-recipient cap without a query
 	// (PrepareMany reads the counts of a whole batch at once).
 	counts *capCounts
@@ -311,8 +357,15 @@ func newQueue(ctx context.Context, tx *sqlx.Tx, n *Notifier, t store.Ticket, tri
 	return &queue{ctx: ctx, tx: tx, n: n, t: t, trigger: trigger, now: time.Now().UTC(), domain: dom}
 }
 
-// load reads the ticket's thread, request and history once.
+// load reads the ticket's thread, request, attachments and history once.
 func (q *queue) load() error {
+	if q.loaded && !q.filesKnown && len(q.atts) > 0 && q.t.ID != 0 {
+		files, err := store.FilesOf(q.ctx, q.tx, []int64{q.t.ID})
+		if err != nil {
+			return err
+		}
+		q.files, q.filesKnown = files[q.t.ID], true
+	}
 	if q.loaded || q.t.ID == 0 {
 		return nil
 	}
@@ -337,12 +390,18 @@ func (q *queue) use(r *store.TicketRecord) {
 	if len(r.Attachments) > 0 {
 		q.atts = r.Attachments
 	}
+	q.files, q.filesKnown = r.Files, r.Files != nil
 	for _, e := range r.Events {
 		if e.Kind == tickets.EventRefused || e.Kind == tickets.EventCapped {
 			continue
 		}
-		q.history = append(q.history, HistoryItem{At: e.At, Who: e.Actor, Kind: string(e.Kind), Text: e.Note,
-			Public: e.Public, Activities: e.Activities})
+		name := q.displayName(e.Actor)
+		who := name
+		if who == "" && e.Actor != tickets.System.Email {
+			who = e.Actor
+		}
+		q.history = append(q.history, HistoryItem{At: e.At, Who: who, WhoName: name, To: e.AssigneeAfter,
+			Kind: string(e.Kind), Text: e.Note, Public: e.Public, Activities: e.Activities})
 	}
 }
 
@@ -356,7 +415,7 @@ func (q *queue) addData(nt note, fill func(*Data)) error {
 	if err != nil {
 		return err
 	}
-	o, err := q.outgoing(nt, fill, held)
+	o, files, err := q.outgoing(nt, fill, held)
 	if err != nil {
 		return err
 	}
@@ -365,8 +424,14 @@ func (q *queue) addData(nt note, fill func(*Data)) error {
 	if err != nil {
 		return err
 	}
+	if err := linkFiles(q.ctx, q.tx, &o, files); err != nil {
+		return err
+	}
 	if queued {
 		handOff()
+		if q.counts != nil && q.n.counted(nt.name) {
+			q.counts.add(strings.ToLower(o.Recipient), nt.name)
+		}
 	}
 	if held && q.t.ID != 0 {
 		return q.recordHeld(o)
@@ -374,27 +439,44 @@ func (q *queue) addData(nt note, fill func(*Data)) error {
 	return nil
 }
 
-// outgoing renders one notification into the outbox row that sends it.
-func (q *queue) outgoing(nt note, fill func(*Data), held bool) (store.Outgoing, error) {
+// outgoing renders one notification into the outbox row that sends it,
+// and lists the attachments the row carries.
+func (q *queue) outgoing(nt note, fill func(*Data), held bool) (store.Outgoing, []int64, error) {
 	tv := TicketView{ID: q.t.ID, Ref: tickets.Ref(q.n.Tag, q.t.ID), Subject: q.t.Subject, State: string(q.t.State),
 		Service: q.t.Service, Level: int(q.t.Level), Requester: Person{Name: q.t.RequesterName, Email: q.t.Requester},
 		CreatedAt: q.t.CreatedAt, UpdatedAt: q.t.UpdatedAt, Body: q.body, Attachments: q.atts}
 	if q.t.ID == 0 {
 		tv.Ref = ""
 	}
-	if tv.Body == "" && q.trigger != nil {
+	// With no request on record, the message being answered stands for it
+	// when it is no ticket's or the requester's own: never a staff
+	// member's email, which may hold notes, shown as the request.
+	if tv.Body == "" && q.trigger != nil && (q.t.ID == 0 || strings.EqualFold(q.trigger.FromAddr, q.t.Requester)) {
 		tv.Body = q.trigger.Body
 	}
 	if q.t.Assignee != "" {
 		a := q.n.personOr(q.t.Assignee)
 		tv.Assignee = &a
 	}
-	d := Data{Desk: q.n.Desk, Recipient: nt.to, Actor: nt.actor, Ticket: tv, Text: nt.text}
-	if nt.public {
-		d.History = requesterHistory(q.history)
-	} else {
-		d.History = q.history
-		d.Commands = commandsFor(nt.to, nt.lang)
+	if tv.Requester.Name == "" {
+		tv.Requester.Name = q.displayName(q.t.Requester)
+	}
+	d := Data{Desk: q.n.Desk, Recipient: nt.to, Actor: nt.actor, Ticket: tv, Text: nt.text, Comment: nt.comment}
+	if d.Actor != nil && d.Actor.Name == "" {
+		a := *d.Actor
+		a.Name = q.displayName(a.Email)
+		d.Actor = &a
+	}
+	v := q.n.viewOf(nt)
+	d.History = historyFor(q.history, v, nt.to.Email)
+	var files []int64
+	d.Ticket.Files, files = q.filesFor(nt, v)
+	if v != viewRequester {
+		var naming bool
+		d.Commands, naming = q.n.commandsFor(nt.to, q.t, nt.lang)
+		if naming {
+			d.Staff = q.n.staffFor(q.t)
+		}
 	}
 	if q.t.LinkedTo != 0 {
 		d.LinkedRef = tickets.Ref(q.n.Tag, q.t.LinkedTo)
@@ -412,9 +494,13 @@ func (q *queue) outgoing(nt note, fill func(*Data), held bool) (store.Outgoing, 
 	if fill != nil {
 		fill(&d)
 	}
+	d.AskRating = nt.name == "closed" && !q.n.NoSatisfaction
+	if v == viewOutside {
+		q.withoutAddresses(&d)
+	}
 	r, err := q.n.Renderer.Render(nt.name, nt.lang, d)
 	if err != nil {
-		return store.Outgoing{}, fmt.Errorf("rendering %s: %w", nt.name, err)
+		return store.Outgoing{}, nil, fmt.Errorf("rendering %s: %w", nt.name, err)
 	}
 	msgID := q.newMessageID()
 	o := store.Outgoing{
@@ -442,7 +528,20 @@ func (q *queue) outgoing(nt note, fill func(*Data), held bool) (store.Outgoing, 
 		o.Status = store.OutboxHeld
 		o.LastError = "held back: per-recipient limit of automatic messages reached"
 	}
-	return o, nil
+	return o, files, nil
+}
+
+// linkFiles records that the queued row o carries the attachments files.
+// A row not queued (a duplicate) has no message to link them to.
+func linkFiles(ctx context.Context, tx *sqlx.Tx, o *store.Outgoing, files []int64) error {
+	if len(files) == 0 || o.MessageRow == 0 {
+		return nil
+	}
+	links := make([]store.OutboundFile, len(files))
+	for i, id := range files {
+		links[i] = store.OutboundFile{MessageRow: o.MessageRow, AttachmentID: id}
+	}
+	return store.LinkOutboundFiles(ctx, tx, links)
 }
 
 // dedupKey names a notification so that it is queued once however often
@@ -491,61 +590,6 @@ func (q *queue) threading() (string, pq.StringArray) {
 		inReplyTo = refs[len(refs)-1]
 	}
 	return inReplyTo, refs
-}
-
-// capped reports whether a recipient had as many automatic messages as
-// the caps allow. Roster people are capped only for command results, so
-// that a robot in the roster and ticketd cannot ping-pong; their work
-// notices always go out.
-func (q *queue) capped(kind string, to Person) (bool, error) {
-	only, counted := q.n.capScope(kind, to)
-	if !counted {
-		return false, nil
-	}
-	addr := strings.ToLower(to.Email)
-	if q.n.MaxPerHour > 0 {
-		c, err := q.count(addr, 0, only)
-		if err != nil || c >= q.n.MaxPerHour {
-			return err == nil, err
-		}
-	}
-	if q.n.MaxPerDay > 0 {
-		c, err := q.count(addr, 1, only)
-		if err != nil || c >= q.n.MaxPerDay {
-			return err == nil, err
-		}
-	}
-	return false, nil
-}
-
-// capScope says whether a notification counts against its recipient's
-// caps, and which kind of earlier message counts with it ("" for all).
-func (n *Notifier) capScope(kind string, to Person) (only string, counted bool) {
-	if n.MaxPerHour <= 0 && n.MaxPerDay <= 0 {
-		return "", false
-	}
-	// Outside the roster every automatic message counts.
-	if n.Roster != nil {
-		if _, ok := n.Roster.Find(to.Email); ok {
-			if kind != "command_result" {
-				return "", false
-			}
-			return kind, true
-		}
-	}
-	return "", true
-}
-
-// capWindows are the cap's periods: the last hour, the last day.
-var capWindows = [2]time.Duration{time.Hour, 24 * time.Hour}
-
-// count is how many automatic messages were queued for addr within
-// capWindows[window] before q.now.
-func (q *queue) count(addr string, window int, only string) (int, error) {
-	if q.counts != nil {
-		return q.counts.count(addr, window, only), nil
-	}
-	return store.CountAutomatic(q.ctx, q.tx, addr, q.now.Add(-capWindows[window]), only)
 }
 
 var idEncoding = base32.StdEncoding.WithPadding(base32.NoPadding)

@@ -26,6 +26,27 @@ var _ service.BatchNotifier = (*Notifier)(nil)
 // thread grows); they, and changes stamped at different times, are
 // notified one at a time instead, by queue.
 func (n *Notifier) PrepareMany(ctx context.Context, tx *sqlx.Tx, cs []service.Change) (func() error, error) {
+	// A new ticket whose record is known before its message is stored
+	// names its attachments but cannot carry them yet: they have no rows.
+	// Its notifications are queued once the caller has written the rest
+	// (the attachments with it), as Notify queues them.
+	if now, later := withFilesLater(cs); len(later) > 0 {
+		finish, err := n.PrepareMany(ctx, tx, now)
+		if err != nil {
+			return nil, err
+		}
+		return func() error {
+			if err := finish(); err != nil {
+				return err
+			}
+			for _, c := range later {
+				if err := n.Notify(ctx, tx, c); err != nil {
+					return err
+				}
+			}
+			return nil
+		}, nil
+	}
 	if !n.batchable(cs) {
 		return func() error {
 			for _, c := range cs {
@@ -58,7 +79,7 @@ func (n *Notifier) PrepareMany(ctx context.Context, tx *sqlx.Tx, cs []service.Ch
 			unread = append(unread, c.After.ID)
 		}
 		for _, nt := range notes {
-			if _, counted := n.capScope(nt.name, nt.to); counted {
+			if n.counted(nt.name) {
 				if addr := strings.ToLower(nt.to.Email); !capped[addr] {
 					capped[addr] = true
 					recipients = append(recipients, addr)
@@ -93,13 +114,17 @@ func (n *Notifier) PrepareMany(ctx context.Context, tx *sqlx.Tx, cs []service.Ch
 
 	// Who is held back and what is queued at all is decided in order, as
 	// Notify decides it note after note; composing is independent.
-	counts := &capCounts{base: base, added: map[string]map[string]int{}}
+	counts := &capCounts{base: base, added: map[string]map[string]int{}, fetched: map[string]bool{}}
+	for _, r := range recipients {
+		counts.fetched[r] = true
+	}
 	type item struct {
 		q      *queue
 		nt     note
 		held   bool
 		queued bool // not a duplicate of a row already queued
 		o      store.Outgoing
+		files  []int64
 		err    error
 	}
 	var (
@@ -140,7 +165,7 @@ func (n *Notifier) PrepareMany(ctx context.Context, tx *sqlx.Tx, cs []service.Ch
 		wg.Go(func() {
 			for g := range work {
 				for _, it := range g {
-					it.o, it.err = it.q.outgoing(it.nt, nil, it.held)
+					it.o, it.files, it.err = it.q.outgoing(it.nt, nil, it.held)
 				}
 			}
 		})
@@ -154,12 +179,14 @@ func (n *Notifier) PrepareMany(ctx context.Context, tx *sqlx.Tx, cs []service.Ch
 	return func() error {
 		wg.Wait()
 		rows := make([]store.Outgoing, 0, len(items))
+		var carried [][]int64 // rows[i]'s attachments
 		for _, it := range items {
 			if it.err != nil {
 				return it.err
 			}
 			if it.queued {
 				rows = append(rows, it.o)
+				carried = append(carried, it.files)
 			}
 		}
 		ptrs := make([]*store.Outgoing, len(rows))
@@ -169,6 +196,11 @@ func (n *Notifier) PrepareMany(ctx context.Context, tx *sqlx.Tx, cs []service.Ch
 		handOff := n.Direct.queueDirect(ctx, tx, ptrs)
 		if err := store.EnqueueMany(ctx, tx, rows); err != nil {
 			return err
+		}
+		for i := range rows {
+			if err := linkFiles(ctx, tx, &rows[i], carried[i]); err != nil {
+				return err
+			}
 		}
 		handOff()
 		for _, it := range items {
@@ -180,6 +212,19 @@ func (n *Notifier) PrepareMany(ctx context.Context, tx *sqlx.Tx, cs []service.Ch
 		}
 		return nil
 	}, nil
+}
+
+// withFilesLater splits cs into the changes PrepareMany queues at once and
+// those, in order, whose known record names attachments not yet stored.
+func withFilesLater(cs []service.Change) (now, later []service.Change) {
+	for _, c := range cs {
+		if c.Record != nil && c.Record.Files == nil && len(c.Record.Attachments) > 0 {
+			later = append(later, c)
+		} else {
+			now = append(now, c)
+		}
+	}
+	return now, later
 }
 
 // batchable reports whether PrepareMany may queue cs together: distinct
@@ -198,35 +243,4 @@ func (n *Notifier) batchable(cs []service.Change) bool {
 		}
 	}
 	return true
-}
-
-// capCounts answers the per-recipient cap for a batch: the counts read
-// before it, plus the rows the batch queued since.
-type capCounts struct {
-	base  store.AutomaticCounts
-	added map[string]map[string]int // recipient → kind → rows queued (not held)
-}
-
-// count is CountAutomatic for capWindows[window]: only, when not empty,
-// counts only that kind.
-func (c *capCounts) count(addr string, window int, only string) int {
-	n := 0
-	for kind, v := range c.base[addr] {
-		if only == "" || kind == only {
-			n += v[window]
-		}
-	}
-	for kind, v := range c.added[addr] {
-		if only == "" || kind == only {
-			n += v
-		}
-	}
-	return n
-}
-
-func (c *capCounts) add(addr, kind string) {
-	if c.added[addr] == nil {
-		c.added[addr] = map[string]int{}
-	}
-	c.added[addr][kind]++
 }

@@ -58,6 +58,9 @@ type WorkerConfig struct {
 	// and the error (nil when the server accepted it). It must not block:
 	// the daemon feeds Prometheus from it.
 	OnSend func(kind string, d time.Duration, err error)
+	// Zone is the Date header's time zone (desk.timezone), the zone the
+	// bodies print times in; nil: DefaultZone.
+	Zone *time.Location
 }
 
 // Stats counts what the worker did since it was made.

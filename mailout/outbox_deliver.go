@@ -53,7 +53,7 @@ func (w *Worker) envelope(o store.Outgoing) Envelope {
 		References:    []string(o.Refs),
 		AutoSubmitted: o.AutoSubmitted,
 		LoopHeader:    w.cfg.LoopHeader,
-		Date:          o.CreatedAt,
+		Date:          o.CreatedAt.In(w.zone()),
 		// 8bit where the lines allow it: no quoted-printable to encode
 		// and decode, and a smaller message. The Sender falls back to
 		// quoted-printable for a server without 8BITMIME.
@@ -69,7 +69,14 @@ func (w *Worker) envelope(o store.Outgoing) Envelope {
 // server accepted is handed to sent.
 func (w *Worker) deliver(ctx context.Context, s *Sender, o store.Outgoing, sent *marks, log *slog.Logger) outcome {
 	log = rowLog(log, o)
-	msg, err := Compose(w.envelope(o))
+	e := w.envelope(o)
+	files, err := w.files(ctx, o)
+	if err != nil {
+		w.retry(ctx, o, time.Time{}, oneLine("reading attachments: "+err.Error(), maxReason), log)
+		return outcome{}
+	}
+	e.Files = files
+	msg, err := Compose(e)
 	if err != nil {
 		w.report(o.Kind, 0, err)
 		// ErrBadAddress, ErrBadHeader: the row can never be sent.

@@ -28,6 +28,7 @@ import (
 	"strings"
 	"sync"
 	texttemplate "text/template"
+	"time"
 
 	"github.com/ticketd/ticketd/templates"
 )
@@ -82,6 +83,7 @@ type Rendered struct {
 // parsing and checking happens in NewRenderer.
 type Renderer struct {
 	sets map[setKey]*tmplSet
+	zone *time.Location // the desk's time zone: every time is printed in it
 }
 
 type setKey struct{ lang, name string }
@@ -114,6 +116,16 @@ var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 // history, empty texts), so that a broken template is reported now, naming
 // its file, and not when a notification is due.
 func NewRenderer(overrideDir string) (*Renderer, error) {
+	return NewRendererIn(overrideDir, DefaultZone)
+}
+
+// NewRendererIn is NewRenderer for a desk in time zone zone
+// (desk.timezone): the templates print times in it and Data.Zone names
+// it.
+func NewRendererIn(overrideDir string, zone *time.Location) (*Renderer, error) {
+	if zone == nil {
+		zone = DefaultZone
+	}
 	srcs, err := defaultSources()
 	if err != nil {
 		return nil, err
@@ -123,10 +135,10 @@ func NewRenderer(overrideDir string) (*Renderer, error) {
 			return nil, err
 		}
 	}
-	r := &Renderer{sets: make(map[setKey]*tmplSet, len(languages)*len(names))}
+	r := &Renderer{sets: make(map[setKey]*tmplSet, len(languages)*len(names)), zone: zone}
 	for _, lang := range languages {
 		for _, name := range names {
-			set, err := parseSet(lang, name, srcs)
+			set, err := parseSet(lang, name, srcs, zone)
 			if err != nil {
 				return nil, err
 			}
@@ -154,7 +166,7 @@ func (r *Renderer) Render(name, lang string, d Data) (Rendered, error) {
 	if !ok {
 		return Rendered{}, fmt.Errorf("render %q: %w", name, ErrUnknownTemplate)
 	}
-	d.Lang = lang
+	d.Lang, d.Zone = lang, r.zone.String()
 	buf := bufPool.Get().(*bytes.Buffer)
 	defer bufPool.Put(buf)
 
@@ -169,7 +181,7 @@ func (r *Renderer) Render(name, lang string, d Data) (Rendered, error) {
 	if err := set.text.Execute(buf, d); err != nil {
 		return Rendered{}, fmt.Errorf("render %s: %w", set.textF, err)
 	}
-	out.Text = normBodyBytes(buf.Bytes())
+	out.Text = wrapText(normBodyBytes(buf.Bytes()), textWidth)
 
 	if set.html == nil {
 		return out, nil
@@ -313,8 +325,8 @@ func parseFileName(base string) (name, part string, ok bool) {
 
 // parseSet parses the three templates of one notification, each after the
 // partials of its part.
-func parseSet(lang, name string, srcs map[string]source) (*tmplSet, error) {
-	funcs := funcMap(lang)
+func parseSet(lang, name string, srcs map[string]source, zone *time.Location) (*tmplSet, error) {
+	funcs := funcMap(lang, zone)
 	set := &tmplSet{}
 	for _, part := range parts {
 		main := srcs[path.Join(lang, fileName(name, part))]

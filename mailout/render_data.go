@@ -11,12 +11,38 @@ type Person struct {
 	Name  string
 	Email string
 	Role  string // roster role: "mesa", "especialista", "sitio", "proveedor"; empty for requesters
+	Alias string // roster alias, for #asignar and #escalar; empty outside the roster
+}
+
+// LevelStaff are the roster people who serve one level (the desk aside):
+// whom #asignar and #escalar may name.
+type LevelStaff struct {
+	Level  int
+	People []Person
+}
+
+// FileView is an attachment as a notification lists it.
+type FileView struct {
+	ID       int64 // for "ticketd tickets attachment N ID"
+	Name     string
+	Size     int  // bytes
+	Attached bool // carried by this message
+	// OverLimit: it would have been carried, but the message's total
+	// (notifications.max_attachment_bytes) left no room. A file neither
+	// attached nor over the limit is one this notice lists only.
+	OverLimit bool
+	Inline    bool // an image shown in the body of the message that brought it
+	// ContentID is an attached inline image's Content-ID (a valid one, or
+	// ""): the HTML part shows the image where it lists it ({{cid}}).
+	ContentID string
 }
 
 // HistoryItem is one entry of a ticket's record as the templates print it.
 type HistoryItem struct {
 	At         time.Time
-	Who        string
+	Who        string // who acted, by name (or address, for staff, when no name is known); "" for the system
+	WhoName    string // who acted, by name only; "" when no name is known
+	To         string // the assignee after the event (whom instructions are addressed to); never printed
 	Kind       string // event kind: "opened", "classified", "commented", "noted", ...
 	Text       string
 	Public     bool // false for internal notes and anything the requester must not see
@@ -48,6 +74,9 @@ type TicketView struct {
 	Body      string // the original request text
 	// Attachments are the file names of the request's attachments.
 	Attachments []string
+	// Files are the attachments this notification carries or lists, with
+	// their sizes; see FileView.
+	Files []FileView
 }
 
 // DeskInfo names the service desk that signs every notification.
@@ -62,21 +91,27 @@ type DeskInfo struct {
 type Data struct {
 	Desk      DeskInfo
 	Lang      string // set by Render to the language actually used
+	Zone      string // set by Render: the IANA name of the zone times are printed in, e.g. "America/Bogota"
 	Recipient Person
 	Actor     *Person // who caused the event; for delivery_failed, who could not be reached
 	Ticket    TicketView
 	Text      string // comment, resolution note or reason text of the event
+	Comment   string // closed: what the closer wrote with #cerrar in the same email
 	// History is printed as given: the caller passes PublicHistory(...) for
 	// requesters.
 	History []HistoryItem
 	// Commands the recipient may use in a reply, e.g. "#escalar nivel 3 a <persona>".
-	Commands     []string
-	Results      []CommandResult
-	LinkedRef    string // opened_ack: the closed ticket this one follows up
+	Commands  []string
+	Results   []CommandResult
+	LinkedRef string // opened_ack, opened_desk: the closed ticket this one follows up
+	// Staff are the people #asignar and #escalar may name, by level
+	// (opened_desk, case_assigned and the other notices with Commands).
+	Staff        []LevelStaff
 	Reason       string // quarantined, delivery_failed: why
 	Waiting      string // reminder: how long the ticket has waited, e.g. "3 días"
 	ReplyAddress string // the address replies should go to
 	Rating       int    // rating_thanks: the requester's score, 1 to 5
+	AskRating    bool   // closed: ask the requester to rate the service by reply
 }
 
 // PublicHistory returns the items of h a requester may see, in order. The

@@ -8,13 +8,23 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+	_ "time/tzdata" // DefaultZone and desk.timezone on a host without tzdata
 	"unicode"
 	"unicode/utf8"
 )
 
-// colombia is the agency's time zone. Colombia has kept UTC-5 without daylight
-// saving since 1993, so a fixed zone is exact and needs no tzdata on the host.
-var colombia = time.FixedZone("COT", -5*60*60)
+// DefaultZone is the agency's time zone, America/Bogota, from Go's time
+// zone database (embedded: the host needs no tzdata), for a renderer
+// made without desk.timezone.
+var DefaultZone = mustZone("America/Bogota")
+
+func mustZone(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		panic("mailout: " + err.Error()) // the embedded database has it
+	}
+	return loc
+}
 
 // MaxSubjectLen is the longest subject Render returns, in characters.
 const MaxSubjectLen = 250
@@ -22,7 +32,7 @@ const MaxSubjectLen = 250
 // funcMap returns the functions the templates of one language may call. Every
 // function takes the data as it is and never fails: a template must not break
 // on an empty field.
-func funcMap(lang string) map[string]any {
+func funcMap(lang string, zone *time.Location) map[string]any {
 	return map[string]any{
 		// state turns "en_atencion" into "En atención".
 		"state": func(s string) string { return StateLabel(s, lang) },
@@ -30,8 +40,8 @@ func funcMap(lang string) map[string]any {
 		"level": func(n int) string { return LevelLabel(n, lang) },
 		// kind names an event kind: "escalated" → "Escalamiento".
 		"kind": func(k string) string { return kindLabel(k, lang) },
-		// date prints a time in Colombian time; the zero time prints "".
-		"date": func(t time.Time) string { return formatDate(t, lang) },
+		// date prints a time in the desk's time zone; the zero time prints "".
+		"date": func(t time.Time) string { return formatDate(t, lang, zone) },
 		// activities prints the procedure's activity numbers: "2, 3".
 		"activities": joinInts,
 		// name prints a Person or *Person: the name, else the address.
@@ -47,18 +57,45 @@ func funcMap(lang string) map[string]any {
 		"indent": indent,
 		// join joins a list with sep.
 		"join": func(xs []string, sep string) string { return strings.Join(xs, sep) },
+		// cid is the URL of an inline image this message carries, by its
+		// Content-ID ("" for an id that could not be one).
+		"cid": func(id string) htmltemplate.URL {
+			if !validMsgID(id) {
+				return ""
+			}
+			return htmltemplate.URL("cid:" + id)
+		},
+		// size prints a size in bytes for people: "830 bytes", "12 kB",
+		// "1,5 MB" ("1.5 MB" in English).
+		"size": func(n int) string { return formatSize(n, lang) },
 	}
 }
 
-func formatDate(t time.Time, lang string) string {
+func formatDate(t time.Time, lang string, zone *time.Location) string {
 	if t.IsZero() {
 		return ""
 	}
-	t = t.In(colombia)
+	t = t.In(zone)
 	if langIndex(lang) == 1 {
 		return t.Format("2006-01-02 15:04")
 	}
 	return t.Format("02/01/2006 15:04")
+}
+
+// formatSize prints n bytes in bytes, kB (below a MiB, rounded up) or MB
+// with one decimal, with the language's decimal separator.
+func formatSize(n int, lang string) string {
+	switch {
+	case n < 1024:
+		return strconv.Itoa(max(n, 0)) + " bytes"
+	case n < 1<<20:
+		return strconv.Itoa((n+1023)/1024) + " kB"
+	}
+	s := strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64)
+	if langIndex(lang) == 0 {
+		s = strings.Replace(s, ".", ",", 1)
+	}
+	return s + " MB"
 }
 
 func joinInts(xs []int) string {

@@ -25,9 +25,9 @@ var (
 // textHTML, the way the "text" and "history" blocks do.
 func viaTemplates(t testing.TB, s string) (want, got string) {
 	escapeTmplOnce.Do(func() {
-		rangeTmpl = htmltemplate.Must(htmltemplate.New("range").Funcs(funcMap("es")).
+		rangeTmpl = htmltemplate.Must(htmltemplate.New("range").Funcs(funcMap("es", DefaultZone)).
 			Parse(`<p class="x">` + rangeLines + `</p><li><br>` + rangeLines + `</li>`))
-		textHTMLTmpl = htmltemplate.Must(htmltemplate.New("textHTML").Funcs(funcMap("es")).
+		textHTMLTmpl = htmltemplate.Must(htmltemplate.New("textHTML").Funcs(funcMap("es", DefaultZone)).
 			Parse(`<p class="x">{{textHTML .}}</p><li><br>{{textHTML .}}</li>`))
 	})
 	var w, g strings.Builder

@@ -52,7 +52,8 @@ func TestOverrideReplacesOneTemplate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := "Comentario en OTI-123: " + d.Text + "\n"; got.Text != want {
+	// Render wraps text parts at 78 columns, overrides included.
+	if want := wrapText("Comentario en OTI-123: "+d.Text+"\n", textWidth); got.Text != want {
 		t.Errorf("overridden text = %q, want %q", got.Text, want)
 	}
 	want, _ := def.Render("comment", "es", d)

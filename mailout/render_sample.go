@@ -90,6 +90,15 @@ func SampleData(name, lang string) Data {
 		tr("#nota <texto>", "#note <text>"),
 	}
 	closingCommands := []string{tr("#cerrar", "#close"), tr("#reabrir", "#reopen")}
+	staff := []LevelStaff{
+		{Level: 2, People: []Person{{Name: specialist.Name, Email: specialist.Email, Role: specialist.Role, Alias: "acastillo"},
+			{Name: "Soporte en sitio, sede norte", Email: "sitio.norte@entidad.example", Role: "sitio", Alias: "sitio1"}}},
+		{Level: 3, People: []Person{{Name: "Soporte Redes S.A.S.", Email: "soporte@proveedor.example", Role: "proveedor", Alias: "proveedor1"}}},
+	}
+	files := []FileView{
+		{ID: 41, Name: "error-spooler.png", Size: 184_320, Attached: true},
+		{ID: 42, Name: tr("registro-eventos.zip", "event-log.zip"), Size: 14_680_064, OverLimit: true},
+	}
 
 	switch name {
 	case "opened_ack":
@@ -101,6 +110,9 @@ func SampleData(name, lang string) Data {
 		d.Ticket.State, d.Ticket.Level, d.Ticket.Assignee, d.Ticket.Service = "nuevo", 1, nil, ""
 		d.Ticket.UpdatedAt = d.Ticket.CreatedAt
 		d.Commands = deskCommands
+		d.Staff = staff
+		d.LinkedRef = "OTI-098"
+		d.Ticket.Files = []FileView{{ID: 41, Name: "error-spooler.png", Size: 184_320}}
 	case "level_changed":
 		d.Actor = &agent
 		d.History = history
@@ -111,6 +123,8 @@ func SampleData(name, lang string) Data {
 			"Please check the computer's print spooler service; the user is available in the afternoon.")
 		d.History = history
 		d.Commands = assigneeCommands
+		d.Staff = staff[1:]
+		d.Ticket.Files = files
 	case "comment":
 		d.Actor = &specialist
 		d.Text = tr("Buenas tardes. Reinicié el servicio de impresión de forma remota.\n¿Podría intentar de nuevo y confirmarnos?",
@@ -141,8 +155,10 @@ func SampleData(name, lang string) Data {
 			"The printer failed again this morning with the same message.")
 		d.History = append(history, resolvedItem)
 	case "closed":
+		d.AskRating = true
 		d.Actor = &agent
 		d.Ticket.State = "cerrado"
+		d.Text = resolution
 		d.History = append(history, resolvedItem)
 	case "rating_thanks":
 		d.Ticket.State = "cerrado"

@@ -25,6 +25,10 @@ const (
 	EventRated          EventKind = "rated"           // the requester's satisfaction with a closed ticket
 )
 
+// EventKinds are every kind an event may have, in the order above.
+var EventKinds = []EventKind{EventOpened, EventClassified, EventEscalated, EventAssigned, EventCommented, EventNoted,
+	EventResolved, EventClosed, EventReopened, EventRefused, EventDeliveryFailed, EventReminded, EventCapped, EventRated}
+
 // Event is one entry of a ticket's append-only log: which activities of the
 // procedure it fulfils, who did it, and the ticket's level, state and
 // assignee before and after.

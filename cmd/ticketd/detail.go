@@ -66,9 +66,12 @@ func writeDetail(w io.Writer, lang string, nameOf func(string) string, d service
 		if len(e.Activities) > 0 {
 			var acts []string
 			for _, n := range e.Activities {
-				acts = append(acts, strconv.Itoa(n)+" "+t("activity."+strconv.Itoa(n)))
+				acts = append(acts, strconv.Itoa(n)+" "+activityName(lang, e.Kind, n, e.Level))
 			}
 			wrap(w, "      "+t("show.activities")+" ", strings.Join(acts, "; "))
+		}
+		if e.Rating > 0 {
+			line(w, "      %s", t("show.rating", e.Rating))
 		}
 		if e.Note != "" {
 			line(w, "      %s", firstLine(e.Note))
@@ -88,10 +91,27 @@ func writeDetail(w io.Writer, lang string, nameOf func(string) string, d service
 			arrow, who = "→", strings.Join(to, ", ")
 		}
 		line(w, "  %s %s  %s: %s", arrow, m.At.Local().Format("2006-01-02 15:04"), who, m.Subject)
+		if _, ok := messages["delivery."+m.Status]; ok && m.Status != "" {
+			line(w, "      %s", t("delivery."+m.Status))
+		}
 		for _, at := range m.Attachments {
-			line(w, "      %s", t("show.attachment", at.Filename, at.ContentType, at.Size))
+			line(w, "      %s", t("show.attachment", at.ID, at.Filename, at.ContentType, at.Size))
 		}
 	}
+}
+
+// activityName names activity n as an event of kind fulfilled it: what
+// happened, not only the procedure's box. A reopening's 11 is the closure
+// that did not happen and sends the case back to level 1; a comment or a
+// note documents the attention (4, 7, 9) whoever wrote it.
+func activityName(lang, kind string, n, level int) string {
+	switch {
+	case kind == "reopened" && (n == 11 || n == 4):
+		return say(lang, "activity.reopened."+strconv.Itoa(n))
+	case (kind == "commented" || kind == "noted") && (n == 4 || n == 7 || n == 9):
+		return say(lang, "activity.documented", level)
+	}
+	return say(lang, "activity."+strconv.Itoa(n))
 }
 
 // stateWord is a state's name in words ("en atención", "in progress").

@@ -144,6 +144,7 @@ General options:
                                       registra una solicitud (p. ej. por teléfono)
   list [--state ESTADO] [--level N] [--assignee PERSONA] [--json]
   show N [--json]                     el caso y su registro de actividades
+  attachment N ID [--out ARCHIVO]     el contenido de un adjunto del caso
   classify N --as PERSONA [--level N] [--service SERVICIO] [--to PERSONA]
   escalate N --as PERSONA [--level N] [--to PERSONA]
   assign   N --as PERSONA --to PERSONA
@@ -164,6 +165,7 @@ solicitante, en comment y reopen). N es el número del caso o su referencia
                                       registers a request (e.g. by phone)
   list [--state STATE] [--level N] [--assignee PERSON] [--json]
   show N [--json]                     the ticket and its record of activities
+  attachment N ID [--out FILE]        the contents of one of the ticket's attachments
   classify N --as PERSON [--level N] [--service SERVICE] [--to PERSON]
   escalate N --as PERSON [--level N] [--to PERSON]
   assign   N --as PERSON --to PERSON
@@ -183,6 +185,13 @@ actions follow the same rules as the commands by email.
 		en: "tickets open --requester EMAIL --subject SUBJECT [--body TEXT] [--as PERSON] [-q]\n\nRegisters a request that came another way, e.g. by phone (activity 1)."},
 	"syn.list":     {es: "tickets list [--state ESTADO] [--level N] [--assignee PERSONA] [--json]\n\nLos casos, del más reciente al más antiguo.", en: "tickets list [--state STATE] [--level N] [--assignee PERSON] [--json]\n\nThe tickets, newest first."},
 	"syn.show":     {es: "tickets show N [--json]\n\nEl caso, su registro de actividades y sus correos.", en: "tickets show N [--json]\n\nThe ticket, its record of activities and its emails."},
+	"syn.attachment": {es: "tickets attachment N ID [--out ARCHIVO]\n\nEscribe el contenido de un adjunto del caso (el ID que muestra «tickets show» o el aviso que no lo llevó).",
+		en: "tickets attachment N ID [--out FILE]\n\nWrites the contents of one of the ticket's attachments (the ID that «tickets show», or the notice that did not carry it, gives)."},
+	"flag.out":            {es: "escribe el adjunto en este `ARCHIVO` en lugar de la salida estándar", en: "write the attachment to this `FILE` instead of standard output"},
+	"err.attachment_args": {es: "indique el caso y el número del adjunto: tickets attachment N ID", en: "say the ticket and the attachment's number: tickets attachment N ID"},
+	"err.bad_attachment":  {es: "%q no es un número de adjunto", en: "%q is not an attachment number"},
+	"err.no_attachment":   {es: "el caso %s no tiene el adjunto %d", en: "ticket %s has no attachment %d"},
+	"err.write_file":      {es: "no se pudo escribir %s: %v", en: "could not write %s: %v"},
 	"syn.classify": {es: "tickets classify N --as PERSONA [--level N] [--service SERVICIO] [--to PERSONA]\n\nLa mesa clasifica un caso nuevo (actividades 2 y 3).", en: "tickets classify N --as PERSON [--level N] [--service SERVICE] [--to PERSON]\n\nThe desk classifies a new ticket (activities 2 and 3)."},
 	"syn.escalate": {es: "tickets escalate N --as PERSONA [--level N] [--to PERSONA]\n\nEscala el caso al nivel 2 o 3 (actividades 6 y 9).", en: "tickets escalate N --as PERSON [--level N] [--to PERSON]\n\nEscalates the ticket to level 2 or 3 (activities 6 and 9)."},
 	"syn.assign":   {es: "tickets assign N --as PERSONA --to PERSONA\n\nAsigna el caso a otra persona del mismo nivel.", en: "tickets assign N --as PERSON --to PERSON\n\nAssigns the ticket to someone else at the same level."},
@@ -259,7 +268,14 @@ actions follow the same rules as the commands by email.
 	"show.level":           {es: "nivel %d", en: "level %d"},
 	"show.activities":      {es: "actividades:", en: "activities:"},
 	"show.messages":        {es: "Correos (%d):", en: "Emails (%d):"},
-	"show.attachment":      {es: "adjunto: %s (%s, %d bytes)", en: "attachment: %s (%s, %d bytes)"},
+	"show.attachment":      {es: "adjunto %d: %s (%s, %d bytes)", en: "attachment %d: %s (%s, %d bytes)"},
+	"show.rating":          {es: "%d de 5", en: "%d out of 5"},
+	"activity.reopened.11": {es: "No se cierra: vuelve a nivel 1", en: "Not closed: back to level 1"},
+	"activity.reopened.4":  {es: "Soporte de nivel 1 de nuevo", en: "Level-1 support again"},
+	"activity.documented":  {es: "Atención documentada en nivel %d", en: "Attention documented at level %d"},
+	"delivery.held":        {es: "retenido, no se envió: la dirección alcanzó el límite de respuestas automáticas", en: "held back, not sent: the address reached the limit of automatic answers"},
+	"delivery.pending":     {es: "pendiente de envío", en: "waiting to be sent"},
+	"delivery.failed":      {es: "no se pudo entregar", en: "could not be delivered"},
 
 	// The sandbox.
 	"syn.sandbox": {

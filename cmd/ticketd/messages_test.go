@@ -12,15 +12,15 @@ import (
 	"testing"
 
 	"github.com/ticketd/ticketd/internal/sandbox"
-	"github.com/ticketd/ticketd/tickets/service"
+	"github.com/ticketd/ticketd/tickets"
 )
 
 // families are the keys the code builds from a prefix, with every value
 // the prefix is completed with.
 func families() map[string][]string {
 	kinds := []string{}
-	for k := range service.KindNames {
-		kinds = append(kinds, k)
+	for _, k := range tickets.EventKinds {
+		kinds = append(kinds, string(k))
 	}
 	roles := []string{}
 	for _, p := range sandbox.People {
@@ -39,6 +39,10 @@ func families() map[string][]string {
 		"activity.":  acts,
 		"role.":      roles,
 		"walk.":      {"classify", "escalate", "resolve", "reopen", "close"},
+		// what became of a notification that was not simply sent
+		"delivery.": {"held", "pending", "failed"},
+		// a reopening's activities
+		"activity.reopened.": {"11", "4"},
 	}
 }
 

@@ -30,6 +30,8 @@ func (a *app) cmdTickets(ctx context.Context, args []string) error {
 		return a.ticketsList(ctx, args)
 	case "show":
 		return a.ticketsShow(ctx, args)
+	case "attachment":
+		return a.ticketsAttachment(ctx, args)
 	case "classify", "escalate", "assign", "comment", "note", "resolve", "close", "reopen":
 		return a.ticketsAct(ctx, action, args)
 	}

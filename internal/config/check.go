@@ -71,6 +71,9 @@ func (c *Config) check() Errors {
 	if c.Notifications.MaxPerHour < 1 || c.Notifications.MaxPerDay < c.Notifications.MaxPerHour {
 		add("notifications.max_per_hour must be at least 1 and max_per_day at least max_per_hour")
 	}
+	if c.Notifications.MaxAttachmentBytes < 0 {
+		add("notifications.max_attachment_bytes must not be negative")
+	}
 	if c.Notifications.TemplatesDir != "" {
 		if fi, err := os.Stat(c.Notifications.TemplatesDir); err != nil || !fi.IsDir() {
 			add("notifications.templates_dir %q is not a folder", c.Notifications.TemplatesDir)

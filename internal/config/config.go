@@ -146,6 +146,9 @@ type Notifications struct {
 	// AskSatisfaction puts the satisfaction question in the closure notice
 	// and takes a requester's reply of 1 to 5 as her rating; nil is true.
 	AskSatisfaction *bool `toml:"ask_satisfaction"`
+	// MaxAttachmentBytes is the total size of the attachments one
+	// notification carries (default 10 MiB); what does not fit is listed.
+	MaxAttachmentBytes int `toml:"max_attachment_bytes"`
 }
 
 // Satisfaction says whether the requester is asked to rate a closed ticket.
@@ -349,6 +352,7 @@ func (c *Config) applyDefaults() {
 	defInt(&c.Limits.MaxParts, 200)
 	defInt(&c.Notifications.MaxPerHour, 20)
 	defInt(&c.Notifications.MaxPerDay, 100)
+	defInt(&c.Notifications.MaxAttachmentBytes, 10<<20)
 	defInt(&c.Timers.AutoCloseBusinessDays, 3)
 	defDur(&c.Timers.ReminderLevel1, 8*time.Hour)
 	defDur(&c.Timers.ReminderLevel2, 24*time.Hour)

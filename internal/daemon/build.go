@@ -55,12 +55,17 @@ type Parts struct {
 	Service  *service.Service
 	Notifier *mailout.Notifier
 	Signer   *replytoken.Signer
+	Zone     *time.Location // desk.timezone: of the times in bodies and of the Date header
 }
 
 // Build makes the ticket service with its notifier. A broken template
 // override is reported here, at start.
 func Build(ctx context.Context, c *config.Config, db *sqlx.DB) (*Parts, error) {
-	r, err := mailout.NewRenderer(c.Notifications.TemplatesDir)
+	zone, err := time.LoadLocation(c.Desk.Timezone)
+	if err != nil {
+		return nil, fmt.Errorf("desk.timezone: %w", err)
+	}
+	r, err := mailout.NewRendererIn(c.Notifications.TemplatesDir, zone)
 	if err != nil {
 		return nil, fmt.Errorf("templates: %w", err)
 	}
@@ -72,9 +77,11 @@ func Build(ctx context.Context, c *config.Config, db *sqlx.DB) (*Parts, error) {
 		Renderer: r, Roster: c.Roster(), Tag: c.Desk.SubjectTag, Signer: signer,
 		Desk:       mailout.DeskInfo{Name: c.Desk.Name, Address: c.Desk.Address},
 		MaxPerHour: c.Notifications.MaxPerHour, MaxPerDay: c.Notifications.MaxPerDay,
+		MaxAttachmentBytes: c.Notifications.MaxAttachmentBytes,
+		NoSatisfaction:     !c.Notifications.Satisfaction(),
 	}
 	s := &service.Service{DB: db, Roster: c.Roster(), Notifier: n, Tag: c.Desk.SubjectTag, Lang: c.Desk.Language}
-	return &Parts{Config: c, DB: db, Service: s, Notifier: n, Signer: signer}, nil
+	return &Parts{Config: c, DB: db, Service: s, Notifier: n, Signer: signer, Zone: zone}, nil
 }
 
 // newSigner returns the reply-token signer. Without a configured secret it

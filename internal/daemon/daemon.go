@@ -107,6 +107,7 @@ func Run(ctx context.Context, opt Options) error {
 			Connections: c.SMTP.Connections, BatchSize: c.SMTP.BatchSize, RetryFor: c.SMTP.RetryFor.Duration,
 			RetryInitial: c.SMTP.RetryInitial.Duration, Lease: c.SMTP.ClaimLease.Duration,
 			LoopHeader: c.Desk.Address, Tag: c.Desk.SubjectTag, Logger: log, // NewWorker adds component=outbox
+			Zone:   parts.Zone,
 			OnSend: d.metrics.onSend,
 		})
 		if err != nil {

@@ -2,9 +2,6 @@ package service
 
 import (
 	"context"
-	"fmt"
-	"io"
-	"strings"
 	"time"
 
 	"github.com/ticketd/ticketd/tickets/store"
@@ -41,6 +38,7 @@ type EventJSON struct {
 
 // AttachmentJSON describes an attachment.
 type AttachmentJSON struct {
+	ID          int64  `json:"id"` // for `ticketd tickets attachment N ID`
 	Filename    string `json:"filename"`
 	ContentType string `json:"content_type"`
 	Size        int    `json:"size"`
@@ -56,6 +54,10 @@ type MessageJSON struct {
 	Body        string           `json:"body"`
 	Attachments []AttachmentJSON `json:"attachments"`
 	At          time.Time        `json:"at"`
+	// Status is an outgoing message's delivery: "pending", "sent",
+	// "failed", or "held" (held back by the per-address cap on answers,
+	// never sent); empty for inbound mail.
+	Status string `json:"status,omitempty"`
 }
 
 // DetailJSON is `tickets show --json`.
@@ -111,6 +113,18 @@ func (s *Service) Show(ctx context.Context, id int64) (DetailJSON, error) {
 	if err != nil {
 		return DetailJSON{}, err
 	}
+	deliveries, err := store.DeliveriesOf(ctx, s.DB, id)
+	if err != nil {
+		return DetailJSON{}, err
+	}
+	// What the notifications carried: the same stored attachments.
+	carried, err := store.OutboundFilesOf(ctx, s.DB, id)
+	if err != nil {
+		return DetailJSON{}, err
+	}
+	for row, as := range carried {
+		atts[row] = append(atts[row], as...)
+	}
 	d := DetailJSON{TicketJSON: s.TicketView(t), Events: []EventJSON{}, Messages: []MessageJSON{}}
 	for _, e := range evs {
 		acts := e.Activities
@@ -122,106 +136,13 @@ func (s *Service) Show(ctx context.Context, id int64) (DetailJSON, error) {
 	}
 	for _, m := range msgs {
 		mj := MessageJSON{Direction: m.Direction, MessageID: m.MessageID, From: m.FromAddr, To: append([]string{}, m.ToAddrs...),
-			Subject: m.Subject, Body: m.Body, Attachments: []AttachmentJSON{}, At: m.CreatedAt}
+			Subject: m.Subject, Body: m.Body, Attachments: []AttachmentJSON{}, At: m.CreatedAt, Status: deliveries[m.ID]}
 		for _, a := range atts[m.ID] {
-			mj.Attachments = append(mj.Attachments, AttachmentJSON{Filename: a.Filename, ContentType: a.ContentType, Size: a.Size})
+			mj.Attachments = append(mj.Attachments, AttachmentJSON{ID: a.ID, Filename: a.Filename, ContentType: a.ContentType, Size: a.Size})
 		}
 		d.Messages = append(d.Messages, mj)
 	}
 	return d, nil
-}
-
-// ActivityNames are the procedure's activities in the desk's words.
-var ActivityNames = map[int]string{
-	1: "Recibir la solicitud", 2: "Analizar, diagnosticar y clasificar", 3: "¿Se resuelve en nivel 1?",
-	4: "Soporte de nivel 1", 5: "Caso resuelto en nivel 1", 6: "Escalar a nivel 2", 7: "Nivel 2 atiende",
-	8: "¿Resuelto en nivel 2?", 9: "Nivel 3 atiende", 10: "Nivel 3 resuelve", 11: "Cierre definitivo",
-	12: "Fin",
-}
-
-// KindNames are event kinds in the desk's words.
-var KindNames = map[string]string{
-	"opened": "abierto", "classified": "clasificado", "escalated": "escalado", "assigned": "asignado",
-	"commented": "comentario", "noted": "nota interna", "resolved": "resuelto", "closed": "cerrado",
-	"reopened": "reabierto", "command_refused": "comando rechazado", "delivery_failed": "entrega fallida",
-	"reminded": "recordatorio", "notice_held": "aviso retenido", "rated": "calificación",
-}
-
-// PrintDetail writes a ticket's life as the procedure's "Registro": one
-// line per event with the activities it fulfilled.
-func PrintDetail(w io.Writer, d DetailJSON) {
-	assignee := "-"
-	if d.Assignee != nil {
-		assignee = *d.Assignee
-	}
-	fmt.Fprintf(w, "[%s] %s\n", d.Ref, d.Subject)
-	fmt.Fprintf(w, "  solicitante: %s   estado: %s   nivel: %d   servicio: %s   asignado: %s\n",
-		d.Requester, d.State, d.Level, orDash(d.Service), assignee)
-	if d.LinkedTo != nil {
-		fmt.Fprintf(w, "  continúa el caso cerrado %s\n", *d.LinkedTo)
-	}
-	fmt.Fprintf(w, "\nRegistro (actividades del procedimiento):\n")
-	for _, e := range d.Events {
-		var acts []string
-		for _, a := range e.Activities {
-			acts = append(acts, fmt.Sprintf("%d %s", a, ActivityNames[a]))
-		}
-		vis := ""
-		if !e.Public {
-			vis = " (interno)"
-		}
-		fmt.Fprintf(w, "  %s  %-18s nivel %d  %-11s  %s%s\n", e.At.Local().Format("2006-01-02 15:04"), kindName(e.Kind),
-			e.Level, e.State, e.Actor, vis)
-		if len(acts) > 0 {
-			fmt.Fprintf(w, "      actividades: %s\n", strings.Join(acts, "; "))
-		}
-		if e.Rating > 0 {
-			fmt.Fprintf(w, "      %d de 5\n", e.Rating)
-		}
-		if e.Note != "" {
-			fmt.Fprintf(w, "      %s\n", firstLine(e.Note, 100))
-		}
-	}
-	if len(d.Messages) > 0 {
-		fmt.Fprintf(w, "\nCorreos (%d):\n", len(d.Messages))
-		for _, m := range d.Messages {
-			arrow := "←"
-			who := m.From
-			if m.Direction == "out" {
-				arrow = "→"
-				who = strings.Join(m.To, ", ")
-			}
-			fmt.Fprintf(w, "  %s %s  %s  %s\n", arrow, m.At.Local().Format("2006-01-02 15:04"), who, firstLine(m.Subject, 80))
-			for _, a := range m.Attachments {
-				fmt.Fprintf(w, "      adjunto: %s (%s, %d bytes)\n", a.Filename, a.ContentType, a.Size)
-			}
-		}
-	}
-}
-
-func kindName(k string) string {
-	if n, ok := KindNames[k]; ok {
-		return n
-	}
-	return k
-}
-
-func orDash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
-}
-
-func firstLine(s string, n int) string {
-	s = strings.TrimSpace(s)
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		s = s[:i] + " …"
-	}
-	if r := []rune(s); len(r) > n {
-		s = string(r[:n]) + "…"
-	}
-	return s
 }
 
 // Activities lists the activities of a ticket's record in order.

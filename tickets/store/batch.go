@@ -481,6 +481,9 @@ type TicketRecord struct {
 	HasRequest  bool
 	Attachments []string
 	Events      []StoredEvent
+	// Files are the attachments of the ticket's inbound messages (FilesOf);
+	// nil when the record was not read back (a Known record of OpenMany).
+	Files []FileInfo
 }
 
 // RecordsOf reads the record of several tickets at once, as ThreadIDs,
@@ -544,6 +547,16 @@ func RecordsOf(ctx context.Context, q sqlx.QueryerContext, ticketIDs []int64) (m
 	}
 	for _, e := range evs {
 		out[e.TicketID].Events = append(out[e.TicketID].Events, e)
+	}
+	files, err := FilesOf(ctx, q, ticketIDs)
+	if err != nil {
+		return nil, err
+	}
+	for id, r := range out {
+		r.Files = files[id]
+		if r.Files == nil {
+			r.Files = []FileInfo{}
+		}
 	}
 	return out, nil
 }

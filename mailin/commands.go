@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -299,7 +300,7 @@ func (in *Intake) run(ctx context.Context, tx *service.Tx, t store.Ticket, actor
 			}
 			return results, t, nil
 		}
-		results[s.line].Applied, results[s.line].Summary = true, summary(before, after, lang)
+		results[s.line].Applied, results[s.line].Summary = true, in.summary(before, after, lang)
 		t = after
 	}
 	for i := range results {
@@ -391,18 +392,22 @@ func (in *Intake) toCommand(c reply.Command, lang string) (tickets.Command, erro
 }
 
 // summary says what a command changed: state, level, assignee.
-func summary(before, after store.Ticket, lang string) string {
+func (in *Intake) summary(before, after store.Ticket, lang string) string {
 	var parts []string
 	if before.State != after.State {
-		parts = append(parts, tr(lang, "estado: ", "state: ")+mailout.StateLabel(string(after.State), lang))
+		parts = append(parts, tr(lang, "estado: ", "state: ")+strings.ToLower(after.State.Label(lang)))
 	}
 	if before.Level != after.Level {
-		parts = append(parts, mailout.LevelLabel(int(after.Level), lang))
+		parts = append(parts, tr(lang, "nivel ", "level ")+strconv.Itoa(int(after.Level)))
 	}
 	if before.Assignee != after.Assignee {
 		a := after.Assignee
 		if a == "" {
 			a = tr(lang, "mesa de servicio", "service desk")
+		} else if r := in.Service.Roster; r != nil {
+			if p, ok := r.Find(a); ok && p.Name != "" {
+				a = p.Name
+			}
 		}
 		parts = append(parts, tr(lang, "asignado a ", "assigned to ")+a)
 	}

@@ -56,8 +56,15 @@ func compute(p Params, rows []ticketRow, open []openRow) *Report {
 		}
 	}
 	perDay := hours.PerDay()
+	asOf := p.Now
+	if asOf.IsZero() {
+		asOf = time.Now()
+	}
+	if asOf.After(p.To) {
+		asOf = p.To
+	}
 	r := &Report{
-		From: p.From, To: p.To, Filter: p.Filter,
+		From: p.From, To: p.To, AsOf: asOf, Filter: p.Filter,
 		WorkingHours: hours.String(), HoursPerDay: perDay.Hours(),
 	}
 
@@ -126,7 +133,7 @@ func compute(p Params, rows []ticketRow, open []openRow) *Report {
 		if !p.Filter.match(o.Service, o.MaxLevel, o.Assignee) {
 			continue
 		}
-		age := float64(clock.Between(o.Created, p.To)) / float64(perDay)
+		age := float64(clock.Between(o.Created, asOf)) / float64(perDay)
 		counts[[2]string{strconv.Itoa(int(o.Level)), AgeOf(age)}]++
 		backlogOf[personKey{o.Assignee, o.Level}]++
 	}

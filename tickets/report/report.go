@@ -31,6 +31,9 @@ type Params struct {
 	Calendar *bizdays.Calendar // nil: Colombia
 	Hours    bizdays.Hours     // the desk's working hours; zero: bizdays.DefaultHours
 	Roster   *tickets.Roster   // names and roles of people; may be nil
+	// Now is the time of the report (zero: the clock's). The backlog of a
+	// period not yet over is the backlog now, and its ages count to now.
+	Now time.Time
 }
 
 // Filter narrows a report to some tickets. Zero values match everything.
@@ -48,6 +51,7 @@ type Filter struct {
 type Report struct {
 	From         time.Time `json:"from"`
 	To           time.Time `json:"to"`
+	AsOf         time.Time `json:"as_of"` // the backlog's moment: To, or the report's time if earlier
 	Filter       Filter    `json:"filter"`
 	WorkingHours string    `json:"working_hours"`
 	HoursPerDay  float64   `json:"hours_per_day"`

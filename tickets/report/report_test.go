@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/ticketd/ticketd/internal/bizdays"
-	"github.com/ticketd/ticketd/tickets"
 	"github.com/ticketd/ticketd/tickets/report"
 )
 
@@ -65,11 +64,31 @@ var novemberFigures = map[string]float64{
 func buildNovember(t *testing.T, d *desk, f report.Filter) *report.Report {
 	t.Helper()
 	from, to := report.Month(bizdays.Colombia(), 2026, time.November)
-	r, err := report.Build(context.Background(), d.db, report.Params{From: from, To: to, Filter: f, Roster: roster})
+	r, err := report.Build(context.Background(), d.db, report.Params{From: from, To: to, Filter: f, Roster: roster, Now: bogota("2026-12-03 09:00")})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return r
+}
+
+// TestBacklogAgeOfAPeriodNotOver: the backlog of a period not yet over is
+// aged to the report's time. T4, registered on Saturday 28, is half a day
+// old on Monday 30 at noon.
+func TestBacklogAgeOfAPeriodNotOver(t *testing.T) {
+	d := november(t)
+	from, to := report.Month(bizdays.Colombia(), 2026, time.November)
+	r, err := report.Build(context.Background(), d.db, report.Params{From: from, To: to, Now: bogota("2026-11-30 12:00")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.AsOf.Equal(bogota("2026-11-30 12:00")) {
+		t.Errorf("as of %v, want the report's time", r.AsOf)
+	}
+	for _, b := range r.Backlog {
+		if b.Level == 1 && b.Age == "0-1d" && b.Tickets != 1 {
+			t.Errorf("level 1, under a day: %d tickets, want 1 (T4)", b.Tickets)
+		}
+	}
 }
 
 // TestNovemberInEveryFormat: the figures of the hand-built month are the
@@ -275,5 +294,3 @@ func golden(t *testing.T, name string, got []byte) {
 		t.Errorf("%s differs from the golden file; got:\n%s", name, got)
 	}
 }
-
-var _ = tickets.Level(0)

@@ -123,6 +123,12 @@ type WorkClock struct {
 	hours Hours
 	first int64           // the range's first civil day, in days since 1970-01-01
 	cum   []time.Duration // cum[i]: working time from day first to the start of day first+i
+	biz   []bool          // biz[i]: day first+i is a business day
+	// fixed: the zone's offset from UTC is off seconds all through the
+	// range (Bogotá has had no daylight saving since 1993), so an instant's
+	// day and time of day are arithmetic.
+	fixed bool
+	off   int64
 }
 
 // WorkClock returns a clock for instants between from and to (either
@@ -135,11 +141,20 @@ func (c *Calendar) WorkClock(h Hours, from, to time.Time) *WorkClock {
 	w.first = c.civilDay(from)
 	n := c.civilDay(to) - w.first + 2
 	w.cum = make([]time.Duration, n)
+	w.biz = make([]bool, n-1)
 	per := h.PerDay()
+	y0, m0, d0 := civilDate(w.first)
+	_, off := time.Date(y0, m0, d0, 0, 0, 0, 0, c.loc()).Zone()
+	w.fixed, w.off = true, int64(off)
 	for i := int64(1); i < n; i++ {
 		w.cum[i] = w.cum[i-1]
-		if isBusinessDate(civilDate(w.first + i - 1)) {
+		y, m, d := civilDate(w.first + i - 1)
+		if isBusinessDate(y, m, d) {
 			w.cum[i] += per
+			w.biz[i-1] = true
+		}
+		if _, o := time.Date(y, m, d+1, 0, 0, 0, 0, c.loc()).Zone(); int64(o) != w.off {
+			w.fixed = false
 		}
 	}
 	return w
@@ -159,6 +174,20 @@ func (w *WorkClock) Between(a, b time.Time) time.Duration {
 // offset is the working time from the start of the range's first day to t
 // (negative before it).
 func (w *WorkClock) offset(t time.Time) time.Duration {
+	if w.fixed {
+		local := t.Unix() + w.off
+		day := local / 86400
+		if local < 0 && local%86400 != 0 {
+			day--
+		}
+		if i := day - w.first; i >= 0 && i < int64(len(w.biz)) {
+			if !w.biz[i] {
+				return w.cum[i]
+			}
+			tod := time.Duration(local-day*86400)*time.Second + time.Duration(t.Nanosecond())
+			return w.cum[i] + w.hours.upTo(tod)
+		}
+	}
 	lt := t.In(w.cal.loc())
 	day := w.cal.civilDay(t)
 	y, m, d := lt.Date()

@@ -128,3 +128,30 @@ func FuzzParseHours(f *testing.F) {
 		}
 	})
 }
+
+// TestWorkClockAcrossDaylightSaving: in a zone whose offset changes within
+// the range, the clock still counts what the wall clock shows.
+func TestWorkClockAcrossDaylightSaving(t *testing.T) {
+	ny, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &Calendar{Loc: ny}
+	h := DefaultHours()
+	from := time.Date(2026, 3, 2, 0, 0, 0, 0, ny) // 8 March: clocks go forward
+	w := c.WorkClock(h, from, from.AddDate(0, 0, 14))
+	if w.fixed {
+		t.Fatal("the clock took New York's offset for fixed across 8 March")
+	}
+	for _, tc := range [][2]time.Time{
+		{time.Date(2026, 3, 6, 16, 0, 0, 0, ny), time.Date(2026, 3, 9, 9, 0, 0, 0, ny)},
+		{time.Date(2026, 3, 2, 7, 0, 0, 0, ny), time.Date(2026, 3, 13, 18, 0, 0, 0, ny)},
+	} {
+		if got, want := w.Between(tc[0], tc[1]), slowWork(c, h, tc[0], tc[1]); got != want {
+			t.Errorf("Between(%s, %s) = %v, want %v", tc[0], tc[1], got, want)
+		}
+	}
+	if !Colombia().WorkClock(h, from, from.AddDate(1, 0, 0)).fixed {
+		t.Error("Bogotá's offset is fixed, but the clock does not know it")
+	}
+}

@@ -67,6 +67,9 @@ func WriteCSV(out io.Writer, r *Report) error {
 		statRows("people", by, key, p.Resolved)
 		row("people", by, key, "", "backlog", n(p.Backlog))
 	}
+	for _, wk := range r.Weekly {
+		row("weekly", "week", wk.Week, "", "level_"+n(int(wk.Level)), n(wk.Tickets))
+	}
 	w.Flush()
 	return w.Error()
 }

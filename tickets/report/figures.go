@@ -75,12 +75,14 @@ func compute(p Params, rows []ticketRow, open []openRow) *Report {
 		resolution                                   = map[[2]string][]time.Duration{}
 		byPerson                                     = map[personKey][]time.Duration{}
 		backlogOf                                    = map[personKey]int{}
+		weekly                                       = map[[2]string]int{}
 	)
 	for _, t := range rows {
 		if !p.Filter.match(t.Service, t.MaxLevel, t.Assignee) {
 			continue
 		}
 		r.Received.Total++
+		weekly[[2]string{weekOf(t.Created, p.From, zone(cal)), strconv.Itoa(int(t.MaxLevel))}]++
 		if t.ByMail {
 			r.Received.Mail++
 		} else {
@@ -143,7 +145,29 @@ func compute(p Params, rows []ticketRow, open []openRow) *Report {
 		}
 	}
 	r.People = people(p.Roster, byPerson, backlogOf, perDay)
+	loc := zone(cal)
+	for w := weekOf(p.From, p.From, loc); w < p.To.In(loc).Format(time.DateOnly); {
+		for l := 1; l <= 3; l++ {
+			r.Weekly = append(r.Weekly, WeekRow{Week: w, Level: tickets.Level(l), Tickets: weekly[[2]string{w, strconv.Itoa(l)}]})
+		}
+		d, _ := time.ParseInLocation(time.DateOnly, w, loc)
+		y, m, dd := d.Date()
+		monday := time.Date(y, m, dd-(int(d.Weekday())+6)%7+7, 0, 0, 0, 0, loc)
+		w = monday.Format(time.DateOnly)
+	}
 	return r
+}
+
+// weekOf is the Monday of t's week in loc, or from's date when that Monday
+// comes before the period.
+func weekOf(t, from time.Time, loc *time.Location) string {
+	lt := t.In(loc)
+	y, m, d := lt.Date()
+	monday := time.Date(y, m, d-(int(lt.Weekday())+6)%7, 0, 0, 0, 0, loc)
+	if start := from.In(loc); monday.Before(start) {
+		return start.Format(time.DateOnly)
+	}
+	return monday.Format(time.DateOnly)
 }
 
 func (f Filter) match(service string, maxLevel tickets.Level, assignee string) bool {

@@ -64,6 +64,16 @@ type Report struct {
 	Resolution    []TimeRow       `json:"resolution"`
 	Backlog       []BacklogRow    `json:"backlog"`
 	People        []PersonRow     `json:"people"`
+	Weekly        []WeekRow       `json:"weekly"`
+}
+
+// WeekRow is the tickets received in one week (Monday to Sunday in the
+// calendar's zone; Week is its Monday, cut to the period) whose highest
+// level was Level.
+type WeekRow struct {
+	Week    string        `json:"week"` // AAAA-MM-DD
+	Level   tickets.Level `json:"level"`
+	Tickets int           `json:"tickets"`
 }
 
 // Received counts the tickets registered in the period (activity 1), by

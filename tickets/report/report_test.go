@@ -59,6 +59,11 @@ var novemberFigures = map[string]float64{
 	"people/person/lperez@example.gov.co//backlog":         1,
 	"people/person/soporte@proveedor.example.com//n":       0,
 	"people/person/soporte@proveedor.example.com//backlog": 1,
+
+	// Weeks from Monday; the first one starts with the period (Sunday 1).
+	"weekly/week/2026-11-01//level_1": 0, "weekly/week/2026-11-02//level_1": 1, "weekly/week/2026-11-02//level_3": 1,
+	"weekly/week/2026-11-09//level_2": 1, "weekly/week/2026-11-23//level_2": 1, "weekly/week/2026-11-23//level_1": 1,
+	"weekly/week/2026-11-30//level_1": 1, "weekly/week/2026-11-16//level_1": 0,
 }
 
 func buildNovember(t *testing.T, d *desk, f report.Filter) *report.Report {
@@ -232,6 +237,7 @@ func jsonFigures(t *testing.T, b []byte) map[string]float64 {
 		Resolution []map[string]any   `json:"resolution"`
 		Backlog    []map[string]any   `json:"backlog"`
 		People     []map[string]any   `json:"people"`
+		Weekly     []map[string]any   `json:"weekly"`
 	}
 	if err := json.Unmarshal(b, &j); err != nil {
 		t.Fatal(err)
@@ -273,6 +279,9 @@ func jsonFigures(t *testing.T, b []byte) map[string]float64 {
 		}
 		put(fmt.Sprintf("people/%s/%s//", by, key), p["resolution"].(map[string]any))
 		out[fmt.Sprintf("people/%s/%s//backlog", by, key)] = p["backlog"].(float64)
+	}
+	for _, w := range j.Weekly {
+		out[fmt.Sprintf("weekly/week/%v//level_%v", w["week"], w["level"])] = w["tickets"].(float64)
 	}
 	return out
 }

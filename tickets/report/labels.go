@@ -62,6 +62,8 @@ var labels = map[string]map[string]string{
 		"role.sitio":        "soporte en sitio",
 		"role.proveedor":    "proveedor",
 		"date":              "%d de %s de %d",
+		"month":             "%s de %d",
+		"short_date":        "%d de %s",
 		"months":            "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre",
 		"decimal":           ",",
 	},
@@ -114,6 +116,8 @@ var labels = map[string]map[string]string{
 		"role.sitio":        "on-site support",
 		"role.proveedor":    "provider",
 		"date":              "%[2]s %[1]d, %[3]d",
+		"month":             "%s %d",
+		"short_date":        "%[2]s %[1]d",
 		"months":            "January February March April May June July August September October November December",
 		"decimal":           ".",
 	},
@@ -159,9 +163,13 @@ func (w words) share(s Share) string {
 }
 
 func (w words) date(t time.Time) string {
-	months := strings.Fields(w["months"])
-	return w.f("date", t.Day(), months[t.Month()-1], t.Year())
+	return w.f("date", t.Day(), w.monthName(t.Month()), t.Year())
 }
+
+func (w words) monthName(m time.Month) string { return strings.Fields(w["months"])[m-1] }
+
+// hoursList writes working hours as "08:00-12:00, 13:00-17:00".
+func (w words) hoursList(h string) string { return strings.ReplaceAll(h, ",", ", ") }
 
 func (w words) duration(h, d *float64) string {
 	if h == nil || d == nil {

@@ -14,7 +14,7 @@ func WriteText(out io.Writer, r *Report, lang string) error {
 	var b strings.Builder
 	last := r.To.AddDate(0, 0, -1)
 	fmt.Fprintf(&b, "%s\n%s\n%s\n", w["title"], w.f("period", w.date(r.From), w.date(last)),
-		w.f("hours", strings.ReplaceAll(r.WorkingHours, ",", ", "), w.count(r.HoursPerDay)))
+		w.f("hours", w.hoursList(r.WorkingHours), w.count(r.HoursPerDay)))
 	var only []string
 	if r.Filter.Service != "" {
 		only = append(only, w.f("filter.service", r.Filter.Service))

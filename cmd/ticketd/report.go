@@ -29,7 +29,7 @@ func (a *app) cmdReport(ctx context.Context, args []string) error {
 	person := fs.String("responsable", "", "only the tickets of this person or provider (alias or email)")
 	format := fs.String("formato", "texto", "texto, csv or json")
 	lang := fs.String("lang", "es", "es or en (text)")
-	hours := fs.String("horario", bizdays.DefaultHours().String(), "the desk's working hours")
+	hours := fs.String("horario", "", "the desk's working hours (default: reports.working_hours, or "+bizdays.DefaultHours().String()+")")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -62,8 +62,10 @@ func (a *app) cmdReport(ctx context.Context, args []string) error {
 		now := time.Now().In(cal.Loc)
 		p.From, p.To = report.Month(cal, now.Year(), now.Month()-1)
 	}
-	if p.Hours, err = bizdays.ParseHours(*hours); err != nil {
-		return fail(2, "--horario %q: %v", *hours, err)
+	if *hours != "" {
+		if p.Hours, err = bizdays.ParseHours(*hours); err != nil {
+			return fail(2, "--horario %q: %v", *hours, err)
+		}
 	}
 	if *level != 0 {
 		p.Filter.Level = tickets.Level(*level)
@@ -84,6 +86,9 @@ func (a *app) cmdReport(ctx context.Context, args []string) error {
 		return err
 	}
 	p.Roster = c.Roster()
+	if *hours == "" {
+		p.Hours = c.Reports.Hours()
+	}
 	p.Filter.Service = strings.TrimSpace(*service)
 	if *person != "" {
 		who, ok := p.Roster.Find(*person)

@@ -46,7 +46,9 @@ func compute(p Params, rows []ticketRow, open []openRow) *Report {
 	if hours.PerDay() == 0 {
 		hours = bizdays.DefaultHours()
 	}
-	clock := cal.WorkClock(hours, p.From, p.To)
+	// The backlog holds tickets older than the period: a year before it is
+	// precomputed too.
+	clock := cal.WorkClock(hours, p.From.AddDate(-1, 0, 0), p.To)
 	if p.Filter.Assignee != "" {
 		p.Filter.AssigneeName = p.Filter.Assignee
 		if p.Roster != nil {

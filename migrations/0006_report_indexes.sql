@@ -16,8 +16,9 @@ CREATE INDEX tickets_resolved_at_idx ON tickets (resolved_at) WHERE resolved_at 
 -- registration, the changes of level and state, and what roster people did
 -- in public. Comments by requesters, internal notes and the rest of the
 -- record (refusals, bounces, reminders) are most of the log and no figure
--- of a report needs them. A year of a busy desk (2,000,000 events) is read
--- from about 70 MB of index instead of about 400 MB of table. The reports
+-- of a report needs them. On the benchmark's year of a busy desk
+-- (2,000,000 events, 1,600,000 of them read) the report reads 99 MB of
+-- index instead of 302 MB of table. The reports
 -- repeat this predicate word for word, so that the planner may use it.
 CREATE INDEX events_report_idx ON events (ticket_id, at) INCLUDE (kind, actor_role, level_after, message_row)
     WHERE kind IN ('opened', 'classified', 'escalated', 'assigned', 'resolved', 'closed', 'reopened')

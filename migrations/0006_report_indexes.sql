@@ -15,7 +15,7 @@ CREATE INDEX tickets_resolved_at_idx ON tickets (resolved_at) WHERE resolved_at 
 -- (an index-only scan, once vacuum has marked the pages all-visible): the
 -- registration, the changes of level and state, and what roster people did
 -- in public. Comments by requesters, internal notes and the rest of the
--- record (refusals, bounces, reminders) are most of the log and no figure
+-- record (refusals, bounces, reminders) are much of the log and no figure
 -- of a report needs them. On the benchmark's year of a busy desk
 -- (2,000,000 events, 1,600,000 of them read) the report reads 99 MB of
 -- index instead of 302 MB of table. The reports

@@ -15,8 +15,10 @@ import (
 // busyYearSQL writes a year of a busy desk: 200,000 tickets over the year
 // from 2025-12-01, ten events each (2,000,000), a third of them at each
 // level, one in ten reopened, one in fifty still in attention at the end,
-// half registered from an email. Events follow the procedure's order; their
-// times are hours apart, inside and outside working hours.
+// half registered from an email. Events follow the procedure's order (the
+// requester writes again, the desk answers and takes an internal note
+// before the ticket moves on); their times are hours apart, inside and
+// outside working hours.
 const busyYearSQL = `
 INSERT INTO messages (id, direction, message_id, content_hash)
 	SELECT i, 'in', '<m' || i || '@example.gov.co>', 'h' || i FROM generate_series(2, 200000, 2) i;
@@ -44,7 +46,7 @@ CROSS JOIN LATERAL (SELECT
 		WHEN s = 8 AND g.reopen THEN 'reopened'
 		WHEN s = 9 AND g.reopen THEN 'resolved'
 		WHEN s = 10 THEN 'closed'
-		WHEN s IN (3, 5) THEN 'noted' ELSE 'commented' END AS kind,
+		WHEN s = 5 THEN 'noted' ELSE 'commented' END AS kind,
 	CASE WHEN s IN (1, 3) THEN 'requester' WHEN g.lvl = 3 AND s >= 6 THEN 'proveedor' ELSE 'mesa' END AS role,
 	CASE
 		WHEN s = 1 THEN 1

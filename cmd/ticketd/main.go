@@ -90,6 +90,8 @@ func (a *app) dispatch(ctx context.Context, args []string) error {
 		return a.cmdSandbox(ctx, sub)
 	case "status":
 		return a.cmdStatus(ctx, sub)
+	case "report":
+		return a.cmdReport(ctx, sub)
 	case "version":
 		fs := a.newFlags("version", "version")
 		if _, err := parseFlags(fs, sub); err != nil {

@@ -24,6 +24,7 @@ Comandos:
                                       comment, note, resolve, close, reopen
   templates preview NOMBRE            muestra un aviso con datos de ejemplo
   status                              los buzones y la bandeja de salida
+  report [--mes AAAA-MM]              las cifras del procedimiento en un periodo
   version                             la versión de ticketd
   help [COMANDO]                      esta ayuda, o la de un comando
 
@@ -49,6 +50,7 @@ Commands:
                                       comment, note, resolve, close, reopen
   templates preview NAME              shows a notification with sample data
   status                              the mailboxes and the outbox
+  report [--mes YYYY-MM]              the procedure's figures over a period
   version                             ticketd's version
   help [COMMAND]                      this help, or a command's
 
@@ -185,6 +187,25 @@ actions follow the same rules as the commands by email.
 		en: "tickets open --requester EMAIL --subject SUBJECT [--body TEXT] [--as PERSON] [-q]\n\nRegisters a request that came another way, e.g. by phone (activity 1)."},
 	"syn.list": {es: "tickets list [--state ESTADO] [--level N] [--assignee PERSONA] [--json]\n\nLos casos, del más reciente al más antiguo.", en: "tickets list [--state STATE] [--level N] [--assignee PERSON] [--json]\n\nThe tickets, newest first."},
 	"syn.show": {es: "tickets show N [--json]\n\nEl caso, su registro de actividades y sus correos.", en: "tickets show N [--json]\n\nThe ticket, its record of activities and its emails."},
+	"syn.report": {es: "report [--mes AAAA-MM | --desde AAAA-MM-DD --hasta AAAA-MM-DD] [--servicio S] [--nivel N] [--responsable PERSONA] [--formato texto|csv|json] [--horario H]\n\nLas cifras del procedimiento en un periodo (por omisión, el mes anterior), en tiempo hábil del calendario colombiano. Las definiciones están en el README, sección «Reports».",
+		en: "report [--mes YYYY-MM | --desde YYYY-MM-DD --hasta YYYY-MM-DD] [--servicio S] [--nivel N] [--responsable PERSON] [--formato texto|csv|json] [--horario H]\n\nThe procedure's figures over a period (by default, last month), in business time on the Colombian calendar. The definitions are in the README, section \"Reports\"."},
+	"flag.report_month":   {es: "un mes del calendario, `AAAA-MM`", en: "a calendar month, `YYYY-MM`"},
+	"flag.report_from":    {es: "primer día, `AAAA-MM-DD`", en: "first day, `YYYY-MM-DD`"},
+	"flag.report_to":      {es: "último día (incluido), `AAAA-MM-DD`", en: "last day (included), `YYYY-MM-DD`"},
+	"flag.report_service": {es: "solo este `SERVICIO`", en: "only this `SERVICE`"},
+	"flag.report_level":   {es: "solo los casos cuyo nivel más alto fue este (1, 2 o 3)", en: "only the tickets whose highest level was this one (1, 2 or 3)"},
+	"flag.report_person":  {es: "solo los casos de esta `PERSONA` o proveedor (alias o correo)", en: "only the tickets of this `PERSON` or provider (alias or address)"},
+	"flag.report_format":  {es: "`texto`, csv o json", en: "`texto` (text), csv or json"},
+	"flag.report_hours":   {es: "el `HORARIO` hábil de la mesa (por omisión, reports.working_hours, o %s)", en: "the desk's working `HOURS` (default: reports.working_hours, or %s)"},
+	"err.report_args":     {es: "report no lleva argumentos (sobra %q)", en: "report takes no arguments (%q is one too many)"},
+	"err.report_both":     {es: "use --mes o bien --desde y --hasta, no ambos", en: "use --mes, or --desde and --hasta, not both"},
+	"err.report_month":    {es: "--mes %q: escriba el mes como AAAA-MM (por ejemplo 2026-11)", en: "--mes %q: write the month as YYYY-MM (for example 2026-11)"},
+	"err.report_days":     {es: "--desde y --hasta van juntos, como AAAA-MM-DD (por ejemplo 2026-11-01)", en: "--desde and --hasta go together, as YYYY-MM-DD (for example 2026-11-01)"},
+	"err.report_order":    {es: "--hasta (%s) es anterior a --desde (%s)", en: "--hasta (%s) is before --desde (%s)"},
+	"err.report_hours":    {es: "--horario %q no es válido: %v", en: "--horario %q is not valid: %v"},
+	"err.report_level":    {es: "--nivel debe ser 1, 2 o 3", en: "--nivel must be 1, 2 or 3"},
+	"err.report_format":   {es: "--formato debe ser texto, csv o json", en: "--formato must be texto, csv or json"},
+	"err.report_person":   {es: "--responsable %q no está en la lista de personal (use un alias o un correo)", en: "--responsable %q is not in the roster (use an alias or an address)"},
 	"syn.attachment": {es: "tickets attachment N ID [--out ARCHIVO]\n\nEscribe el contenido de un adjunto del caso (el ID que muestra «tickets show» o el aviso que no lo llevó).",
 		en: "tickets attachment N ID [--out FILE]\n\nWrites the contents of one of the ticket's attachments (the ID that «tickets show», or the notice that did not carry it, gives)."},
 	"flag.out":            {es: "escribe el adjunto en este `ARCHIVO` en lugar de la salida estándar", en: "write the attachment to this `FILE` instead of standard output"},

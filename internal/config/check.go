@@ -40,6 +40,7 @@ func (c *Config) check() Errors {
 	}
 
 	errs = append(errs, c.checkRoster()...)
+	errs = append(errs, c.checkReports()...)
 	errs = append(errs, c.checkIMAP()...)
 	errs = append(errs, c.checkSMTP()...)
 

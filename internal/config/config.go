@@ -34,6 +34,7 @@ type Config struct {
 	Timers        Timers        `toml:"timers"`
 	Log           Log           `toml:"log"`
 	Admin         Admin         `toml:"admin"`
+	Reports       Reports       `toml:"reports"`
 
 	// Path is the file the configuration was read from.
 	Path string `toml:"-"`

@@ -21,6 +21,9 @@ var problemsES = map[string]string{
 	"desk.address %q is not a valid email address":                    "desk.address %q no es un correo electrónico válido",
 	"desk.subject_tag %q must be 1-16 letters, digits or dashes":      "desk.subject_tag %q debe tener de 1 a 16 letras, dígitos o guiones",
 	"desk.timezone %q is not a known time zone (e.g. America/Bogota)": "desk.timezone %q no es una zona horaria conocida (p. ej. America/Bogota)",
+	"reports.monthly_to: %q is not a valid email address":             "reports.monthly_to: %q no es un correo válido",
+	"reports.working_hours %q is not valid: %v":                       "reports.working_hours %q no es válido: %v",
+	"notifications.max_attachment_bytes must not be negative":         "notifications.max_attachment_bytes no puede ser negativo",
 	"%s %q must be es or en":                                          "%s %q debe ser es o en",
 
 	"security.reply_token_secret_file %q cannot be read: %v": "security.reply_token_secret_file %q no se puede leer: %v",

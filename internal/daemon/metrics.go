@@ -50,7 +50,7 @@ func newMetrics(db *sqlx.DB, pollers func() map[string]imapin.Status) *metrics {
 	}
 	reg.MustRegister(m.messages, m.refused, m.sent, m.sendFail, m.pickup, m.sendTime, m.commitTime,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		&dbCollector{db: db, pollers: pollers})
+		&dbCollector{db: db, pollers: pollers}, newReportCollector(db))
 	return m
 }
 

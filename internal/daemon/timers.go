@@ -46,7 +46,7 @@ func (t *timers) run(ctx context.Context) error {
 
 // once runs every timer one time.
 func (t *timers) once(ctx context.Context) error {
-	return errors.Join(t.autoClose(ctx), t.remind(ctx))
+	return errors.Join(t.autoClose(ctx), t.remind(ctx), t.monthlyReport(ctx))
 }
 
 func (t *timers) autoClose(ctx context.Context) error {

@@ -195,7 +195,7 @@ func (c *collector) addBody(mt string, params map[string]string, data []byte) {
 	if mt == "text/html" && cs == "" && !utf8.Valid(data) {
 		cs = sniffHTMLCharset(data)
 	}
-	text := normalizeNewlines(decodeCharset(cs, data))
+	text := safeText(normalizeNewlines(decodeCharset(cs, data)))
 	if mt == "text/html" {
 		c.html = append(c.html, text)
 		return
@@ -209,7 +209,7 @@ func (c *collector) addBody(mt string, params map[string]string, data []byte) {
 // addAttachment keeps a part as an attachment.
 func (c *collector) addAttachment(h header, mt, disp, name string, data []byte) {
 	cid := strings.TrimSpace(h.first("Content-Id"))
-	cid = strings.TrimSpace(strings.TrimSuffix(strings.TrimPrefix(cid, "<"), ">"))
+	cid = cleanLine(strings.TrimSpace(strings.TrimSuffix(strings.TrimPrefix(cid, "<"), ">")))
 	name = sanitizeFilename(name)
 	if name == "" {
 		ext := extensions[mt]
@@ -260,7 +260,7 @@ func joinBodies(parts []string) string {
 }
 
 // htmlToText is the HTML fallback for Text.
-func htmlToText(html string) string { return htmltext.Convert(html) }
+func htmlToText(html string) string { return safeText(htmltext.Convert(html)) }
 
 // splitMultipart returns the raw parts (header and body) of a multipart body
 // with the given boundary (RFC 2046 section 5.1.1). The preamble and the

@@ -21,6 +21,7 @@ import (
 	"net/textproto"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jmoiron/sqlx"
 
@@ -393,7 +394,9 @@ func scanMessageID(raw []byte) string {
 	h, _ := r.ReadMIMEHeader()
 	id := strings.TrimSpace(h.Get("Message-Id"))
 	id = strings.TrimSuffix(strings.TrimPrefix(id, "<"), ">")
-	if len(id) > 500 || strings.ContainsAny(id, " \t\r\n<>") {
+	// NUL and invalid UTF-8 are what PostgreSQL's text refuses: such an id
+	// could never have been stored, so dropping it changes no dedup key.
+	if len(id) > 500 || strings.ContainsAny(id, " \t\r\n<>\x00") || !utf8.ValidString(id) {
 		return ""
 	}
 	return id

@@ -21,7 +21,7 @@ func TestParseAutoRules(t *testing.T) {
 		{"auto-submitted empty", "From: a@b.co\r\nAuto-Submitted:", Human, ""},
 		{"x-autoreply", "From: a@b.co\r\nX-Autoreply: yes", AutoReply, "X-Autoreply: yes"},
 		{"x-autorespond", "From: a@b.co\r\nX-Autorespond: 1", AutoReply, "X-Autorespond: 1"},
-		{"x-auto-response-suppress is not a signal", "From: a@b.co\r\nX-Auto-Response-Suppress: All\r\nSubject: Ayuda", Human, ""},
+		{"x-auto-response-suppress is a weak signal", "From: a@b.co\r\nX-Auto-Response-Suppress: All\r\nSubject: Ayuda", Human, "X-Auto-Response-Suppress: All"},
 		{"precedence bulk", "From: a@b.co\r\nPrecedence: bulk", Bulk, "Precedence: bulk"},
 		{"precedence junk", "From: a@b.co\r\nPrecedence: JUNK", Bulk, "Precedence: junk"},
 		{"precedence list", "From: a@b.co\r\nPrecedence: list", Bulk, "Precedence: list"},
@@ -115,7 +115,7 @@ func TestClassify(t *testing.T) {
 		{name: "default header ignored with custom name", raw: "From: a@b.co\r\nX-Ticketd-Loop: 7\r\n\r\nx", opt: Options{LoopHeaderName: "X-Mesa-Loop"}, wantKind: Human},
 		{name: "from our address", raw: "From: Soporte <soporte.oti@entidad.gov.co>\r\n\r\nx", opt: Options{OwnAddresses: own}, wantKind: Loop, wantReason: "From is our own address soporte.oti@entidad.gov.co"},
 		{name: "sender our address", raw: "From: Ana <ana@entidad.gov.co>\r\nSender: notificaciones@entidad.gov.co\r\n\r\nx", opt: Options{OwnAddresses: own}, wantKind: Loop, wantReason: "Sender is our own address notificaciones@entidad.gov.co"},
-		{name: "a person", file: "outlook-es.eml", opt: Options{OwnAddresses: own}, wantKind: Human},
+		{name: "a person who asks for no automatic answer", file: "outlook-es.eml", opt: Options{OwnAddresses: own}, wantKind: Human, wantReason: "X-Auto-Response-Suppress: All"},
 		{name: "parse result passes through", file: "vacation-rfc3834.eml", opt: Options{OwnAddresses: own}, wantKind: AutoReply, wantReason: "Auto-Submitted: auto-replied"},
 		// The bounce of our own acknowledgement carries our loop header only
 		// in the returned message, not at the top: it stays a bounce.

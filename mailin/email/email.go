@@ -59,8 +59,10 @@ type AutoKind string
 const (
 	Human     AutoKind = ""
 	AutoReply AutoKind = "auto_reply" // RFC 3834 auto-responses, out-of-office replies, read receipts
-	Bulk      AutoKind = "bulk"       // lists and bulk mail
+	Bulk      AutoKind = "bulk"       // lists, their administrative mail, and bulk mail
 	Bounce    AutoKind = "bounce"     // delivery status notifications and MAILER-DAEMON mail
+	Report    AutoKind = "report"     // abuse and feedback reports (RFC 5965) and other RFC 6522 reports
+	Notice    AutoKind = "notice"     // notifications from no-reply senders and notification services
 	Loop      AutoKind = "loop"       // our own mail coming back (set by Classify only)
 )
 
@@ -116,6 +118,13 @@ type Message struct {
 	Auto       AutoKind
 	AutoReason string
 	DSN        *DeliveryReport // non-nil for a delivery-status report
+
+	// ReturnedID is, for automatic mail about another message (a bounce,
+	// a feedback report, a read receipt), that message's Message-ID
+	// without <>: from the delivery report, the returned message or its
+	// headers, or, in a plain-text bounce, the copy of the header it
+	// quotes. "" when unknown or for a person's mail.
+	ReturnedID string
 
 	AuthenticationResults []string // raw values of every Authentication-Results header, top to bottom
 	LoopHeader            string   // value of DefaultLoopHeader if present
@@ -205,10 +214,12 @@ var ErrEmpty = errors.New("email: empty message")
 // be read and a nil error.
 //
 // Parse fills Auto and AutoReason with the rules that need no configuration:
-// RFC 3834 Auto-Submitted, Precedence, List-Id/List-Unsubscribe,
-// X-Autoreply/X-Autorespond, a null Return-Path, MAILER-DAEMON/postmaster
-// senders, out-of-office subjects, and multipart/report. Classify adds the
-// loop checks (our loop header, our own addresses).
+// multipart/report and its parts (RFC 3464, RFC 5965, RFC 6522), RFC 3834
+// Auto-Submitted, Precedence, the list headers, X-Autoreply and its kin, a
+// null Return-Path, delivery-system and no-reply senders, out-of-office
+// subjects (auto.go lists them all), and the weak signals that only stop an
+// automatic answer (Human with a reason). Classify adds the loop checks
+// (our loop header, our own addresses).
 func Parse(raw []byte, lim Limits) (m *Message, err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -256,6 +267,9 @@ func Parse(raw []byte, lim Limits) (m *Message, err error) {
 		}
 	}
 	m.Auto, m.AutoReason = classify(m, &c)
+	if m.Auto != Human {
+		m.ReturnedID = returnedID(m, &c)
+	}
 	return m, nil
 }
 

@@ -64,6 +64,9 @@ func TestParseFixtures(t *testing.T) {
 			date:      "2025-03-03T14:02:10Z",
 			textHas:   []string{"Buenos días,\n\nLa impresora del tercer piso no imprime desde ayer. Ya la reinicié y sigue igual.\n¿Me pueden ayudar?", "Oficina de Planeación"},
 			htmlHas:   "Buenos d&iacute;as",
+			// Outlook's X-Auto-Response-Suppress: a person's mail that asks
+			// for no automatic answer.
+			autoReason: "X-Auto-Response-Suppress: All",
 		},
 		{
 			file:         "gmail-html-only.eml",

@@ -20,7 +20,10 @@ type collector struct {
 	dsn        *DeliveryReport // from a message/delivery-status part
 	envelopeID string          // Original-Envelope-Id of that part
 	returnedID string          // Message-ID of the returned message or headers
+	innerID    string          // Message-ID of the first message/rfc822 or headers part anywhere
 	mdn        bool            // a message/disposition-notification part (read receipt)
+	mdnID      string          // its Original-Message-ID
+	feedback   bool            // a message/feedback-report part (RFC 5965)
 }
 
 // walker walks one message's MIME tree within the limits.
@@ -63,8 +66,13 @@ func (w *walker) entity(h header, body []byte, depth int, c *collector, parent s
 	case "message/rfc822", "message/global":
 		data := decodeTransfer(cte, body)
 		inner, _, _ := parseHeader(data, w.lim.MaxHeaderBytes)
-		if id := firstID(inner.first("Message-Id")); id != "" && parent == "multipart/report" {
-			c.returnedID = id
+		if id := firstID(inner.first("Message-Id")); id != "" {
+			if parent == "multipart/report" {
+				c.returnedID = id
+			}
+			if c.innerID == "" {
+				c.innerID = id
+			}
 		}
 		name := paramText(dparams, "filename")
 		if name == "" {
@@ -86,11 +94,19 @@ func (w *walker) entity(h header, body []byte, depth int, c *collector, parent s
 		inner, _, _ := parseHeader(decodeTransfer(cte, body), w.lim.MaxHeaderBytes)
 		if id := firstID(inner.first("Message-Id")); id != "" {
 			c.returnedID = id
+			if c.innerID == "" {
+				c.innerID = id
+			}
 		}
 		return nil
 	case "message/disposition-notification", "message/global-disposition-notification":
 		c.mdn = true
+		if fields, _, err := parseHeader(decodeTransfer(cte, body), w.lim.MaxHeaderBytes); err == nil && c.mdnID == "" {
+			c.mdnID = firstID(fields.first("Original-Message-Id")) // RFC 8098 section 3.2.5
+		}
 		return nil
+	case "message/feedback-report":
+		c.feedback = true // kept below as an attachment too: it is the report
 	}
 
 	name := paramText(dparams, "filename")
@@ -156,7 +172,14 @@ func (c *collector) merge(sub *collector) {
 	if c.returnedID == "" {
 		c.returnedID = sub.returnedID
 	}
+	if c.innerID == "" {
+		c.innerID = sub.innerID
+	}
+	if c.mdnID == "" {
+		c.mdnID = sub.mdnID
+	}
 	c.mdn = c.mdn || sub.mdn
+	c.feedback = c.feedback || sub.feedback
 }
 
 // normMediaType repairs a missing or broken media type: RFC 2045 section 5.2

@@ -187,10 +187,25 @@ func (l Limits) withDefaults() Limits {
 }
 
 // LimitError reports a message over one of the Limits. Reason is plain
-// English, e.g. "message is 31457280 bytes, limit 26214400".
+// English, e.g. "message is 31457280 bytes, limit 26214400"; Kind, Limit
+// and Size say the same for a caller that words it otherwise.
 type LimitError struct {
 	Reason string
+	Kind   LimitKind
+	Limit  int64 // the limit that was exceeded, in its unit (bytes, levels, parts)
+	Size   int64 // for LimitSize, the message's size in bytes; else 0
 }
+
+// LimitKind names the limit a message exceeded.
+type LimitKind string
+
+// The kinds of LimitError, one per field of Limits.
+const (
+	LimitSize   LimitKind = "size"
+	LimitHeader LimitKind = "header"
+	LimitDepth  LimitKind = "depth"
+	LimitParts  LimitKind = "parts"
+)
 
 func (e *LimitError) Error() string { return "email: over limit: " + e.Reason }
 
@@ -237,7 +252,8 @@ func Parse(raw []byte, lim Limits) (m *Message, err error) {
 	if int64(len(raw)) > lim.MaxBytes {
 		// Read only the header (bounded by MaxHeaderBytes) so the caller
 		// can answer the sender.
-		sizeErr = &LimitError{Reason: fmt.Sprintf("message is %d bytes, limit %d", len(raw), lim.MaxBytes)}
+		sizeErr = &LimitError{Reason: fmt.Sprintf("message is %d bytes, limit %d", len(raw), lim.MaxBytes),
+			Kind: LimitSize, Limit: lim.MaxBytes, Size: int64(len(raw))}
 	}
 	hdr, body, herr := parseHeader(raw, lim.MaxHeaderBytes)
 	if herr != nil {

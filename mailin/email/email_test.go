@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -513,6 +514,14 @@ func TestParseLimits(t *testing.T) {
 			}
 			if le.Reason != tt.wantReason {
 				t.Errorf("Reason = %q, want %q", le.Reason, tt.wantReason)
+			}
+			// Kind and Limit say what Reason says, for callers that word it.
+			kinds := map[LimitKind]string{LimitSize: "bytes, limit", LimitHeader: "header is", LimitDepth: "nesting", LimitParts: "parts"}
+			if w, ok := kinds[le.Kind]; !ok || !strings.Contains(le.Reason, w) || !strings.Contains(le.Reason, fmt.Sprint(le.Limit)) {
+				t.Errorf("Kind %q Limit %d do not match Reason %q", le.Kind, le.Limit, le.Reason)
+			}
+			if (le.Kind == LimitSize) != (le.Size > le.Limit) {
+				t.Errorf("Size %d with Kind %q", le.Size, le.Kind)
 			}
 			if tt.wantHeader {
 				if m == nil || m.From.Email != "a@b.co" {

@@ -120,7 +120,7 @@ func (w *walker) entity(h header, body []byte, depth int, c *collector, parent s
 // multipart walks the parts of a multipart entity.
 func (w *walker) multipart(mt string, params map[string]string, parts [][]byte, depth int, c *collector) error {
 	if depth+1 > w.lim.MaxDepth {
-		return &LimitError{Reason: fmt.Sprintf("MIME nesting is deeper than %d", w.lim.MaxDepth)}
+		return &LimitError{Reason: fmt.Sprintf("MIME nesting is deeper than %d", w.lim.MaxDepth), Kind: LimitDepth, Limit: int64(w.lim.MaxDepth)}
 	}
 	if mt == "multipart/report" && c.reportType == "" {
 		c.reportType = strings.ToLower(strings.TrimSpace(params["report-type"]))
@@ -129,7 +129,8 @@ func (w *walker) multipart(mt string, params map[string]string, parts [][]byte, 
 	for _, raw := range parts {
 		w.parts++
 		if w.parts > w.lim.MaxParts {
-			return &LimitError{Reason: fmt.Sprintf("message has more than %d MIME parts", w.lim.MaxParts)}
+			return &LimitError{Reason: fmt.Sprintf("message has more than %d MIME parts", w.lim.MaxParts), Kind: LimitParts,
+				Limit: int64(w.lim.MaxParts)}
 		}
 		ph, pb, err := parseHeader(raw, w.lim.MaxHeaderBytes)
 		if err != nil {

@@ -34,6 +34,12 @@ type Message struct {
 	Status      string         `db:"status"`
 	Reason      string         `db:"reason"`
 	CreatedAt   time.Time      `db:"created_at"`
+
+	// NoAutoAnswer, on an inbound message being processed, says that it
+	// asks for no automatic answer (Microsoft's X-Auto-Response-Suppress
+	// and other weak signs of automatic mail): the notifier sends no
+	// acknowledgement for it. Not a column: Reason records why.
+	NoAutoAnswer bool `db:"-"`
 }
 
 // Message statuses.

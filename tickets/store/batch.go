@@ -110,7 +110,7 @@ func InsertTickets(ctx context.Context, q sqlx.ExecerContext, ts []Ticket) error
 			if t.LinkedTo != 0 {
 				linked = t.LinkedTo
 			}
-			args = append(args, t.ID, t.Subject, t.Requester, t.RequesterName, t.State, t.Level, t.Service, t.Assignee,
+			args = append(args, t.ID, dbText(t.Subject), t.Requester, dbText(t.RequesterName), t.State, t.Level, t.Service, t.Assignee,
 				linked, t.Lang, t.CreatedAt, t.UpdatedAt, t.LevelSince, t.ResolvedAt)
 		}
 		_, err := q.ExecContext(ctx, `INSERT INTO tickets
@@ -135,7 +135,7 @@ func InsertEvents(ctx context.Context, q sqlx.ExecerContext, evs []StoredEvent) 
 				acts[i] = int64(a)
 			}
 			args = append(args, e.ID, e.TicketID, e.Seq, e.Kind, acts, e.Actor, e.ActorRole, e.LevelBefore, e.LevelAfter,
-				e.StateBefore, e.StateAfter, e.AssigneeBefore, e.AssigneeAfter, e.Service, e.Public, e.Note, e.Requester,
+				e.StateBefore, e.StateAfter, e.AssigneeBefore, e.AssigneeAfter, e.Service, e.Public, dbText(e.Note), e.Requester,
 				e.MessageRow, e.At)
 		}
 		_, err := q.ExecContext(ctx, `INSERT INTO events

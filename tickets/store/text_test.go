@@ -10,6 +10,7 @@ import (
 	"github.com/lib/pq"
 
 	"github.com/ticketd/ticketd/internal/pgtest"
+	"github.com/ticketd/ticketd/tickets"
 )
 
 // bad holds what PostgreSQL's text type refuses: NUL and invalid UTF-8.
@@ -88,6 +89,42 @@ func TestMailTextColumnsTakeAnyBytes(t *testing.T) {
 	}
 	if len(sizes) != 3 || sizes[0] != 0 || sizes[1] != 0 || sizes[2] != 2 {
 		t.Errorf("attachment sizes = %v, want [0 0 2]", sizes)
+	}
+}
+
+// TestTicketAndEventTextTakeAnyBytes: a ticket's subject and requester's
+// name and an event's note come from mail too.
+func TestTicketAndEventTextTakeAnyBytes(t *testing.T) {
+	db := pgtest.New(t)
+	ctx := context.Background()
+	at := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+	tk, err := InsertTicket(ctx, db, Ticket{Lang: "es", RequesterName: bad, Ticket: tickets.Ticket{Subject: bad, Requester: "a@x",
+		State: tickets.StateNew, Level: 1, CreatedAt: at, UpdatedAt: at, LevelSince: at}})
+	if err != nil {
+		t.Fatalf("InsertTicket: %v", err)
+	}
+	if err := UpdateTicket(ctx, db, tk.Ticket); err != nil {
+		t.Fatalf("UpdateTicket: %v", err)
+	}
+	if _, err := AppendEvents(ctx, db, tk.ID, nil, tickets.Event{Kind: tickets.EventNoted, Actor: "a@x", Note: bad, At: at}); err != nil {
+		t.Fatalf("AppendEvents: %v", err)
+	}
+	tIDs, eIDs, err := AllocateIDs(ctx, db, 1, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	second := tk
+	second.ID = tIDs[0]
+	if err := InsertTickets(ctx, db, []Ticket{second}); err != nil {
+		t.Fatalf("InsertTickets: %v", err)
+	}
+	if err := InsertEvents(ctx, db, []StoredEvent{{ID: eIDs[0], TicketID: second.ID, Event: tickets.Event{Seq: 1, Kind: tickets.EventNoted,
+		Actor: "a@x", Note: bad, At: at}}}); err != nil {
+		t.Fatalf("InsertEvents: %v", err)
+	}
+	var notes []string
+	if err := db.Select(&notes, `SELECT note FROM events ORDER BY id`); err != nil || len(notes) != 2 || notes[0] != dbText(bad) {
+		t.Errorf("notes = %q, %v", notes, err)
 	}
 }
 

@@ -10,12 +10,15 @@ import (
 	"unicode/utf8"
 )
 
-// addFixtureSeeds seeds a fuzz target with every .eml under testdata.
+// addFixtureSeeds seeds a fuzz target with every .eml under testdata and
+// testdata/machine.
 func addFixtureSeeds(f *testing.F) {
 	f.Helper()
 	paths, err := filepath.Glob(filepath.Join("testdata", "*.eml"))
-	if err != nil || len(paths) == 0 {
-		f.Fatalf("no seed fixtures in testdata: %v", err)
+	machine, err2 := filepath.Glob(filepath.Join("testdata", "machine", "*.eml"))
+	paths = append(paths, machine...)
+	if err != nil || err2 != nil || len(paths) == 0 || len(machine) == 0 {
+		f.Fatalf("no seed fixtures in testdata: %v %v", err, err2)
 	}
 	for _, p := range paths {
 		raw, err := os.ReadFile(p)

@@ -46,7 +46,7 @@ var quarantineTexts = map[string]struct{ record, es, en string }{
 	"parts": {"message has more than %s MIME parts",
 		"el mensaje tiene más de %s partes entre textos y adjuntos; envíe los adjuntos en varios mensajes",
 		"the message has more than %s parts, texts and attachments together; please send the attachments in several messages"},
-	"empty": {"the message is empty",
+	"empty": {"unreadable message: the message is empty",
 		"el mensaje llegó vacío",
 		"the message arrived empty"},
 	"unreadable": {"unreadable message: %s",

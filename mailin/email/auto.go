@@ -112,6 +112,10 @@ func strongSignal(m *Message) (AutoKind, string) {
 	if rp := returnPath(h); deliverySystem(rp) {
 		return Bounce, "Return-Path: <" + rp + ">"
 	}
+	if rp := bareReturnPath(h); rp != "" && deliverySystem(rp+"@") {
+		// "Return-Path: <MAILER-DAEMON>", without a domain.
+		return Bounce, "Return-Path: <" + rp + ">"
+	}
 	if deliverySystemName(strings.ToLower(m.From.Name)) {
 		return Bounce, "From: " + m.From.Name
 	}
@@ -204,7 +208,7 @@ func weakSignal(m *Message) string {
 	}
 	// Bulk senders' envelope (VERP) and feedback headers: a person's mail
 	// through a provider's ticket system or Amazon WorkMail has them too.
-	if rp := returnPath(h); strings.HasPrefix(localPart(rp), "bounce") {
+	if rp := returnPath(h); strings.HasPrefix(localPart(rp), "bounce") || bulkSenderDomain(rp) {
 		return "Return-Path: <" + rp + ">"
 	}
 	for _, name := range []string{"Feedback-ID", "X-CSA-Complaints", "X-SES-Outgoing", "X-SG-EID", "X-Mailgun-Sid", "X-MC-User"} {
@@ -230,6 +234,19 @@ func returnPath(h header) string {
 		return ""
 	}
 	return rp
+}
+
+// bareReturnPath is a Return-Path without "@", lower case ("" otherwise).
+func bareReturnPath(h header) string {
+	rp, ok := h.get("Return-Path")
+	if !ok {
+		return ""
+	}
+	rp = strings.ToLower(strings.Trim(strings.TrimSpace(stripComments(rp)), "<> "))
+	if rp == "" || strings.ContainsAny(rp, "@ \t") || len(rp) > 64 {
+		return ""
+	}
+	return cleanLine(rp)
 }
 
 // stripComments removes RFC 5322 comments, "(like this)", from a
@@ -269,9 +286,10 @@ var oooPhrases = []string{
 	"fuera de la oficina", "fuera de oficina", "ausente de la oficina", "ausencia",
 	"automatic reply", "auto reply", "auto-reply", "autoreply", "auto response",
 	"auto-response", "autoresponse", "out of office autoreply", "out of office",
-	"out of the office", "réponse automatique", "reponse automatique",
-	"abwesenheitsnotiz", "automatische antwort", "resposta automática",
-	"resposta automatica",
+	"out of the office", "réponse automatique d'absence du bureau", "reponse automatique d'absence du bureau",
+	"réponse automatique", "reponse automatique", "abwesenheitsnotiz", "automatische antwort",
+	"resposta automática", "resposta automatica", "risposta automatica", "automatisch antwoord",
+	"automatisk svar", "autosvar",
 }
 
 // outOfOfficeSubject returns the phrase an auto-reply subject starts with,

@@ -25,7 +25,8 @@ func normLocal(email string) string {
 
 // deliverySystem reports whether an address is a mail system's own: the
 // MAILER-DAEMON of RFC 5321 section 4.5.5 and its spellings, postmaster
-// (RFC 5321 section 4.5.1), and Exchange's system mailbox
+// (RFC 5321 section 4.5.1), a bare bounce@ or bounces@, and Exchange's
+// system mailbox
 // "MicrosoftExchange" followed by 32 hex digits, which sends Exchange's and
 // Office 365's non-delivery reports.
 func deliverySystem(email string) bool {
@@ -33,7 +34,7 @@ func deliverySystem(email string) bool {
 		return false
 	}
 	switch l := normLocal(email); {
-	case l == "mailerdaemon", l == "maildaemon", l == "postmaster", l == "mailerdeamon":
+	case l == "mailerdaemon", l == "maildaemon", l == "postmaster", l == "mailerdeamon", l == "bounce", l == "bounces":
 		return true
 	case strings.HasPrefix(l, "microsoftexchange") && len(l) == len("microsoftexchange")+32 && isHexString(l[len("microsoftexchange"):]):
 		return true
@@ -125,6 +126,28 @@ func notifier(email string) bool {
 	l := normLocal(email)
 	for _, w := range notifierWords {
 		if l == w {
+			return true
+		}
+	}
+	return false
+}
+
+// bulkSenderDomains are the envelope domains of bulk-mail services (Amazon
+// SES, SendGrid, Mailgun, Mailchimp and Mandrill, SparkPost, Mailjet,
+// Brevo). A person's mail may go through them (Amazon WorkMail sends
+// through SES), so they are a weak signal only.
+var bulkSenderDomains = []string{"amazonses.com", "sendgrid.net", "mailgun.org", "mailgun.net", "mcsv.net", "rsgsv.net",
+	"mandrillapp.com", "sparkpostmail.com", "mailjet.com", "sendinblue.com", "brevo.com"}
+
+// bulkSenderDomain reports whether an address is at one of them or below.
+func bulkSenderDomain(email string) bool {
+	at := strings.LastIndexByte(email, '@')
+	if at < 0 {
+		return false
+	}
+	dom := email[at+1:]
+	for _, d := range bulkSenderDomains {
+		if dom == d || strings.HasSuffix(dom, "."+d) {
 			return true
 		}
 	}

@@ -1,7 +1,7 @@
 // Package email turns the raw bytes of one inbound RFC 5322 message into a
 // Message: decoded headers, addresses, threading ids, the text of the body,
 // attachments, and what kind of sender wrote it (a person, an auto-responder,
-// a list, a bounce).
+// a list, a bounce, a report, a notification service).
 //
 // It is the only place in ticketd that reads MIME. Everything after it (ticket
 // matching, reply trimming, command parsing) works on a Message and never on

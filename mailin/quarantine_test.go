@@ -75,6 +75,7 @@ func TestQuarantineAfterAFailureTellsSenderAndDesk(t *testing.T) {
 	}
 	sender, ok := got["ana@example.gov.co"]
 	if !ok || !strings.Contains(sender.Subject, "No pudimos procesar su mensaje: FALLA en la impresora") ||
+		!strings.Contains(sender.Body, "Cordial saludo, Ana Rojas:") ||
 		!strings.Contains(sender.Body, "ocurrió un error al registrarlo") {
 		t.Errorf("sender's notice = %+v", sender)
 	}

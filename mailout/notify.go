@@ -208,7 +208,11 @@ func (n *Notifier) Quarantined(ctx context.Context, tx *sqlx.Tx, t *store.Ticket
 		tk = *t
 	}
 	q := newQueue(ctx, tx, n, tk, trigger)
-	return q.addData(note{name: "quarantined", to: n.personOr(to), lang: n.langOf(to, n.defaultLang())},
+	p := n.personOr(to)
+	if p.Name == "" && strings.EqualFold(tk.Requester, to) {
+		p.Name = tk.RequesterName // the sender, greeted by the name they wrote with
+	}
+	return q.addData(note{name: "quarantined", to: p, lang: n.langOf(to, n.defaultLang())},
 		func(d *Data) { d.Reason = reason })
 }
 

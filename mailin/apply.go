@@ -162,8 +162,8 @@ func tagPattern(tag string) *regexp.Regexp {
 // notifies anyone of itself and never runs a command.
 func (in *Intake) automatic(ctx context.Context, tx *service.Tx, f *imapin.Fetched, msg *store.Message, m *email.Message, kind email.AutoKind, why string) (result, error) {
 	var t *store.Ticket
-	if kind == email.Bounce && m.DSN != nil && m.DSN.OriginalMessageID != "" {
-		if id, ok, err := store.TicketByMessageIDs(ctx, tx.Q, []string{m.DSN.OriginalMessageID}); err != nil {
+	if kind != email.Loop && m.ReturnedID != "" {
+		if id, ok, err := store.TicketByMessageIDs(ctx, tx.Q, []string{m.ReturnedID}); err != nil {
 			return result{}, err
 		} else if ok {
 			tk, err := store.GetTicket(ctx, tx.Q, id)

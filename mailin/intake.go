@@ -15,12 +15,11 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
-	"fmt"
 	"log/slog"
 	"net/textproto"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jmoiron/sqlx"
 
@@ -210,16 +209,11 @@ func (in *Intake) apply(ctx context.Context, tx *service.Tx, f *imapin.Fetched, 
 	lim := in.Limits
 	if f.TooBig {
 		m, _ := email.Parse(f.Raw, lim) // the header section only
-		reason := fmt.Sprintf("message is %d bytes, over the limit of %d", f.Size, effectiveMax(lim))
-		return in.quarantine(ctx, tx, f, msg, m, reason)
+		return in.quarantine(ctx, tx, f, msg, m, quarantineReason{kind: "size", limit: effectiveMax(lim), size: f.Size})
 	}
 	m, err := email.Parse(f.Raw, lim)
 	if err != nil {
-		var le *email.LimitError
-		if errors.As(err, &le) {
-			return in.quarantine(ctx, tx, f, msg, m, le.Reason)
-		}
-		return in.quarantine(ctx, tx, f, msg, m, "unreadable message: "+err.Error())
+		return in.quarantine(ctx, tx, f, msg, m, parseReason(err))
 	}
 	fill(msg, m)
 	kind, why := email.Classify(m, email.Options{OwnAddresses: in.own(), LoopHeaderName: mailout.HeaderLoop})
@@ -228,7 +222,7 @@ func (in *Intake) apply(ctx context.Context, tx *service.Tx, f *imapin.Fetched, 
 		return in.automatic(ctx, tx, f, msg, m, kind, why)
 	}
 	if m.From.Email == "" {
-		return in.quarantine(ctx, tx, f, msg, m, "no usable From address")
+		return in.quarantine(ctx, tx, f, msg, m, quarantineReason{kind: "no_from"})
 	}
 	match, err := in.match(ctx, tx, m)
 	if err != nil {
@@ -277,60 +271,13 @@ func fill(msg *store.Message, m *email.Message) {
 		msg.CcAddrs = append(msg.CcAddrs, a.Email)
 	}
 	msg.FullText = m.Text
-}
-
-// quarantine records a message that cannot be processed, with the reason,
-// and tells its sender once (never a machine, never ourselves).
-func (in *Intake) quarantine(ctx context.Context, tx *service.Tx, f *imapin.Fetched, msg *store.Message, m *email.Message, reason string) (result, error) {
-	msg.Status, msg.Reason = store.StatusQuarantined, reason
-	if m != nil {
-		fill(msg, m)
-		kind, _ := email.Classify(m, email.Options{OwnAddresses: in.own(), LoopHeaderName: mailout.HeaderLoop})
-		msg.AutoKind = string(kind)
+	// A person's mail with a weak sign of automatic mail (Classify's Human
+	// with a reason): handled as any other, but nothing automatic answers
+	// it, and the record says why.
+	msg.NoAutoAnswer = m.Auto == email.Human && m.AutoReason != ""
+	if msg.NoAutoAnswer {
+		msg.Reason = "no automatic answer: " + m.AutoReason
 	}
-	if err := store.UpdateInbound(ctx, tx.Q, *msg); err != nil {
-		return result{}, err
-	}
-	if m != nil && m.From.Email != "" && msg.AutoKind == "" && in.Responder != nil {
-		if err := in.Responder.Quarantined(tx.Context(), tx.Q, nil, m.From.Email, reason, msg); err != nil {
-			return result{}, err
-		}
-	}
-	in.log().Warn("message quarantined", "mailbox", f.Mailbox, "uid", f.UID, "reason", reason)
-	return quarantined(f.UID, reason), nil
-}
-
-// quarantineFailed records a message whose processing failed on its own,
-// in a fresh transaction, so that it does not block the mailbox.
-func (in *Intake) quarantineFailed(ctx context.Context, f *imapin.Fetched, cause error) (result, error) {
-	reason := "processing failed: " + firstLine(cause.Error())
-	var r result
-	err := in.Service.InTx(ctx, func(tx *service.Tx) error {
-		msg := inboundRow(f.Raw, tx.Now())
-		id, _, err := store.InsertInbound(ctx, tx.Q, msg)
-		if err != nil {
-			return err
-		}
-		// Only a row nobody processed becomes quarantined: the same
-		// message may have been stored meanwhile (another mailbox, another
-		// replica), and then its outcome stands.
-		if _, err := tx.Q.ExecContext(ctx, `UPDATE messages SET status = 'quarantined', reason = $2
-			WHERE id = $1 AND status = 'received'`, id, reason); err != nil {
-			return err
-		}
-		prev, err := store.GetMessage(ctx, tx.Q, id)
-		if err != nil {
-			return err
-		}
-		q := prev.Status == store.StatusQuarantined
-		r = processed(f.UID, "duplicate")
-		if q {
-			r = quarantined(f.UID, prev.Reason)
-		}
-		return store.PutPosition(ctx, tx.Q, store.Position{Account: f.Account, Mailbox: f.Mailbox, UIDValidity: f.UIDValidity,
-			UID: f.UID, MessageRow: &id, Quarantine: q, Reason: prev.Reason}, tx.Now())
-	})
-	return r, err
 }
 
 // inboundRow is the row that keeps a message's raw source before it is
@@ -397,7 +344,9 @@ func scanMessageID(raw []byte) string {
 	h, _ := r.ReadMIMEHeader()
 	id := strings.TrimSpace(h.Get("Message-Id"))
 	id = strings.TrimSuffix(strings.TrimPrefix(id, "<"), ">")
-	if len(id) > 500 || strings.ContainsAny(id, " \t\r\n<>") {
+	// NUL and invalid UTF-8 are what PostgreSQL's text refuses: such an id
+	// could never have been stored, so dropping it changes no dedup key.
+	if len(id) > 500 || strings.ContainsAny(id, " \t\r\n<>\x00") || !utf8.ValidString(id) {
 		return ""
 	}
 	return id

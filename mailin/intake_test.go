@@ -36,14 +36,14 @@ var roster = &tickets.Roster{
 }
 
 type env struct {
-	t      *testing.T
+	t      testing.TB
 	db     *sqlx.DB
 	in     *mailin.Intake
 	signer *replytoken.Signer
 	uid    atomic.Uint32
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	db := pgtest.New(t)
 	r, err := mailout.NewRenderer("")
 	if err != nil {

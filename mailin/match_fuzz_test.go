@@ -3,6 +3,7 @@ package mailin
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestSubjectTicket(t *testing.T) {
@@ -34,6 +35,8 @@ func TestScanMessageID(t *testing.T) {
 		"Message-ID: <a b@c>\r\n\r\n":                    "",
 		"no header at all":                               "",
 		"Message-ID: <x@y>\r\nMessage-ID: <z@y>\r\n\r\n": "x@y",
+		"Message-ID: <a\x00b@c>\r\n\r\n":                 "",
+		"Message-ID: <a\xffb@c>\r\n\r\n":                 "",
 	} {
 		if got := scanMessageID([]byte(raw)); got != want {
 			t.Errorf("scanMessageID(%q) = %q, want %q", raw, got, want)
@@ -52,7 +55,7 @@ func FuzzMatchingParsers(f *testing.F) {
 			t.Fatalf("non-positive ticket id %d", id)
 		}
 		id := scanMessageID([]byte(raw))
-		if strings.ContainsAny(id, " \t\r\n<>") || len(id) > 500 {
+		if strings.ContainsAny(id, " \t\r\n<>\x00") || len(id) > 500 || !utf8.ValidString(id) {
 			t.Fatalf("bad id %q", id)
 		}
 	})

@@ -106,6 +106,11 @@ func (n *Notifier) notesFor(c service.Change) []note {
 		if sent[key] || nt.to.Email == "" {
 			continue
 		}
+		// A person's mail that asks for no automatic answer
+		// (X-Auto-Response-Suppress...) gets no acknowledgement.
+		if c.Trigger != nil && c.Trigger.NoAutoAnswer && (nt.name == "opened_ack" || nt.name == "reopened") {
+			continue
+		}
 		sent[key] = true
 		notes = append(notes, nt)
 	}

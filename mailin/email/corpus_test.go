@@ -9,27 +9,16 @@ import (
 	"testing"
 )
 
-// enmimeCorpus finds shared/corpora/enmime by walking up from the package
-// directory (it is ../../../shared/corpora/enmime from mailin/email in the
-// usual checkout, but the test should not care where the module sits). The
-// corpus is part of the test suite: a missing folder fails the test.
+// enmimeCorpus is the enmime corpus kept in testdata/enmime (see its
+// SOURCE.md and LICENSE). It is part of the test suite: a missing folder
+// fails the test.
 func enmimeCorpus(t *testing.T) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatalf("getwd: %v", err)
+	const dir = "testdata/enmime"
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		t.Fatalf("corpus folder %s not found: %v", dir, err)
 	}
-	for {
-		c := filepath.Join(dir, "shared", "corpora", "enmime")
-		if fi, err := os.Stat(c); err == nil && fi.IsDir() {
-			return c
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatalf("corpus folder shared/corpora/enmime not found above the package directory")
-		}
-		dir = parent
-	}
+	return dir
 }
 
 // corpusFiles lists every regular file under dir, sorted.

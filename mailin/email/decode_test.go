@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestDecodeText(t *testing.T) {
@@ -325,5 +326,64 @@ func TestParseHeaderLenient(t *testing.T) {
 				t.Errorf("body = %q, want %q", body, tt.wantBody)
 			}
 		})
+	}
+}
+
+// TestDecodedTextIsStorable: NUL bytes and invalid UTF-8 that only appear
+// once a part is decoded (quoted-printable "=00", base64, a wrong charset)
+// come out as U+FFFD, as they do in an unencoded body, so that the text can
+// be stored; before, "=00" reached PostgreSQL and quarantined the message.
+func TestDecodedTextIsStorable(t *testing.T) {
+	const head = "From: Ana <ana@example.gov.co>\r\nSubject: hola\r\nMIME-Version: 1.0\r\n"
+	tests := []struct {
+		name, raw, text, html string
+	}{
+		{"raw NUL", head + "\r\nhola\x00mundo\r\n", "hola\uFFFDmundo\n", ""},
+		{"quoted-printable NUL", head + "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\nhola=00mundo\r\n", "hola\uFFFDmundo\n", ""},
+		// "hola\x00mundo\r\n"
+		{"base64 NUL", head + "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\naG9sYQBtdW5kbw0K\r\n", "hola\uFFFDmundo\n", ""},
+		{"quoted-printable invalid UTF-8 in a charset that keeps bytes", head + "Content-Type: text/plain; charset=utf-16\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n=00h=00o=D8=00\r\n", "", ""},
+		{"HTML with NUL", head + "Content-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n<p>hola=00mundo</p>\r\n", "hola\uFFFDmundo", "<p>hola\uFFFDmundo</p>\n"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			m, err := Parse([]byte(tc.raw), DefaultLimits())
+			if err != nil {
+				t.Fatal(err)
+			}
+			for name, s := range map[string]string{"Text": m.Text, "HTML": m.HTML} {
+				if !utf8.ValidString(s) || strings.IndexByte(s, 0) >= 0 {
+					t.Errorf("%s = %q: not storable", name, s)
+				}
+			}
+			if tc.text != "" && m.Text != tc.text {
+				t.Errorf("Text = %q, want %q", m.Text, tc.text)
+			}
+			if tc.html != "" && m.HTML != tc.html {
+				t.Errorf("HTML = %q, want %q", m.HTML, tc.html)
+			}
+		})
+	}
+}
+
+// TestHeaderDerivedTextIsStorable: what Parse takes from header fields
+// without decoding them (a part's Content-ID, a delivery report's fields,
+// the automatic-mail reason) is storable text too.
+func TestHeaderDerivedTextIsStorable(t *testing.T) {
+	raw := "From: MAILER-DAEMON@mx.example\r\nSubject: fallo\r\nAuto-Submitted: auto-replied\xff\r\n" +
+		"Content-Type: multipart/report; report-type=delivery-status; boundary=r\r\n\r\n" +
+		"--r\r\nContent-Type: image/png\r\nContent-ID: <a\x00b\xfe@x>\r\n\r\nPNG\r\n" +
+		"--r\r\nContent-Type: message/delivery-status\r\n\r\nOriginal-Envelope-Id: env\x00\xff\r\n\r\n" +
+		"Final-Recipient: rfc822; a\x00\xff@x.co\r\nAction: fail\xffed\r\nStatus: 5.1.1\x00\r\n--r--\r\n"
+	m, err := Parse([]byte(raw), DefaultLimits())
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkMessage(t, m)
+	if m.DSN == nil || len(m.DSN.Recipients) != 1 {
+		t.Fatalf("DSN = %+v", m.DSN)
+	}
+	if m.DSN.OriginalMessageID != "" {
+		t.Errorf("a garbage envelope id was kept: %q", m.DSN.OriginalMessageID)
 	}
 }

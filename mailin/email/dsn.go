@@ -33,7 +33,9 @@ func (c *collector) addDeliveryStatus(b []byte, maxHeader int) {
 		if first {
 			first = false
 			if v := block.first("Original-Envelope-Id"); v != "" {
-				c.envelopeID = strings.Trim(strings.TrimSpace(v), "<>")
+				if id := strings.Trim(strings.TrimSpace(v), "<>"); validID(id) {
+					c.envelopeID = id
+				}
 			}
 			if _, isRecipient := block.get("Final-Recipient"); !isRecipient {
 				continue
@@ -41,8 +43,8 @@ func (c *collector) addDeliveryStatus(b []byte, maxHeader int) {
 		}
 		st := DeliveryStatus{
 			Recipient:  dsnAddress(block.first("Final-Recipient")),
-			Action:     strings.ToLower(firstWord(block.first("Action"))),
-			Status:     firstWord(block.first("Status")),
+			Action:     strings.ToLower(cleanLine(firstWord(block.first("Action")))),
+			Status:     cleanLine(firstWord(block.first("Status"))),
 			Diagnostic: cleanLine(dsnTyped(block.first("Diagnostic-Code"))),
 		}
 		if st.Recipient == "" {
@@ -83,7 +85,7 @@ func dsnTyped(v string) string {
 // dsnAddress reads a recipient field such as "rfc822; ana@example.org".
 func dsnAddress(v string) string {
 	a := strings.Trim(strings.TrimSpace(dsnTyped(v)), "<>")
-	return strings.ToLower(a)
+	return strings.ToLower(cleanLine(a))
 }
 
 // firstWord returns the first white-space separated word of v.

@@ -1,7 +1,7 @@
 // Package email turns the raw bytes of one inbound RFC 5322 message into a
 // Message: decoded headers, addresses, threading ids, the text of the body,
 // attachments, and what kind of sender wrote it (a person, an auto-responder,
-// a list, a bounce).
+// a list, a bounce, a report, a notification service).
 //
 // It is the only place in ticketd that reads MIME. Everything after it (ticket
 // matching, reply trimming, command parsing) works on a Message and never on
@@ -59,8 +59,10 @@ type AutoKind string
 const (
 	Human     AutoKind = ""
 	AutoReply AutoKind = "auto_reply" // RFC 3834 auto-responses, out-of-office replies, read receipts
-	Bulk      AutoKind = "bulk"       // lists and bulk mail
+	Bulk      AutoKind = "bulk"       // lists, their administrative mail, and bulk mail
 	Bounce    AutoKind = "bounce"     // delivery status notifications and MAILER-DAEMON mail
+	Report    AutoKind = "report"     // abuse and feedback reports (RFC 5965) and other RFC 6522 reports
+	Notice    AutoKind = "notice"     // notifications from no-reply senders and notification services
 	Loop      AutoKind = "loop"       // our own mail coming back (set by Classify only)
 )
 
@@ -116,6 +118,13 @@ type Message struct {
 	Auto       AutoKind
 	AutoReason string
 	DSN        *DeliveryReport // non-nil for a delivery-status report
+
+	// ReturnedID is, for automatic mail about another message (a bounce,
+	// a feedback report, a read receipt), that message's Message-ID
+	// without <>: from the delivery report, the returned message or its
+	// headers, or, in a plain-text bounce, the copy of the header it
+	// quotes. "" when unknown or for a person's mail.
+	ReturnedID string
 
 	AuthenticationResults []string // raw values of every Authentication-Results header, top to bottom
 	LoopHeader            string   // value of DefaultLoopHeader if present
@@ -178,10 +187,25 @@ func (l Limits) withDefaults() Limits {
 }
 
 // LimitError reports a message over one of the Limits. Reason is plain
-// English, e.g. "message is 31457280 bytes, limit 26214400".
+// English, e.g. "message is 31457280 bytes, limit 26214400"; Kind, Limit
+// and Size say the same for a caller that words it otherwise.
 type LimitError struct {
 	Reason string
+	Kind   LimitKind
+	Limit  int64 // the limit that was exceeded, in its unit (bytes, levels, parts)
+	Size   int64 // for LimitSize, the message's size in bytes; else 0
 }
+
+// LimitKind names the limit a message exceeded.
+type LimitKind string
+
+// The kinds of LimitError, one per field of Limits.
+const (
+	LimitSize   LimitKind = "size"
+	LimitHeader LimitKind = "header"
+	LimitDepth  LimitKind = "depth"
+	LimitParts  LimitKind = "parts"
+)
 
 func (e *LimitError) Error() string { return "email: over limit: " + e.Reason }
 
@@ -205,10 +229,12 @@ var ErrEmpty = errors.New("email: empty message")
 // be read and a nil error.
 //
 // Parse fills Auto and AutoReason with the rules that need no configuration:
-// RFC 3834 Auto-Submitted, Precedence, List-Id/List-Unsubscribe,
-// X-Autoreply/X-Autorespond, a null Return-Path, MAILER-DAEMON/postmaster
-// senders, out-of-office subjects, and multipart/report. Classify adds the
-// loop checks (our loop header, our own addresses).
+// multipart/report and its parts (RFC 3464, RFC 5965, RFC 6522), RFC 3834
+// Auto-Submitted, Precedence, the list headers, X-Autoreply and its kin, a
+// null Return-Path, delivery-system and no-reply senders, out-of-office
+// subjects (auto.go lists them all), and the weak signals that only stop an
+// automatic answer (Human with a reason). Classify adds the loop checks
+// (our loop header, our own addresses).
 func Parse(raw []byte, lim Limits) (m *Message, err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -226,7 +252,8 @@ func Parse(raw []byte, lim Limits) (m *Message, err error) {
 	if int64(len(raw)) > lim.MaxBytes {
 		// Read only the header (bounded by MaxHeaderBytes) so the caller
 		// can answer the sender.
-		sizeErr = &LimitError{Reason: fmt.Sprintf("message is %d bytes, limit %d", len(raw), lim.MaxBytes)}
+		sizeErr = &LimitError{Reason: fmt.Sprintf("message is %d bytes, limit %d", len(raw), lim.MaxBytes),
+			Kind: LimitSize, Limit: lim.MaxBytes, Size: int64(len(raw))}
 	}
 	hdr, body, herr := parseHeader(raw, lim.MaxHeaderBytes)
 	if herr != nil {
@@ -256,6 +283,9 @@ func Parse(raw []byte, lim Limits) (m *Message, err error) {
 		}
 	}
 	m.Auto, m.AutoReason = classify(m, &c)
+	if m.Auto != Human {
+		m.ReturnedID = returnedID(m, &c)
+	}
 	return m, nil
 }
 

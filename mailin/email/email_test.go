@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -64,6 +65,9 @@ func TestParseFixtures(t *testing.T) {
 			date:      "2025-03-03T14:02:10Z",
 			textHas:   []string{"Buenos días,\n\nLa impresora del tercer piso no imprime desde ayer. Ya la reinicié y sigue igual.\n¿Me pueden ayudar?", "Oficina de Planeación"},
 			htmlHas:   "Buenos d&iacute;as",
+			// Outlook's X-Auto-Response-Suppress: a person's mail that asks
+			// for no automatic answer.
+			autoReason: "X-Auto-Response-Suppress: All",
 		},
 		{
 			file:         "gmail-html-only.eml",
@@ -510,6 +514,14 @@ func TestParseLimits(t *testing.T) {
 			}
 			if le.Reason != tt.wantReason {
 				t.Errorf("Reason = %q, want %q", le.Reason, tt.wantReason)
+			}
+			// Kind and Limit say what Reason says, for callers that word it.
+			kinds := map[LimitKind]string{LimitSize: "bytes, limit", LimitHeader: "header is", LimitDepth: "nesting", LimitParts: "parts"}
+			if w, ok := kinds[le.Kind]; !ok || !strings.Contains(le.Reason, w) || !strings.Contains(le.Reason, fmt.Sprint(le.Limit)) {
+				t.Errorf("Kind %q Limit %d do not match Reason %q", le.Kind, le.Limit, le.Reason)
+			}
+			if (le.Kind == LimitSize) != (le.Size > le.Limit) {
+				t.Errorf("Size %d with Kind %q", le.Size, le.Kind)
 			}
 			if tt.wantHeader {
 				if m == nil || m.From.Email != "a@b.co" {

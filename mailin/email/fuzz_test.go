@@ -2,6 +2,7 @@ package email
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -9,12 +10,15 @@ import (
 	"unicode/utf8"
 )
 
-// addFixtureSeeds seeds a fuzz target with every .eml under testdata.
+// addFixtureSeeds seeds a fuzz target with every .eml under testdata and
+// testdata/machine.
 func addFixtureSeeds(f *testing.F) {
 	f.Helper()
 	paths, err := filepath.Glob(filepath.Join("testdata", "*.eml"))
-	if err != nil || len(paths) == 0 {
-		f.Fatalf("no seed fixtures in testdata: %v", err)
+	machine, err2 := filepath.Glob(filepath.Join("testdata", "machine", "*.eml"))
+	paths = append(paths, machine...)
+	if err != nil || err2 != nil || len(paths) == 0 || len(machine) == 0 {
+		f.Fatalf("no seed fixtures in testdata: %v %v", err, err2)
 	}
 	for _, p := range paths {
 		raw, err := os.ReadFile(p)
@@ -51,9 +55,22 @@ func FuzzParse(f *testing.F) {
 // checkMessage asserts the promises the Message type makes.
 func checkMessage(t *testing.T, m *Message) {
 	t.Helper()
-	for name, s := range map[string]string{"Subject": m.Subject, "Text": m.Text, "HTML": m.HTML, "From.Name": m.From.Name, "AutoReason": m.AutoReason} {
-		if !utf8.ValidString(s) {
-			t.Fatalf("%s is not valid UTF-8: %q", name, s)
+	// Every string is one PostgreSQL's text type takes: valid UTF-8, no NUL.
+	texts := map[string]string{"Subject": m.Subject, "Text": m.Text, "HTML": m.HTML, "From.Name": m.From.Name,
+		"AutoReason": m.AutoReason, "MessageID": m.MessageID}
+	for i, a := range m.Attachments {
+		texts[fmt.Sprintf("Attachments[%d].ContentID", i)] = a.ContentID
+		texts[fmt.Sprintf("Attachments[%d].ContentType", i)] = a.ContentType
+	}
+	if m.DSN != nil {
+		texts["DSN.OriginalMessageID"] = m.DSN.OriginalMessageID
+		for i, st := range m.DSN.Recipients {
+			texts[fmt.Sprintf("DSN.Recipients[%d]", i)] = st.Recipient + st.Action + st.Status + st.Diagnostic
+		}
+	}
+	for name, s := range texts {
+		if !utf8.ValidString(s) || strings.IndexByte(s, 0) >= 0 {
+			t.Fatalf("%s is not storable text (invalid UTF-8 or NUL): %q", name, s)
 		}
 	}
 	if strings.ContainsAny(m.Subject, "\r\n") {

@@ -86,7 +86,7 @@ func parseHeader(raw []byte, max int) (header, []byte, error) {
 		line, next := cutLine(rest)
 		used += len(rest) - len(next)
 		if used > max {
-			return nil, nil, &LimitError{Reason: fmt.Sprintf("header is over %d bytes", max)}
+			return nil, nil, &LimitError{Reason: fmt.Sprintf("header is over %d bytes", max), Kind: LimitHeader, Limit: int64(max)}
 		}
 		content := trimEOL(line)
 		if len(content) == 0 {

@@ -20,7 +20,10 @@ type collector struct {
 	dsn        *DeliveryReport // from a message/delivery-status part
 	envelopeID string          // Original-Envelope-Id of that part
 	returnedID string          // Message-ID of the returned message or headers
+	innerID    string          // Message-ID of the first message/rfc822 or headers part anywhere
 	mdn        bool            // a message/disposition-notification part (read receipt)
+	mdnID      string          // its Original-Message-ID
+	feedback   bool            // a message/feedback-report part (RFC 5965)
 }
 
 // walker walks one message's MIME tree within the limits.
@@ -63,8 +66,13 @@ func (w *walker) entity(h header, body []byte, depth int, c *collector, parent s
 	case "message/rfc822", "message/global":
 		data := decodeTransfer(cte, body)
 		inner, _, _ := parseHeader(data, w.lim.MaxHeaderBytes)
-		if id := firstID(inner.first("Message-Id")); id != "" && parent == "multipart/report" {
-			c.returnedID = id
+		if id := firstID(inner.first("Message-Id")); id != "" {
+			if parent == "multipart/report" {
+				c.returnedID = id
+			}
+			if c.innerID == "" {
+				c.innerID = id
+			}
 		}
 		name := paramText(dparams, "filename")
 		if name == "" {
@@ -86,11 +94,19 @@ func (w *walker) entity(h header, body []byte, depth int, c *collector, parent s
 		inner, _, _ := parseHeader(decodeTransfer(cte, body), w.lim.MaxHeaderBytes)
 		if id := firstID(inner.first("Message-Id")); id != "" {
 			c.returnedID = id
+			if c.innerID == "" {
+				c.innerID = id
+			}
 		}
 		return nil
 	case "message/disposition-notification", "message/global-disposition-notification":
 		c.mdn = true
+		if fields, _, err := parseHeader(decodeTransfer(cte, body), w.lim.MaxHeaderBytes); err == nil && c.mdnID == "" {
+			c.mdnID = firstID(fields.first("Original-Message-Id")) // RFC 8098 section 3.2.5
+		}
 		return nil
+	case "message/feedback-report":
+		c.feedback = true // kept below as an attachment too: it is the report
 	}
 
 	name := paramText(dparams, "filename")
@@ -104,7 +120,7 @@ func (w *walker) entity(h header, body []byte, depth int, c *collector, parent s
 // multipart walks the parts of a multipart entity.
 func (w *walker) multipart(mt string, params map[string]string, parts [][]byte, depth int, c *collector) error {
 	if depth+1 > w.lim.MaxDepth {
-		return &LimitError{Reason: fmt.Sprintf("MIME nesting is deeper than %d", w.lim.MaxDepth)}
+		return &LimitError{Reason: fmt.Sprintf("MIME nesting is deeper than %d", w.lim.MaxDepth), Kind: LimitDepth, Limit: int64(w.lim.MaxDepth)}
 	}
 	if mt == "multipart/report" && c.reportType == "" {
 		c.reportType = strings.ToLower(strings.TrimSpace(params["report-type"]))
@@ -113,7 +129,8 @@ func (w *walker) multipart(mt string, params map[string]string, parts [][]byte, 
 	for _, raw := range parts {
 		w.parts++
 		if w.parts > w.lim.MaxParts {
-			return &LimitError{Reason: fmt.Sprintf("message has more than %d MIME parts", w.lim.MaxParts)}
+			return &LimitError{Reason: fmt.Sprintf("message has more than %d MIME parts", w.lim.MaxParts), Kind: LimitParts,
+				Limit: int64(w.lim.MaxParts)}
 		}
 		ph, pb, err := parseHeader(raw, w.lim.MaxHeaderBytes)
 		if err != nil {
@@ -156,7 +173,14 @@ func (c *collector) merge(sub *collector) {
 	if c.returnedID == "" {
 		c.returnedID = sub.returnedID
 	}
+	if c.innerID == "" {
+		c.innerID = sub.innerID
+	}
+	if c.mdnID == "" {
+		c.mdnID = sub.mdnID
+	}
 	c.mdn = c.mdn || sub.mdn
+	c.feedback = c.feedback || sub.feedback
 }
 
 // normMediaType repairs a missing or broken media type: RFC 2045 section 5.2
@@ -195,7 +219,7 @@ func (c *collector) addBody(mt string, params map[string]string, data []byte) {
 	if mt == "text/html" && cs == "" && !utf8.Valid(data) {
 		cs = sniffHTMLCharset(data)
 	}
-	text := normalizeNewlines(decodeCharset(cs, data))
+	text := safeText(normalizeNewlines(decodeCharset(cs, data)))
 	if mt == "text/html" {
 		c.html = append(c.html, text)
 		return
@@ -209,7 +233,7 @@ func (c *collector) addBody(mt string, params map[string]string, data []byte) {
 // addAttachment keeps a part as an attachment.
 func (c *collector) addAttachment(h header, mt, disp, name string, data []byte) {
 	cid := strings.TrimSpace(h.first("Content-Id"))
-	cid = strings.TrimSpace(strings.TrimSuffix(strings.TrimPrefix(cid, "<"), ">"))
+	cid = cleanLine(strings.TrimSpace(strings.TrimSuffix(strings.TrimPrefix(cid, "<"), ">")))
 	name = sanitizeFilename(name)
 	if name == "" {
 		ext := extensions[mt]
@@ -260,7 +284,7 @@ func joinBodies(parts []string) string {
 }
 
 // htmlToText is the HTML fallback for Text.
-func htmlToText(html string) string { return htmltext.Convert(html) }
+func htmlToText(html string) string { return safeText(htmltext.Convert(html)) }
 
 // splitMultipart returns the raw parts (header and body) of a multipart body
 // with the given boundary (RFC 2046 section 5.1.1). The preamble and the

@@ -196,7 +196,8 @@ func unhex(c byte) byte {
 }
 
 // cleanLine makes a decoded header value one line: control characters
-// (CR, LF, tab...) become spaces, runs of spaces collapse, ends are trimmed.
+// (CR, LF, tab, NUL...) become spaces, runs of spaces collapse, ends are
+// trimmed, and bytes that are not valid UTF-8 become U+FFFD.
 func cleanLine(s string) string {
 	clean := true
 	for i := 0; i < len(s); i++ {
@@ -206,7 +207,7 @@ func cleanLine(s string) string {
 			break
 		}
 	}
-	if clean {
+	if clean && utf8.ValidString(s) {
 		return s
 	}
 	var b strings.Builder

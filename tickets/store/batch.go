@@ -110,7 +110,7 @@ func InsertTickets(ctx context.Context, q sqlx.ExecerContext, ts []Ticket) error
 			if t.LinkedTo != 0 {
 				linked = t.LinkedTo
 			}
-			args = append(args, t.ID, t.Subject, t.Requester, t.RequesterName, t.State, t.Level, t.Service, t.Assignee,
+			args = append(args, t.ID, dbText(t.Subject), t.Requester, dbText(t.RequesterName), t.State, t.Level, t.Service, t.Assignee,
 				linked, t.Lang, t.CreatedAt, t.UpdatedAt, t.LevelSince, t.ResolvedAt)
 		}
 		_, err := q.ExecContext(ctx, `INSERT INTO tickets
@@ -135,7 +135,7 @@ func InsertEvents(ctx context.Context, q sqlx.ExecerContext, evs []StoredEvent) 
 				acts[i] = int64(a)
 			}
 			args = append(args, e.ID, e.TicketID, e.Seq, e.Kind, acts, e.Actor, e.ActorRole, e.LevelBefore, e.LevelAfter,
-				e.StateBefore, e.StateAfter, e.AssigneeBefore, e.AssigneeAfter, e.Service, e.Public, e.Note, e.Requester,
+				e.StateBefore, e.StateAfter, e.AssigneeBefore, e.AssigneeAfter, e.Service, e.Public, dbText(e.Note), e.Requester,
 				e.MessageRow, e.At)
 		}
 		_, err := q.ExecContext(ctx, `INSERT INTO events
@@ -168,9 +168,9 @@ func InsertInboundMany(ctx context.Context, q sqlx.ExtContext, ms []Message) (id
 			if status == "" {
 				status = StatusReceived
 			}
-			args = append(args, m.MessageID, m.ContentHash, m.Raw, m.CreatedAt, m.TicketID, m.InReplyTo, nonNil(m.Refs),
-				m.FromAddr, m.FromName, nonNil(m.ToAddrs), nonNil(m.CcAddrs), m.Subject, m.Body, fullTextColumn(m), m.AutoKind,
-				status, m.Reason)
+			args = append(args, dbText(m.MessageID), dbText(m.ContentHash), m.Raw, m.CreatedAt, m.TicketID, dbText(m.InReplyTo),
+				dbTexts(m.Refs), dbText(m.FromAddr), dbText(m.FromName), dbTexts(m.ToAddrs), dbTexts(m.CcAddrs), dbText(m.Subject),
+				dbText(m.Body), dbText(fullTextColumn(m)), dbText(m.AutoKind), status, dbText(m.Reason))
 		}
 		rows, err := q.QueryxContext(ctx, `INSERT INTO messages (direction, message_id, content_hash, raw, created_at,
 				ticket_id, in_reply_to, refs, from_addr, from_name, to_addrs, cc_addrs, subject, body, full_text, auto_kind,
@@ -199,7 +199,7 @@ func InsertInboundMany(ctx context.Context, q sqlx.ExtContext, ms []Message) (id
 	ids, existed = make([]int64, len(ms)), make([]bool, len(ms))
 	claimed := map[key]bool{}
 	for i, m := range ms {
-		k := key{m.MessageID, m.ContentHash}
+		k := key{dbText(m.MessageID), dbText(m.ContentHash)} // as stored, and so as returned
 		if id, ok := fresh[k]; ok && !claimed[k] {
 			ids[i], claimed[k] = id, true
 			continue
@@ -210,7 +210,7 @@ func InsertInboundMany(ctx context.Context, q sqlx.ExtContext, ms []Message) (id
 			continue
 		}
 		if err := sqlx.GetContext(ctx, q, &ids[i], `SELECT id FROM messages
-			WHERE direction = 'in' AND message_id = $1 AND content_hash = $2`, m.MessageID, m.ContentHash); err != nil {
+			WHERE direction = 'in' AND message_id = $1 AND content_hash = $2`, k.id, k.hash); err != nil {
 			return nil, nil, fmt.Errorf("storing inbound messages: %w", err)
 		}
 	}
@@ -224,7 +224,8 @@ func InsertAttachments(ctx context.Context, q sqlx.ExecerContext, as []Attachmen
 	return chunksBy(len(as), cols, func(i int) int { return len(as[i].Data) }, func(lo, hi int) error {
 		args := make([]any, 0, (hi-lo)*cols)
 		for _, a := range as[lo:hi] {
-			args = append(args, a.MessageRow, a.Filename, a.ContentType, a.ContentID, a.Inline, a.Size, a.Data)
+			args = append(args, a.MessageRow, dbText(a.Filename), dbText(a.ContentType), dbText(a.ContentID), a.Inline, a.Size,
+				dbBytes(a.Data))
 		}
 		_, err := q.ExecContext(ctx, `INSERT INTO attachments (message_row, filename, content_type, content_id, inline, size, data)
 			VALUES `+values(hi-lo, make([]string, cols)...), args...)

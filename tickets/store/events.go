@@ -41,7 +41,7 @@ func AppendEvents(ctx context.Context, q sqlx.ExtContext, ticketID int64, messag
 			 assignee_before, assignee_after, service, public, note, requester, message_row, at, rating)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, NULLIF($19, 0)) RETURNING id`,
 			ticketID, e.Seq, e.Kind, acts, e.Actor, e.ActorRole, e.LevelBefore, e.LevelAfter, e.StateBefore, e.StateAfter,
-			e.AssigneeBefore, e.AssigneeAfter, e.Service, e.Public, e.Note, e.Requester, messageRow, e.At, e.Rating)
+			e.AssigneeBefore, e.AssigneeAfter, e.Service, e.Public, dbText(e.Note), e.Requester, messageRow, e.At, e.Rating)
 		if err != nil {
 			return nil, fmt.Errorf("appending event: %w", err)
 		}

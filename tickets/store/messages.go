@@ -34,6 +34,12 @@ type Message struct {
 	Status      string         `db:"status"`
 	Reason      string         `db:"reason"`
 	CreatedAt   time.Time      `db:"created_at"`
+
+	// NoAutoAnswer, on an inbound message being processed, says that it
+	// asks for no automatic answer (Microsoft's X-Auto-Response-Suppress
+	// and other weak signs of automatic mail): the notifier sends no
+	// acknowledgement for it. Not a column: Reason records why.
+	NoAutoAnswer bool `db:"-"`
 }
 
 // Message statuses.
@@ -58,10 +64,10 @@ func InsertInbound(ctx context.Context, q sqlx.ExtContext, m Message) (id int64,
 		(direction, message_id, content_hash, raw, status, created_at)
 		VALUES ('in', $1, $2, $3, 'received', $4)
 		ON CONFLICT (message_id, content_hash) WHERE direction = 'in' DO NOTHING RETURNING id`,
-		m.MessageID, m.ContentHash, m.Raw, m.CreatedAt)
+		dbText(m.MessageID), dbText(m.ContentHash), m.Raw, m.CreatedAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		err = sqlx.GetContext(ctx, q, &id, `SELECT id FROM messages
-			WHERE direction = 'in' AND message_id = $1 AND content_hash = $2`, m.MessageID, m.ContentHash)
+			WHERE direction = 'in' AND message_id = $1 AND content_hash = $2`, dbText(m.MessageID), dbText(m.ContentHash))
 		return id, true, err
 	}
 	if err != nil {
@@ -70,13 +76,16 @@ func InsertInbound(ctx context.Context, q sqlx.ExtContext, m Message) (id int64,
 	return id, false, nil
 }
 
-// UpdateInbound records what parsing and processing made of a stored message.
+// UpdateInbound records what parsing and processing made of a stored
+// message. Text that a text column cannot hold is stored with U+FFFD in
+// place of the bytes it refuses (see dbText); the raw source keeps them.
 func UpdateInbound(ctx context.Context, q sqlx.ExecerContext, m Message) error {
 	_, err := q.ExecContext(ctx, `UPDATE messages SET ticket_id = $2, in_reply_to = $3, refs = $4, from_addr = $5,
 		from_name = $6, to_addrs = $7, cc_addrs = $8, subject = $9, body = $10, full_text = $11, auto_kind = $12,
 		status = $13, reason = $14 WHERE id = $1`,
-		m.ID, m.TicketID, m.InReplyTo, nonNil(m.Refs), m.FromAddr, m.FromName, nonNil(m.ToAddrs), nonNil(m.CcAddrs),
-		m.Subject, m.Body, fullTextColumn(m), m.AutoKind, m.Status, m.Reason)
+		m.ID, m.TicketID, dbText(m.InReplyTo), dbTexts(m.Refs), dbText(m.FromAddr), dbText(m.FromName), dbTexts(m.ToAddrs),
+		dbTexts(m.CcAddrs), dbText(m.Subject), dbText(m.Body), dbText(fullTextColumn(m)), dbText(m.AutoKind), m.Status,
+		dbText(m.Reason))
 	if err != nil {
 		return fmt.Errorf("updating message %d: %w", m.ID, err)
 	}
@@ -90,8 +99,8 @@ func InsertOutbound(ctx context.Context, q sqlx.ExtContext, m Message) (int64, e
 		(ticket_id, direction, message_id, in_reply_to, refs, from_addr, from_name, to_addrs, subject, body, full_text,
 		 html_body, status, created_at)
 		VALUES ($1, 'out', $2, $3, $4, $5, $6, $7, $8, $9, '', $10, 'processed', $11) RETURNING id`,
-		m.TicketID, m.MessageID, m.InReplyTo, nonNil(m.Refs), m.FromAddr, m.FromName, nonNil(m.ToAddrs), m.Subject, m.Body,
-		m.HTMLBody, m.CreatedAt)
+		m.TicketID, dbText(m.MessageID), dbText(m.InReplyTo), dbTexts(m.Refs), dbText(m.FromAddr), dbText(m.FromName),
+		dbTexts(m.ToAddrs), dbText(m.Subject), dbText(m.Body), dbText(m.HTMLBody), m.CreatedAt)
 	if err != nil {
 		return 0, fmt.Errorf("storing outbound message: %w", err)
 	}
@@ -186,7 +195,8 @@ type Attachment struct {
 // InsertAttachment stores one attachment of a message.
 func InsertAttachment(ctx context.Context, q sqlx.ExecerContext, a Attachment) error {
 	_, err := q.ExecContext(ctx, `INSERT INTO attachments (message_row, filename, content_type, content_id, inline, size, data)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)`, a.MessageRow, a.Filename, a.ContentType, a.ContentID, a.Inline, a.Size, a.Data)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`, a.MessageRow, dbText(a.Filename), dbText(a.ContentType), dbText(a.ContentID),
+		a.Inline, a.Size, dbBytes(a.Data))
 	if err != nil {
 		return fmt.Errorf("storing attachment: %w", err)
 	}

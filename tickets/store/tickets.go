@@ -81,7 +81,7 @@ func InsertTicket(ctx context.Context, q sqlx.ExtContext, t Ticket) (Ticket, err
 	err := sqlx.GetContext(ctx, q, &t.ID, `INSERT INTO tickets
 		(subject, requester, requester_name, state, level, service, assignee, linked_to, lang, created_at, updated_at, level_since, resolved_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
-		t.Subject, t.Requester, t.RequesterName, t.State, t.Level, t.Service, t.Assignee, linked, t.Lang,
+		dbText(t.Subject), t.Requester, dbText(t.RequesterName), t.State, t.Level, t.Service, t.Assignee, linked, t.Lang,
 		t.CreatedAt, t.UpdatedAt, t.LevelSince, t.ResolvedAt)
 	if err != nil {
 		return t, fmt.Errorf("inserting ticket: %w", err)
@@ -116,7 +116,7 @@ func getTicket(ctx context.Context, q sqlx.QueryerContext, id int64, suffix stri
 func UpdateTicket(ctx context.Context, q sqlx.ExecerContext, t tickets.Ticket) error {
 	_, err := q.ExecContext(ctx, `UPDATE tickets SET subject = $2, state = $3, level = $4, service = $5,
 		assignee = $6, updated_at = $7, level_since = $8, resolved_at = $9 WHERE id = $1`,
-		t.ID, t.Subject, t.State, t.Level, t.Service, t.Assignee, t.UpdatedAt, t.LevelSince, t.ResolvedAt)
+		t.ID, dbText(t.Subject), t.State, t.Level, t.Service, t.Assignee, t.UpdatedAt, t.LevelSince, t.ResolvedAt)
 	if err != nil {
 		return fmt.Errorf("updating ticket %d: %w", t.ID, err)
 	}

@@ -33,6 +33,7 @@ Comandos:
   tickets open|list|show|classify|escalate|assign|comment|note|resolve|close|reopen
   templates preview NOMBRE [--lang es|en]
   status                              estado de buzones y de la bandeja de salida
+  cuarentena list|show|liberar|descartar   el correo que no se pudo procesar
   version
 
 La configuración viene de -config o de TICKETD_CONFIG (ver ticketd.example.toml).
@@ -91,6 +92,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = app.cmdSandbox(ctx, sub)
 	case "status":
 		err = app.cmdStatus(ctx, sub)
+	case "cuarentena", "quarantine":
+		err = app.cmdQuarantine(ctx, sub)
 	case "version":
 		fmt.Fprintln(stdout, "ticketd", version)
 	case "help", "-h", "--help":

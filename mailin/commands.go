@@ -57,7 +57,7 @@ func (in *Intake) commands(ctx context.Context, tx *service.Tx, f *imapin.Fetche
 			return result{}, err
 		}
 	default:
-		if ok, why := in.verify(m, mt); !ok {
+		if ok, why := in.verify(ctx, m, msg.Raw, mt); !ok {
 			if err := refuseAll(
 				tr(lang, "no se pudo verificar que el mensaje viene de usted ("+whyES(why)+")", "your identity could not be verified ("+why+")"),
 				tr(lang, "responda con «Responder» al último aviso que recibió de la mesa: su dirección de respuesta lleva una firma que lo identifica",

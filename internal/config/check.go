@@ -40,6 +40,7 @@ func (c *Config) check() Errors {
 	errs = append(errs, c.checkRoster()...)
 	errs = append(errs, c.checkIMAP()...)
 	errs = append(errs, c.checkSMTP()...)
+	errs = append(errs, c.checkDKIM()...)
 
 	if c.Security.ReplyTokenSecret == "" && c.Security.ReplyTokenSecretFile != "" {
 		if _, err := os.Stat(c.Security.ReplyTokenSecretFile); err != nil {

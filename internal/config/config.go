@@ -126,6 +126,7 @@ type Security struct {
 	// RequireVerifiedCommands: a command runs only with a valid reply token
 	// or a trusted DKIM/DMARC pass. Turning it off trusts the From header.
 	RequireVerifiedCommands *bool `toml:"require_verified_commands"`
+	DKIM                    DKIM  `toml:"dkim"` // dkim.go
 }
 
 // Limits bound what an inbound message may cost.

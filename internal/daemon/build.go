@@ -23,6 +23,7 @@ import (
 	"github.com/ticketd/ticketd/internal/dbconn"
 	"github.com/ticketd/ticketd/internal/replytoken"
 	"github.com/ticketd/ticketd/mailin"
+	"github.com/ticketd/ticketd/mailin/dkim"
 	"github.com/ticketd/ticketd/mailin/email"
 	"github.com/ticketd/ticketd/mailin/imapin"
 	"github.com/ticketd/ticketd/mailout"
@@ -120,7 +121,16 @@ func (p *Parts) Intake(log *slog.Logger, onMessage func(outcome, reason string))
 			MaxDepth: c.Limits.MaxMIMEDepth, MaxParts: c.Limits.MaxParts},
 		TrustedAuthserv: c.Security.TrustedAuthservID, RequireVerified: c.RequireVerifiedCommands(),
 		MailboxServices: c.IMAP.MailboxServices, Logger: log, OnMessage: onMessage,
+		DKIM: dkimVerifier(c),
 	}
+}
+
+// dkimVerifier is the DKIM check of [security.dkim], nil when it is off.
+func dkimVerifier(c *config.Config) *dkim.Verifier {
+	if !c.Security.DKIM.Verify {
+		return nil
+	}
+	return &dkim.Verifier{Timeout: c.Security.DKIM.Timeout.Duration}
 }
 
 // imapConfig is the poller configuration for one mailbox.

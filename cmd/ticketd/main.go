@@ -34,6 +34,7 @@ Comandos:
   templates preview NOMBRE [--lang es|en]
   status                              estado de buzones y de la bandeja de salida
   cuarentena list|show|liberar|descartar   el correo que no se pudo procesar
+  oauth2 login [--device] | status    la concesión OAuth 2.0 que ticketd renueva solo
   version
 
 La configuración viene de -config o de TICKETD_CONFIG (ver ticketd.example.toml).
@@ -94,6 +95,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = app.cmdStatus(ctx, sub)
 	case "cuarentena", "quarantine":
 		err = app.cmdQuarantine(ctx, sub)
+	case "oauth2":
+		err = app.cmdOAuth2(ctx, sub)
 	case "version":
 		fmt.Fprintln(stdout, "ticketd", version)
 	case "help", "-h", "--help":

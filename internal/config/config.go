@@ -33,6 +33,7 @@ type Config struct {
 	Timers        Timers        `toml:"timers"`
 	Log           Log           `toml:"log"`
 	Admin         Admin         `toml:"admin"`
+	OAuth2        OAuth2        `toml:"oauth2"` // oauth2.go
 
 	// Path is the file the configuration was read from.
 	Path string `toml:"-"`

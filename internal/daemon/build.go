@@ -21,6 +21,7 @@ import (
 
 	"github.com/ticketd/ticketd/internal/config"
 	"github.com/ticketd/ticketd/internal/dbconn"
+	"github.com/ticketd/ticketd/internal/oauth"
 	"github.com/ticketd/ticketd/internal/replytoken"
 	"github.com/ticketd/ticketd/mailin"
 	"github.com/ticketd/ticketd/mailin/dkim"
@@ -56,6 +57,7 @@ type Parts struct {
 	Service  *service.Service
 	Notifier *mailout.Notifier
 	Signer   *replytoken.Signer
+	OAuth2   *oauth.Source // [oauth2]: the tokens IMAP and SMTP share; nil when off
 }
 
 // Build makes the ticket service with its notifier. A broken template
@@ -75,7 +77,11 @@ func Build(ctx context.Context, c *config.Config, db *sqlx.DB) (*Parts, error) {
 		MaxPerHour: c.Notifications.MaxPerHour, MaxPerDay: c.Notifications.MaxPerDay,
 	}
 	s := &service.Service{DB: db, Roster: c.Roster(), Notifier: n, Tag: c.Desk.SubjectTag, Lang: c.Desk.Language}
-	return &Parts{Config: c, DB: db, Service: s, Notifier: n, Signer: signer}, nil
+	tokens, err := newOAuth2Source(c, db)
+	if err != nil {
+		return nil, err
+	}
+	return &Parts{Config: c, DB: db, Service: s, Notifier: n, Signer: signer, OAuth2: tokens}, nil
 }
 
 // newSigner returns the reply-token signer. Without a configured secret it
@@ -134,7 +140,7 @@ func dkimVerifier(c *config.Config) *dkim.Verifier {
 }
 
 // imapConfig is the poller configuration for one mailbox.
-func imapConfig(c *config.Config, mailbox string, log *slog.Logger) (imapin.Config, error) {
+func imapConfig(c *config.Config, mailbox string, log *slog.Logger, tokens *oauth.Source) (imapin.Config, error) {
 	m := c.IMAP
 	pw, err := config.Secret(m.Password, m.PasswordFile)
 	if err != nil {
@@ -155,12 +161,14 @@ func imapConfig(c *config.Config, mailbox string, log *slog.Logger) (imapin.Conf
 		ic.Token = imapin.FileToken(m.OAuth2TokenFile)
 	case len(m.OAuth2TokenCommand) > 0:
 		ic.Token = imapin.CommandToken(m.OAuth2TokenCommand)
+	case tokens != nil:
+		ic.Token = tokens
 	}
 	return ic, nil
 }
 
 // smtpConfig is the sender configuration.
-func smtpConfig(c *config.Config) (mailout.SMTPConfig, error) {
+func smtpConfig(c *config.Config, tokens *oauth.Source) (mailout.SMTPConfig, error) {
 	s := c.SMTP
 	pw, err := config.Secret(s.Password, s.PasswordFile)
 	if err != nil {
@@ -175,6 +183,8 @@ func smtpConfig(c *config.Config) (mailout.SMTPConfig, error) {
 		sc.Token = imapin.FileToken(s.OAuth2TokenFile)
 	case len(s.OAuth2TokenCommand) > 0:
 		sc.Token = imapin.CommandToken(s.OAuth2TokenCommand)
+	case tokens != nil && (s.Auth == "xoauth2" || s.Auth == "oauthbearer"):
+		sc.Token = tokens
 	}
 	return sc, nil
 }

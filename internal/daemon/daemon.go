@@ -99,7 +99,7 @@ func Run(ctx context.Context, opt Options) error {
 	}
 
 	if c.SMTP.Address != "" {
-		sc, err := smtpConfig(c)
+		sc, err := smtpConfig(c, parts.OAuth2)
 		if err != nil {
 			return err
 		}
@@ -124,7 +124,7 @@ func Run(ctx context.Context, opt Options) error {
 
 	if c.IMAP.Address != "" {
 		for _, mb := range c.IMAP.Mailboxes {
-			ic, err := imapConfig(c, mb, log.With("mailbox", mb)) // the poller adds component=imapin
+			ic, err := imapConfig(c, mb, log.With("mailbox", mb), parts.OAuth2) // the poller adds component=imapin
 			if err != nil {
 				return err
 			}

@@ -42,6 +42,7 @@ func (c *Config) check() Errors {
 	errs = append(errs, c.checkSMTP()...)
 	errs = append(errs, c.checkDKIM()...)
 	errs = append(errs, c.checkOAuth2()...)
+	errs = append(errs, c.checkAlerts()...)
 
 	if c.Security.ReplyTokenSecret == "" && c.Security.ReplyTokenSecretFile != "" {
 		if _, err := os.Stat(c.Security.ReplyTokenSecretFile); err != nil {

@@ -34,6 +34,7 @@ type Config struct {
 	Log           Log           `toml:"log"`
 	Admin         Admin         `toml:"admin"`
 	OAuth2        OAuth2        `toml:"oauth2"` // oauth2.go
+	Alerts        Alerts        `toml:"alerts"` // alerts.go
 
 	// Path is the file the configuration was read from.
 	Path string `toml:"-"`

@@ -34,8 +34,8 @@ func (h *smtpHealth) record(err error, now time.Time) {
 		return
 	}
 	var de *mailout.DeliveryError
-	if errors.As(err, &de) && !de.Dial && !de.ConnLost {
-		return // the server answered: it works
+	if !errors.As(err, &de) || (!de.Dial && !de.ConnLost) {
+		return // the server answered (or the message could not even be composed): it works
 	}
 	if !h.failAt.After(h.okAt) {
 		h.firstFail = now
@@ -57,10 +57,15 @@ func (h *smtpHealth) observation() *alerts.Observation {
 	return o
 }
 
-// onSend feeds the metrics and the SMTP health from the outbox worker.
+// onSend feeds the metrics and the SMTP health from the outbox worker,
+// and tells the OAuth 2.0 source when the server refused its token, so
+// that the next connection renews it.
 func (d *Daemon) onSend(kind string, took time.Duration, err error) {
 	d.metrics.onSend(kind, took, err)
 	d.smtp.record(err, time.Now())
+	if d.Parts.OAuth2 != nil && refusedToken(err) {
+		d.Parts.OAuth2.Invalidate()
+	}
 }
 
 // observe is what this replica sees of every part: each configured

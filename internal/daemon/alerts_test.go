@@ -120,6 +120,10 @@ func TestSMTPHealth(t *testing.T) {
 	if o := h.observation(); o.Failing {
 		t.Errorf("a refused recipient counts as the server failing: %+v", o)
 	}
+	h.record(errors.New("compose: bad address"), t0.Add(90*time.Second))
+	if o := h.observation(); o.Failing {
+		t.Errorf("a message that cannot be composed counts as the server failing: %+v", o)
+	}
 	h.record(&mailout.DeliveryError{Dial: true, ConnLost: true, Err: errors.New("dial tcp: connection refused")}, t0.Add(2*time.Minute))
 	h.record(&mailout.DeliveryError{Dial: true, ConnLost: true, Err: errors.New("dial tcp: i/o timeout")}, t0.Add(3*time.Minute))
 	if o := h.observation(); !o.Failing || !o.Since.Equal(t0.Add(2*time.Minute)) || o.Error != "dial tcp: i/o timeout" {

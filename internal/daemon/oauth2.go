@@ -1,7 +1,9 @@
 package daemon
 
 import (
+	"errors"
 	"fmt"
+	"net/textproto"
 
 	"github.com/jmoiron/sqlx"
 
@@ -39,4 +41,15 @@ func newOAuth2Source(c *config.Config, db *sqlx.DB) (*oauth.Source, error) {
 		return nil, fmt.Errorf("[oauth2]: %w", err)
 	}
 	return s, nil
+}
+
+// refusedToken reports whether an SMTP failure is the server refusing the
+// credentials while connecting (535 5.7.8, or 534/530 as some servers
+// answer an expired bearer token; RFC 4954 section 6).
+func refusedToken(err error) bool {
+	var te *textproto.Error
+	if !errors.As(err, &te) {
+		return false
+	}
+	return te.Code == 535 || te.Code == 534 || te.Code == 530
 }

@@ -51,7 +51,13 @@ func (in *Intake) Release(ctx context.Context, id int64, actor, note string) (Re
 		}
 		prev := msg.Reason
 		msg.Status, msg.Reason = store.StatusReceived, ""
-		f := &imapin.Fetched{Account: "release", Mailbox: "release", UID: 0, Size: int64(len(msg.Raw)), Raw: msg.Raw}
+		// As fetched from its mailbox: a mailbox's default service applies.
+		f := &imapin.Fetched{Size: int64(len(msg.Raw)), Raw: msg.Raw}
+		if pos, ok, err := store.FirstPosition(ctx, tx.Q, id); err != nil {
+			return err
+		} else if ok {
+			f.Account, f.Mailbox, f.UIDValidity, f.UID = pos.Account, pos.Mailbox, pos.UIDValidity, pos.UID
+		}
 		r, err := quiet.apply(ctx, tx, f, &msg)
 		if err != nil {
 			return err

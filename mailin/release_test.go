@@ -43,6 +43,7 @@ func TestReleaseProcessesAQuarantinedMessageOnce(t *testing.T) {
 		t.Fatalf("%d tickets before the release", n)
 	}
 	e.in.Limits = email.Limits{} // the limit was raised
+	e.in.MailboxServices = map[string]string{"INBOX": "impresoras"}
 	rel, err := e.in.Release(ctx, id, "jgomez@example.gov.co", "límite de partes aumentado")
 	if err != nil {
 		t.Fatal(err)
@@ -50,7 +51,7 @@ func TestReleaseProcessesAQuarantinedMessageOnce(t *testing.T) {
 	if rel.Outcome != "opened" || rel.TicketID == nil || *rel.TicketID != 1 {
 		t.Errorf("release = %+v", rel)
 	}
-	if tk := e.ticket(1); tk.Requester != "ana@example.gov.co" || tk.Subject != "Factura del equipo" {
+	if tk := e.ticket(1); tk.Requester != "ana@example.gov.co" || tk.Subject != "Factura del equipo" || tk.Service != "impresoras" {
 		t.Errorf("ticket = %+v", tk.Ticket)
 	}
 	if n := e.count(`SELECT count(*) FROM attachments WHERE message_row = $1`, id); n != 1 {

@@ -103,6 +103,18 @@ func DiscardQuarantined(ctx context.Context, q sqlx.ExtContext, id int64) (prevR
 	return m.Reason, nil
 }
 
+// FirstPosition is the IMAP position a message was first fetched from
+// (ok false when it came through none).
+func FirstPosition(ctx context.Context, q sqlx.QueryerContext, id int64) (Position, bool, error) {
+	var p Position
+	err := sqlx.GetContext(ctx, q, &p, `SELECT account, mailbox, uidvalidity, uid, message_row, quarantine, reason
+		FROM mailbox_positions WHERE message_row = $1 ORDER BY created_at, uid LIMIT 1`, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return p, false, nil
+	}
+	return p, err == nil, err
+}
+
 // SyncPositions makes the IMAP positions of a message say what became of
 // it after a release, so that a redelivery of one of them is moved as the
 // message now is (to the processed folder, or to quarantine again).

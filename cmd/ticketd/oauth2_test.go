@@ -110,3 +110,17 @@ func TestCodeFrom(t *testing.T) {
 		}
 	}
 }
+
+// FuzzCodeFrom: whatever is pasted, no panic, and a code never carries
+// spaces or the query's separators.
+func FuzzCodeFrom(f *testing.F) {
+	f.Add("http://127.0.0.1/callback?code=abc&state=s1")
+	f.Add("abc")
+	f.Add("%zz?code=")
+	f.Fuzz(func(t *testing.T, s string) {
+		code, _ := codeFrom(s, "sent")
+		if code != "" && !strings.Contains(s, "?") && strings.ContainsAny(code, " \t&=") {
+			t.Fatalf("code %q from %q", code, s)
+		}
+	})
+}

@@ -35,7 +35,7 @@ type key struct {
 	record string
 }
 
-func rsaKey(t *testing.T) key {
+func rsaKey(t testing.TB) key {
 	t.Helper()
 	k, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
@@ -57,7 +57,7 @@ func edKey(t *testing.T) key {
 	return key{priv, "v=DKIM1; k=ed25519; p=" + base64.StdEncoding.EncodeToString(pub)}
 }
 
-func sign(t *testing.T, raw, domain, selector string, k key, bodyLen bool) string {
+func sign(t testing.TB, raw, domain, selector string, k key, bodyLen bool) string {
 	t.Helper()
 	var out bytes.Buffer
 	opts := &dkim.SignOptions{Domain: domain, Selector: selector, Signer: k.signer,

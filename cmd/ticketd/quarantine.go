@@ -154,7 +154,7 @@ func (a *app) quarantineShow(ctx context.Context, args []string) error {
 		fmt.Fprintf(out, "Motivo: %s\n", printable(m.Reason, 300))
 	}
 	if m.TicketID != nil {
-		fmt.Fprintf(out, "Caso: %d\n", *m.TicketID)
+		fmt.Fprintf(out, "Caso: %s\n", tickets.Ref(a.cfg.Desk.SubjectTag, *m.TicketID))
 	}
 	v := rawview.Outline(m.Raw)
 	fmt.Fprintln(out, "\nCabeceras:")

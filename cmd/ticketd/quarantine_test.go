@@ -69,7 +69,7 @@ func TestQuarantineCommandLine(t *testing.T) {
 		t.Errorf("discard without reason: exit %d %s", code, errs)
 	}
 	out = mustRun(t, append(c, "cuarentena", "show", "1")...)
-	if !strings.Contains(out, "Estado: procesado") || !strings.Contains(out, "liberado por jgomez@example.gov.co: límite aumentado (resultado: abrió un caso nuevo)") {
+	if !strings.Contains(out, "Estado: procesado") || !strings.Contains(out, "Caso: OTI-1") || !strings.Contains(out, "liberado por jgomez@example.gov.co: límite aumentado (resultado: abrió un caso nuevo)") {
 		t.Errorf("show after release:\n%s", out)
 	}
 	if out := mustRun(t, append(c, "tickets", "list")...); !strings.Contains(out, "Factura") {

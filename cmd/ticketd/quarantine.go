@@ -114,7 +114,7 @@ func (a *app) quarantineList(ctx context.Context, args []string) error {
 	fmt.Fprintln(w, "N.º\tRECIBIDO\tREMITENTE\tASUNTO\tTAMAÑO\tMOTIVO")
 	for _, q := range list {
 		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\n", q.ID, q.CreatedAt.Local().Format("2006-01-02 15:04"),
-			orDash(printable(q.FromAddr, 40)), orDash(printable(q.Subject, 40)), size(q.Size), printable(q.Reason, 80))
+			orDash(printable(q.FromAddr, 40)), orDash(printable(q.Subject, 40)), size(q.Size), printable(reasonWords(q.Reason), 80))
 	}
 	return w.Flush()
 }
@@ -151,7 +151,7 @@ func (a *app) quarantineShow(ctx context.Context, args []string) error {
 	fmt.Fprintf(out, "Mensaje %d, recibido el %s (%s)\n", m.ID, m.CreatedAt.Local().Format("2006-01-02 15:04:05"), size(int64(len(m.Raw))))
 	fmt.Fprintf(out, "Estado: %s\n", statusWords(m.Status))
 	if m.Reason != "" {
-		fmt.Fprintf(out, "Motivo: %s\n", printable(m.Reason, 300))
+		fmt.Fprintf(out, "Motivo: %s\n", printable(reasonWords(m.Reason), 300))
 	}
 	if m.TicketID != nil {
 		fmt.Fprintf(out, "Caso: %s\n", tickets.Ref(a.cfg.Desk.SubjectTag, *m.TicketID))
@@ -229,7 +229,7 @@ func (a *app) quarantineRelease(ctx context.Context, args []string) error {
 	}
 	switch {
 	case rel.Outcome == "quarantined":
-		fmt.Fprintf(a.stdout, "El mensaje %d volvió a la cuarentena: %s\n", id, printable(rel.Reason, 300))
+		fmt.Fprintf(a.stdout, "El mensaje %d volvió a la cuarentena: %s\n", id, printable(reasonWords(rel.Reason), 300))
 	case rel.TicketID != nil && rel.Outcome == "opened":
 		fmt.Fprintf(a.stdout, "Mensaje %d liberado: abrió el caso %s.\n", id, in.Service.Ref(*rel.TicketID))
 	case rel.TicketID != nil:

@@ -37,7 +37,7 @@ func TestQuarantineCommandLine(t *testing.T) {
 	quarantinedRow(t, raw, "message has more than 2 MIME parts")
 
 	out := mustRun(t, append(c, "cuarentena", "list")...)
-	if !strings.Contains(out, "ana@example.gov.co") || !strings.Contains(out, "more than 2 MIME parts") || !strings.Contains(out, "Factura") {
+	if !strings.Contains(out, "ana@example.gov.co") || !strings.Contains(out, "más de 2 partes MIME") || !strings.Contains(out, "Factura") {
 		t.Errorf("list:\n%s", out)
 	}
 	var items []struct {

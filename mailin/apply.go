@@ -302,7 +302,7 @@ func (in *Intake) reply(ctx context.Context, tx *service.Tx, f *imapin.Fetched, 
 		// the requester: it must really come from them. Without a verified
 		// identity it stays on record, internal, and the sender is told.
 		if actor.InRoster() {
-			if ok, why := in.verify(m, mt); !ok {
+			if ok, why := in.verify(ctx, m, msg.Raw, mt); !ok {
 				return in.unverifiedComment(ctx, tx, f, msg, t, actor, text, why)
 			}
 		}
@@ -362,19 +362,27 @@ func attachmentsOnly(m *email.Message) string {
 }
 
 // verify says whether the sender of m is who From says, for commands: a
-// valid reply token for this ticket and person, or a trusted DKIM/DMARC
-// pass for the From domain. Reply-To never counts.
-func (in *Intake) verify(m *email.Message, mt matched) (bool, string) {
+// valid reply token for this ticket and person, a trusted DKIM/DMARC pass
+// for the From domain, or (with in.DKIM) an aligned DKIM signature of raw
+// that we checked ourselves. Reply-To never counts.
+func (in *Intake) verify(ctx context.Context, m *email.Message, raw []byte, mt matched) (bool, string) {
 	if mt.verified {
 		return true, "reply token"
 	}
+	dom := m.From.Email[strings.LastIndexByte(m.From.Email, '@')+1:]
 	if in.TrustedAuthserv != "" {
-		dom := m.From.Email[strings.LastIndexByte(m.From.Email, '@')+1:]
 		if ok, why := authres.Verified(m.AuthenticationResults, in.TrustedAuthserv, dom); ok {
 			return true, why
 		} else if mt.badToken == "" {
 			mt.badToken = why
 		}
+	}
+	if in.DKIM != nil {
+		ok, why := in.DKIM.Verify(ctx, raw, dom)
+		if ok {
+			return true, why
+		}
+		in.log().Info("dkim did not vouch for the sender", "from_domain", dom, "reason", why)
 	}
 	if !in.RequireVerified {
 		return true, "verification turned off by configuration"

@@ -34,7 +34,7 @@ func (in *Intake) commands(ctx context.Context, tx *service.Tx, f *imapin.Fetche
 		return result{}, err
 	}
 	lang := in.langOf(actor.Email, t.Lang)
-	verified, why := in.verify(m, mt)
+	verified, why := in.verify(ctx, m, msg.Raw, mt)
 
 	var results []mailout.CommandResult
 	switch {

@@ -25,6 +25,7 @@ import (
 
 	"github.com/ticketd/ticketd/internal/faults"
 	"github.com/ticketd/ticketd/internal/replytoken"
+	"github.com/ticketd/ticketd/mailin/dkim"
 	"github.com/ticketd/ticketd/mailin/email"
 	"github.com/ticketd/ticketd/mailin/imapin"
 	"github.com/ticketd/ticketd/mailout"
@@ -49,6 +50,7 @@ type Intake struct {
 	OwnAddresses    []string          // mail from these is our own coming back
 	Limits          email.Limits      // message size, header, depth, parts
 	TrustedAuthserv string            // authserv-id whose Authentication-Results are believed
+	DKIM            *dkim.Verifier    // nil: DKIM signatures are not checked by ticketd itself
 	RequireVerified bool              // commands need a reply token or a trusted DKIM/DMARC pass
 	NoSatisfaction  bool              // replies to a closed ticket are never taken as a rating
 	MailboxServices map[string]string // mailbox → default service for new tickets

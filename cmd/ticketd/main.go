@@ -92,6 +92,10 @@ func (a *app) dispatch(ctx context.Context, args []string) error {
 		return a.cmdStatus(ctx, sub)
 	case "report":
 		return a.cmdReport(ctx, sub)
+	case "cuarentena", "quarantine":
+		return a.cmdQuarantine(ctx, sub)
+	case "oauth2":
+		return a.cmdOAuth2(ctx, sub)
 	case "version":
 		fs := a.newFlags("version", "version")
 		if _, err := parseFlags(fs, sub); err != nil {

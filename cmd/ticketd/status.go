@@ -41,7 +41,7 @@ func (a *app) cmdStatus(ctx context.Context, args []string) error {
 		return err
 	}
 	fmt.Fprintf(a.stdout, "\n%s\n", a.t("out.status_outbox", pending, failed))
-	return nil
+	return a.printAlerts(ctx, db) // alerts.go
 }
 
 func when(t *time.Time) string {

@@ -43,6 +43,9 @@ func (c *Config) check() Errors {
 	errs = append(errs, c.checkReports()...)
 	errs = append(errs, c.checkIMAP()...)
 	errs = append(errs, c.checkSMTP()...)
+	errs = append(errs, c.checkDKIM()...)
+	errs = append(errs, c.checkOAuth2()...)
+	errs = append(errs, c.checkAlerts()...)
 
 	if c.Security.ReplyTokenSecret == "" && c.Security.ReplyTokenSecretFile != "" {
 		if _, err := os.Stat(c.Security.ReplyTokenSecretFile); err != nil {
@@ -213,7 +216,7 @@ func (c *Config) checkIMAP() Errors {
 	if m.Username == "" {
 		add("imap.username is empty")
 	}
-	checkAuth(add, "imap", m.Auth, m.Password, m.PasswordFile, m.OAuth2TokenFile, m.OAuth2TokenCommand)
+	checkAuth(add, "imap", m.Auth, m.Password, m.PasswordFile, m.OAuth2TokenFile, m.OAuth2TokenCommand, c.OAuth2Managed())
 	if !slices.Contains([]string{"move", "seen"}, m.After) {
 		add("imap.after %q must be move or seen", m.After)
 	}
@@ -251,7 +254,7 @@ func (c *Config) checkSMTP() Errors {
 	}
 	checkTransport(add, "smtp", s.Address, s.TLS, s.AllowInsecure)
 	if s.Username != "" || s.Auth != "" {
-		checkAuth(add, "smtp", s.Auth, s.Password, s.PasswordFile, s.OAuth2TokenFile, s.OAuth2TokenCommand)
+		checkAuth(add, "smtp", s.Auth, s.Password, s.PasswordFile, s.OAuth2TokenFile, s.OAuth2TokenCommand, c.OAuth2Managed())
 	}
 	if s.Connections < 1 || s.Connections > 64 {
 		add("smtp.connections must be between 1 and 64")
@@ -290,7 +293,9 @@ func checkTransport(add func(string, ...any), sec, addr, tlsMode string, allowIn
 	}
 }
 
-func checkAuth(add func(string, ...any), sec, auth, pw, pwFile, tokFile string, tokCmd []string) {
+// checkAuth checks a section's authentication; managed: [oauth2] renews
+// the tokens.
+func checkAuth(add func(string, ...any), sec, auth, pw, pwFile, tokFile string, tokCmd []string, managed bool) {
 	switch auth {
 	case "", "login", "plain":
 		if pw == "" && pwFile == "" {
@@ -302,8 +307,8 @@ func checkAuth(add func(string, ...any), sec, auth, pw, pwFile, tokFile string, 
 			}
 		}
 	case "xoauth2", "oauthbearer":
-		if tokFile == "" && len(tokCmd) == 0 {
-			add("%s.auth = %q needs %s.oauth2_token_file or %s.oauth2_token_command", sec, auth, sec, sec)
+		if tokFile == "" && len(tokCmd) == 0 && !managed {
+			add("%s.auth = %q needs %s.oauth2_token_file, %s.oauth2_token_command or an [oauth2] section", sec, auth, sec, sec)
 		}
 	default:
 		add("%s.auth %q must be login, plain, xoauth2 or oauthbearer", sec, auth)

@@ -35,6 +35,8 @@ type Config struct {
 	Log           Log           `toml:"log"`
 	Admin         Admin         `toml:"admin"`
 	Reports       Reports       `toml:"reports"`
+	OAuth2        OAuth2        `toml:"oauth2"` // oauth2.go
+	Alerts        Alerts        `toml:"alerts"` // alerts.go
 
 	// Path is the file the configuration was read from.
 	Path string `toml:"-"`
@@ -129,6 +131,7 @@ type Security struct {
 	// RequireVerifiedCommands: a command runs only with a valid reply token
 	// or a trusted DKIM/DMARC pass. Turning it off trusts the From header.
 	RequireVerifiedCommands *bool `toml:"require_verified_commands"`
+	DKIM                    DKIM  `toml:"dkim"` // dkim.go
 }
 
 // Limits bound what an inbound message may cost.

@@ -98,6 +98,7 @@ func (a *adminServer) ready(w http.ResponseWriter, r *http.Request) {
 	if a.d.Worker != nil {
 		put("smtp", a.smtp(ctx), "")
 	}
+	put("quiet", a.d.quiet(ctx), "no mailbox or sender has failed longer than alerts.quiet_after")
 	w.Header().Set("Content-Type", "application/json")
 	if !all {
 		w.WriteHeader(http.StatusServiceUnavailable)

@@ -21,8 +21,10 @@ import (
 
 	"github.com/ticketd/ticketd/internal/config"
 	"github.com/ticketd/ticketd/internal/dbconn"
+	"github.com/ticketd/ticketd/internal/oauth"
 	"github.com/ticketd/ticketd/internal/replytoken"
 	"github.com/ticketd/ticketd/mailin"
+	"github.com/ticketd/ticketd/mailin/dkim"
 	"github.com/ticketd/ticketd/mailin/email"
 	"github.com/ticketd/ticketd/mailin/imapin"
 	"github.com/ticketd/ticketd/mailout"
@@ -56,6 +58,7 @@ type Parts struct {
 	Notifier *mailout.Notifier
 	Signer   *replytoken.Signer
 	Zone     *time.Location // desk.timezone: of the times in bodies and of the Date header
+	OAuth2   *oauth.Source // [oauth2]: the tokens IMAP and SMTP share; nil when off
 }
 
 // Build makes the ticket service with its notifier. A broken template
@@ -81,7 +84,11 @@ func Build(ctx context.Context, c *config.Config, db *sqlx.DB) (*Parts, error) {
 		NoSatisfaction:     !c.Notifications.Satisfaction(),
 	}
 	s := &service.Service{DB: db, Roster: c.Roster(), Notifier: n, Tag: c.Desk.SubjectTag, Lang: c.Desk.Language}
-	return &Parts{Config: c, DB: db, Service: s, Notifier: n, Signer: signer, Zone: zone}, nil
+	tokens, err := newOAuth2Source(c, db)
+	if err != nil {
+		return nil, err
+	}
+	return &Parts{Config: c, DB: db, Service: s, Notifier: n, Signer: signer, Zone: zone, OAuth2: tokens}, nil
 }
 
 // newSigner returns the reply-token signer. Without a configured secret it
@@ -128,11 +135,20 @@ func (p *Parts) Intake(log *slog.Logger, onMessage func(outcome, reason string))
 		TrustedAuthserv: c.Security.TrustedAuthservID, RequireVerified: c.RequireVerifiedCommands(),
 		MailboxServices: c.IMAP.MailboxServices, Logger: log, OnMessage: onMessage,
 		NoSatisfaction: !c.Notifications.Satisfaction(),
+		DKIM: dkimVerifier(c),
 	}
 }
 
+// dkimVerifier is the DKIM check of [security.dkim], nil when it is off.
+func dkimVerifier(c *config.Config) *dkim.Verifier {
+	if !c.Security.DKIM.Verify {
+		return nil
+	}
+	return &dkim.Verifier{Timeout: c.Security.DKIM.Timeout.Duration}
+}
+
 // imapConfig is the poller configuration for one mailbox.
-func imapConfig(c *config.Config, mailbox string, log *slog.Logger) (imapin.Config, error) {
+func imapConfig(c *config.Config, mailbox string, log *slog.Logger, tokens *oauth.Source) (imapin.Config, error) {
 	m := c.IMAP
 	pw, err := config.Secret(m.Password, m.PasswordFile)
 	if err != nil {
@@ -153,12 +169,14 @@ func imapConfig(c *config.Config, mailbox string, log *slog.Logger) (imapin.Conf
 		ic.Token = imapin.FileToken(m.OAuth2TokenFile)
 	case len(m.OAuth2TokenCommand) > 0:
 		ic.Token = imapin.CommandToken(m.OAuth2TokenCommand)
+	case tokens != nil:
+		ic.Token = tokens
 	}
 	return ic, nil
 }
 
 // smtpConfig is the sender configuration.
-func smtpConfig(c *config.Config) (mailout.SMTPConfig, error) {
+func smtpConfig(c *config.Config, tokens *oauth.Source) (mailout.SMTPConfig, error) {
 	s := c.SMTP
 	pw, err := config.Secret(s.Password, s.PasswordFile)
 	if err != nil {
@@ -173,6 +191,8 @@ func smtpConfig(c *config.Config) (mailout.SMTPConfig, error) {
 		sc.Token = imapin.FileToken(s.OAuth2TokenFile)
 	case len(s.OAuth2TokenCommand) > 0:
 		sc.Token = imapin.CommandToken(s.OAuth2TokenCommand)
+	case tokens != nil && (s.Auth == "xoauth2" || s.Auth == "oauthbearer"):
+		sc.Token = tokens
 	}
 	return sc, nil
 }

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ticketd/ticketd/internal/alerts"
 	"github.com/ticketd/ticketd/internal/config"
 	"github.com/ticketd/ticketd/mailin"
 	"github.com/ticketd/ticketd/mailin/imapin"
@@ -40,6 +41,8 @@ type Daemon struct {
 	log     *slog.Logger
 	metrics *metrics
 	admin   *adminServer
+	alerts  *alerts.Watcher // alerts.go
+	smtp    smtpHealth
 
 	mu      sync.Mutex
 	pollers map[string]*mailboxRunner
@@ -82,6 +85,8 @@ func Run(ctx context.Context, opt Options) error {
 	}
 	d := &Daemon{Parts: parts, ID: replicaID(), log: log, pollers: map[string]*mailboxRunner{}}
 	d.metrics = newMetrics(db, d.pollerStatus)
+	d.metrics.reg.MustRegister(newQuietCollector(d))
+	d.alerts = newWatcher(parts, d)
 	d.Intake = parts.Intake(log.With("component", "intake"), d.metrics.onMessage)
 	handler := &observed{Intake: d.Intake, m: d.metrics}
 
@@ -99,7 +104,7 @@ func Run(ctx context.Context, opt Options) error {
 	}
 
 	if c.SMTP.Address != "" {
-		sc, err := smtpConfig(c)
+		sc, err := smtpConfig(c, parts.OAuth2)
 		if err != nil {
 			return err
 		}
@@ -108,7 +113,7 @@ func Run(ctx context.Context, opt Options) error {
 			RetryInitial: c.SMTP.RetryInitial.Duration, Lease: c.SMTP.ClaimLease.Duration,
 			LoopHeader: c.Desk.Address, Tag: c.Desk.SubjectTag, Logger: log, // NewWorker adds component=outbox
 			Zone:   parts.Zone,
-			OnSend: d.metrics.onSend,
+			OnSend: d.onSend,
 		})
 		if err != nil {
 			return fmt.Errorf("smtp: %w", err)
@@ -125,7 +130,7 @@ func Run(ctx context.Context, opt Options) error {
 
 	if c.IMAP.Address != "" {
 		for _, mb := range c.IMAP.Mailboxes {
-			ic, err := imapConfig(c, mb, log.With("mailbox", mb)) // the poller adds component=imapin
+			ic, err := imapConfig(c, mb, log.With("mailbox", mb), parts.OAuth2) // the poller adds component=imapin
 			if err != nil {
 				return err
 			}
@@ -144,6 +149,7 @@ func Run(ctx context.Context, opt Options) error {
 	}
 
 	start("timers", (&timers{d: d}).run)
+	start("alerts", d.watch)
 
 	if c.Admin.Address != "" {
 		a, err := newAdmin(d, c.Admin.Address)

@@ -134,7 +134,7 @@ func TestRunServesAdminAndStopsGracefully(t *testing.T) {
 		Checks map[string]map[string]any `json:"checks"`
 	}
 	json.Unmarshal([]byte(body), &rz)
-	if code != 200 || !rz.Ready || len(rz.Checks) != 3 {
+	if code != 200 || !rz.Ready || len(rz.Checks) != 4 {
 		t.Errorf("/readyz = %d %s", code, body)
 	}
 	// SMTP goes away: not ready, and it says which part.

@@ -90,9 +90,9 @@ type authError struct{ err error }
 func (e *authError) Error() string { return e.err.Error() }
 func (e *authError) Unwrap() error { return e.err }
 
-// invalidator is implemented by token sources that cache: after the server
+// Invalidator is implemented by token sources that cache: after the server
 // rejects a token the next session asks for a fresh one.
-type invalidator interface{ invalidate() }
+type Invalidator interface{ Invalidate() }
 
 // authenticate logs in on c with the configured method. It blocks until the
 // server answered.
@@ -133,8 +133,8 @@ func (p *Poller) authenticate(ctx context.Context, c *imapclient.Client) error {
 		}))
 	}
 	if saslErr != nil {
-		if inv, ok := cfg.Token.(invalidator); ok {
-			inv.invalidate()
+		if inv, ok := cfg.Token.(Invalidator); ok {
+			inv.Invalidate()
 		}
 		return &authError{fmt.Errorf("imap: authenticate %s as %q: %w", cfg.Auth, cfg.Username, saslErr)}
 	}

@@ -97,7 +97,8 @@ func (c *commandToken) Token(ctx context.Context) (string, error) {
 	return tok, nil
 }
 
-func (c *commandToken) invalidate() {
+// Invalidate implements Invalidator: the next call runs the command again.
+func (c *commandToken) Invalidate() {
 	c.mu.Lock()
 	c.token, c.expires = "", time.Time{}
 	c.mu.Unlock()

@@ -149,7 +149,7 @@ func TestCommandToken(t *testing.T) {
 		t.Run(st.name, func(t *testing.T) {
 			clock = clock.Add(st.advance)
 			if st.inval {
-				src.invalidate()
+				src.Invalidate()
 			}
 			got, err := src.Token(ctx)
 			if err != nil || got != st.want {

@@ -58,7 +58,7 @@ type Parts struct {
 	Notifier *mailout.Notifier
 	Signer   *replytoken.Signer
 	Zone     *time.Location // desk.timezone: of the times in bodies and of the Date header
-	OAuth2   *oauth.Source // [oauth2]: the tokens IMAP and SMTP share; nil when off
+	OAuth2   *oauth.Source  // [oauth2]: the tokens IMAP and SMTP share; nil when off
 }
 
 // Build makes the ticket service with its notifier. A broken template
@@ -135,7 +135,7 @@ func (p *Parts) Intake(log *slog.Logger, onMessage func(outcome, reason string))
 		TrustedAuthserv: c.Security.TrustedAuthservID, RequireVerified: c.RequireVerifiedCommands(),
 		MailboxServices: c.IMAP.MailboxServices, Logger: log, OnMessage: onMessage,
 		NoSatisfaction: !c.Notifications.Satisfaction(),
-		DKIM: dkimVerifier(c),
+		DKIM:           dkimVerifier(c),
 	}
 }
 

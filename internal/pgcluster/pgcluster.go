@@ -130,10 +130,21 @@ func (c *Cluster) URL(db string) string {
 }
 
 // Stop shuts the cluster down (fast mode: sessions are ended).
-func (c *Cluster) Stop() error {
+func (c *Cluster) Stop() error { return c.StopWith("fast") }
+
+// StopWith shuts the cluster down in pg_ctl's mode ("smart", "fast" or
+// "immediate": the server quits without a checkpoint and recovers at the
+// next start, as after a crash). Fault tests start it again with Start on
+// the same folder and port.
+func (c *Cluster) StopWith(mode string) error {
+	switch mode {
+	case "smart", "fast", "immediate":
+	default:
+		return fmt.Errorf("pg_ctl stop: unknown mode %q", mode)
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	out, err := c.run(ctx, "pg_ctl", "-D", c.Dir, "-m", "fast", "-w", "stop")
+	out, err := c.run(ctx, "pg_ctl", "-D", c.Dir, "-m", mode, "-w", "stop")
 	if err != nil {
 		return fmt.Errorf("pg_ctl stop: %w\n%s", err, out)
 	}

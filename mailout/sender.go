@@ -398,6 +398,11 @@ type DeliveryError struct {
 	ConnLost bool
 	// Dial: no connection could be made, so the message was not attempted.
 	Dial bool
+	// Unconfirmed: the whole message was handed over and the reply to its
+	// end never came (a timeout, or the connection lost while waiting):
+	// the server may have it and deliver it (RFC 5321 §6.1 leaves it to
+	// the client; RFC 1047 describes the duplicates).
+	Unconfirmed bool
 	// Code is the SMTP reply code, 0 when there was no reply.
 	Code int
 	Err  error
@@ -449,6 +454,9 @@ func classify(err error) *DeliveryError {
 			de.beforeData = true
 		}
 		de.Code = se.ErrorCode()
+		if se.Reason == gomail.ErrSMTPDataClose && de.Code == 0 {
+			de.Unconfirmed = true
+		}
 	} else {
 		var te *textproto.Error
 		if errors.As(err, &te) {

@@ -77,7 +77,11 @@ func (w *Worker) deliver(ctx context.Context, s *Sender, o store.Outgoing, sent 
 		return outcome{}
 	}
 	start := time.Now()
-	err = s.Send(ctx, msg)
+	if nullSender(o) {
+		err = s.SendNullSender(ctx, msg)
+	} else {
+		err = s.Send(ctx, msg)
+	}
 	w.report(o.Kind, time.Since(start), err)
 	if err == nil {
 		if w.crashAfterSend != nil && w.crashAfterSend(o) {
@@ -110,6 +114,14 @@ func (w *Worker) deliver(ctx context.Context, s *Sender, o store.Outgoing, sent 
 	}
 	return outcome{}
 }
+
+// nullSender reports whether a row goes out with the null reverse-path
+// (MAIL FROM:<>): the automatic answers to a person's message (the
+// acknowledgement, a command's result, a quarantine notice), which the
+// notifier queues as auto-replied. RFC 3834 §3.3 asks for it so that their
+// bounces do not come back to the desk; the notifications people answer
+// keep the desk's address, where a bounce is recorded on the ticket.
+func nullSender(o store.Outgoing) bool { return o.AutoSubmitted == AutoReplied }
 
 // unconfirmed records an attempt whose end of data the server never
 // answered: it may have the message. The first time, the row is retried as

@@ -6,37 +6,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ticketd/ticketd/internal/pgcluster"
 	"github.com/ticketd/ticketd/internal/pgtest"
 	"github.com/ticketd/ticketd/tickets/store"
 )
-
-// stopPostgres stops the test cluster in mode and returns the function
-// that starts it again (also run at cleanup, if the test did not).
-func stopPostgres(t *testing.T, mode string) (start func()) {
-	t.Helper()
-	cl := pgtest.Cluster(t)
-	if cl == nil {
-		t.Skipf("the tests use %s: there is no throwaway PostgreSQL cluster to stop (unset it to run this test)", pgtest.EnvURL)
-	}
-	if err := cl.StopWith(mode); err != nil {
-		t.Fatalf("stopping PostgreSQL: %v", err)
-	}
-	var once sync.Once
-	start = func() {
-		once.Do(func() {
-			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-			defer cancel()
-			nc, err := pgcluster.Start(ctx, cl.Dir, cl.Port)
-			if err != nil {
-				t.Fatalf("starting PostgreSQL again: %v", err)
-			}
-			*cl = *nc
-		})
-	}
-	t.Cleanup(start)
-	return start
-}
 
 // TestDatabaseOutageSendsNothingTwice: PostgreSQL stops while a worker
 // works through a backlog. Once a mark cannot be written the connections
@@ -95,7 +67,7 @@ func TestDatabaseOutageSendsNothingTwice(t *testing.T) {
 	case <-time.After(time.Minute):
 		t.Fatal("the server never accepted a fifth of the rows")
 	}
-	start := stopPostgres(t, "fast")
+	start := pgtest.Outage(t, "fast")
 	var atFailure int
 	select {
 	case atFailure = <-failed:

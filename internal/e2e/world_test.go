@@ -318,6 +318,7 @@ func (w *world) config(dbURL, extra string) *config.Config {
 // settings adjust the configuration text the world writes for ticketd.
 type settings struct {
 	imapAddr string // the IMAP server ticketd reads (default: Dovecot itself)
+	smtpAddr string // the SMTP server ticketd sends to (default: the world's)
 	imap     string // more keys of [imap], one per line
 	smtp     string // more keys of [smtp], one per line
 	extra    string // more tables
@@ -330,6 +331,9 @@ func (w *world) configTOML(dbURL string, s settings) string {
 	w.t.Helper()
 	if s.imapAddr == "" {
 		s.imapAddr = w.dove.Addr
+	}
+	if s.smtpAddr == "" {
+		s.smtpAddr = w.smtpAddr()
 	}
 	return fmt.Sprintf(`
 [database]
@@ -386,5 +390,5 @@ connections = 2
 interval = "1s"
 %s
 `, dbURL, deskAddr, jgomez, mrojas, lperez, sitio1, provider, s.imapAddr, deskAddr, w.dove.Password, s.imap,
-		w.smtpAddr(), s.smtp, s.extra)
+		s.smtpAddr, s.smtp, s.extra)
 }

@@ -1,11 +1,13 @@
 package e2e
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"net"
+	"net/textproto"
 	"strings"
 	"sync"
 	"testing"
@@ -53,6 +55,10 @@ type world struct {
 	mu        sync.Mutex
 	delivered []delivery // everything the SMTP server accepted
 	down      bool       // answer 421 to everything (SMTP outage)
+	// hang, when set, is asked about every message after it was delivered
+	// and returns how long to wait before answering its end of data (a
+	// server whose reply hangs after the final dot).
+	hang func(messageID string) time.Duration
 }
 
 type delivery struct {
@@ -167,7 +173,12 @@ func (s *sinkSession) Data(r io.Reader) error {
 	}
 	s.w.mu.Lock()
 	s.w.delivered = append(s.w.delivered, delivery{from: s.from, to: s.to, raw: raw, opened: s.opened})
+	hang := s.w.hang
 	s.w.mu.Unlock()
+	if hang != nil {
+		h, _ := textproto.NewReader(bufio.NewReader(bytes.NewReader(raw))).ReadMIMEHeader()
+		time.Sleep(hang(trimID(h.Get("Message-Id"))))
+	}
 	return nil
 }
 

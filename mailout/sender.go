@@ -6,6 +6,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/textproto"
 	"slices"
@@ -369,9 +370,11 @@ func (s *Sender) sendOnce(m *gomail.Msg, null bool) *DeliveryError {
 		if s.msg.Cap() > maxKeptBuffer {
 			s.msg = bytes.Buffer{}
 		}
-	} else if null && err == nil {
-		// go-mail's transaction takes the reverse-path from the message's
-		// headers, which cannot say <>.
+	} else if err == nil && (null || !s.noPipelining) {
+		// go-mail's own transaction takes the reverse-path from the
+		// message's headers, which cannot say <>, and ignores a failure
+		// to write the end of the data, so that a timeout after it cannot
+		// be told from one before it (see DeliveryError.Unconfirmed).
 		de = s.sendStepwise(m, from, rcpts)
 	} else if err := s.client.SendWithSMTPClient(s.conn, m); err != nil {
 		de = classify(err)
@@ -394,34 +397,44 @@ func (s *Sender) sendStepwise(m *gomail.Msg, from string, rcpts []string) *Deliv
 		return lost(err, true)
 	}
 	// step classifies a failed command: a reply is a refusal, anything
-	// else a lost connection.
-	step := func(stage string, err error, beforeData bool) *DeliveryError {
+	// else a lost connection. As in the other modes, only a connection
+	// lost at MAIL FROM is retried at once on a new one (Send).
+	step := func(stage string, err error) *DeliveryError {
 		var te *textproto.Error
 		if !errors.As(err, &te) {
-			de := lost(fmt.Errorf("%s: %w", stage, err), beforeData)
-			de.Unconfirmed = !beforeData
+			de := lost(fmt.Errorf("%s: %w", stage, err), strings.HasPrefix(stage, "MAIL FROM"))
+			de.Unconfirmed = stage == endStage
 			return de
 		}
 		return s.endRefused(fmt.Errorf("%s: %w", stage, err))
 	}
 	if err := c.Mail(from); err != nil {
-		return step("MAIL FROM "+from, err, true)
+		return step("MAIL FROM "+from, err)
 	}
 	for _, r := range rcpts {
 		if err := c.Rcpt(r); err != nil {
-			return step("RCPT TO "+r, err, true)
+			return step("RCPT TO "+r, err)
 		}
 	}
 	wc, err := c.Data()
 	if err != nil {
-		return step("DATA", err, true)
+		return step("DATA", err)
 	}
-	if _, err := m.WriteTo(wc); err != nil {
+	// The dot-stuffing writer itself: closing go-mail's DataCloser would
+	// drop the error of writing the final dot.
+	dw := io.WriteCloser(wc)
+	if dc, ok := wc.(*mailsmtp.DataCloser); ok {
+		dw = dc.WriteCloser
+	}
+	if _, err := m.WriteTo(dw); err != nil {
 		// The final dot was not sent: the server has no message.
 		return lost(fmt.Errorf("write message: %w", err), false)
 	}
-	if err := wc.Close(); err != nil {
-		return step("end of data", err, false)
+	if err := dw.Close(); err != nil {
+		return lost(fmt.Errorf("write message: %w", err), false)
+	}
+	if _, _, err := c.Text.ReadResponse(250); err != nil {
+		return step(endStage, err)
 	}
 	return nil
 }
@@ -461,7 +474,9 @@ type DeliveryError struct {
 	// Unconfirmed: the whole message was handed over and the reply to its
 	// end never came (a timeout, or the connection lost while waiting):
 	// the server may have it and deliver it (RFC 5321 §6.1 leaves it to
-	// the client; RFC 1047 describes the duplicates).
+	// the client; RFC 1047 describes the duplicates). go-mail's own
+	// transaction (noPipelining, for tests and the benchmark) cannot tell
+	// and never sets it.
 	Unconfirmed bool
 	// Code is the SMTP reply code, 0 when there was no reply.
 	Code int
@@ -514,9 +529,6 @@ func classify(err error) *DeliveryError {
 			de.beforeData = true
 		}
 		de.Code = se.ErrorCode()
-		if se.Reason == gomail.ErrSMTPDataClose && de.Code == 0 {
-			de.Unconfirmed = true
-		}
 	} else {
 		var te *textproto.Error
 		if errors.As(err, &te) {

@@ -20,7 +20,7 @@ func FuzzSenderReplies(f *testing.F) {
 	f.Add(uint8(0), []byte("250 ok\r\n250 ok\r\n354 go\r\n250 queued\r\n"))
 	f.Add(uint8(1), []byte("250 ok\r\n250 ok\r\n250 queued\r\n"))
 	f.Add(uint8(2), []byte("250 ok\r\n550 no such user\r\n354 go\r\n"))
-	f.Add(uint8(3), []byte("250 ok\r\n250 ok\r\n354 go\r\n"))           // no reply to the end
+	f.Add(uint8(3), []byte("250 ok\r\n250 ok\r\n354 go\r\n"))               // no reply to the end
 	f.Add(uint8(4), []byte("250-a\r\n250 b\r\n250 ok\r\n354\r\n250 x\r\n")) // multi-line
 	f.Add(uint8(5), []byte("421 closing\r\n"))
 	f.Add(uint8(6), []byte("250 ok\r\n250 ok\r\n"))

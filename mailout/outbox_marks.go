@@ -18,7 +18,8 @@ import (
 //
 // When a write fails (the database is away), the rows stay here and the
 // writer tries again with a growing delay, adding the rows accepted
-// meanwhile, until it succeeds. Until then the marks are unwritten
+// meanwhile, until it succeeds. Until then, and while a write stalls
+// (markStall: a database that does not answer), the marks are unwritten
 // (ready's channel is open): the connections send nothing more, since a
 // message handed to SMTP now could not be marked either, and claim
 // nothing, so that a row accepted before the outage is marked before
@@ -36,7 +37,8 @@ type marks struct {
 	mu      sync.Mutex
 	ids     []int64
 	ats     []time.Time
-	ok      chan struct{} // closed while no write has failed without a later success
+	ok      chan struct{} // closed while no write has failed (or stalled) without a later success
+	writing uint64        // counts writes started and ended: a stall timer of an ended one is stale
 	kick    chan struct{} // a write is wanted; closed by close
 	full    chan struct{} // markBatch rows are waiting: write now
 	closing chan struct{} // closed by close: write what is there now
@@ -59,6 +61,13 @@ const (
 	markRetryMin = 50 * time.Millisecond
 	markRetryMax = time.Second
 )
+
+// markStall is how long a write may take before the connections stop
+// sending as if it had failed: a database that does not answer (a network
+// partition, a server frozen) makes a write hang for markTimeout rather
+// than fail, and every message sent meanwhile could not be marked either.
+// A write that then succeeds lets them go on.
+const markStall = time.Second
 
 func (w *Worker) startMarks(log *slog.Logger) *marks {
 	m := &marks{w: w, log: log, ok: make(chan struct{}), kick: make(chan struct{}, 1), full: make(chan struct{}, 1),
@@ -170,7 +179,16 @@ func (m *marks) flush() {
 		}
 		// Not cancelled by shutdown: the server has these messages.
 		ctx, cancel := context.WithTimeout(context.Background(), markTimeout)
+		m.mu.Lock()
+		m.writing++
+		seq := m.writing
+		m.mu.Unlock()
+		stall := time.AfterFunc(markStall, func() { m.stalled(seq, len(ids)) })
 		err := store.MarkSentMany(ctx, m.w.db, ids, ats)
+		stall.Stop()
+		m.mu.Lock()
+		m.writing++ // the stall timer of this write, if it still runs, is stale
+		m.mu.Unlock()
 		cancel()
 		if err == nil {
 			m.w.sent.Add(uint64(len(ids)))
@@ -209,10 +227,31 @@ func (m *marks) flush() {
 	}
 }
 
+// stalled closes the gate of ready if write seq, of n rows, is still
+// running (see markStall).
+func (m *marks) stalled(seq uint64, n int) {
+	m.mu.Lock()
+	if m.writing != seq {
+		m.mu.Unlock()
+		return
+	}
+	m.setWrittenLocked(false)
+	m.mu.Unlock()
+	m.log.Warn("marking messages sent takes longer than usual; sending stops until the database answers",
+		"count", n, "waited", markStall)
+	if m.w.marksFailed != nil {
+		m.w.marksFailed()
+	}
+}
+
 // setWritten opens (written) or closes the gate of ready.
 func (m *marks) setWritten(written bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	m.setWrittenLocked(written)
+}
+
+func (m *marks) setWrittenLocked(written bool) {
 	select {
 	case <-m.ok:
 		if !written {

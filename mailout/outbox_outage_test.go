@@ -41,10 +41,16 @@ func slowServer(f *fakeSMTP, from int) <-chan struct{} {
 	return reached
 }
 
-// runOutage runs w over rows rows already queued, stops PostgreSQL once
-// the server has accepted a fifth of them, starts it again two seconds
-// after the first mark failed, and checks that every row went out once.
-func runOutage(t *testing.T, db *sqlx.DB, f *fakeSMTP, clock *testClock, w *Worker, rows int) {
+// stopFast stops PostgreSQL (pg_ctl stop -m fast); freeze leaves it
+// running but answering nothing (SIGSTOP), as across a partition.
+func stopFast(t *testing.T) func() { return pgtest.Outage(t, "fast") }
+func freeze(t *testing.T) func()   { return pgtest.Freeze(t) }
+
+// runOutage runs w over rows rows already queued, breaks PostgreSQL with
+// fault once the server has accepted a fifth of them, restores it two
+// seconds after the first mark failed (or stalled), and checks that every
+// row went out once.
+func runOutage(t *testing.T, db *sqlx.DB, f *fakeSMTP, clock *testClock, w *Worker, rows int, fault func(*testing.T) func()) {
 	t.Helper()
 	outage := slowServer(f, rows/5)
 	failed := make(chan int, 1)
@@ -64,12 +70,12 @@ func runOutage(t *testing.T, db *sqlx.DB, f *fakeSMTP, clock *testClock, w *Work
 	case <-time.After(time.Minute):
 		t.Fatal("the server never accepted a fifth of the rows")
 	}
-	start := pgtest.Outage(t, "fast")
+	start := fault(t)
 	var atFailure int
 	select {
 	case atFailure = <-failed:
 	case <-time.After(time.Minute):
-		t.Fatal("no mark failed while PostgreSQL was down")
+		t.Fatal("no mark failed or stalled while PostgreSQL was away")
 	}
 	// Long enough for the connections to send all they hold in memory, had
 	// they not stopped; the test asserts only counts.
@@ -135,7 +141,7 @@ func TestDatabaseOutageClaimedBacklog(t *testing.T) {
 	if err := tx.Commit(); err != nil {
 		t.Fatal(err)
 	}
-	runOutage(t, db, f, clock, newTestWorker(t, db, nil, f, clock, outageWorkerConfig), rows)
+	runOutage(t, db, f, clock, newTestWorker(t, db, nil, f, clock, outageWorkerConfig), rows, stopFast)
 }
 
 // TestDatabaseOutageHandedOffBacklog: the rows were queued by this
@@ -157,8 +163,33 @@ func TestDatabaseOutageHandedOffBacklog(t *testing.T) {
 	if !d.w.directWaiting() {
 		t.Fatal("nothing was handed off")
 	}
-	runOutage(t, d.db, d.f, d.clock, d.w, rows)
+	runOutage(t, d.db, d.f, d.clock, d.w, rows, stopFast)
 	if s := d.w.Stats(); s.HandedOff == 0 {
 		t.Errorf("stats: %+v, no row taken from the hand-off", s)
 	}
+}
+
+// TestDatabaseStallClaimedBacklog: PostgreSQL stops answering without
+// closing anything (SIGSTOP): a mark hangs instead of failing, and after
+// markStall the connections stop sending as they do when it fails. The
+// batches are larger, so that the connections still hold rows a second
+// into the stall.
+func TestDatabaseStallClaimedBacklog(t *testing.T) {
+	const rows = 600
+	if pgtest.Cluster(t) == nil {
+		t.Skipf("the tests use %s: there is no throwaway PostgreSQL cluster to freeze (unset it to run this test)", pgtest.EnvURL)
+	}
+	db := pgtest.New(t)
+	f := newFakeSMTP(t, plainSMTP)
+	clock := &testClock{}
+	tx := db.MustBegin()
+	for range rows {
+		putRow(t, tx, testRow(clock))
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	cfg := outageWorkerConfig
+	cfg.BatchSize = 200
+	runOutage(t, db, f, clock, newTestWorker(t, db, nil, f, clock, cfg), rows, freeze)
 }

@@ -151,6 +151,41 @@ func (c *Cluster) StopWith(mode string) error {
 	return nil
 }
 
+// PIDs returns the process ids of the running server: the postmaster
+// (from its pid file) and its children.
+func (c *Cluster) PIDs() ([]int, error) {
+	b, err := os.ReadFile(filepath.Join(c.Dir, "postmaster.pid"))
+	if err != nil {
+		return nil, fmt.Errorf("postgres pid file: %w", err)
+	}
+	pm, err := strconv.Atoi(strings.TrimSpace(strings.SplitN(string(b), "\n", 2)[0]))
+	if err != nil || pm <= 0 {
+		return nil, fmt.Errorf("postgres pid file: no pid in %q", b)
+	}
+	pids := []int{pm}
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
+		if err != nil {
+			continue
+		}
+		// pid (comm) state ppid ...: comm may hold spaces, so read after
+		// its closing parenthesis.
+		i := bytes.LastIndexByte(stat, ')')
+		if i < 0 {
+			continue
+		}
+		if f := strings.Fields(string(stat[i+1:])); len(f) > 1 && f[1] == strconv.Itoa(pm) {
+			pids = append(pids, pid)
+		}
+	}
+	return pids, nil
+}
+
 // Restart stops and starts the cluster on the same port (for fault tests).
 func (c *Cluster) Restart(ctx context.Context) error {
 	if err := c.Stop(); err != nil {

@@ -24,6 +24,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -218,6 +219,36 @@ func Outage(t testing.TB, mode string) (start func()) {
 	}
 	t.Cleanup(start)
 	return start
+}
+
+// Freeze stops every process of the throwaway cluster with SIGSTOP, for
+// a fault test of a database that does not answer (as across a network
+// partition): connections stay open and statements hang. It returns the
+// function that resumes them (SIGCONT; run at cleanup too). The same
+// cautions as Outage apply.
+func Freeze(t testing.TB) (thaw func()) {
+	t.Helper()
+	cl := Cluster(t)
+	if cl == nil {
+		t.Skipf("the tests use %s: there is no throwaway PostgreSQL cluster to freeze (unset it to run this test)", EnvURL)
+	}
+	pids, err := cl.PIDs()
+	if err != nil {
+		t.Fatalf("pgtest: %v", err)
+	}
+	for _, p := range pids {
+		syscall.Kill(p, syscall.SIGSTOP)
+	}
+	var once sync.Once
+	thaw = func() {
+		once.Do(func() {
+			for _, p := range pids {
+				syscall.Kill(p, syscall.SIGCONT)
+			}
+		})
+	}
+	t.Cleanup(thaw)
+	return thaw
 }
 
 func withDB(u, db string) string {

@@ -128,8 +128,8 @@ type Worker struct {
 	// connPerMessage opens a new connection for every message (the
 	// benchmark's baseline).
 	connPerMessage bool
-	// marksFailed, when set, is called when a write of marks fails after
-	// the connections were told to stop sending.
+	// marksFailed, when set, is called when a write of marks fails or
+	// stalls, once the connections were told to stop sending.
 	marksFailed func()
 }
 

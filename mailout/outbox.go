@@ -131,6 +131,9 @@ type Worker struct {
 	// connPerMessage opens a new connection for every message (the
 	// benchmark's baseline).
 	connPerMessage bool
+	// marksFailed, when set, is called when a write of marks fails or
+	// stalls, once the connections were told to stop sending.
+	marksFailed func()
 }
 
 // NewWorker checks the configurations and returns a worker; it does not
@@ -374,6 +377,11 @@ type roundResult struct {
 // With no handed-off rows, a round claims only if rows may be due.
 func (w *Worker) round(ctx context.Context, s *Sender, sent *marks, log *slog.Logger, preferDB bool) roundResult {
 	defer w.rounds.Add(1)
+	// Marks that could not be written are written before anything is
+	// claimed or sent again (outbox_marks.go).
+	if !sent.await(ctx) {
+		return roundResult{}
+	}
 	now := w.now()
 	sinceFull := now.UnixNano() - w.lastFull.Load() // negative: the clock was set back
 	if pollDue := sinceFull < 0 || sinceFull >= int64(w.cfg.PollInterval); !pollDue && !(preferDB && w.dbDue.Load()) {
@@ -413,13 +421,28 @@ func (w *Worker) round(ctx context.Context, s *Sender, sent *marks, log *slog.Lo
 func (w *Worker) send(ctx context.Context, s *Sender, rows []store.Outgoing, claimedAt time.Time, sent *marks, log *slog.Logger) roundResult {
 	r := roundResult{claimed: len(rows)}
 	for i, o := range rows {
+		if sent.unwritten() {
+			// The database is away: a message handed to SMTP now could
+			// not be marked, and would go out again after its lease. The
+			// rest of the batch waits here until the marks are written.
+			log.Info("outbox connection paused until the marks are written", "rows_in_hand", len(rows)-i)
+			sent.await(ctx)
+		}
 		if ctx.Err() != nil {
 			// Shutdown: the message in hand was finished; the rest goes
 			// back for whoever runs next.
 			w.release(ctx, rows[i:], w.now(), "", log)
 			return r
 		}
-		if now := w.now(); now.Sub(claimedAt) > w.cfg.Lease/2 {
+		if now := w.now(); now.Sub(claimedAt) >= w.cfg.Lease {
+			// The lease ran out while the database was away: the rows
+			// are due again, for any claim; giving them back now could
+			// undo another worker's claim.
+			w.dbDue.Store(true)
+			w.lowerFloor(slices.MinFunc(rows[i:], func(a, b store.Outgoing) int { return cmp.Compare(a.ID, b.ID) }).ID)
+			r.more = true
+			return r
+		} else if now.Sub(claimedAt) > w.cfg.Lease/2 {
 			w.release(ctx, rows[i:], now, "", log)
 			r.more = true
 			return r

@@ -84,7 +84,11 @@ func (w *Worker) deliver(ctx context.Context, s *Sender, o store.Outgoing, sent 
 		return outcome{}
 	}
 	start := time.Now()
-	err = s.Send(ctx, msg)
+	if nullSender(o) {
+		err = s.SendNullSender(ctx, msg)
+	} else {
+		err = s.Send(ctx, msg)
+	}
 	w.report(o.Kind, time.Since(start), err)
 	if err == nil {
 		if w.crashAfterSend != nil && w.crashAfterSend(o) {
@@ -105,6 +109,8 @@ func (w *Worker) deliver(ctx context.Context, s *Sender, o store.Outgoing, sent 
 		// (or fails if it has waited too long already).
 		w.retry(ctx, o, w.now().Add(connBackoffMin), "not attempted: "+de.Reason(), log)
 		return outcome{connErr: de, dial: true}
+	case de.Unconfirmed:
+		w.unconfirmed(ctx, o, de.Reason(), log)
 	case de.Temporary:
 		w.retry(ctx, o, time.Time{}, de.Reason(), log)
 	default:
@@ -114,6 +120,37 @@ func (w *Worker) deliver(ctx context.Context, s *Sender, o store.Outgoing, sent 
 		return outcome{connErr: de}
 	}
 	return outcome{}
+}
+
+// nullSender reports whether a row goes out with the null reverse-path
+// (MAIL FROM:<>): the automatic answers to a person's message (the
+// acknowledgement, a command's result, a quarantine notice), which the
+// notifier queues as auto-replied. RFC 3834 §3.3 asks for it so that their
+// bounces do not come back to the desk; the notifications people answer
+// keep the desk's address, where a bounce is recorded on the ticket.
+func nullSender(o store.Outgoing) bool { return o.AutoSubmitted == AutoReplied }
+
+// unconfirmed records an attempt whose end of data the server never
+// answered: it may have the message. The first time, the row is retried as
+// after a temporary failure, with the doubt on record; if the retry is
+// unconfirmed too, the row is taken as sent. So a server that hangs after
+// the final dot gets a message at most twice, and one that answers late
+// once or twice still gets it.
+func (w *Worker) unconfirmed(ctx context.Context, o store.Outgoing, reason string, log *slog.Logger) {
+	reason = "unconfirmed: " + reason
+	if o.Unconfirmed == 0 {
+		w.retryAs(ctx, o, time.Time{}, reason, true, log)
+		return
+	}
+	mctx, cancel := detached(ctx)
+	defer cancel()
+	if err := store.MarkSentUnconfirmed(mctx, w.db, o.ID, w.now(), reason); err != nil {
+		log.Error("unconfirmed delivery not recorded; the row waits for its lease", "reason", reason, "error", err)
+		return
+	}
+	w.sent.Add(1)
+	log.Warn("no reply to the end of data a second time; taken as delivered, not sent again",
+		"reason", reason, "attempts", o.Attempts, "unconfirmed", o.Unconfirmed+1)
 }
 
 // rowLog names a row in log lines: never its body.
@@ -144,6 +181,12 @@ func retryDelayFrom(first time.Duration, attempts int) time.Duration {
 // the retry schedule), but never later than the end of its retry window,
 // so the last attempt happens on time. A row whose window is over fails.
 func (w *Worker) retry(ctx context.Context, o store.Outgoing, next time.Time, reason string, log *slog.Logger) {
+	w.retryAs(ctx, o, next, reason, false, log)
+}
+
+// retryAs is retry; unconfirmed also counts the attempt as one the server
+// may have delivered (MarkUnconfirmed).
+func (w *Worker) retryAs(ctx context.Context, o store.Outgoing, next time.Time, reason string, unconfirmed bool, log *slog.Logger) {
 	now := w.now()
 	deadline := o.CreatedAt.Add(w.cfg.RetryFor)
 	if !now.Before(deadline) {
@@ -158,7 +201,11 @@ func (w *Worker) retry(ctx context.Context, o store.Outgoing, next time.Time, re
 	}
 	mctx, cancel := detached(ctx)
 	defer cancel()
-	if err := store.MarkRetry(mctx, w.db, o.ID, next, reason); err != nil {
+	mark := store.MarkRetry
+	if unconfirmed {
+		mark = store.MarkUnconfirmed
+	}
+	if err := mark(mctx, w.db, o.ID, next, reason); err != nil {
 		log.Error("temporary failure not recorded; the row waits for its lease", "reason", reason, "error", err)
 		return
 	}

@@ -6,6 +6,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/textproto"
 	"slices"
@@ -305,17 +306,30 @@ func (a *autoAuth) Next(from []byte, more bool) ([]byte, error) {
 // dead before the message was handed over (at the connection check or at
 // MAIL FROM), Send dials once more and retries: nothing was delivered, so
 // the retry cannot duplicate the message.
-func (s *Sender) Send(ctx context.Context, m *gomail.Msg) error {
+func (s *Sender) Send(ctx context.Context, m *gomail.Msg) error { return s.send(ctx, m, false) }
+
+// SendNullSender is Send with the null reverse-path, MAIL FROM:<> (RFC
+// 5321 §4.5.5), instead of the message's sender: for automatic answers
+// (RFC 3834 §3.3), so that a bounce of one is not delivered back to the
+// desk, which would answer it again.
+func (s *Sender) SendNullSender(ctx context.Context, m *gomail.Msg) error {
+	return s.send(ctx, m, true)
+}
+
+// nullReversePath is MAIL FROM's argument for SendNullSender.
+const nullReversePath = "<>"
+
+func (s *Sender) send(ctx context.Context, m *gomail.Msg, null bool) error {
 	reused, err := s.connect(ctx)
 	if err != nil {
 		return &DeliveryError{Temporary: true, ConnLost: true, Dial: true, Err: err}
 	}
-	de := s.sendOnce(m)
+	de := s.sendOnce(m, null)
 	if de != nil && de.ConnLost && reused && de.beforeData {
 		if err := s.Dial(ctx); err != nil {
 			return &DeliveryError{Temporary: true, ConnLost: true, Dial: true, Err: err}
 		}
-		de = s.sendOnce(m)
+		de = s.sendOnce(m, null)
 	}
 	if s.oneShot && s.conn != nil {
 		s.Close()
@@ -342,17 +356,26 @@ func (s *Sender) connect(ctx context.Context) (reused bool, err error) {
 	return false, s.Dial(ctx)
 }
 
-func (s *Sender) sendOnce(m *gomail.Msg) *DeliveryError {
+func (s *Sender) sendOnce(m *gomail.Msg, null bool) *DeliveryError {
 	if ok, _ := s.conn.Extension("8BITMIME"); !ok && has8bit(m) {
 		quotePrintable8bit(m)
 	}
 	var de *DeliveryError
 	from, rcpts, ascii, err := envelopeOf(m)
+	if null && err == nil {
+		from = nullReversePath
+	}
 	if s.mode != txOneByOne && ascii && err == nil {
 		de = s.sendPipelined(m, from, rcpts)
 		if s.msg.Cap() > maxKeptBuffer {
 			s.msg = bytes.Buffer{}
 		}
+	} else if err == nil && (null || !s.noPipelining) {
+		// go-mail's own transaction takes the reverse-path from the
+		// message's headers, which cannot say <>, and ignores a failure
+		// to write the end of the data, so that a timeout after it cannot
+		// be told from one before it (see DeliveryError.Unconfirmed).
+		de = s.sendStepwise(m, from, rcpts)
 	} else if err := s.client.SendWithSMTPClient(s.conn, m); err != nil {
 		de = classify(err)
 	}
@@ -364,6 +387,56 @@ func (s *Sender) sendOnce(m *gomail.Msg) *DeliveryError {
 		s.drop()
 	}
 	return de
+}
+
+// sendStepwise runs one transaction one command at a time, as go-mail
+// does, with from as the reverse-path.
+func (s *Sender) sendStepwise(m *gomail.Msg, from string, rcpts []string) *DeliveryError {
+	c := s.conn
+	if err := c.UpdateDeadline(s.cfg.Timeout); err != nil {
+		return lost(err, true)
+	}
+	// step classifies a failed command: a reply is a refusal, anything
+	// else a lost connection. As in the other modes, only a connection
+	// lost at MAIL FROM is retried at once on a new one (Send).
+	step := func(stage string, err error) *DeliveryError {
+		var te *textproto.Error
+		if !errors.As(err, &te) {
+			de := lost(fmt.Errorf("%s: %w", stage, err), strings.HasPrefix(stage, "MAIL FROM"))
+			de.Unconfirmed = stage == endStage
+			return de
+		}
+		return s.endRefused(fmt.Errorf("%s: %w", stage, err))
+	}
+	if err := c.Mail(from); err != nil {
+		return step("MAIL FROM "+from, err)
+	}
+	for _, r := range rcpts {
+		if err := c.Rcpt(r); err != nil {
+			return step("RCPT TO "+r, err)
+		}
+	}
+	wc, err := c.Data()
+	if err != nil {
+		return step("DATA", err)
+	}
+	// The dot-stuffing writer itself: closing go-mail's DataCloser would
+	// drop the error of writing the final dot.
+	dw := io.WriteCloser(wc)
+	if dc, ok := wc.(*mailsmtp.DataCloser); ok {
+		dw = dc.WriteCloser
+	}
+	if _, err := m.WriteTo(dw); err != nil {
+		// The final dot was not sent: the server has no message.
+		return lost(fmt.Errorf("write message: %w", err), false)
+	}
+	if err := dw.Close(); err != nil {
+		return lost(fmt.Errorf("write message: %w", err), false)
+	}
+	if _, _, err := c.Text.ReadResponse(250); err != nil {
+		return step(endStage, err)
+	}
+	return nil
 }
 
 // drop closes the connection without QUIT (it is broken).
@@ -398,6 +471,13 @@ type DeliveryError struct {
 	ConnLost bool
 	// Dial: no connection could be made, so the message was not attempted.
 	Dial bool
+	// Unconfirmed: the whole message was handed over and the reply to its
+	// end never came (a timeout, or the connection lost while waiting):
+	// the server may have it and deliver it (RFC 5321 §6.1 leaves it to
+	// the client; RFC 1047 describes the duplicates). go-mail's own
+	// transaction (noPipelining, for tests and the benchmark) cannot tell
+	// and never sets it.
+	Unconfirmed bool
 	// Code is the SMTP reply code, 0 when there was no reply.
 	Code int
 	Err  error

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"net"
 	"net/textproto"
 	"strconv"
 
@@ -143,7 +144,17 @@ func (s *Sender) sendPipelined(m *gomail.Msg, from string, rcpts []string) *Deli
 		}
 		var te *textproto.Error
 		if !errors.As(err, &te) {
-			return false, lost(fmt.Errorf("%s: %w", stage, err), !replied)
+			de := lost(fmt.Errorf("%s: %w", stage, err), !replied)
+			// Once the message's end is written the server may have it:
+			// a reply that never comes to the end of the data, or, with
+			// BDAT, a silence (a server may hold its pipelined replies
+			// until the message is processed, RFC 2920 §3.2), is no
+			// refusal. A closed connection before any reply is a server
+			// that dropped an idle client, as before.
+			if stage == endStage || s.mode == txChunked && (replied || isTimeout(err)) {
+				de.Unconfirmed, de.beforeData = true, false
+			}
+			return false, de
 		}
 		replied = true
 		if refused == nil {
@@ -160,7 +171,7 @@ func (s *Sender) sendPipelined(m *gomail.Msg, from string, rcpts []string) *Deli
 		}
 	}
 	if s.mode == txChunked {
-		if _, de := read("BDAT", 250); de != nil {
+		if _, de := read(endStage, 250); de != nil {
 			return de
 		}
 		return s.endRefused(refused)
@@ -188,10 +199,20 @@ func (s *Sender) sendPipelined(m *gomail.Msg, from string, rcpts []string) *Deli
 	if err := c.Text.W.Flush(); err != nil {
 		return lost(err, false)
 	}
-	if _, de := read("end of data", 250); de != nil {
+	if _, de := read(endStage, 250); de != nil {
 		return de
 	}
 	return s.endRefused(refused)
+}
+
+// endStage names the reply to the end of the message (the final dot, or
+// BDAT LAST) in errors.
+const endStage = "end of data"
+
+// isTimeout reports whether err is a deadline that passed.
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
 }
 
 // endRefused finishes a transaction whose replies were all read: nil when

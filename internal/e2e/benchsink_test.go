@@ -112,6 +112,13 @@ func (s *benchSink) lastAccept() time.Time {
 	return last
 }
 
+// times returns how many times the sink accepted the message msgID.
+func (s *benchSink) times(msgID string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.byID[msgID]
+}
+
 // duplicates returns the Message-IDs accepted more than once and the
 // requests acknowledged more than once.
 func (s *benchSink) duplicates() (messages, acks []string) {

@@ -5,9 +5,12 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"maps"
 	"net/textproto"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -229,6 +232,66 @@ func TestFaultSMTPDown(t *testing.T) {
 	t.Logf("%d notifications waited for the SMTP server; all sent within %s of its return", downFor, time.Since(up).Round(100*time.Millisecond))
 	if out.attempts < 2 {
 		t.Errorf("no row needed more than one attempt (max %d): the outage did not happen", out.attempts)
+	}
+}
+
+// TestFaultSMTPHangAfterData: the SMTP server delivers a message and then
+// hangs past the client's timeout before answering its end of data: the
+// first notification it sees every time, the next three once. Each of
+// them arrives twice, never three times: the one that always hangs is
+// taken as sent after its second unconfirmed attempt, with the doubt on
+// its row; the others are sent on the retry.
+func TestFaultSMTPHangAfterData(t *testing.T) {
+	t.Parallel()
+	f := newFaultWorld(t)
+	cfg := f.configFile(8, settings{})
+	load := makeLoad("hang", 12, 4)
+	var (
+		mu     sync.Mutex
+		always string
+		once   = map[string]bool{} // hung once already
+	)
+	f.mu.Lock()
+	f.hang = func(id string) time.Duration {
+		mu.Lock()
+		defer mu.Unlock()
+		switch {
+		case always == "":
+			always = id
+		case id == always:
+		case len(once) < 3 && !once[id]:
+			once[id] = true
+		default:
+			return 0
+		}
+		return 4 * time.Second // past the suite's smtp.timeout of 3s
+	}
+	f.mu.Unlock()
+	spawn(t, "a", cfg, "")
+	f.put(load)
+	out := f.checkInvariant(f.dbURL, load)
+
+	mu.Lock()
+	defer mu.Unlock()
+	hung := append([]string{always}, slices.Collect(maps.Keys(once))...)
+	if len(hung) != 4 {
+		t.Fatalf("%d notifications hung, want 4", len(hung))
+	}
+	for _, id := range hung {
+		if !out.duplicates[id] {
+			t.Errorf("%s hung after its data and arrived once, want twice (the server had it)", id)
+		}
+		var lastError string
+		if err := f.db.Get(&lastError, `SELECT o.last_error FROM outbox o JOIN messages m ON m.id = o.message_row
+			WHERE m.message_id = $1`, id); err != nil {
+			t.Fatalf("the row of %s: %v", id, err)
+		}
+		if unsure := strings.HasPrefix(lastError, "unconfirmed: "); unsure != (id == always) {
+			t.Errorf("%s: last error %q", id, lastError)
+		}
+	}
+	if len(out.duplicates) != len(hung) {
+		t.Errorf("%d notifications arrived twice, want the %d that hung", len(out.duplicates), len(hung))
 	}
 }
 

@@ -68,7 +68,36 @@ func (w *world) checkInvariant(dbURL string, letters []letter) outcome {
 	t.Logf("settled %s after the check began", time.Since(start).Round(100*time.Millisecond))
 	w.checkRecord(db, letters)
 	w.checkSupportMailbox(letters)
+	w.checkEnvelopeSenders()
 	return w.checkNotifications(db)
+}
+
+// checkEnvelopeSenders: every notification the SMTP server accepted had
+// the null envelope sender if it is an automatic answer (Auto-Submitted:
+// auto-replied, RFC 3834 §3.3), the desk's address otherwise.
+func (w *world) checkEnvelopeSenders() {
+	w.t.Helper()
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	answers := 0
+	for _, d := range w.delivered {
+		h, _ := textproto.NewReader(bufio.NewReader(bytes.NewReader(d.raw))).ReadMIMEHeader()
+		if h.Get("X-Ticketd-Loop") == "" {
+			continue // a person's message
+		}
+		want := deskAddr
+		if strings.EqualFold(h.Get("Auto-Submitted"), "auto-replied") {
+			want = ""
+			answers++
+		}
+		if !strings.EqualFold(d.from, want) {
+			w.t.Errorf("%s (Auto-Submitted: %s) went out with MAIL FROM:<%s>, want <%s>",
+				h.Get("Message-Id"), h.Get("Auto-Submitted"), d.from, want)
+		}
+	}
+	if answers == 0 {
+		w.t.Errorf("no automatic answer among the %d messages the SMTP server accepted", len(w.delivered))
+	}
 }
 
 // openDB is the test's own pool on the scenario's database. It is used

@@ -1,11 +1,13 @@
 package e2e
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"net"
+	"net/textproto"
 	"strings"
 	"sync"
 	"testing"
@@ -53,6 +55,10 @@ type world struct {
 	mu        sync.Mutex
 	delivered []delivery // everything the SMTP server accepted
 	down      bool       // answer 421 to everything (SMTP outage)
+	// hang, when set, is asked about every message after it was delivered
+	// and returns how long to wait before answering its end of data (a
+	// server whose reply hangs after the final dot).
+	hang func(messageID string) time.Duration
 }
 
 type delivery struct {
@@ -167,7 +173,12 @@ func (s *sinkSession) Data(r io.Reader) error {
 	}
 	s.w.mu.Lock()
 	s.w.delivered = append(s.w.delivered, delivery{from: s.from, to: s.to, raw: raw, opened: s.opened})
+	hang := s.w.hang
 	s.w.mu.Unlock()
+	if hang != nil {
+		h, _ := textproto.NewReader(bufio.NewReader(bytes.NewReader(raw))).ReadMIMEHeader()
+		time.Sleep(hang(trimID(h.Get("Message-Id"))))
+	}
 	return nil
 }
 
@@ -318,6 +329,7 @@ func (w *world) config(dbURL, extra string) *config.Config {
 // settings adjust the configuration text the world writes for ticketd.
 type settings struct {
 	imapAddr string // the IMAP server ticketd reads (default: Dovecot itself)
+	smtpAddr string // the SMTP server ticketd sends to (default: the world's)
 	imap     string // more keys of [imap], one per line
 	smtp     string // more keys of [smtp], one per line
 	extra    string // more tables
@@ -330,6 +342,9 @@ func (w *world) configTOML(dbURL string, s settings) string {
 	w.t.Helper()
 	if s.imapAddr == "" {
 		s.imapAddr = w.dove.Addr
+	}
+	if s.smtpAddr == "" {
+		s.smtpAddr = w.smtpAddr()
 	}
 	return fmt.Sprintf(`
 [database]
@@ -386,5 +401,5 @@ connections = 2
 interval = "1s"
 %s
 `, dbURL, deskAddr, jgomez, mrojas, lperez, sitio1, provider, s.imapAddr, deskAddr, w.dove.Password, s.imap,
-		w.smtpAddr(), s.smtp, s.extra)
+		s.smtpAddr, s.smtp, s.extra)
 }

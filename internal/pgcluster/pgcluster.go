@@ -130,14 +130,60 @@ func (c *Cluster) URL(db string) string {
 }
 
 // Stop shuts the cluster down (fast mode: sessions are ended).
-func (c *Cluster) Stop() error {
+func (c *Cluster) Stop() error { return c.StopWith("fast") }
+
+// StopWith shuts the cluster down in pg_ctl's mode ("smart", "fast" or
+// "immediate": the server quits without a checkpoint and recovers at the
+// next start, as after a crash). Fault tests start it again with Start on
+// the same folder and port.
+func (c *Cluster) StopWith(mode string) error {
+	switch mode {
+	case "smart", "fast", "immediate":
+	default:
+		return fmt.Errorf("pg_ctl stop: unknown mode %q", mode)
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	out, err := c.run(ctx, "pg_ctl", "-D", c.Dir, "-m", "fast", "-w", "stop")
+	out, err := c.run(ctx, "pg_ctl", "-D", c.Dir, "-m", mode, "-w", "stop")
 	if err != nil {
 		return fmt.Errorf("pg_ctl stop: %w\n%s", err, out)
 	}
 	return nil
+}
+
+// PIDs returns the process ids of the running server: the postmaster
+// (from its pid file) and its children.
+func (c *Cluster) PIDs() ([]int, error) {
+	b, err := os.ReadFile(filepath.Join(c.Dir, "postmaster.pid"))
+	if err != nil {
+		return nil, fmt.Errorf("postgres pid file: %w", err)
+	}
+	pm, err := strconv.Atoi(strings.TrimSpace(strings.SplitN(string(b), "\n", 2)[0]))
+	if err != nil || pm <= 0 {
+		return nil, fmt.Errorf("postgres pid file: no pid in %q", b)
+	}
+	pids := []int{pm}
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
+		if err != nil {
+			continue
+		}
+		// pid (comm) state ppid ...: comm may hold spaces, so read after
+		// its closing parenthesis.
+		i := bytes.LastIndexByte(stat, ')')
+		if i < 0 {
+			continue
+		}
+		if f := strings.Fields(string(stat[i+1:])); len(f) > 1 && f[1] == strconv.Itoa(pm) {
+			pids = append(pids, pid)
+		}
+	}
+	return pids, nil
 }
 
 // Restart stops and starts the cluster on the same port (for fault tests).

@@ -24,6 +24,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -185,6 +186,69 @@ func Cluster(t testing.TB) *pgcluster.Cluster {
 		t.Fatalf("pgtest: %v", err)
 	}
 	return cluster
+}
+
+// Outage stops the throwaway cluster in pg_ctl's mode ("fast",
+// "immediate") for a fault test and returns the function that starts it
+// again on the same port (run at cleanup too, if the test did not). A test
+// that calls it must not run in parallel with others: every database of
+// the test binary goes away. With TICKETD_TEST_DATABASE_URL set there is
+// no cluster to stop, and the test is skipped with that reason.
+func Outage(t testing.TB, mode string) (start func()) {
+	t.Helper()
+	cl := Cluster(t)
+	if cl == nil {
+		t.Skipf("the tests use %s: there is no throwaway PostgreSQL cluster to stop (unset it to run this test)", EnvURL)
+	}
+	if err := cl.StopWith(mode); err != nil {
+		t.Fatalf("pgtest: stopping PostgreSQL: %v", err)
+	}
+	var once sync.Once
+	start = func() {
+		once.Do(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+			defer cancel()
+			nc, err := pgcluster.Start(ctx, cl.Dir, cl.Port)
+			if err != nil {
+				t.Fatalf("pgtest: starting PostgreSQL again: %v", err)
+			}
+			mu.Lock()
+			*cl = *nc
+			mu.Unlock()
+		})
+	}
+	t.Cleanup(start)
+	return start
+}
+
+// Freeze stops every process of the throwaway cluster with SIGSTOP, for
+// a fault test of a database that does not answer (as across a network
+// partition): connections stay open and statements hang. It returns the
+// function that resumes them (SIGCONT; run at cleanup too). The same
+// cautions as Outage apply.
+func Freeze(t testing.TB) (thaw func()) {
+	t.Helper()
+	cl := Cluster(t)
+	if cl == nil {
+		t.Skipf("the tests use %s: there is no throwaway PostgreSQL cluster to freeze (unset it to run this test)", EnvURL)
+	}
+	pids, err := cl.PIDs()
+	if err != nil {
+		t.Fatalf("pgtest: %v", err)
+	}
+	for _, p := range pids {
+		syscall.Kill(p, syscall.SIGSTOP)
+	}
+	var once sync.Once
+	thaw = func() {
+		once.Do(func() {
+			for _, p := range pids {
+				syscall.Kill(p, syscall.SIGCONT)
+			}
+		})
+	}
+	t.Cleanup(thaw)
+	return thaw
 }
 
 func withDB(u, db string) string {

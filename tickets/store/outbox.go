@@ -20,18 +20,21 @@ const (
 // Outgoing is one notification queued in the outbox, with the message it
 // sends.
 type Outgoing struct {
-	ID            int64          `db:"id"`
-	MessageRow    int64          `db:"message_row"`
-	TicketID      *int64         `db:"ticket_id"`
-	EventID       *int64         `db:"event_id"`
-	Kind          string         `db:"kind"`
-	Recipient     string         `db:"recipient"`
-	RecipientName string         `db:"recipient_name"`
-	ReplyTo       string         `db:"reply_to"`
-	HTMLBody      string         `db:"html_body"`
-	AutoSubmitted string         `db:"auto_submitted"`
-	Status        string         `db:"status"`
-	Attempts      int            `db:"attempts"`
+	ID            int64  `db:"id"`
+	MessageRow    int64  `db:"message_row"`
+	TicketID      *int64 `db:"ticket_id"`
+	EventID       *int64 `db:"event_id"`
+	Kind          string `db:"kind"`
+	Recipient     string `db:"recipient"`
+	RecipientName string `db:"recipient_name"`
+	ReplyTo       string `db:"reply_to"`
+	HTMLBody      string `db:"html_body"`
+	AutoSubmitted string `db:"auto_submitted"`
+	Status        string `db:"status"`
+	Attempts      int    `db:"attempts"`
+	// Unconfirmed counts the attempts whose end of data the server never
+	// answered (it may have the message).
+	Unconfirmed   int            `db:"unconfirmed"`
 	NextAttemptAt time.Time      `db:"next_attempt_at"`
 	LastError     string         `db:"last_error"`
 	DedupKey      *string        `db:"dedup_key"`
@@ -99,7 +102,7 @@ func (o Outgoing) queueState() (status string, next time.Time) {
 }
 
 const outgoingCols = `o.id, o.message_row, o.ticket_id, o.event_id, o.kind, o.recipient, o.recipient_name, o.reply_to,
-	m.html_body, o.auto_submitted, o.status, o.attempts, o.next_attempt_at, o.last_error, o.dedup_key, o.created_at,
+	m.html_body, o.auto_submitted, o.status, o.attempts, o.unconfirmed, o.next_attempt_at, o.last_error, o.dedup_key, o.created_at,
 	o.sent_at, m.message_id, m.in_reply_to, m.refs, m.from_addr, m.from_name, m.subject, m.body`
 
 // Claim takes up to limit due rows for sending: answers to a person's
@@ -154,6 +157,24 @@ func MarkSentMany(ctx context.Context, q sqlx.ExecerContext, ids []int64, ats []
 func MarkRetry(ctx context.Context, q sqlx.ExecerContext, id int64, next time.Time, reason string) error {
 	_, err := q.ExecContext(ctx, `UPDATE outbox SET next_attempt_at = $2, last_error = $3 WHERE id = $1 AND status = 'pending'`,
 		id, next, truncate(reason, 1000))
+	return err
+}
+
+// MarkUnconfirmed records an attempt that the server may have delivered
+// (it never answered the end of the data) and when to try again.
+func MarkUnconfirmed(ctx context.Context, q sqlx.ExecerContext, id int64, next time.Time, reason string) error {
+	_, err := q.ExecContext(ctx, `UPDATE outbox SET next_attempt_at = $2, last_error = $3, unconfirmed = unconfirmed + 1
+		WHERE id = $1 AND status = 'pending'`, id, next, truncate(reason, 1000))
+	return err
+}
+
+// MarkSentUnconfirmed records that a row is taken as sent without the
+// server's word: an earlier attempt and this one handed the message over
+// and got no reply. reason stays as the row's last error, so that the
+// doubt is on record.
+func MarkSentUnconfirmed(ctx context.Context, q sqlx.ExecerContext, id int64, at time.Time, reason string) error {
+	_, err := q.ExecContext(ctx, `UPDATE outbox SET status = 'sent', sent_at = $2, last_error = $3, unconfirmed = unconfirmed + 1
+		WHERE id = $1 AND status = 'pending'`, id, at, truncate(reason, 1000))
 	return err
 }
 

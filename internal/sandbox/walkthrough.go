@@ -204,11 +204,13 @@ func (s *Sandbox) Walkthrough(ctx context.Context, report func(WalkEvent)) error
 		sent []Sent
 	)
 	s.Mail.OnDeliver(func(from string, to []string, raw []byte) {
-		if !strings.EqualFold(from, Desk.Address) {
+		// ticketd's mail: from the desk's envelope, or from the null one
+		// of its automatic answers (RFC 3834 §3.3) with the desk as From.
+		if from != "" && !strings.EqualFold(from, Desk.Address) {
 			return
 		}
 		m, err := email.Parse(raw, email.Limits{})
-		if err != nil {
+		if err != nil || !strings.EqualFold(m.From.Email, Desk.Address) {
 			return
 		}
 		mu.Lock()

@@ -266,6 +266,12 @@ func attributionInPieces(ls []line, i int) int {
 		if l.content == "" || len(l.content) > 200 || sentenceEnd(l.content) {
 			return 0
 		}
+		if l.kind == kText && attributionStrength(l.content) == strong {
+			// A whole attribution on a line of its own: it starts there,
+			// and what is above it ("4 - muy rápido, gracias") is the
+			// person's text, not its first piece.
+			return 0
+		}
 		joined += " " + l.content
 		pieces++
 		if len(joined) > maxAttribution || pieces > maxPieces {

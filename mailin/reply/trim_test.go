@@ -441,3 +441,20 @@ func TestFoldLatinAgreesWithNormalisation(t *testing.T) {
 		}
 	}
 }
+
+// TestTextAboveAWholeAttributionStays: a short line that starts with a
+// digit, above an attribution that stands on its own line, is the
+// person's text, not the first piece of an attribution in pieces.
+func TestTextAboveAWholeAttributionStays(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"4 - muy rápido, gracias\n\nEl Thu, 03 Dec 2026 05:38:26 -0500, Mesa de Servicio escribió:\n> Cordial saludo\n> hola\n",
+			"4 - muy rápido, gracias"},
+		{"5\n\nOn Thu, Dec 3, 2026 at 10:00 AM Mesa de Servicio <soporte@example.gov.co> wrote:\n> Hello\n", "5"},
+		{"3 de 5, tardaron un poco\n\nEl jue, 3 dic 2026 a las 10:00, Mesa <soporte@example.gov.co> escribió:\n> x\n",
+			"3 de 5, tardaron un poco"},
+	} {
+		if got := TrimBody(tc.in, ""); got != tc.want {
+			t.Errorf("TrimBody(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}

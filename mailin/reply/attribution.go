@@ -26,6 +26,7 @@ var finalVerbs = map[string]bool{
 	"написав": true, "yazdı": true, "scris": true, "irta": true,
 	"εγραψε": true, "작성": true, "כתב": true, "כתבה": true, "כתב/ה": true, "said": true, "says": true, "geschrieben": true,
 	"napisal(a)": true, "napisał(a)": true, "napisala(a)": true,
+	"كتب": true, "كتبت": true,
 }
 
 // quotingWords start Horde's and webmail's "Quoting Ana <a@b.co>:",
@@ -155,6 +156,30 @@ func allDigits(s string) bool {
 	return s != ""
 }
 
+// hasClockTime reports a word that is a time of day, "10:02" or "10:02,".
+func hasClockTime(ws []string) bool {
+	for _, w := range ws {
+		if isClockTime(strings.TrimRight(w, ",.")) {
+			return true
+		}
+	}
+	return false
+}
+
+// fewWordsAfterAddress reports a candidate with an address in angle
+// brackets followed by at most n words: "... <a@b.co> kirjoitti".
+func fewWordsAfterAddress(s string, n int) bool {
+	closeAt := strings.LastIndexByte(s, '>')
+	if closeAt < 0 {
+		return false
+	}
+	open := strings.LastIndexByte(s[:closeAt], '<')
+	if open < 0 || !strings.Contains(s[open:closeAt], "@") {
+		return false
+	}
+	return len(words(s[closeAt+1:])) <= n
+}
+
 // endsWithAddress reports a candidate whose last thing is "<address>",
 // possibly followed by a colon.
 func endsWithAddress(s string) bool {
@@ -238,6 +263,12 @@ func attributionStrength(s string) strength {
 			// a year and an address before the colon, in any language.
 			return strong
 		}
+	}
+	// "<date>, Ana <a@b.co> a scris:", in a language whose verb is in
+	// no table: a date and an address, then one or two words before the
+	// colon. Believed only when a quote follows.
+	if colon && digit && (hasYear(bare) || hasClockTime(ws)) && fewWordsAfterAddress(bare, 2) {
+		return weak
 	}
 	// Gmail: "2016-03-03 17:21 GMT+01:00 Some One".
 	if len(ws) >= 4 && numericDate(ws[0]) && isClockTime(ws[1]) &&

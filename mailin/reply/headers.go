@@ -31,6 +31,7 @@ var headerNames = map[string]headerClass{
 	"felado": hFrom, "kimden": hFrom, "发件人": hFrom, "寄件者": hFrom,
 	"差出人": hFrom, "remitente": hFrom, "sender": hFrom, "de la": hFrom,
 	"salje": hFrom, "dari": hFrom, "від": hFrom, "απο": hFrom, "보낸 사람": hFrom,
+	"من": hFrom, "المرسل": hFrom,
 	// Date, Sent
 	"date": hDate, "sent": hDate, "enviado": hDate, "enviado el": hDate,
 	"fecha": hDate, "gesendet": hDate, "datum": hDate, "envoye": hDate,
@@ -41,15 +42,16 @@ var headerNames = map[string]headerClass{
 	"sent date": hDate, "odeslano": hDate, "odoslane": hDate, "trimis": hDate,
 	"poslano": hDate, "dikirim": hDate, "enviat": hDate, "надіслано": hDate,
 	"σταλθηκε": hDate, "보낸 날짜": hDate, "gonderildi": hDate, "gonderilme tarihi": hDate,
+	"تاريخ الارسال": hDate, "التاريخ": hDate, "ارسل": hDate,
 	// To
 	"to": hTo, "para": hTo, "an": hTo, "a": hTo, "till": hTo, "til": hTo,
 	"aan": hTo, "кому": hTo, "do": hTo, "vastaanottaja": hTo, "cimzett": hTo,
 	"kime": hTo, "收件人": hTo, "宛先": hTo, "destinatario": hTo,
 	"destinatarios": hTo, "komu": hTo, "catre": hTo, "prima": hTo, "kepada": hTo,
-	"per a": hTo, "προς": hTo, "받는 사람": hTo,
+	"per a": hTo, "προς": hTo, "받는 사람": hTo, "الى": hTo,
 	// Cc
 	"cc": hCc, "cco": hCc, "bcc": hCc, "kopie": hCc, "копия": hCc, "kopia": hCc,
-	"抄送": hCc, "dw": hCc, "kopija": hCc,
+	"抄送": hCc, "dw": hCc, "kopija": hCc, "نسخة": hCc,
 	// Subject
 	"subject": hSubject, "asunto": hSubject, "betreff": hSubject,
 	"objet": hSubject, "oggetto": hSubject, "amne": hSubject, "emne": hSubject,
@@ -57,7 +59,7 @@ var headerNames = map[string]headerClass{
 	"temat": hSubject, "aihe": hSubject, "targy": hSubject,
 	"konu": hSubject, "主题": hSubject, "主旨": hSubject, "件名": hSubject,
 	"predmet": hSubject, "subiect": hSubject, "perihal": hSubject, "subjek": hSubject,
-	"assumpte": hSubject, "θεμα": hSubject, "제목": hSubject,
+	"assumpte": hSubject, "θεμα": hSubject, "제목": hSubject, "الموضوع": hSubject,
 	// Reply-To
 	"reply-to": hReplyTo, "responder a": hReplyTo, "risposta": hReplyTo,
 	"antwort an": hReplyTo, "repondre a": hReplyTo,

@@ -373,6 +373,7 @@ func TestTrimHeaderBlocksByLanguage(t *testing.T) {
 		"cs outlook":     "Od: Ana <ana@x.co>\nOdesláno: pondělí 3. března 2025 10:02\nKomu: Podpora\nPředmět: RE: případ",
 		"ro outlook":     "De la: Ana <ana@x.co>\nTrimis: luni, 3 martie 2025 10:02\nCătre: Suport\nSubiect: RE: caz",
 		"ca outlook":     "De: Ana <ana@x.co>\nEnviat: dilluns, 3 de març de 2025 10:02\nPer a: Suport\nAssumpte: RE: cas",
+		"ar outlook":     "من: Ana <ana@x.co>\nتاريخ الإرسال: الاثنين، 3 مارس 2025 10:02 ص\nإلى: Support\nالموضوع: RE: case",
 		"ko outlook":     "보낸 사람: Ana <ana@x.co>\n보낸 날짜: 2025년 3월 3일 월요일 오전 10:02\n받는 사람: Support\n제목: RE: case",
 	}
 	for name, block := range blocks {
@@ -411,6 +412,9 @@ func TestAttributionStrength(t *testing.T) {
 		{"date first with address", "2013/7/20 sam via Discourse <info@x.org>", strong},
 		{"gmail gmt", "2016-03-03 17:21 GMT+01:00 Some One", strong},
 		{"name only", "Ana escribió:", weak},
+		{"unknown verb after address", "2026-12-02 15:10, Ana <ana@x.lt> rašė:", weak},
+		{"arabic", "في الأربعاء، 2 ديسمبر 2026 في 3:10 م، الدعم الفني <s@x.sa> كتب:", strong},
+		{"sentence after address", "El 3 de marzo de 2025 le escribí a Ana <ana@x.co> y me respondió esto:", none},
 		{"sentence with wrote", "I wrote 3 lines below:", none},
 		{"sentence ending in wrote", "On 3 occasions he wrote", none},
 		{"starts with on", "On blah-blah-blah", none},

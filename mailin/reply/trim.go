@@ -175,8 +175,8 @@ func dropTrailingQuote(ls []line) []line {
 // 4.3; "--" too, since many clients strip the space), at a device
 // signature that ends the person's text ("Gesendet von Outlook für
 // Android" above the message it answers) and at a block of contact lines
-// below a rule, and removes the rules, blank lines and device signatures
-// that end the message.
+// below a rule, and removes the notices (disclaimer.go), rules, blank
+// lines and device signatures that end the message.
 func trimSignature(ls []line) []line {
 	text := false // a line of the person's above
 	for i, l := range ls {
@@ -192,6 +192,7 @@ func trimSignature(ls []line) []line {
 		}
 		text = text || l.isText()
 	}
+	ls = trimDisclaimers(ls)
 	if i := ruleSignatureStart(ls); i >= 0 {
 		ls = ls[:i]
 	}

@@ -1,0 +1,161 @@
+package reply
+
+import (
+	"strings"
+	"unicode"
+)
+
+// This file recognises the notices that an organisation's mail server or
+// template appends below what the person wrote: "AVISO DE
+// CONFIDENCIALIDAD: este mensaje es para uso exclusivo de su
+// destinatario…", "Please consider the environment before printing this
+// email". A notice is no one's comment on a ticket and must not go out in
+// notifications.
+//
+// A notice is recognised by the ideas it states, not by its phrases: the
+// folded words of a paragraph are matched against word stems grouped by
+// idea, in several languages. A notice says three of confidentiality, the
+// addressee, a legal notice and what is forbidden, or two when it begins
+// by naming one of them ("AVISO DE CONFIDENCIALIDAD: … destinatario"); or
+// it asks to think of the environment before printing. "El informe es
+// confidencial, no lo impriman" and "No imprime en el ambiente de
+// pruebas" stay.
+
+// disclaimerIdea is one thing notices say.
+type disclaimerIdea uint8
+
+const (
+	dNone disclaimerIdea = iota
+	dConfidential
+	dAddressee
+	dPrint
+	dEnvironment
+	dNotice
+	dForbidden
+	dBefore // "before" printing
+	dIdeas  // count
+)
+
+// disclaimerStems maps folded word beginnings to the idea they carry.
+var disclaimerStems = []struct {
+	stem string
+	idea disclaimerIdea
+}{
+	{"confiden", dConfidential}, {"vertraulich", dConfidential}, {"riservat", dConfidential},
+	{"vertrouwelijk", dConfidential}, {"poufn", dConfidential}, {"конфиденц", dConfidential},
+	{"privilegi", dConfidential}, {"reservad", dConfidential}, {"sigilo", dConfidential},
+	{"gizli", dConfidential},
+
+	{"destinatari", dAddressee}, {"recipient", dAddressee}, {"addressee", dAddressee},
+	{"empfanger", dAddressee}, {"adressat", dAddressee}, {"geadresseerde", dAddressee},
+	{"adresat", dAddressee}, {"адресат", dAddressee}, {"intended", dAddressee},
+	{"alici", dAddressee},
+
+	{"imprim", dPrint}, {"print", dPrint}, {"druck", dPrint}, {"ausdruck", dPrint},
+	{"stampa", dPrint}, {"afdruk", dPrint}, {"drukow", dPrint},
+	{"печат", dPrint}, {"yazdir", dPrint},
+
+	{"ambient", dEnvironment}, {"environment", dEnvironment}, {"environnement", dEnvironment},
+	{"umwelt", dEnvironment}, {"milieu", dEnvironment}, {"srodowisk", dEnvironment},
+	{"природ", dEnvironment}, {"cevre", dEnvironment},
+
+	{"aviso", dNotice}, {"disclaimer", dNotice}, {"notice", dNotice}, {"avertissement", dNotice},
+	{"hinweis", dNotice}, {"avviso", dNotice}, {"advertencia", dNotice}, {"clausula", dNotice},
+	{"exencion", dNotice}, {"isencao", dNotice}, {"haftungsausschluss", dNotice},
+	{"uwaga", dNotice}, {"уведомлен", dNotice}, {"nota legal", dNotice},
+
+	{"prohib", dForbidden}, {"unauthori", dForbidden}, {"autorizac", dForbidden},
+	{"interdit", dForbidden}, {"verboten", dForbidden}, {"untersagt", dForbidden},
+	{"vietat", dForbidden}, {"proibid", dForbidden}, {"verbod", dForbidden},
+	{"zabronion", dForbidden}, {"запрещ", dForbidden}, {"yasak", dForbidden},
+
+	{"antes", dBefore}, {"before", dBefore}, {"avant", dBefore}, {"vor", dBefore},
+	{"prima", dBefore}, {"voordat", dBefore}, {"alvorens", dBefore}, {"zanim", dBefore},
+	{"перед", dBefore}, {"once", dBefore},
+}
+
+// disclaimerCJK are the ideas of Chinese and Japanese notices, matched
+// inside the text since those scripts have no spaces.
+var disclaimerCJK = []struct {
+	word string
+	idea disclaimerIdea
+}{
+	{"机密", dConfidential}, {"保密", dConfidential}, {"機密", dConfidential}, {"秘密", dConfidential},
+	{"收件人", dAddressee}, {"受信者", dAddressee}, {"宛先", dAddressee},
+	{"打印", dPrint}, {"印刷", dPrint}, {"环保", dEnvironment}, {"環境", dEnvironment}, {"环境", dEnvironment},
+	{"禁止", dForbidden}, {"免责", dNotice}, {"免責", dNotice},
+}
+
+// maxDisclaimer bounds the bytes of a paragraph examined as a notice.
+const maxDisclaimer = 3000
+
+// isDisclaimer reports whether the text of a paragraph is a notice.
+func isDisclaimer(text string) bool {
+	if len(text) > maxDisclaimer {
+		return false
+	}
+	var seen [dIdeas]bool
+	first := dNone
+	ws := strings.FieldsFunc(fold(text), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	})
+	for i, w := range ws {
+		for _, s := range disclaimerStems {
+			if w == s.stem || s.idea != dBefore && strings.HasPrefix(w, s.stem) {
+				seen[s.idea] = true
+				if i < 2 && first == dNone {
+					first = s.idea
+				}
+				break
+			}
+		}
+	}
+	if hasUnspaced(text) {
+		for _, c := range disclaimerCJK {
+			if strings.Contains(text, c.word) {
+				seen[c.idea] = true
+			}
+		}
+	}
+	if seen[dPrint] && seen[dEnvironment] && seen[dBefore] {
+		// "Antes de imprimir, piense en el medio ambiente"; not "No
+		// imprime en el ambiente de pruebas".
+		return true
+	}
+	n := 0
+	for _, d := range []disclaimerIdea{dConfidential, dAddressee, dNotice, dForbidden} {
+		if seen[d] {
+			n++
+		}
+	}
+	return n >= 3 || n == 2 && (first == dNotice || first == dConfidential)
+}
+
+// trimDisclaimers removes the notices that end ls, paragraph by
+// paragraph, when something the person wrote stays above them.
+func trimDisclaimers(ls []line) []line {
+	for {
+		end := len(ls)
+		for end > 0 && (ls[end-1].kind == kBlank || ls[end-1].kind == kSep) {
+			end--
+		}
+		start := end
+		size := 0
+		for start > 0 && ls[start-1].kind == kText && size <= maxDisclaimer {
+			start--
+			size += len(ls[start].content) + 1
+		}
+		if start == end || size > maxDisclaimer || !hasText(ls[:start]) {
+			return ls
+		}
+		var b strings.Builder
+		for _, l := range ls[start:end] {
+			b.WriteString(l.content)
+			b.WriteByte(' ')
+		}
+		if !isDisclaimer(b.String()) {
+			return ls
+		}
+		ls = ls[:start]
+	}
+}

@@ -1,0 +1,44 @@
+package reply
+
+import "testing"
+
+func TestIsDisclaimer(t *testing.T) {
+	cases := []struct {
+		in   string
+		want bool
+	}{
+		{"AVISO DE CONFIDENCIALIDAD: Este mensaje y sus anexos son de uso exclusivo de su destinatario y pueden contener información reservada.", true},
+		{"Este mensaje es confidencial y está dirigido únicamente a su destinatario. Se prohíbe su divulgación sin autorización.", true},
+		{"CONFIDENTIALITY NOTICE: This email is intended only for the named recipient.", true},
+		{"Diese E-Mail ist vertraulich. Wenn Sie nicht der richtige Adressat sind, ist jede Weitergabe untersagt.", true},
+		{"Antes de imprimir este mensaje, piense en su responsabilidad con el medio ambiente.", true},
+		{"Please consider the environment before printing this email.", true},
+		{"Pensez à l'environnement avant d'imprimer ce message.", true},
+		{"本邮件含有机密信息，仅限收件人使用，禁止转发。", true},
+
+		{"El informe es confidencial, no lo impriman.", false},
+		{"No imprime en el ambiente de pruebas.", false},
+		{"No puedo imprimir, la bandeja de papel está vacía.", false},
+		{"Le envié al destinatario el aviso de corte.", false},
+		{"Cordialmente, Luis", false},
+	}
+	for _, tc := range cases {
+		if got := isDisclaimer(tc.in); got != tc.want {
+			t.Errorf("isDisclaimer(%q) = %v, want %v", tc.in, got, tc.want)
+		}
+	}
+}
+
+// TestTrimDisclaimerNeedsTextAbove checks that a notice alone is kept, and
+// that a notice ending a reply goes while the person's last sentence,
+// which says "confidencial", stays.
+func TestTrimDisclaimerNeedsTextAbove(t *testing.T) {
+	notice := "AVISO DE CONFIDENCIALIDAD: este mensaje es para uso exclusivo de su destinatario."
+	if got := Trim(notice); got != notice {
+		t.Errorf("Trim removed a notice that is all there is:\n%s", got)
+	}
+	in := "Adjunto el informe.\n\nEl informe es confidencial, no lo impriman.\n\n" + notice + "\n"
+	if got, want := Trim(in), "Adjunto el informe.\n\nEl informe es confidencial, no lo impriman."; got != want {
+		t.Errorf("Trim(%q) =\n%s\nwant\n%s", in, got, want)
+	}
+}

@@ -166,13 +166,15 @@ func isDeviceSignature(s string) bool {
 		app = app || appWords[w]
 		platform = platform || platformWords[w]
 	}
+	named := sentVerbs[ws[0]] && endsWithApp(ws) && !strings.ContainsAny(s, ",;")
 	if len(ws) > maxLooseDeviceWords && !(sentVerbs[ws[0]] && deviceWords[ws[len(ws)-1]] && !period) &&
-		!(sentVerbs[ws[len(ws)-1]] && device) {
+		!(sentVerbs[ws[len(ws)-1]] && device) && !named {
 		// A long line is a device line only when it says "sent" first
 		// and ends with the device, or ends with "sent" ("Diese
 		// Nachricht wurde von meinem Android-Mobiltelefon mit K-9 Mail
 		// gesendet."): not "Enviado desde mi iPhone no se ven los
-		// adjuntos".
+		// adjuntos". Or it ends by naming the app: "Enviado con el
+		// correo electrónico seguro de Proton Mail."
 		return false
 	}
 	if period && !(device && (sentVerbs[ws[0]] || sentVerbs[ws[len(ws)-1]])) {
@@ -227,6 +229,14 @@ func deviceShape(orig, ws []string, device, app, platform, link bool) bool {
 		}
 	}
 	return false
+}
+
+// endsWithApp reports folded words that end with where from and the
+// two-word name of a mail app: "… de Proton Mail", "… via Yahoo Mail";
+// not "… por correo" or "… el error de Outlook".
+func endsWithApp(ws []string) bool {
+	n := len(ws) - 1
+	return n >= 2 && ws[n] == "mail" && appWords[ws[n-1]] && ws[n-1] != "mail" && fromWords[ws[n-2]]
 }
 
 // deviceNamed reports a word that names a device or an app.

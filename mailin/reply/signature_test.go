@@ -18,6 +18,8 @@ func TestIsDeviceSignature(t *testing.T) {
 		"<<sent by galaxy>>",
 		"(sent from a phone)",
 		"Sent with Proton Mail secure email.",
+		"Enviado con el correo electrónico seguro de Proton Mail.",
+		"Envoyé avec la messagerie sécurisée de Proton Mail.",
 		"Sent via the Samsung Galaxy S21 5G, an AT&T 5G smartphone",
 		"Sent from the all new AOL app for iOS",
 		"Verzonden met de Telfort app",
@@ -87,6 +89,8 @@ func TestIsDeviceSignature(t *testing.T) {
 		"El equipo fue enviado",
 		"El iPhone fue enviado a reparación",
 		"Мой iPhone сломался",
+		"Enviado con copia a Ana, el error sigue en Outlook.",
+		"Enviado con el formulario que pidieron el error de Outlook.",
 	}
 	for _, s := range yes {
 		if !isDeviceSignature(s) {

@@ -88,7 +88,7 @@ func trimQuoted(ls []line) []line {
 			s = end
 		default:
 			// "On ... wrote:" at the top: the reply is below the quote.
-			s = skipQuoteBelow(ls, end)
+			s = skipQuoteBelow(ls, ms, end)
 		}
 	}
 }
@@ -131,8 +131,11 @@ func repliesInline(ls []line, ms markers, end int) bool {
 
 // skipQuoteBelow returns where the reply starts below a marker ending at
 // i: past the quoted block right under it, when text follows that block.
-// When only quotes follow, there is no reply: it returns len(ls).
-func skipQuoteBelow(ls []line, i int) int {
+// When only quotes follow, there is no reply: it returns len(ls). When
+// the sender answered between the quoted lines (text, then another quote,
+// then text again), the quotes are the questions answered and stay: it
+// returns i.
+func skipQuoteBelow(ls []line, ms markers, i int) int {
 	j := i
 	for j < len(ls) && (ls[j].kind == kBlank || ls[j].kind == kSep) {
 		j++
@@ -143,7 +146,35 @@ func skipQuoteBelow(ls []line, i int) int {
 	for j < len(ls) && (ls[j].kind == kQuote || ls[j].kind == kBlank) {
 		j++
 	}
+	if interleaved(ls, ms, j) {
+		return i
+	}
 	return j
+}
+
+// interleaved reports whether, from ls[j] on, text is followed by a quote
+// that is followed by text again, before any signature or marker.
+func interleaved(ls []line, ms markers, j int) bool {
+	state := 0 // 0: before text; 1: text seen; 2: a quote after text
+	for ; j < len(ls); j++ {
+		if ms.at(j) > 0 {
+			return false
+		}
+		switch ls[j].kind {
+		case kSigDash, kMobile:
+			return false
+		case kText:
+			if state == 2 {
+				return true
+			}
+			state = 1
+		case kQuote:
+			if state == 1 {
+				state = 2
+			}
+		}
+	}
+	return false
 }
 
 // dropTrailingQuote removes a block of quoted lines that ends the message

@@ -271,6 +271,16 @@ Hi Bob,
 		in:   "Listo\u00a0\n\u200b\nEl lun, 3 mar 2025 a las 10:02, Ana <a@b.co> escribió:\n> x",
 		want: "Listo",
 	},
+	{
+		name: "answers between quotes below a top attribution",
+		in:   "El 2/12/26 a las 16:05, Soporte escribió:\n> ¿Piso?\n\nTres.\n\n> ¿Puesto?\n\nCatorce.\n\n> Soporte OTI\n",
+		want: "> ¿Piso?\n\nTres.\n\n> ¿Puesto?\n\nCatorce.",
+	},
+	{
+		name: "bottom post below a top attribution",
+		in:   "El 2/12/26 a las 16:05, Soporte escribió:\n> ¿Piso?\n> ¿Puesto?\n\nTres, puesto catorce.\n",
+		want: "Tres, puesto catorce.",
+	},
 }
 
 func TestTrim(t *testing.T) {

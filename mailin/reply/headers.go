@@ -146,3 +146,94 @@ func isHeaderLine(l line) bool {
 	}
 	return headerOf(l.content) != hNone
 }
+
+// bareHeaderBlock returns the end (exclusive) of a block of header names
+// on lines of their own, each above its value, as Lotus Notes lays out
+// the message it quotes, or 0:
+//
+//	Para
+//	Germán Ospina <gospina@example.gov.co>
+//	cc
+//	Asunto
+//	[OTI-1090] Cambio de equipo
+//
+// It starts at ls[i], a name alone, and needs three different names, one
+// of them the subject, with at most two lines of value after each and an
+// address among the values: a list of form fields is no header block.
+func bareHeaderBlock(ls []line, i int) int {
+	if bareHeader(ls[i]) == hNone {
+		return 0
+	}
+	seen := map[headerClass]bool{}
+	end, values, blanks := 0, 0, 0
+	address := false
+	for j := i; j < len(ls) && j < i+maxHeaderBlock; j++ {
+		l := ls[j]
+		if l.kind == kBlank {
+			blanks++
+			if blanks > 1 {
+				break
+			}
+			continue
+		}
+		blanks = 0
+		if l.kind != kText {
+			break
+		}
+		if c := bareHeader(l); c != hNone && !seen[c] {
+			seen[c] = true
+			values = 0
+			end = j + 1
+			continue
+		}
+		values++
+		if values > 2 {
+			break
+		}
+		address = address || strings.Contains(l.content, "@")
+		end = j + 1
+	}
+	if len(seen) < 3 || !seen[hSubject] || !address {
+		return 0
+	}
+	return end
+}
+
+// bareHeader returns the meaning of a line that is only a header name,
+// without a colon ("Asunto", "cc"), or hNone. One-letter names are words.
+func bareHeader(l line) headerClass {
+	if l.kind != kText || len(l.content) < 2 || len(l.content) > 30 {
+		return hNone
+	}
+	return headerNames[fold(l.content)]
+}
+
+// senderAbove returns where the sender and date lines that Lotus Notes
+// writes above a bare header block starting at ls[i] begin: up to two
+// lines that hold an address or a date, with blank lines between.
+func senderAbove(ls []line, i int) int {
+	start := i
+	taken := 0
+	for j := i - 1; j >= 0 && j >= i-6 && taken < 2; j-- {
+		l := ls[j]
+		if l.kind == kBlank {
+			continue
+		}
+		if l.kind != kText || !(hasEmail(l.content) || hasDigit(l.content) && (hasYear(l.content) || hasDateSlash(l.content))) {
+			break
+		}
+		start = j
+		taken++
+	}
+	return start
+}
+
+// hasDateSlash reports a numeric date with slashes: "02/12/2026", "2/12/26".
+func hasDateSlash(s string) bool {
+	for _, w := range strings.Fields(s) {
+		if numericDate(w) {
+			return true
+		}
+	}
+	return false
+}

@@ -82,6 +82,10 @@ func findMarkers(ls []line) markers {
 		}
 		if end := headerBlock(ls, i); end > 0 {
 			setMarker(m, i, marker{end, mkHeaders})
+			continue
+		}
+		if end := bareHeaderBlock(ls, i); end > 0 {
+			setMarker(m, senderAbove(ls, i), marker{end, mkHeaders})
 		}
 	}
 	return m

@@ -384,6 +384,8 @@ func TestTrimHeaderBlocksByLanguage(t *testing.T) {
 		"ro outlook":     "De la: Ana <ana@x.co>\nTrimis: luni, 3 martie 2025 10:02\nCătre: Suport\nSubiect: RE: caz",
 		"ca outlook":     "De: Ana <ana@x.co>\nEnviat: dilluns, 3 de març de 2025 10:02\nPer a: Suport\nAssumpte: RE: cas",
 		"ar outlook":     "من: Ana <ana@x.co>\nتاريخ الإرسال: الاثنين، 3 مارس 2025 10:02 ص\nإلى: Support\nالموضوع: RE: case",
+		"es lotus":       "Soporte <s@x.co>\n02/12/2026 04:30 p. m.\n\nPara\nAna <ana@x.co>\ncc\n\nAsunto\nRE: caso",
+		"en lotus":       "To\nAna Pérez/ENTIDAD@ENTIDAD\ncc\nSubject\nRE: case",
 		"ko outlook":     "보낸 사람: Ana <ana@x.co>\n보낸 날짜: 2025년 3월 3일 월요일 오전 10:02\n받는 사람: Support\n제목: RE: case",
 	}
 	for name, block := range blocks {
@@ -393,6 +395,15 @@ func TestTrimHeaderBlocksByLanguage(t *testing.T) {
 				t.Errorf("Trim kept history:\n%s", got)
 			}
 		})
+	}
+}
+
+// TestTrimKeepsBareWords checks that header names alone on their lines in
+// what the person wrote are no header block.
+func TestTrimKeepsBareWords(t *testing.T) {
+	in := "Campos del formulario:\nPara\nDe\nAsunto\n\nFaltan los tres.\n"
+	if got, want := Trim(in), strings.TrimSpace(in); got != want {
+		t.Errorf("Trim(%q) =\n%s", in, got)
 	}
 }
 

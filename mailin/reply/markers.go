@@ -49,6 +49,10 @@ func findMarkers(ls []line) markers {
 		if l.content == "" || len(l.content) > maxLineLen {
 			continue
 		}
+		if chevronMarker(l) {
+			setMarker(m, i, marker{i + 1, mkOriginal})
+			continue
+		}
 		if k := markerLineKind(l.content); k != mkNone {
 			end := i + 1
 			if k == mkForward || k == mkOriginal {
@@ -89,6 +93,22 @@ func findMarkers(ls []line) markers {
 		}
 	}
 	return m
+}
+
+// chevronMarker reports the line GroupWise writes above the message it
+// answers, framed by chevrons: ">>> Ana Pérez <ana@x.co> 02/12/2026 3:15
+// p. m. >>>". It must name an address or a date; the message below is not
+// quoted.
+func chevronMarker(l line) bool {
+	if l.kind != kQuote || !strings.HasPrefix(strings.TrimLeft(l.raw, " \t"), ">>>") {
+		return false
+	}
+	s := strings.TrimRight(l.content, " \t")
+	if !strings.HasSuffix(s, ">>>") {
+		return false
+	}
+	s = strings.TrimRight(s, "> \t")
+	return hasEmail(s) || hasDigit(s) && (hasYear(s) || hasDateSlash(s))
 }
 
 // setMarker records a marker unless an earlier one already covers line

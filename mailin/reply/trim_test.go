@@ -277,6 +277,16 @@ Hi Bob,
 		want: "> ¿Piso?\n\nTres.\n\n> ¿Puesto?\n\nCatorce.",
 	},
 	{
+		name: "groupwise chevrons",
+		in:   "Confirmo.\n\n>>> Soporte <s@x.co> 02/12/2026 3:15 p. m. >>>\nLa visita es mañana.\n",
+		want: "Confirmo.",
+	},
+	{
+		name: "chevrons in what the person wrote",
+		in:   "La ruta es:\n>>> Inicio >>> Configuración >>>\nY ahí no aparece la opción.\n",
+		want: "La ruta es:\n>>> Inicio >>> Configuración >>>\nY ahí no aparece la opción.",
+	},
+	{
 		name: "bottom post below a top attribution",
 		in:   "El 2/12/26 a las 16:05, Soporte escribió:\n> ¿Piso?\n> ¿Puesto?\n\nTres, puesto catorce.\n",
 		want: "Tres, puesto catorce.",

@@ -24,6 +24,7 @@ const heldoutDir = "testdata/heldout"
 // general rules written for it; see testdata/heldout/README.md.
 var heldoutMin = map[string]float64{
 	"h1": 1, // 84 of 95 on its first run
+	"h2": 35.0 / 38, // first run, before any rule written for it
 }
 
 var reBlankRun = regexp.MustCompile(`\n{3,}`)

@@ -68,6 +68,8 @@ var disclaimerStems = []struct {
 	{"interdit", dForbidden}, {"verboten", dForbidden}, {"untersagt", dForbidden},
 	{"vietat", dForbidden}, {"proibid", dForbidden}, {"verbod", dForbidden},
 	{"zabronion", dForbidden}, {"запрещ", dForbidden}, {"yasak", dForbidden},
+	{"unerlaubt", dForbidden}, {"unbefugt", dForbidden}, {"autorizad", dForbidden},
+	{"divulg", dForbidden}, {"disclos", dForbidden}, {"weitergabe", dForbidden},
 
 	{"antes", dBefore}, {"before", dBefore}, {"avant", dBefore}, {"vor", dBefore},
 	{"prima", dBefore}, {"voordat", dBefore}, {"alvorens", dBefore}, {"zanim", dBefore},

@@ -13,6 +13,7 @@ func TestIsDisclaimer(t *testing.T) {
 		{"Diese E-Mail ist vertraulich. Wenn Sie nicht der richtige Adressat sind, ist jede Weitergabe untersagt.", true},
 		{"Antes de imprimir este mensaje, piense en su responsabilidad con el medio ambiente.", true},
 		{"Please consider the environment before printing this email.", true},
+		{"Diese E-Mail enthält vertrauliche Informationen. Wenn Sie nicht der richtige Adressat sind, ist das unerlaubte Kopieren nicht gestattet.", true},
 		{"Pensez à l'environnement avant d'imprimer ce message.", true},
 		{"本邮件含有机密信息，仅限收件人使用，禁止转发。", true},
 

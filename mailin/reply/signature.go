@@ -166,7 +166,7 @@ func isDeviceSignature(s string) bool {
 		app = app || appWords[w]
 		platform = platform || platformWords[w]
 	}
-	named := sentVerbs[ws[0]] && endsWithApp(ws) && !strings.ContainsAny(s, ",;")
+	named := sentVerbs[ws[0]] && (endsWithApp(ws) || overNetwork(ws)) && !strings.ContainsAny(s, ",;")
 	if len(ws) > maxLooseDeviceWords && !(sentVerbs[ws[0]] && deviceWords[ws[len(ws)-1]] && !period) &&
 		!(sentVerbs[ws[len(ws)-1]] && device) && !named {
 		// A long line is a device line only when it says "sent" first
@@ -237,6 +237,21 @@ func deviceShape(orig, ws []string, device, app, platform, link bool) bool {
 func endsWithApp(ws []string) bool {
 	n := len(ws) - 1
 	return n >= 2 && ws[n] == "mail" && appWords[ws[n-1]] && ws[n-1] != "mail" && fromWords[ws[n-2]]
+}
+
+// networkWords end a carrier's line: "… on the Rogers network".
+var networkWords = map[string]bool{
+	"network": true, "wireless": true, "red": true, "reseau": true, "netz": true,
+	"netzwerk": true, "rete": true, "netwerk": true, "rede": true, "lte": true,
+	"4g": true, "5g": true,
+}
+
+// overNetwork reports "sent from my <device> … <network>", folded: the
+// line a carrier's phone writes ("Sent from my BlackBerry® smartphone on
+// the Rogers network"); not "Enviado desde mi iPhone no se ven los
+// adjuntos".
+func overNetwork(ws []string) bool {
+	return len(ws) > 4 && fromWords[ws[1]] && possessives[ws[2]] && deviceNamed(strings.TrimRight(ws[3], "®™")) && networkWords[ws[len(ws)-1]]
 }
 
 // deviceNamed reports a word that names a device or an app.

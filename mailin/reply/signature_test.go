@@ -19,6 +19,8 @@ func TestIsDeviceSignature(t *testing.T) {
 		"(sent from a phone)",
 		"Sent with Proton Mail secure email.",
 		"Enviado con el correo electrónico seguro de Proton Mail.",
+		"Sent from my BlackBerry® smartphone on the Rogers network.",
+		"Sent from my Samsung Galaxy smartphone on the Verizon network",
 		"Envoyé avec la messagerie sécurisée de Proton Mail.",
 		"Sent via the Samsung Galaxy S21 5G, an AT&T 5G smartphone",
 		"Sent from the all new AOL app for iOS",
@@ -90,6 +92,7 @@ func TestIsDeviceSignature(t *testing.T) {
 		"El iPhone fue enviado a reparación",
 		"Мой iPhone сломался",
 		"Enviado con copia a Ana, el error sigue en Outlook.",
+		"Enviado desde mi iPhone porque la red de la oficina no funciona",
 		"Enviado con el formulario que pidieron el error de Outlook.",
 	}
 	for _, s := range yes {

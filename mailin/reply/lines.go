@@ -287,8 +287,13 @@ func isSpaceRune(r rune) bool {
 	return unicode.IsSpace(r) || r == '\u00a0'
 }
 
-// clean removes invisible runes and trims white space at both ends.
+// clean removes invisible runes and trims white space at both ends. A
+// "&nbsp;" that a client (Foxmail, QQ Mail) leaves in its text part is a
+// space.
 func clean(s string) string {
+	if strings.Contains(s, "&nbsp;") {
+		s = strings.ReplaceAll(s, "&nbsp;", "\u00a0")
+	}
 	dirty := false
 	for _, r := range s {
 		if isInvisible(r) {

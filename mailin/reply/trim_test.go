@@ -277,6 +277,11 @@ Hi Bob,
 		want: "> ¿Piso?\n\nTres.\n\n> ¿Puesto?\n\nCatorce.",
 	},
 	{
+		name: "entity left in a text part",
+		in:   "已收到。\n\n------------------&nbsp;原始邮件&nbsp;------------------\n发件人: \"IT支持\"<s@x.cn>;\n发送时间: 2026年12月3日 上午9:00\n主题: 工单\n",
+		want: "已收到。",
+	},
+	{
 		name: "groupwise chevrons",
 		in:   "Confirmo.\n\n>>> Soporte <s@x.co> 02/12/2026 3:15 p. m. >>>\nLa visita es mañana.\n",
 		want: "Confirmo.",

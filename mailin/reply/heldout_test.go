@@ -24,7 +24,8 @@ const heldoutDir = "testdata/heldout"
 // general rules written for it; see testdata/heldout/README.md.
 var heldoutMin = map[string]float64{
 	"h1": 1,         // 84 of 95 on its first run
-	"h2": 1, // 35 of 38 on its first run
+	"h2": 1,         // 35 of 38 on its first run
+	"h3": 26.0 / 29, // first run, before any rule written for it
 }
 
 var reBlankRun = regexp.MustCompile(`\n{3,}`)

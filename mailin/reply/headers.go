@@ -1,6 +1,9 @@
 package reply
 
-import "strings"
+import (
+	"strings"
+	"unicode"
+)
 
 // This file recognises the block of message headers that Outlook and other
 // clients write above a quoted or forwarded message:
@@ -78,7 +81,13 @@ func headerOf(content string) headerClass {
 	if name == "" {
 		return hNone
 	}
-	return headerNames[fold(name)]
+	c := headerNames[fold(name)]
+	if c != hCc && unicode.IsLower(firstRune(name)) {
+		// Clients write "De:", "From:"; "de: servidor antiguo" is
+		// someone's note.
+		return hNone
+	}
+	return c
 }
 
 // maxHeaderBlock bounds the lines one header block may take.
@@ -97,6 +106,7 @@ func headerBlock(ls []line, i int) int {
 	end := 0
 	cont := 0
 	blanks := 0
+	timed, address := false, false
 	for j := i; j < len(ls) && j < i+maxHeaderBlock; j++ {
 		l := ls[j]
 		if l.kind == kBlank {
@@ -120,6 +130,10 @@ func headerBlock(ls []line, i int) int {
 			seen[c] = true
 			end = j + 1
 			cont, blanks = 0, 0
+			if c == hDate && hasClock(l.content) {
+				timed = true
+			}
+			address = address || strings.Contains(l.content, "@")
 			continue
 		}
 		if blanks > 0 {
@@ -133,11 +147,35 @@ func headerBlock(ls []line, i int) int {
 	if len(seen) < 2 {
 		return 0
 	}
-	if seen[hFrom] && (seen[hDate] || seen[hTo] || seen[hSubject] || seen[hCc]) ||
-		seen[hDate] && seen[hTo] {
+	switch {
+	case seen[hFrom] && (seen[hDate] || seen[hSubject] || seen[hCc]):
 		return end
+	case seen[hFrom] && seen[hTo]:
+		// Only sender and addressee: an address says it is mail, not
+		// "De: bodega / Para: oficina".
+		if address {
+			return end
+		}
+	case seen[hDate] && seen[hTo]:
+		// No sender: the date must be a message's, with its time, or a
+		// subject must follow; not "Fecha: 4 de diciembre / Para: la
+		// doctora Ruiz".
+		if timed || seen[hSubject] {
+			return end
+		}
 	}
 	return 0
+}
+
+// hasClock reports a time of day "10:02" in a header line's value.
+func hasClock(s string) bool {
+	_, v, _ := strings.Cut(s, ":")
+	for i := 1; i+2 < len(v); i++ {
+		if v[i] == ':' && isDigitByte(v[i-1]) && isDigitByte(v[i+1]) && isDigitByte(v[i+2]) {
+			return true
+		}
+	}
+	return false
 }
 
 func isHeaderLine(l line) bool {

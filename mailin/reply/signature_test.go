@@ -162,6 +162,9 @@ func TestTrimKeepsWhatThePersonWrote(t *testing.T) {
 		"dated sentence then name": "El 3 de diciembre vino el técnico.\n\nLuis\n\ndijo que volvía.",
 		"on the other hand":        "Works now.\n\nOn the other hand, the scanner fails.",
 		"sign-off":                 "Gracias.\n\nCordialmente, Luis",
+		"visit details":            "Datos de la visita:\n\nFecha: 4 de diciembre de 2026\nHora: 10 a. m.\nPara: la doctora Ruiz\n\nGracias.",
+		"lower-case from and to":   "Mover los archivos:\nde: servidor antiguo\npara: servidor nuevo\nasunto: contratos",
+		"from and to without mail": "Traslado:\nDe: Bodega central\nPara: Oficina 301\n\nSon dos cajas.",
 	}
 	for name, in := range keep {
 		t.Run(name, func(t *testing.T) {

@@ -76,16 +76,40 @@ var disclaimerStems = []struct {
 	{"перед", dBefore}, {"once", dBefore},
 }
 
-// disclaimerCJK are the ideas of Chinese and Japanese notices, matched
-// inside the text since those scripts have no spaces.
-var disclaimerCJK = []struct {
+// disclaimerInfixes are the ideas of notices in scripts whose words are
+// not separated (Chinese, Japanese) or carry their prefixes glued on
+// (Arabic "ويحظر", "and it is forbidden"), matched inside the folded text.
+var disclaimerInfixes = func() []struct {
 	word string
 	idea disclaimerIdea
-}{
-	{"机密", dConfidential}, {"保密", dConfidential}, {"機密", dConfidential}, {"秘密", dConfidential},
-	{"收件人", dAddressee}, {"受信者", dAddressee}, {"宛先", dAddressee},
-	{"打印", dPrint}, {"印刷", dPrint}, {"环保", dEnvironment}, {"環境", dEnvironment}, {"环境", dEnvironment},
-	{"禁止", dForbidden}, {"免责", dNotice}, {"免責", dNotice},
+} {
+	t := []struct {
+		word string
+		idea disclaimerIdea
+	}{
+		{"机密", dConfidential}, {"保密", dConfidential}, {"機密", dConfidential}, {"秘密", dConfidential},
+		{"收件人", dAddressee}, {"受信者", dAddressee}, {"宛先", dAddressee},
+		{"打印", dPrint}, {"印刷", dPrint}, {"环保", dEnvironment}, {"環境", dEnvironment}, {"环境", dEnvironment},
+		{"禁止", dForbidden}, {"免责", dNotice}, {"免責", dNotice},
+		{"سرية", dConfidential}, {"المرسل إليه", dAddressee}, {"المستلم", dAddressee},
+		{"يحظر", dForbidden}, {"محظور", dForbidden}, {"إخلاء مسؤولية", dNotice},
+		{"طباعة", dPrint}, {"البيئة", dEnvironment},
+	}
+	for i := range t {
+		t[i].word = fold(t[i].word)
+	}
+	return t
+}()
+
+// beyondLatin reports a rune of Arabic or a later block, where
+// disclaimerInfixes apply.
+func beyondLatin(s string) bool {
+	for _, r := range s {
+		if r >= 0x0600 {
+			return true
+		}
+	}
+	return false
 }
 
 // maxDisclaimer bounds the bytes of a paragraph examined as a notice.
@@ -98,7 +122,8 @@ func isDisclaimer(text string) bool {
 	}
 	var seen [dIdeas]bool
 	first := dNone
-	ws := strings.FieldsFunc(fold(text), func(r rune) bool {
+	folded := fold(text)
+	ws := strings.FieldsFunc(folded, func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
 	})
 	for i, w := range ws {
@@ -112,9 +137,9 @@ func isDisclaimer(text string) bool {
 			}
 		}
 	}
-	if hasUnspaced(text) {
-		for _, c := range disclaimerCJK {
-			if strings.Contains(text, c.word) {
+	if beyondLatin(text) {
+		for _, c := range disclaimerInfixes {
+			if strings.Contains(folded, c.word) {
 				seen[c.idea] = true
 			}
 		}

@@ -16,6 +16,8 @@ func TestIsDisclaimer(t *testing.T) {
 		{"Diese E-Mail enthält vertrauliche Informationen. Wenn Sie nicht der richtige Adressat sind, ist das unerlaubte Kopieren nicht gestattet.", true},
 		{"Pensez à l'environnement avant d'imprimer ce message.", true},
 		{"本邮件含有机密信息，仅限收件人使用，禁止转发。", true},
+		{"إخلاء مسؤولية: هذه الرسالة سرية ومخصصة للمرسل إليه فقط، ويحظر نسخها.", true},
+		{"الطابعة سريعة جدا.", false},
 
 		{"El informe es confidencial, no lo impriman.", false},
 		{"No imprime en el ambiente de pruebas.", false},

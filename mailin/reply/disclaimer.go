@@ -161,6 +161,10 @@ func isDisclaimer(text string) bool {
 // trimDisclaimers removes the notices that end ls, paragraph by
 // paragraph, when something the person wrote stays above them.
 func trimDisclaimers(ls []line) []line {
+	first := 0 // the first line the person wrote
+	for first < len(ls) && !ls[first].isText() {
+		first++
+	}
 	for {
 		end := len(ls)
 		for end > 0 && (ls[end-1].kind == kBlank || ls[end-1].kind == kSep) {
@@ -172,7 +176,7 @@ func trimDisclaimers(ls []line) []line {
 			start--
 			size += len(ls[start].content) + 1
 		}
-		if start == end || size > maxDisclaimer || !hasText(ls[:start]) {
+		if start == end || size > maxDisclaimer || start <= first {
 			return ls
 		}
 		var b strings.Builder

@@ -38,22 +38,27 @@ func sameText(got, want string) bool {
 	return reBlankRun.ReplaceAllString(normalize(got), "\n\n") == reBlankRun.ReplaceAllString(normalize(want), "\n\n")
 }
 
-// heldoutCorpora makes one corpus of each batch.
-func heldoutCorpora(t *testing.T, dir string) []corpus {
+// heldoutCase is one held-out reply.
+type heldoutCase struct {
+	batch string
+	name  string // batch/language/file
+	in    string
+	want  string
+	html  bool
+}
+
+// readHeldout reads every held-out case under dir.
+func readHeldout(t testing.TB, dir string) []heldoutCase {
 	t.Helper()
 	batches, err := filepath.Glob(filepath.Join(dir, "h*"))
 	if err != nil || len(batches) == 0 {
 		t.Fatalf("no held-out batches in %s: %v", dir, err)
 	}
-	var cs []corpus
+	var out []heldoutCase
 	for _, b := range batches {
-		name := filepath.Base(b)
-		min, ok := heldoutMin[name]
-		if !ok {
-			t.Fatalf("held-out batch %s has no rate in heldoutMin", name)
-		}
+		batch := filepath.Base(b)
 		paths, _ := filepath.Glob(filepath.Join(b, "*", "*"))
-		var fs []fixture
+		n := 0
 		for _, p := range paths {
 			ext := filepath.Ext(p)
 			if ext != ".txt" && ext != ".html" {
@@ -67,25 +72,46 @@ func heldoutCorpora(t *testing.T, dir string) []corpus {
 			if !ok {
 				t.Fatalf("%s: no %q line", p, strings.TrimSpace(caseSeparator))
 			}
-			in += "\n"
-			want = strings.TrimRight(want, "\n")
-			html := ext == ".html"
-			fs = append(fs, fixture{
-				name: name + "/" + filepath.Base(filepath.Dir(p)) + "/" + filepath.Base(p),
-				check: func() (bool, string, string) {
-					if html {
-						got := TrimHTML(in)
-						return sameText(got, want), got, want
-					}
-					got := Trim(in)
-					return got == want, got, want
-				},
+			out = append(out, heldoutCase{
+				batch: batch,
+				name:  batch + "/" + filepath.Base(filepath.Dir(p)) + "/" + filepath.Base(p),
+				in:    in + "\n",
+				want:  strings.TrimRight(want, "\n"),
+				html:  ext == ".html",
 			})
+			n++
 		}
-		if len(fs) == 0 {
-			t.Fatalf("held-out batch %s is empty", name)
+		if n == 0 {
+			t.Fatalf("held-out batch %s is empty", batch)
 		}
-		cs = append(cs, corpus{name: "heldout/" + name, fixtures: fs, min: min})
+	}
+	return out
+}
+
+// heldoutCorpora makes one corpus of each batch.
+func heldoutCorpora(t *testing.T, dir string) []corpus {
+	t.Helper()
+	byBatch := map[string][]fixture{}
+	for _, h := range readHeldout(t, dir) {
+		byBatch[h.batch] = append(byBatch[h.batch], fixture{
+			name: h.name,
+			check: func() (bool, string, string) {
+				if h.html {
+					got := TrimHTML(h.in)
+					return sameText(got, h.want), got, h.want
+				}
+				got := Trim(h.in)
+				return got == h.want, got, h.want
+			},
+		})
+	}
+	var cs []corpus
+	for _, batch := range sortedKeys(byBatch) {
+		min, ok := heldoutMin[batch]
+		if !ok {
+			t.Fatalf("held-out batch %s has no rate in heldoutMin", batch)
+		}
+		cs = append(cs, corpus{name: "heldout/" + batch, fixtures: byBatch[batch], min: min})
 	}
 	return cs
 }

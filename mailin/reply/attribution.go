@@ -26,7 +26,9 @@ var finalVerbs = map[string]bool{
 	"написав": true, "yazdı": true, "scris": true, "irta": true,
 	"εγραψε": true, "작성": true, "כתב": true, "כתבה": true, "כתב/ה": true, "said": true, "says": true, "geschrieben": true,
 	"napisal(a)": true, "napisał(a)": true, "napisala(a)": true,
-	"كتب": true, "كتبت": true,
+	"كتب": true, "كتبت": true, "pisze": true, "napisao": true, "написа": true,
+	"написао": true, "rase": true, "rakstija": true, "kirjutas": true, "menulis": true,
+	"viet": true, "نوشت": true, "लिखा": true,
 }
 
 // quotingWords start Horde's and webmail's "Quoting Ana <a@b.co>:",
@@ -156,6 +158,20 @@ func allDigits(s string) bool {
 	return s != ""
 }
 
+// beforeParenthesis returns what comes before a parenthesis that ends s,
+// "… ezt írta (időpont: …)", when there is something before it.
+func beforeParenthesis(s string) (string, bool) {
+	if !strings.HasSuffix(s, ")") {
+		return "", false
+	}
+	open := strings.LastIndexByte(s, '(')
+	if open <= 0 {
+		return "", false
+	}
+	before := strings.TrimRight(s[:open], " \t\u00a0")
+	return before, before != ""
+}
+
 // hasClockTime reports a word that is a time of day, "10:02" or "10:02,".
 func hasClockTime(ws []string) bool {
 	for _, w := range ws {
@@ -219,6 +235,13 @@ func attributionStrength(s string) strength {
 		return none
 	}
 	last := fold(ws[len(ws)-1])
+	if before, ok := beforeParenthesis(bare); ok {
+		// Gmail in Hungarian: "Ana <a@b.hu> ezt írta (időpont: 2026.
+		// dec. 3., Csü, 10:00):": the verb is before the date.
+		if bw := words(before); len(bw) > 0 {
+			last = fold(bw[len(bw)-1])
+		}
+	}
 	email := hasEmail(bare)
 	digit := hasDigit(bare)
 	dateish := startsDateish(bare)

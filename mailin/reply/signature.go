@@ -102,6 +102,8 @@ var deviceWords = map[string]bool{
 	"телефона": true, "телефон": true, "мобильного": true, "device": true,
 	"dispositivo": true, "appareil": true, "gerat": true, "apparaat": true,
 	"enhet": true, "urzadzenia": true, "устроиства": true,
+	"мобильнои": true, "мобильныи": true, "почты": true, "почта": true, "mail.ru": true,
+	"яндекс": true, "yandex": true,
 }
 
 // unspacedSent are the "sent from" of Chinese, Japanese, Korean and Thai
@@ -291,20 +293,34 @@ var originWords = map[string]bool{
 	"z": true, "с": true, "из": true,
 }
 
+// unspacedGet are the "get" of an app's own line in Chinese, Japanese and
+// Korean: "获取 Outlook for iOS", "iOS 版 Outlook を入手", "Outlook for
+// iOS 받기".
+var unspacedGet = []string{"获取", "獲取", "取得", "下载", "下載", "入手", "ダウンロード", "받기", "다운로드"}
+
 // unspacedDevice reports a short Chinese, Japanese, Korean or Thai line
-// that names a device and says it sent the message.
+// that names a device and says it sent the message, or names a mail app
+// and invites to get it.
 func unspacedDevice(f string) bool {
 	if utf8.RuneCountInString(f) > 30 {
 		return false
 	}
-	device := false
+	device, app := false, false
 	for _, w := range strings.FieldsFunc(f, func(r rune) bool { return r > unicode.MaxASCII || isSpaceRune(r) }) {
 		if deviceWords[w] {
 			device = true
 		}
+		app = app || appWords[w]
+	}
+	if app {
+		for _, v := range unspacedGet {
+			if strings.Contains(f, v) && fewOtherRunes(strings.ReplaceAll(f, v, ""), 2) {
+				return true
+			}
+		}
 	}
 	if !device {
-		for _, w := range []string{"手机", "手機", "携帯", "スマートフォン", "휴대폰", "华为", "小米"} {
+		for _, w := range []string{"手机", "手機", "携帯", "スマートフォン", "휴대폰", "华为", "小米", "邮箱", "郵箱", "メール"} {
 			if strings.Contains(f, w) {
 				device = true
 			}
@@ -319,6 +335,21 @@ func unspacedDevice(f string) bool {
 		}
 	}
 	return false
+}
+
+// fewOtherRunes reports whether s has at most n runes outside ASCII
+// besides "版" ("edition"): the app's line is its name and the verb, not
+// a sentence about the app.
+func fewOtherRunes(s string, n int) bool {
+	for _, r := range s {
+		if r > unicode.MaxASCII && r != '版' && !isSpaceRune(r) {
+			n--
+			if n < 0 {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // hasUnspaced reports a rune of a script written without spaces between

@@ -67,6 +67,10 @@ func TestIsDeviceSignature(t *testing.T) {
 		"मेरे iPhone से भेजा गया",
 		"ส่งจาก iPhone ของฉัน",
 		"Надіслано з iPhone",
+		"来自网易邮箱大师",
+		"iOS 版 Outlook<https://aka.ms/o0ukef> を入手",
+		"获取 Outlook for Android",
+		"Отправлено из мобильной Почты Mail.ru",
 	}
 	no := []string{
 		"Enviado desde mi iPhone no se ven los adjuntos.",
@@ -88,6 +92,8 @@ func TestIsDeviceSignature(t *testing.T) {
 		"Desde mi celular no puedo abrir el correo",
 		"From my phone the app crashes",
 		"手机坏了",
+		"这封邮件来自公司邮箱，请查收。",
+		"Outlook 无法获取新邮件，请帮忙",
 		"El equipo fue enviado",
 		"El iPhone fue enviado a reparación",
 		"Мой iPhone сломался",

@@ -2,6 +2,7 @@ package reply
 
 import (
 	"strings"
+	"unicode"
 )
 
 // This file recognises the line, or the two to four wrapped lines, that a
@@ -210,6 +211,54 @@ func endsWithAddress(s string) bool {
 	return hasEmail(s[open:]) || strings.Contains(s[open:], "@")
 }
 
+// articles start a noun phrase, not a name: "Der Lieferant schrieb:",
+// "The error says:". Folded.
+var articles = map[string]bool{
+	"the": true, "a": true, "an": true, "el": true, "la": true, "los": true, "las": true,
+	"un": true, "una": true, "der": true, "die": true, "das": true, "ein": true, "eine": true,
+	"il": true, "lo": true, "le": true, "les": true, "o": true, "os": true, "as": true,
+	"de": true, "het": true, "een": true, "this": true, "that": true, "my": true, "our": true,
+	"mi": true, "su": true, "este": true, "esta": true, "ese": true, "esa": true,
+}
+
+// nameLinks may stand in lower case inside a name or between the name and
+// its verb: "Ana de la Torre escribió:", "Ana ha scritto:", "Ana a écrit :".
+var nameLinks = map[string]bool{
+	"de": true, "del": true, "la": true, "las": true, "los": true, "y": true, "da": true,
+	"do": true, "dos": true, "das": true, "di": true, "van": true, "von": true, "der": true,
+	"den": true, "le": true, "du": true, "des": true, "e": true, "et": true, "und": true,
+	"and": true, "via": true, "ha": true, "a": true, "hat": true, "heeft": true, "has": true,
+	"har": true, "je": true, "on": true, "il": true,
+}
+
+// namesSomeone reports whether the words before a reply verb, with no
+// date or address to vouch for them, name a sender: they start with a
+// capital or an address-like word, the first is no article, and every
+// word in lower case is a particle or an auxiliary. "Ana escribió:",
+// "Mesa de Servicio OTI escribió:", "Ana ha scritto:"; not "Der
+// Lieferant schrieb:", "El técnico escribió:", "The error says:".
+func namesSomeone(ws []string) bool {
+	if len(ws) == 0 || articles[fold(strings.Trim(ws[0], "\"'«»“”"))] {
+		return false
+	}
+	for i, w := range ws {
+		w = strings.Trim(w, "\"'«»“”()[]<>")
+		if w == "" {
+			continue
+		}
+		r := firstRune(w)
+		switch {
+		case unicode.IsUpper(r), unicode.IsDigit(r), strings.Contains(w, "@"):
+		case !unicode.IsLower(r):
+			// Scripts without case: Arabic, Hebrew, CJK names.
+		case i > 0 && nameLinks[fold(w)]:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
 // attributionStrength judges one candidate: a single line or wrapped lines
 // joined by spaces.
 func attributionStrength(s string) strength {
@@ -255,7 +304,7 @@ func attributionStrength(s string) strength {
 			return strong
 		case digit && dateish && (colon || decorated):
 			return strong
-		case colon && last != "sent" && len(ws) >= 2 && len(ws) <= 6 && len(bare) <= 100:
+		case colon && last != "sent" && len(ws) >= 2 && len(ws) <= 6 && len(bare) <= 100 && namesSomeone(ws[:len(ws)-1]):
 			return weak
 		}
 		return none

@@ -73,7 +73,8 @@ var disclaimerStems = []struct {
 
 	{"antes", dBefore}, {"before", dBefore}, {"avant", dBefore}, {"vor", dBefore},
 	{"prima", dBefore}, {"voordat", dBefore}, {"alvorens", dBefore}, {"zanim", dBefore},
-	{"перед", dBefore}, {"once", dBefore},
+	{"перед", dBefore}, {"once", dBefore}, {"bevor", dBefore}, {"voor", dBefore},
+	{"przed", dBefore}, {"innan", dBefore}, {"ennen", dBefore},
 }
 
 // disclaimerInfixes are the ideas of notices in scripts whose words are

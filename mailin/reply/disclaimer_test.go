@@ -15,6 +15,7 @@ func TestIsDisclaimer(t *testing.T) {
 		{"Please consider the environment before printing this email.", true},
 		{"Diese E-Mail enthält vertrauliche Informationen. Wenn Sie nicht der richtige Adressat sind, ist das unerlaubte Kopieren nicht gestattet.", true},
 		{"Pensez à l'environnement avant d'imprimer ce message.", true},
+		{"Bitte denken Sie an die Umwelt, bevor Sie diese E-Mail ausdrucken.", true},
 		{"本邮件含有机密信息，仅限收件人使用，禁止转发。", true},
 		{"إخلاء مسؤولية: هذه الرسالة سرية ومخصصة للمرسل إليه فقط، ويحظر نسخها.", true},
 		{"الطابعة سريعة جدا.", false},

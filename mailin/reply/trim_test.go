@@ -282,6 +282,16 @@ Hi Bob,
 		want: "已收到。",
 	},
 	{
+		name: "app line with its link below",
+		in:   "Listo.\n\nObtener Outlook para Android\n<https://aka.ms/ghei36>\n",
+		want: "Listo.",
+	},
+	{
+		name: "link the person wrote below a sentence",
+		in:   "El portal es este:\n<https://portal.example.gov.co>\n",
+		want: "El portal es este:\n<https://portal.example.gov.co>",
+	},
+	{
 		name: "groupwise chevrons",
 		in:   "Confirmo.\n\n>>> Soporte <s@x.co> 02/12/2026 3:15 p. m. >>>\nLa visita es mañana.\n",
 		want: "Confirmo.",

@@ -47,7 +47,7 @@ var fromWords = map[string]bool{
 	"fran": true, "med": true, "z": true, "ze": true, "с": true, "из": true,
 	"со": true, "із": true, "з": true, "through": true, "traves": true, "tramite": true,
 	"απο": true, "tu": true, "dari": true, "من": true, "מה": true, "מ": true, "pe": true,
-	"s": true, "iz": true, "स": true,
+	"s": true, "iz": true, "स": true, "partir": true,
 }
 
 // getVerbs invite to install an app: "Get Outlook for iOS".

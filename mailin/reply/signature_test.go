@@ -20,6 +20,8 @@ func TestIsDeviceSignature(t *testing.T) {
 		"Sent with Proton Mail secure email.",
 		"Enviado con el correo electrónico seguro de Proton Mail.",
 		"Sent from my BlackBerry® smartphone on the Rogers network.",
+		"Envoyé à partir de Outlook pour Android<https://aka.ms/ghei36>",
+		"Enviado a partir de mi Samsung Galaxy",
 		"Sent from my Samsung Galaxy smartphone on the Verizon network",
 		"Envoyé avec la messagerie sécurisée de Proton Mail.",
 		"Sent via the Samsung Galaxy S21 5G, an AT&T 5G smartphone",
@@ -99,6 +101,7 @@ func TestIsDeviceSignature(t *testing.T) {
 		"Мой iPhone сломался",
 		"Enviado con copia a Ana, el error sigue en Outlook.",
 		"Enviado desde mi iPhone porque la red de la oficina no funciona",
+		"Enviado a partir de mañana",
 		"Enviado con el formulario que pidieron el error de Outlook.",
 	}
 	for _, s := range yes {

@@ -4,14 +4,17 @@
 // Trim, TrimHTML and TrimBody remove the quoted history that mail clients
 // append (attribution lines such as "El lun, 3 mar 2025 a las 10:02, Ana
 // <a@b.co> escribió:", also wrapped or in pieces on lines of their own,
-// Outlook "De:/Enviado:/Para:/Asunto:" header blocks, "-----Mensaje
-// original-----" and forwarded-message markers in any language, trailing
-// quotes marked '>', '|' or initials), the signature after the "-- "
-// delimiter of RFC 3676 section 4.3 or below a rule, and the lines phones
-// and webmail append ("Enviado desde mi iPhone", "Get Outlook for
-// Android", "发自我的iPhone"). Lines are classified by their shape, not
-// matched against whole phrases, so that unseen variants are found too
-// (see lines.go, attribution.go, signature.go). ParseCommands then finds
+// Outlook "De:/Enviado:/Para:/Asunto:" header blocks and Lotus Notes'
+// names on lines of their own, GroupWise's ">>> sender date >>>",
+// "-----Mensaje original-----" and forwarded-message markers in any
+// language, trailing quotes marked '>', '|' or initials), the signature
+// after the "-- " delimiter of RFC 3676 section 4.3 or below a rule, the
+// lines phones and webmail append ("Enviado desde mi iPhone", "Get
+// Outlook for Android", "发自我的iPhone") and the confidentiality or
+// environment notices an organisation appends. Lines are classified by
+// their shape, not matched against whole phrases, so that unseen variants
+// are found too (see lines.go, attribution.go, headers.go, signature.go,
+// disclaimer.go). ParseCommands then finds
 // the "#escalar", "#resolver", ... lines of PROCEDURE.md in the new part and
 // returns them with the remaining comment.
 //

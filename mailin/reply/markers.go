@@ -300,6 +300,12 @@ func attributionInPieces(ls []line, i int) int {
 				// Two adjacent lines: attributionEndingAt's case.
 				return 0
 			}
+			if attributionStrength(l.content) == strong {
+				// The piece is a whole attribution by itself: what
+				// came above ("+1 555 0199" closing a signature) is
+				// no part of it.
+				return 0
+			}
 			return j + 1
 		}
 		if last {

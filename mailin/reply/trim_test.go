@@ -292,6 +292,11 @@ Hi Bob,
 		want: "El portal es este:\n<https://portal.example.gov.co>",
 	},
 	{
+		name: "phone number above an attribution",
+		in:   "Thanks!\n\nTom Baker\n+1 555 0199\n\nOn Thu, Dec 3, 2026 at 10:00 AM IT <it@x.org> wrote:\n\n> Fixed?\n",
+		want: "Thanks!\n\nTom Baker\n+1 555 0199",
+	},
+	{
 		name: "groupwise chevrons",
 		in:   "Confirmo.\n\n>>> Soporte <s@x.co> 02/12/2026 3:15 p. m. >>>\nLa visita es mañana.\n",
 		want: "Confirmo.",

@@ -168,7 +168,7 @@ func isDeviceSignature(s string) bool {
 		app = app || appWords[w]
 		platform = platform || platformWords[w]
 	}
-	named := sentVerbs[ws[0]] && (endsWithApp(ws) || overNetwork(ws)) && !strings.ContainsAny(s, ",;")
+	named := sentVerbs[ws[0]] && (endsWithApp(ws) || overNetwork(ws) || viaCarrier(orig, ws)) && !strings.ContainsAny(s, ",;")
 	if len(ws) > maxLooseDeviceWords && !(sentVerbs[ws[0]] && deviceWords[ws[len(ws)-1]] && !period) &&
 		!(sentVerbs[ws[len(ws)-1]] && device) && !named {
 		// A long line is a device line only when it says "sent" first
@@ -254,6 +254,39 @@ var networkWords = map[string]bool{
 // adjuntos".
 func overNetwork(ws []string) bool {
 	return len(ws) > 4 && fromWords[ws[1]] && possessives[ws[2]] && deviceNamed(strings.TrimRight(ws[3], "®™")) && networkWords[ws[len(ws)-1]]
+}
+
+// viaCarrier reports "sent from my <device…> de <Carrier>", folded (ws)
+// and as written (orig): "Enviado desde mi teléfono inteligente Samsung
+// Galaxy de Claro", "Enviado desde mi BlackBerry® de Tigo". After the
+// device come only "de", "on" or "by" and capitalised words, so "Enviado
+// desde mi iPhone de la oficina" stays.
+func viaCarrier(orig, ws []string) bool {
+	if len(ws) < 5 || !fromWords[ws[1]] || !possessives[ws[2]] {
+		return false
+	}
+	d := -1 // the last word that names the device, "teléfono … Galaxy"
+	for i := 3; i < len(ws) && i <= 7; i++ {
+		if deviceNamed(strings.TrimRight(ws[i], "®™")) {
+			d = i
+		}
+	}
+	if d < 0 {
+		return false
+	}
+	i := d + 1
+	if i == len(ws) {
+		return true
+	}
+	if !fromWords[ws[i]] || len(ws)-i > 4 {
+		return false
+	}
+	for _, w := range orig[i+1:] {
+		if !unicode.IsUpper(firstRune(w)) && !networkWords[fold(w)] && fold(w) != "the" {
+			return false
+		}
+	}
+	return i+1 < len(ws)
 }
 
 // deviceNamed reports a word that names a device or an app.

@@ -22,6 +22,8 @@ func TestIsDeviceSignature(t *testing.T) {
 		"Sent from my BlackBerry® smartphone on the Rogers network.",
 		"Envoyé à partir de Outlook pour Android<https://aka.ms/ghei36>",
 		"Enviado a partir de mi Samsung Galaxy",
+		"Enviado desde mi teléfono inteligente Samsung Galaxy de Claro.",
+		"Enviado desde mi BlackBerry® de Tigo",
 		"Sent from my Samsung Galaxy smartphone on the Verizon network",
 		"Envoyé avec la messagerie sécurisée de Proton Mail.",
 		"Sent via the Samsung Galaxy S21 5G, an AT&T 5G smartphone",
@@ -102,6 +104,8 @@ func TestIsDeviceSignature(t *testing.T) {
 		"Enviado con copia a Ana, el error sigue en Outlook.",
 		"Enviado desde mi iPhone porque la red de la oficina no funciona",
 		"Enviado a partir de mañana",
+		"Enviado desde mi teléfono inteligente de la oficina nueva",
+		"Enviado desde mi iPhone de la oficina porque no tengo computador",
 		"Enviado con el formulario que pidieron el error de Outlook.",
 	}
 	for _, s := range yes {

@@ -9,8 +9,9 @@ import (
 // template appends below what the person wrote: "AVISO DE
 // CONFIDENCIALIDAD: este mensaje es para uso exclusivo de su
 // destinatario…", "Please consider the environment before printing this
-// email". A notice is no one's comment on a ticket and must not go out in
-// notifications.
+// email", and the blocks that add-ons append ("Libre de virus.
+// www.avast.com", "Remitente notificado con Mailtrack"). A notice is no
+// one's comment on a ticket and must not go out in notifications.
 //
 // A notice is recognised by the ideas it states, not by its phrases: the
 // folded words of a paragraph are matched against word stems grouped by
@@ -113,6 +114,47 @@ func beyondLatin(s string) bool {
 	return false
 }
 
+// toolStems are the ideas of the blocks that add-ons append to a message:
+// an antivirus vouching for it ("Libre de virus. www.avast.com"), a
+// tracker saying the sender was notified ("Remitente notificado con
+// Mailtrack"). Folded word beginnings.
+var toolStems = []string{
+	"virus", "antivirus", "malware", "notificad", "notified", "notifie", "benachrichtig",
+	"tracked", "rastread", "mailtrack",
+}
+
+// maxToolWords bounds the words, links aside, of a tool's block.
+const maxToolWords = 20
+
+// isToolBlock reports a paragraph that an add-on appended: a tracking
+// link (with "utm_" parameters or a "sig-email" path, as the add-ons
+// write theirs), an antivirus or tracker idea, and hardly any other text.
+// "El equipo está libre de virus" has no tracking link, and "Este es el
+// enlace: https://…?utm_source=…" no such idea.
+func isToolBlock(text string) bool {
+	if !strings.Contains(text, "utm_") && !strings.Contains(text, "sig-email") {
+		return false
+	}
+	ws := strings.FieldsFunc(fold(stripLinks(text)), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	})
+	if len(ws) > maxToolWords*2 {
+		return false
+	}
+	idea, n := false, 0
+	for _, w := range ws {
+		if len(w) > 1 && !allDigits(w) {
+			n++
+		}
+		for _, s := range toolStems {
+			if strings.HasPrefix(w, s) {
+				idea = true
+			}
+		}
+	}
+	return idea && n <= maxToolWords
+}
+
 // maxDisclaimer bounds the bytes of a paragraph examined as a notice.
 const maxDisclaimer = 3000
 
@@ -159,8 +201,9 @@ func isDisclaimer(text string) bool {
 	return n >= 3 || n == 2 && (first == dNotice || first == dConfidential)
 }
 
-// trimDisclaimers removes the notices that end ls, paragraph by
-// paragraph, when something the person wrote stays above them.
+// trimDisclaimers removes the notices and add-on blocks that end ls,
+// paragraph by paragraph, when something the person wrote stays above
+// them.
 func trimDisclaimers(ls []line) []line {
 	first := 0 // the first line the person wrote
 	for first < len(ls) && !ls[first].isText() {
@@ -185,7 +228,7 @@ func trimDisclaimers(ls []line) []line {
 			b.WriteString(l.content)
 			b.WriteByte(' ')
 		}
-		if !isDisclaimer(b.String()) {
+		if t := b.String(); !isDisclaimer(t) && !isToolBlock(t) {
 			return ls
 		}
 		ls = ls[:start]

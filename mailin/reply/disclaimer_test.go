@@ -46,3 +46,21 @@ func TestTrimDisclaimerNeedsTextAbove(t *testing.T) {
 		t.Errorf("Trim(%q) =\n%s\nwant\n%s", in, got, want)
 	}
 }
+
+func TestIsToolBlock(t *testing.T) {
+	cases := []struct {
+		in   string
+		want bool
+	}{
+		{"<https://www.avast.com/sig-email?utm_medium=email> Libre de virus. www.avast.com <https://www.avast.com/sig-email?utm_medium=email>", true},
+		{"[image: Mailtrack] <https://mailtrack.io?utm_source=gmail&utm_medium=signature> Sender notified by Mailtrack 12/03/26, 10:05:12 AM", true},
+		{"El equipo está libre de virus.", false},
+		{"Este es el enlace del formulario: https://forms.example.gov.co/?utm_source=correo", false},
+		{"El antivirus bloqueó https://www.example.com/descarga?utm_source=x y no puedo abrir el archivo que me mandaron desde la oficina de contratos ayer por la tarde para revisar antes del viernes", false},
+	}
+	for _, tc := range cases {
+		if got := isToolBlock(tc.in); got != tc.want {
+			t.Errorf("isToolBlock(%q) = %v, want %v", tc.in, got, tc.want)
+		}
+	}
+}

@@ -222,6 +222,8 @@ var hostileShapes = map[string]string{
 	"chevrons":    ">>> Ana <a@b.co> 02/12/2026 3:15 p. m. >>>\n",
 	"interleaved": "El 2/12/26 a las 16:05, Soporte escribió:\n> ¿Piso?\nTres.\n",
 	"entities":    "--&nbsp;&nbsp;原始邮件&nbsp;--\n",
+	"tools":       "Libre de virus. <https://www.avast.com/sig-email?utm_medium=email>\n\n",
+	"carriers":    "Enviado desde mi teléfono inteligente Samsung Galaxy de Claro.\n",
 }
 
 func BenchmarkTrimHostile(b *testing.B) {

@@ -2,6 +2,7 @@ package reply
 
 import (
 	"strings"
+	"unicode"
 )
 
 // This file recognises the line, or the two to four wrapped lines, that a
@@ -26,6 +27,9 @@ var finalVerbs = map[string]bool{
 	"написав": true, "yazdı": true, "scris": true, "irta": true,
 	"εγραψε": true, "작성": true, "כתב": true, "כתבה": true, "כתב/ה": true, "said": true, "says": true, "geschrieben": true,
 	"napisal(a)": true, "napisał(a)": true, "napisala(a)": true,
+	"كتب": true, "كتبت": true, "pisze": true, "napisao": true, "написа": true,
+	"написао": true, "rase": true, "rakstija": true, "kirjutas": true, "menulis": true,
+	"viet": true, "نوشت": true, "लिखा": true,
 }
 
 // quotingWords start Horde's and webmail's "Quoting Ana <a@b.co>:",
@@ -155,6 +159,44 @@ func allDigits(s string) bool {
 	return s != ""
 }
 
+// beforeParenthesis returns what comes before a parenthesis that ends s,
+// "… ezt írta (időpont: …)", when there is something before it.
+func beforeParenthesis(s string) (string, bool) {
+	if !strings.HasSuffix(s, ")") {
+		return "", false
+	}
+	open := strings.LastIndexByte(s, '(')
+	if open <= 0 {
+		return "", false
+	}
+	before := strings.TrimRight(s[:open], " \t\u00a0")
+	return before, before != ""
+}
+
+// hasClockTime reports a word that is a time of day, "10:02" or "10:02,".
+func hasClockTime(ws []string) bool {
+	for _, w := range ws {
+		if isClockTime(strings.TrimRight(w, ",.")) {
+			return true
+		}
+	}
+	return false
+}
+
+// fewWordsAfterAddress reports a candidate with an address in angle
+// brackets followed by at most n words: "... <a@b.co> kirjoitti".
+func fewWordsAfterAddress(s string, n int) bool {
+	closeAt := strings.LastIndexByte(s, '>')
+	if closeAt < 0 {
+		return false
+	}
+	open := strings.LastIndexByte(s[:closeAt], '<')
+	if open < 0 || !strings.Contains(s[open:closeAt], "@") {
+		return false
+	}
+	return len(words(s[closeAt+1:])) <= n
+}
+
 // endsWithAddress reports a candidate whose last thing is "<address>",
 // possibly followed by a colon.
 func endsWithAddress(s string) bool {
@@ -167,6 +209,54 @@ func endsWithAddress(s string) bool {
 		return false
 	}
 	return hasEmail(s[open:]) || strings.Contains(s[open:], "@")
+}
+
+// articles start a noun phrase, not a name: "Der Lieferant schrieb:",
+// "The error says:". Folded.
+var articles = map[string]bool{
+	"the": true, "a": true, "an": true, "el": true, "la": true, "los": true, "las": true,
+	"un": true, "una": true, "der": true, "die": true, "das": true, "ein": true, "eine": true,
+	"il": true, "lo": true, "le": true, "les": true, "o": true, "os": true, "as": true,
+	"de": true, "het": true, "een": true, "this": true, "that": true, "my": true, "our": true,
+	"mi": true, "su": true, "este": true, "esta": true, "ese": true, "esa": true,
+}
+
+// nameLinks may stand in lower case inside a name or between the name and
+// its verb: "Ana de la Torre escribió:", "Ana ha scritto:", "Ana a écrit :".
+var nameLinks = map[string]bool{
+	"de": true, "del": true, "la": true, "las": true, "los": true, "y": true, "da": true,
+	"do": true, "dos": true, "das": true, "di": true, "van": true, "von": true, "der": true,
+	"den": true, "le": true, "du": true, "des": true, "e": true, "et": true, "und": true,
+	"and": true, "via": true, "ha": true, "a": true, "hat": true, "heeft": true, "has": true,
+	"har": true, "je": true, "on": true, "il": true,
+}
+
+// namesSomeone reports whether the words before a reply verb, with no
+// date or address to vouch for them, name a sender: they start with a
+// capital or an address-like word, the first is no article, and every
+// word in lower case is a particle or an auxiliary. "Ana escribió:",
+// "Mesa de Servicio OTI escribió:", "Ana ha scritto:"; not "Der
+// Lieferant schrieb:", "El técnico escribió:", "The error says:".
+func namesSomeone(ws []string) bool {
+	if len(ws) == 0 || articles[fold(strings.Trim(ws[0], "\"'«»“”"))] {
+		return false
+	}
+	for i, w := range ws {
+		w = strings.Trim(w, "\"'«»“”()[]<>")
+		if w == "" {
+			continue
+		}
+		r := firstRune(w)
+		switch {
+		case unicode.IsUpper(r), unicode.IsDigit(r), strings.Contains(w, "@"):
+		case !unicode.IsLower(r):
+			// Scripts without case: Arabic, Hebrew, CJK names.
+		case i > 0 && nameLinks[fold(w)]:
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // attributionStrength judges one candidate: a single line or wrapped lines
@@ -194,6 +284,13 @@ func attributionStrength(s string) strength {
 		return none
 	}
 	last := fold(ws[len(ws)-1])
+	if before, ok := beforeParenthesis(bare); ok {
+		// Gmail in Hungarian: "Ana <a@b.hu> ezt írta (időpont: 2026.
+		// dec. 3., Csü, 10:00):": the verb is before the date.
+		if bw := words(before); len(bw) > 0 {
+			last = fold(bw[len(bw)-1])
+		}
+	}
 	email := hasEmail(bare)
 	digit := hasDigit(bare)
 	dateish := startsDateish(bare)
@@ -207,7 +304,7 @@ func attributionStrength(s string) strength {
 			return strong
 		case digit && dateish && (colon || decorated):
 			return strong
-		case colon && last != "sent" && len(ws) >= 2 && len(ws) <= 6 && len(bare) <= 100:
+		case colon && last != "sent" && len(ws) >= 2 && len(ws) <= 6 && len(bare) <= 100 && namesSomeone(ws[:len(ws)-1]):
 			return weak
 		}
 		return none
@@ -238,6 +335,12 @@ func attributionStrength(s string) strength {
 			// a year and an address before the colon, in any language.
 			return strong
 		}
+	}
+	// "<date>, Ana <a@b.co> a scris:", in a language whose verb is in
+	// no table: a date and an address, then one or two words before the
+	// colon. Believed only when a quote follows.
+	if colon && digit && (hasYear(bare) || hasClockTime(ws)) && fewWordsAfterAddress(bare, 2) {
+		return weak
 	}
 	// Gmail: "2016-03-03 17:21 GMT+01:00 Some One".
 	if len(ws) >= 4 && numericDate(ws[0]) && isClockTime(ws[1]) &&

@@ -240,7 +240,8 @@ func corpora(t *testing.T) []corpus {
 	// Real-world replies of another trimmer's suite: 26 of 32 before
 	// issue 17, all since.
 	cs = append(cs, corpus{name: "email-reply-parser", fixtures: replyParserFixtures(t, corporaDir), min: 1})
-	return append(cs, namedCorpora(t, casesDir)...)
+	cs = append(cs, namedCorpora(t, casesDir)...)
+	return append(cs, heldoutCorpora(t, heldoutDir)...)
 }
 
 // TestCorpusPassRate measures Trim and TrimHTML against each corpus,

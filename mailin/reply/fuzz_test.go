@@ -35,6 +35,14 @@ func seedTexts(f *testing.F) {
 			f.Add(readFile(f, p))
 		}
 	}
+	for _, h := range readHeldout(f, heldoutDir) {
+		if !h.html {
+			f.Add(h.in)
+		}
+	}
+	for _, shape := range hostileShapes {
+		f.Add(strings.Repeat(shape, 200))
+	}
 	f.Add(strings.Repeat("El 3 dic 2026 a las 10:00\n\n<\n\nmailto:a@b.co\n\n", 2000) + "> escribió:")
 	f.Add(strings.Repeat("Enviado desde mi iPhone\n\n", 3000))
 	f.Add(strings.Repeat("texto\n__\nLuis Gómez\na@b.co\n", 1000))
@@ -87,6 +95,11 @@ func linesInOrder(out, in string) bool {
 func FuzzTrimHTML(f *testing.F) {
 	for _, tc := range trimHTMLCases {
 		f.Add(tc.in)
+	}
+	for _, h := range readHeldout(f, heldoutDir) {
+		if h.html {
+			f.Add(h.in)
+		}
 	}
 	f.Add(strings.Repeat("<div>", 5000) + "x")
 	f.Add(strings.Repeat("<blockquote>", 300) + strings.Repeat("a<br>", 300))
@@ -194,17 +207,27 @@ func BenchmarkTrimLarge(b *testing.B) {
 // BenchmarkTrimHostile measures Trim on 1 MiB bodies made of one shape
 // that each rule of the trimmer looks at: attribution pieces, device
 // lines, rules with signatures, quote marks, links, framed markers.
+// hostileShapes are lines that each rule of the trimmer looks at, to be
+// repeated into bodies as large as the input cap allows.
+var hostileShapes = map[string]string{
+	"pieces":      "El 3 dic 2026 a las 10:00\n\nSoporte OTI\n\n<\n\nmailto:a@b.co\n\n",
+	"device":      "Enviado desde mi iPhone\n\n",
+	"rules":       "texto\n__\nLuis Gómez\na@b.co\n",
+	"quotes":      "JG> | C> texto\n",
+	"links":       "Sent [via](x) <https://a> [x](\n",
+	"markers":     "-------- Oprindelig besked --------\nFra: a\nDato: b\n",
+	"wrapped":     "On Mon, Feb 1, 2016 at 6:32 PM, A <\n",
+	"notices":     "AVISO DE CONFIDENCIALIDAD: uso exclusivo del destinatario, prohibida su copia.\n\n",
+	"bare labels": "Para\nAna <a@b.co>\ncc\nAsunto\n",
+	"chevrons":    ">>> Ana <a@b.co> 02/12/2026 3:15 p. m. >>>\n",
+	"interleaved": "El 2/12/26 a las 16:05, Soporte escribió:\n> ¿Piso?\nTres.\n",
+	"entities":    "--&nbsp;&nbsp;原始邮件&nbsp;--\n",
+	"tools":       "Libre de virus. <https://www.avast.com/sig-email?utm_medium=email>\n\n",
+	"carriers":    "Enviado desde mi teléfono inteligente Samsung Galaxy de Claro.\n",
+}
+
 func BenchmarkTrimHostile(b *testing.B) {
-	shapes := map[string]string{
-		"pieces":  "El 3 dic 2026 a las 10:00\n\nSoporte OTI\n\n<\n\nmailto:a@b.co\n\n",
-		"device":  "Enviado desde mi iPhone\n\n",
-		"rules":   "texto\n__\nLuis Gómez\na@b.co\n",
-		"quotes":  "JG> | C> texto\n",
-		"links":   "Sent [via](x) <https://a> [x](\n",
-		"markers": "-------- Oprindelig besked --------\nFra: a\nDato: b\n",
-		"wrapped": "On Mon, Feb 1, 2016 at 6:32 PM, A <\n",
-	}
-	for name, shape := range shapes {
+	for name, shape := range hostileShapes {
 		s := capInput(strings.Repeat(shape, MaxInput/len(shape)+1))
 		b.Run(name, func(b *testing.B) {
 			b.SetBytes(int64(len(s)))

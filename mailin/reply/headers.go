@@ -1,6 +1,9 @@
 package reply
 
-import "strings"
+import (
+	"strings"
+	"unicode"
+)
 
 // This file recognises the block of message headers that Outlook and other
 // clients write above a quoted or forwarded message:
@@ -31,6 +34,7 @@ var headerNames = map[string]headerClass{
 	"felado": hFrom, "kimden": hFrom, "发件人": hFrom, "寄件者": hFrom,
 	"差出人": hFrom, "remitente": hFrom, "sender": hFrom, "de la": hFrom,
 	"salje": hFrom, "dari": hFrom, "від": hFrom, "απο": hFrom, "보낸 사람": hFrom,
+	"من": hFrom, "المرسل": hFrom,
 	// Date, Sent
 	"date": hDate, "sent": hDate, "enviado": hDate, "enviado el": hDate,
 	"fecha": hDate, "gesendet": hDate, "datum": hDate, "envoye": hDate,
@@ -41,15 +45,16 @@ var headerNames = map[string]headerClass{
 	"sent date": hDate, "odeslano": hDate, "odoslane": hDate, "trimis": hDate,
 	"poslano": hDate, "dikirim": hDate, "enviat": hDate, "надіслано": hDate,
 	"σταλθηκε": hDate, "보낸 날짜": hDate, "gonderildi": hDate, "gonderilme tarihi": hDate,
+	"تاريخ الارسال": hDate, "التاريخ": hDate, "ارسل": hDate,
 	// To
 	"to": hTo, "para": hTo, "an": hTo, "a": hTo, "till": hTo, "til": hTo,
 	"aan": hTo, "кому": hTo, "do": hTo, "vastaanottaja": hTo, "cimzett": hTo,
 	"kime": hTo, "收件人": hTo, "宛先": hTo, "destinatario": hTo,
 	"destinatarios": hTo, "komu": hTo, "catre": hTo, "prima": hTo, "kepada": hTo,
-	"per a": hTo, "προς": hTo, "받는 사람": hTo,
+	"per a": hTo, "προς": hTo, "받는 사람": hTo, "الى": hTo,
 	// Cc
 	"cc": hCc, "cco": hCc, "bcc": hCc, "kopie": hCc, "копия": hCc, "kopia": hCc,
-	"抄送": hCc, "dw": hCc, "kopija": hCc,
+	"抄送": hCc, "dw": hCc, "kopija": hCc, "نسخة": hCc,
 	// Subject
 	"subject": hSubject, "asunto": hSubject, "betreff": hSubject,
 	"objet": hSubject, "oggetto": hSubject, "amne": hSubject, "emne": hSubject,
@@ -57,7 +62,7 @@ var headerNames = map[string]headerClass{
 	"temat": hSubject, "aihe": hSubject, "targy": hSubject,
 	"konu": hSubject, "主题": hSubject, "主旨": hSubject, "件名": hSubject,
 	"predmet": hSubject, "subiect": hSubject, "perihal": hSubject, "subjek": hSubject,
-	"assumpte": hSubject, "θεμα": hSubject, "제목": hSubject,
+	"assumpte": hSubject, "θεμα": hSubject, "제목": hSubject, "الموضوع": hSubject,
 	// Reply-To
 	"reply-to": hReplyTo, "responder a": hReplyTo, "risposta": hReplyTo,
 	"antwort an": hReplyTo, "repondre a": hReplyTo,
@@ -76,7 +81,13 @@ func headerOf(content string) headerClass {
 	if name == "" {
 		return hNone
 	}
-	return headerNames[fold(name)]
+	c := headerNames[fold(name)]
+	if c != hCc && unicode.IsLower(firstRune(name)) {
+		// Clients write "De:", "From:"; "de: servidor antiguo" is
+		// someone's note.
+		return hNone
+	}
+	return c
 }
 
 // maxHeaderBlock bounds the lines one header block may take.
@@ -95,6 +106,7 @@ func headerBlock(ls []line, i int) int {
 	end := 0
 	cont := 0
 	blanks := 0
+	timed, address := false, false
 	for j := i; j < len(ls) && j < i+maxHeaderBlock; j++ {
 		l := ls[j]
 		if l.kind == kBlank {
@@ -118,6 +130,10 @@ func headerBlock(ls []line, i int) int {
 			seen[c] = true
 			end = j + 1
 			cont, blanks = 0, 0
+			if c == hDate && hasClock(l.content) {
+				timed = true
+			}
+			address = address || strings.Contains(l.content, "@")
 			continue
 		}
 		if blanks > 0 {
@@ -131,11 +147,35 @@ func headerBlock(ls []line, i int) int {
 	if len(seen) < 2 {
 		return 0
 	}
-	if seen[hFrom] && (seen[hDate] || seen[hTo] || seen[hSubject] || seen[hCc]) ||
-		seen[hDate] && seen[hTo] {
+	switch {
+	case seen[hFrom] && (seen[hDate] || seen[hSubject] || seen[hCc]):
 		return end
+	case seen[hFrom] && seen[hTo]:
+		// Only sender and addressee: an address says it is mail, not
+		// "De: bodega / Para: oficina".
+		if address {
+			return end
+		}
+	case seen[hDate] && seen[hTo]:
+		// No sender: the date must be a message's, with its time, or a
+		// subject must follow; not "Fecha: 4 de diciembre / Para: la
+		// doctora Ruiz".
+		if timed || seen[hSubject] {
+			return end
+		}
 	}
 	return 0
+}
+
+// hasClock reports a time of day "10:02" in a header line's value.
+func hasClock(s string) bool {
+	_, v, _ := strings.Cut(s, ":")
+	for i := 1; i+2 < len(v); i++ {
+		if v[i] == ':' && isDigitByte(v[i-1]) && isDigitByte(v[i+1]) && isDigitByte(v[i+2]) {
+			return true
+		}
+	}
+	return false
 }
 
 func isHeaderLine(l line) bool {
@@ -143,4 +183,95 @@ func isHeaderLine(l line) bool {
 		return false
 	}
 	return headerOf(l.content) != hNone
+}
+
+// bareHeaderBlock returns the end (exclusive) of a block of header names
+// on lines of their own, each above its value, as Lotus Notes lays out
+// the message it quotes, or 0:
+//
+//	Para
+//	Germán Ospina <gospina@example.gov.co>
+//	cc
+//	Asunto
+//	[OTI-1090] Cambio de equipo
+//
+// It starts at ls[i], a name alone, and needs three different names, one
+// of them the subject, with at most two lines of value after each and an
+// address among the values: a list of form fields is no header block.
+func bareHeaderBlock(ls []line, i int) int {
+	if bareHeader(ls[i]) == hNone {
+		return 0
+	}
+	seen := map[headerClass]bool{}
+	end, values, blanks := 0, 0, 0
+	address := false
+	for j := i; j < len(ls) && j < i+maxHeaderBlock; j++ {
+		l := ls[j]
+		if l.kind == kBlank {
+			blanks++
+			if blanks > 1 {
+				break
+			}
+			continue
+		}
+		blanks = 0
+		if l.kind != kText {
+			break
+		}
+		if c := bareHeader(l); c != hNone && !seen[c] {
+			seen[c] = true
+			values = 0
+			end = j + 1
+			continue
+		}
+		values++
+		if values > 2 {
+			break
+		}
+		address = address || strings.Contains(l.content, "@")
+		end = j + 1
+	}
+	if len(seen) < 3 || !seen[hSubject] || !address {
+		return 0
+	}
+	return end
+}
+
+// bareHeader returns the meaning of a line that is only a header name,
+// without a colon ("Asunto", "cc"), or hNone. One-letter names are words.
+func bareHeader(l line) headerClass {
+	if l.kind != kText || len(l.content) < 2 || len(l.content) > 30 {
+		return hNone
+	}
+	return headerNames[fold(l.content)]
+}
+
+// senderAbove returns where the sender and date lines that Lotus Notes
+// writes above a bare header block starting at ls[i] begin: up to two
+// lines that hold an address or a date, with blank lines between.
+func senderAbove(ls []line, i int) int {
+	start := i
+	taken := 0
+	for j := i - 1; j >= 0 && j >= i-6 && taken < 2; j-- {
+		l := ls[j]
+		if l.kind == kBlank {
+			continue
+		}
+		if l.kind != kText || !(hasEmail(l.content) || hasDigit(l.content) && (hasYear(l.content) || hasDateSlash(l.content))) {
+			break
+		}
+		start = j
+		taken++
+	}
+	return start
+}
+
+// hasDateSlash reports a numeric date with slashes: "02/12/2026", "2/12/26".
+func hasDateSlash(s string) bool {
+	for _, w := range strings.Fields(s) {
+		if numericDate(w) {
+			return true
+		}
+	}
+	return false
 }

@@ -51,8 +51,18 @@ func classify(raws []string) []line {
 			ls[i].kind = kText
 			ls[i].content = clean(r)
 		}
+		// "Obtener Outlook para Android" with its link on the next
+		// line: the link belongs to the device line.
+		if i > 0 && ls[i].kind == kText && ls[i-1].kind == kMobile && onlyLink(ls[i].content) {
+			ls[i].kind = kMobile
+		}
 	}
 	return ls
+}
+
+// onlyLink reports a line that is a link and nothing else: "<https://…>".
+func onlyLink(s string) bool {
+	return strings.Contains(s, "://") && strings.Trim(stripLinks(s), " \t\u00a0<>()[]") == ""
 }
 
 // opensAddress reports a line that ends inside "<...": an address that
@@ -287,8 +297,13 @@ func isSpaceRune(r rune) bool {
 	return unicode.IsSpace(r) || r == '\u00a0'
 }
 
-// clean removes invisible runes and trims white space at both ends.
+// clean removes invisible runes and trims white space at both ends. A
+// "&nbsp;" that a client (Foxmail, QQ Mail) leaves in its text part is a
+// space.
 func clean(s string) string {
+	if strings.Contains(s, "&nbsp;") {
+		s = strings.ReplaceAll(s, "&nbsp;", "\u00a0")
+	}
 	dirty := false
 	for _, r := range s {
 		if isInvisible(r) {

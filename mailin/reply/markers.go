@@ -49,6 +49,10 @@ func findMarkers(ls []line) markers {
 		if l.content == "" || len(l.content) > maxLineLen {
 			continue
 		}
+		if chevronMarker(l) {
+			setMarker(m, i, marker{i + 1, mkOriginal})
+			continue
+		}
 		if k := markerLineKind(l.content); k != mkNone {
 			end := i + 1
 			if k == mkForward || k == mkOriginal {
@@ -82,9 +86,29 @@ func findMarkers(ls []line) markers {
 		}
 		if end := headerBlock(ls, i); end > 0 {
 			setMarker(m, i, marker{end, mkHeaders})
+			continue
+		}
+		if end := bareHeaderBlock(ls, i); end > 0 {
+			setMarker(m, senderAbove(ls, i), marker{end, mkHeaders})
 		}
 	}
 	return m
+}
+
+// chevronMarker reports the line GroupWise writes above the message it
+// answers, framed by chevrons: ">>> Ana Pérez <ana@x.co> 02/12/2026 3:15
+// p. m. >>>". It must name an address or a date; the message below is not
+// quoted.
+func chevronMarker(l line) bool {
+	if l.kind != kQuote || !strings.HasPrefix(strings.TrimLeft(l.raw, " \t"), ">>>") {
+		return false
+	}
+	s := strings.TrimRight(l.content, " \t")
+	if !strings.HasSuffix(s, ">>>") {
+		return false
+	}
+	s = strings.TrimRight(s, "> \t")
+	return hasEmail(s) || hasDigit(s) && (hasYear(s) || hasDateSlash(s))
 }
 
 // setMarker records a marker unless an earlier one already covers line
@@ -280,6 +304,12 @@ func attributionInPieces(ls []line, i int) int {
 		if plausibleEnd(l.content) && attributionStrength(joined) == strong {
 			if pieces == 2 && j == i+1 {
 				// Two adjacent lines: attributionEndingAt's case.
+				return 0
+			}
+			if attributionStrength(l.content) == strong {
+				// The piece is a whole attribution by itself: what
+				// came above ("+1 555 0199" closing a signature) is
+				// no part of it.
 				return 0
 			}
 			return j + 1

@@ -47,7 +47,7 @@ var fromWords = map[string]bool{
 	"fran": true, "med": true, "z": true, "ze": true, "с": true, "из": true,
 	"со": true, "із": true, "з": true, "through": true, "traves": true, "tramite": true,
 	"απο": true, "tu": true, "dari": true, "من": true, "מה": true, "מ": true, "pe": true,
-	"s": true, "iz": true, "स": true,
+	"s": true, "iz": true, "स": true, "partir": true,
 }
 
 // getVerbs invite to install an app: "Get Outlook for iOS".
@@ -102,6 +102,8 @@ var deviceWords = map[string]bool{
 	"телефона": true, "телефон": true, "мобильного": true, "device": true,
 	"dispositivo": true, "appareil": true, "gerat": true, "apparaat": true,
 	"enhet": true, "urzadzenia": true, "устроиства": true,
+	"мобильнои": true, "мобильныи": true, "почты": true, "почта": true, "mail.ru": true,
+	"яндекс": true, "yandex": true,
 }
 
 // unspacedSent are the "sent from" of Chinese, Japanese, Korean and Thai
@@ -166,13 +168,15 @@ func isDeviceSignature(s string) bool {
 		app = app || appWords[w]
 		platform = platform || platformWords[w]
 	}
+	named := sentVerbs[ws[0]] && (endsWithApp(ws) || overNetwork(ws) || viaCarrier(orig, ws)) && !strings.ContainsAny(s, ",;")
 	if len(ws) > maxLooseDeviceWords && !(sentVerbs[ws[0]] && deviceWords[ws[len(ws)-1]] && !period) &&
-		!(sentVerbs[ws[len(ws)-1]] && device) {
+		!(sentVerbs[ws[len(ws)-1]] && device) && !named {
 		// A long line is a device line only when it says "sent" first
 		// and ends with the device, or ends with "sent" ("Diese
 		// Nachricht wurde von meinem Android-Mobiltelefon mit K-9 Mail
 		// gesendet."): not "Enviado desde mi iPhone no se ven los
-		// adjuntos".
+		// adjuntos". Or it ends by naming the app: "Enviado con el
+		// correo electrónico seguro de Proton Mail."
 		return false
 	}
 	if period && !(device && (sentVerbs[ws[0]] || sentVerbs[ws[len(ws)-1]])) {
@@ -229,6 +233,62 @@ func deviceShape(orig, ws []string, device, app, platform, link bool) bool {
 	return false
 }
 
+// endsWithApp reports folded words that end with where from and the
+// two-word name of a mail app: "… de Proton Mail", "… via Yahoo Mail";
+// not "… por correo" or "… el error de Outlook".
+func endsWithApp(ws []string) bool {
+	n := len(ws) - 1
+	return n >= 2 && ws[n] == "mail" && appWords[ws[n-1]] && ws[n-1] != "mail" && fromWords[ws[n-2]]
+}
+
+// networkWords end a carrier's line: "… on the Rogers network".
+var networkWords = map[string]bool{
+	"network": true, "wireless": true, "red": true, "reseau": true, "netz": true,
+	"netzwerk": true, "rete": true, "netwerk": true, "rede": true, "lte": true,
+	"4g": true, "5g": true,
+}
+
+// overNetwork reports "sent from my <device> … <network>", folded: the
+// line a carrier's phone writes ("Sent from my BlackBerry® smartphone on
+// the Rogers network"); not "Enviado desde mi iPhone no se ven los
+// adjuntos".
+func overNetwork(ws []string) bool {
+	return len(ws) > 4 && fromWords[ws[1]] && possessives[ws[2]] && deviceNamed(strings.TrimRight(ws[3], "®™")) && networkWords[ws[len(ws)-1]]
+}
+
+// viaCarrier reports "sent from my <device…> de <Carrier>", folded (ws)
+// and as written (orig): "Enviado desde mi teléfono inteligente Samsung
+// Galaxy de Claro", "Enviado desde mi BlackBerry® de Tigo". After the
+// device come only "de", "on" or "by" and capitalised words, so "Enviado
+// desde mi iPhone de la oficina" stays.
+func viaCarrier(orig, ws []string) bool {
+	if len(ws) < 5 || !fromWords[ws[1]] || !possessives[ws[2]] {
+		return false
+	}
+	d := -1 // the last word that names the device, "teléfono … Galaxy"
+	for i := 3; i < len(ws) && i <= 7; i++ {
+		if deviceNamed(strings.TrimRight(ws[i], "®™")) {
+			d = i
+		}
+	}
+	if d < 0 {
+		return false
+	}
+	i := d + 1
+	if i == len(ws) {
+		return true
+	}
+	if !fromWords[ws[i]] || len(ws)-i > 4 {
+		return false
+	}
+	for _, w := range orig[i+1:] {
+		if !unicode.IsUpper(firstRune(w)) && !networkWords[fold(w)] && fold(w) != "the" {
+			return false
+		}
+	}
+	return i+1 < len(ws)
+}
+
 // deviceNamed reports a word that names a device or an app.
 func deviceNamed(w string) bool {
 	if i := strings.IndexAny(w, "'’"); i > 0 {
@@ -266,20 +326,34 @@ var originWords = map[string]bool{
 	"z": true, "с": true, "из": true,
 }
 
+// unspacedGet are the "get" of an app's own line in Chinese, Japanese and
+// Korean: "获取 Outlook for iOS", "iOS 版 Outlook を入手", "Outlook for
+// iOS 받기".
+var unspacedGet = []string{"获取", "獲取", "取得", "下载", "下載", "入手", "ダウンロード", "받기", "다운로드"}
+
 // unspacedDevice reports a short Chinese, Japanese, Korean or Thai line
-// that names a device and says it sent the message.
+// that names a device and says it sent the message, or names a mail app
+// and invites to get it.
 func unspacedDevice(f string) bool {
 	if utf8.RuneCountInString(f) > 30 {
 		return false
 	}
-	device := false
+	device, app := false, false
 	for _, w := range strings.FieldsFunc(f, func(r rune) bool { return r > unicode.MaxASCII || isSpaceRune(r) }) {
 		if deviceWords[w] {
 			device = true
 		}
+		app = app || appWords[w]
+	}
+	if app {
+		for _, v := range unspacedGet {
+			if strings.Contains(f, v) && fewOtherRunes(strings.ReplaceAll(f, v, ""), 2) {
+				return true
+			}
+		}
 	}
 	if !device {
-		for _, w := range []string{"手机", "手機", "携帯", "スマートフォン", "휴대폰", "华为", "小米"} {
+		for _, w := range []string{"手机", "手機", "携帯", "スマートフォン", "휴대폰", "华为", "小米", "邮箱", "郵箱", "メール"} {
 			if strings.Contains(f, w) {
 				device = true
 			}
@@ -294,6 +368,21 @@ func unspacedDevice(f string) bool {
 		}
 	}
 	return false
+}
+
+// fewOtherRunes reports whether s has at most n runes outside ASCII
+// besides "版" ("edition"): the app's line is its name and the verb, not
+// a sentence about the app.
+func fewOtherRunes(s string, n int) bool {
+	for _, r := range s {
+		if r > unicode.MaxASCII && r != '版' && !isSpaceRune(r) {
+			n--
+			if n < 0 {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // hasUnspaced reports a rune of a script written without spaces between

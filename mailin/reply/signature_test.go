@@ -18,6 +18,14 @@ func TestIsDeviceSignature(t *testing.T) {
 		"<<sent by galaxy>>",
 		"(sent from a phone)",
 		"Sent with Proton Mail secure email.",
+		"Enviado con el correo electrónico seguro de Proton Mail.",
+		"Sent from my BlackBerry® smartphone on the Rogers network.",
+		"Envoyé à partir de Outlook pour Android<https://aka.ms/ghei36>",
+		"Enviado a partir de mi Samsung Galaxy",
+		"Enviado desde mi teléfono inteligente Samsung Galaxy de Claro.",
+		"Enviado desde mi BlackBerry® de Tigo",
+		"Sent from my Samsung Galaxy smartphone on the Verizon network",
+		"Envoyé avec la messagerie sécurisée de Proton Mail.",
 		"Sent via the Samsung Galaxy S21 5G, an AT&T 5G smartphone",
 		"Sent from the all new AOL app for iOS",
 		"Verzonden met de Telfort app",
@@ -63,6 +71,10 @@ func TestIsDeviceSignature(t *testing.T) {
 		"मेरे iPhone से भेजा गया",
 		"ส่งจาก iPhone ของฉัน",
 		"Надіслано з iPhone",
+		"来自网易邮箱大师",
+		"iOS 版 Outlook<https://aka.ms/o0ukef> を入手",
+		"获取 Outlook for Android",
+		"Отправлено из мобильной Почты Mail.ru",
 	}
 	no := []string{
 		"Enviado desde mi iPhone no se ven los adjuntos.",
@@ -84,9 +96,17 @@ func TestIsDeviceSignature(t *testing.T) {
 		"Desde mi celular no puedo abrir el correo",
 		"From my phone the app crashes",
 		"手机坏了",
+		"这封邮件来自公司邮箱，请查收。",
+		"Outlook 无法获取新邮件，请帮忙",
 		"El equipo fue enviado",
 		"El iPhone fue enviado a reparación",
 		"Мой iPhone сломался",
+		"Enviado con copia a Ana, el error sigue en Outlook.",
+		"Enviado desde mi iPhone porque la red de la oficina no funciona",
+		"Enviado a partir de mañana",
+		"Enviado desde mi teléfono inteligente de la oficina nueva",
+		"Enviado desde mi iPhone de la oficina porque no tengo computador",
+		"Enviado con el formulario que pidieron el error de Outlook.",
 	}
 	for _, s := range yes {
 		if !isDeviceSignature(s) {
@@ -155,6 +175,9 @@ func TestTrimKeepsWhatThePersonWrote(t *testing.T) {
 		"dated sentence then name": "El 3 de diciembre vino el técnico.\n\nLuis\n\ndijo que volvía.",
 		"on the other hand":        "Works now.\n\nOn the other hand, the scanner fails.",
 		"sign-off":                 "Gracias.\n\nCordialmente, Luis",
+		"visit details":            "Datos de la visita:\n\nFecha: 4 de diciembre de 2026\nHora: 10 a. m.\nPara: la doctora Ruiz\n\nGracias.",
+		"lower-case from and to":   "Mover los archivos:\nde: servidor antiguo\npara: servidor nuevo\nasunto: contratos",
+		"from and to without mail": "Traslado:\nDe: Bodega central\nPara: Oficina 301\n\nSon dos cajas.",
 	}
 	for name, in := range keep {
 		t.Run(name, func(t *testing.T) {

@@ -4,14 +4,17 @@
 // Trim, TrimHTML and TrimBody remove the quoted history that mail clients
 // append (attribution lines such as "El lun, 3 mar 2025 a las 10:02, Ana
 // <a@b.co> escribió:", also wrapped or in pieces on lines of their own,
-// Outlook "De:/Enviado:/Para:/Asunto:" header blocks, "-----Mensaje
-// original-----" and forwarded-message markers in any language, trailing
-// quotes marked '>', '|' or initials), the signature after the "-- "
-// delimiter of RFC 3676 section 4.3 or below a rule, and the lines phones
-// and webmail append ("Enviado desde mi iPhone", "Get Outlook for
-// Android", "发自我的iPhone"). Lines are classified by their shape, not
-// matched against whole phrases, so that unseen variants are found too
-// (see lines.go, attribution.go, signature.go). ParseCommands then finds
+// Outlook "De:/Enviado:/Para:/Asunto:" header blocks and Lotus Notes'
+// names on lines of their own, GroupWise's ">>> sender date >>>",
+// "-----Mensaje original-----" and forwarded-message markers in any
+// language, trailing quotes marked '>', '|' or initials), the signature
+// after the "-- " delimiter of RFC 3676 section 4.3 or below a rule, the
+// lines phones and webmail append ("Enviado desde mi iPhone", "Get
+// Outlook for Android", "发自我的iPhone") and the confidentiality or
+// environment notices an organisation appends. Lines are classified by
+// their shape, not matched against whole phrases, so that unseen variants
+// are found too (see lines.go, attribution.go, headers.go, signature.go,
+// disclaimer.go). ParseCommands then finds
 // the "#escalar", "#resolver", ... lines of PROCEDURE.md in the new part and
 // returns them with the remaining comment.
 //
@@ -88,7 +91,7 @@ func trimQuoted(ls []line) []line {
 			s = end
 		default:
 			// "On ... wrote:" at the top: the reply is below the quote.
-			s = skipQuoteBelow(ls, end)
+			s = skipQuoteBelow(ls, ms, end)
 		}
 	}
 }
@@ -131,8 +134,11 @@ func repliesInline(ls []line, ms markers, end int) bool {
 
 // skipQuoteBelow returns where the reply starts below a marker ending at
 // i: past the quoted block right under it, when text follows that block.
-// When only quotes follow, there is no reply: it returns len(ls).
-func skipQuoteBelow(ls []line, i int) int {
+// When only quotes follow, there is no reply: it returns len(ls). When
+// the sender answered between the quoted lines (text, then another quote,
+// then text again), the quotes are the questions answered and stay: it
+// returns i.
+func skipQuoteBelow(ls []line, ms markers, i int) int {
 	j := i
 	for j < len(ls) && (ls[j].kind == kBlank || ls[j].kind == kSep) {
 		j++
@@ -143,7 +149,35 @@ func skipQuoteBelow(ls []line, i int) int {
 	for j < len(ls) && (ls[j].kind == kQuote || ls[j].kind == kBlank) {
 		j++
 	}
+	if interleaved(ls, ms, j) {
+		return i
+	}
 	return j
+}
+
+// interleaved reports whether, from ls[j] on, text is followed by a quote
+// that is followed by text again, before any signature or marker.
+func interleaved(ls []line, ms markers, j int) bool {
+	state := 0 // 0: before text; 1: text seen; 2: a quote after text
+	for ; j < len(ls); j++ {
+		if ms.at(j) > 0 {
+			return false
+		}
+		switch ls[j].kind {
+		case kSigDash, kMobile:
+			return false
+		case kText:
+			if state == 2 {
+				return true
+			}
+			state = 1
+		case kQuote:
+			if state == 1 {
+				state = 2
+			}
+		}
+	}
+	return false
 }
 
 // dropTrailingQuote removes a block of quoted lines that ends the message
@@ -175,8 +209,8 @@ func dropTrailingQuote(ls []line) []line {
 // 4.3; "--" too, since many clients strip the space), at a device
 // signature that ends the person's text ("Gesendet von Outlook für
 // Android" above the message it answers) and at a block of contact lines
-// below a rule, and removes the rules, blank lines and device signatures
-// that end the message.
+// below a rule, and removes the notices (disclaimer.go), rules, blank
+// lines and device signatures that end the message.
 func trimSignature(ls []line) []line {
 	text := false // a line of the person's above
 	for i, l := range ls {
@@ -192,6 +226,7 @@ func trimSignature(ls []line) []line {
 		}
 		text = text || l.isText()
 	}
+	ls = trimDisclaimers(ls)
 	if i := ruleSignatureStart(ls); i >= 0 {
 		ls = ls[:i]
 	}

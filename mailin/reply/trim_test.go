@@ -271,6 +271,46 @@ Hi Bob,
 		in:   "Listo\u00a0\n\u200b\nEl lun, 3 mar 2025 a las 10:02, Ana <a@b.co> escribió:\n> x",
 		want: "Listo",
 	},
+	{
+		name: "answers between quotes below a top attribution",
+		in:   "El 2/12/26 a las 16:05, Soporte escribió:\n> ¿Piso?\n\nTres.\n\n> ¿Puesto?\n\nCatorce.\n\n> Soporte OTI\n",
+		want: "> ¿Piso?\n\nTres.\n\n> ¿Puesto?\n\nCatorce.",
+	},
+	{
+		name: "entity left in a text part",
+		in:   "已收到。\n\n------------------&nbsp;原始邮件&nbsp;------------------\n发件人: \"IT支持\"<s@x.cn>;\n发送时间: 2026年12月3日 上午9:00\n主题: 工单\n",
+		want: "已收到。",
+	},
+	{
+		name: "app line with its link below",
+		in:   "Listo.\n\nObtener Outlook para Android\n<https://aka.ms/ghei36>\n",
+		want: "Listo.",
+	},
+	{
+		name: "link the person wrote below a sentence",
+		in:   "El portal es este:\n<https://portal.example.gov.co>\n",
+		want: "El portal es este:\n<https://portal.example.gov.co>",
+	},
+	{
+		name: "phone number above an attribution",
+		in:   "Thanks!\n\nTom Baker\n+1 555 0199\n\nOn Thu, Dec 3, 2026 at 10:00 AM IT <it@x.org> wrote:\n\n> Fixed?\n",
+		want: "Thanks!\n\nTom Baker\n+1 555 0199",
+	},
+	{
+		name: "groupwise chevrons",
+		in:   "Confirmo.\n\n>>> Soporte <s@x.co> 02/12/2026 3:15 p. m. >>>\nLa visita es mañana.\n",
+		want: "Confirmo.",
+	},
+	{
+		name: "chevrons in what the person wrote",
+		in:   "La ruta es:\n>>> Inicio >>> Configuración >>>\nY ahí no aparece la opción.\n",
+		want: "La ruta es:\n>>> Inicio >>> Configuración >>>\nY ahí no aparece la opción.",
+	},
+	{
+		name: "bottom post below a top attribution",
+		in:   "El 2/12/26 a las 16:05, Soporte escribió:\n> ¿Piso?\n> ¿Puesto?\n\nTres, puesto catorce.\n",
+		want: "Tres, puesto catorce.",
+	},
 }
 
 func TestTrim(t *testing.T) {
@@ -373,6 +413,9 @@ func TestTrimHeaderBlocksByLanguage(t *testing.T) {
 		"cs outlook":     "Od: Ana <ana@x.co>\nOdesláno: pondělí 3. března 2025 10:02\nKomu: Podpora\nPředmět: RE: případ",
 		"ro outlook":     "De la: Ana <ana@x.co>\nTrimis: luni, 3 martie 2025 10:02\nCătre: Suport\nSubiect: RE: caz",
 		"ca outlook":     "De: Ana <ana@x.co>\nEnviat: dilluns, 3 de març de 2025 10:02\nPer a: Suport\nAssumpte: RE: cas",
+		"ar outlook":     "من: Ana <ana@x.co>\nتاريخ الإرسال: الاثنين، 3 مارس 2025 10:02 ص\nإلى: Support\nالموضوع: RE: case",
+		"es lotus":       "Soporte <s@x.co>\n02/12/2026 04:30 p. m.\n\nPara\nAna <ana@x.co>\ncc\n\nAsunto\nRE: caso",
+		"en lotus":       "To\nAna Pérez/ENTIDAD@ENTIDAD\ncc\nSubject\nRE: case",
 		"ko outlook":     "보낸 사람: Ana <ana@x.co>\n보낸 날짜: 2025년 3월 3일 월요일 오전 10:02\n받는 사람: Support\n제목: RE: case",
 	}
 	for name, block := range blocks {
@@ -382,6 +425,15 @@ func TestTrimHeaderBlocksByLanguage(t *testing.T) {
 				t.Errorf("Trim kept history:\n%s", got)
 			}
 		})
+	}
+}
+
+// TestTrimKeepsBareWords checks that header names alone on their lines in
+// what the person wrote are no header block.
+func TestTrimKeepsBareWords(t *testing.T) {
+	in := "Campos del formulario:\nPara\nDe\nAsunto\n\nFaltan los tres.\n"
+	if got, want := Trim(in), strings.TrimSpace(in); got != want {
+		t.Errorf("Trim(%q) =\n%s", in, got)
 	}
 }
 
@@ -411,6 +463,17 @@ func TestAttributionStrength(t *testing.T) {
 		{"date first with address", "2013/7/20 sam via Discourse <info@x.org>", strong},
 		{"gmail gmt", "2016-03-03 17:21 GMT+01:00 Some One", strong},
 		{"name only", "Ana escribió:", weak},
+		{"name with particles", "Mesa de Servicio OTI escribió:", weak},
+		{"name and auxiliary", "Ana ha scritto:", weak},
+		{"noun phrase", "Der Lieferant schrieb:", none},
+		{"lower-case noun", "El técnico escribió:", none},
+		{"article", "The error says:", none},
+		{"unknown verb after address", "2026-12-02 15:10, Ana <ana@x.tz> aliandika:", weak},
+		{"arabic", "في الأربعاء، 2 ديسمبر 2026 في 3:10 م، الدعم الفني <s@x.sa> كتب:", strong},
+		{"polish thunderbird", "W dniu 3.12.2026 o 10:00, Wsparcie IT pisze:", strong},
+		{"hungarian gmail", "IT <it@x.hu> ezt írta (időpont: 2026. dec. 3., Csü, 10:00):", strong},
+		{"parenthesis in a sentence", "Le escribí a Ana <ana@x.co> (el 3 de diciembre):", none},
+		{"sentence after address", "El 3 de marzo de 2025 le escribí a Ana <ana@x.co> y me respondió esto:", none},
 		{"sentence with wrote", "I wrote 3 lines below:", none},
 		{"sentence ending in wrote", "On 3 occasions he wrote", none},
 		{"starts with on", "On blah-blah-blah", none},

@@ -1,0 +1,236 @@
+package reply
+
+import (
+	"strings"
+	"unicode"
+)
+
+// This file recognises the notices that an organisation's mail server or
+// template appends below what the person wrote: "AVISO DE
+// CONFIDENCIALIDAD: este mensaje es para uso exclusivo de su
+// destinatario…", "Please consider the environment before printing this
+// email", and the blocks that add-ons append ("Libre de virus.
+// www.avast.com", "Remitente notificado con Mailtrack"). A notice is no
+// one's comment on a ticket and must not go out in notifications.
+//
+// A notice is recognised by the ideas it states, not by its phrases: the
+// folded words of a paragraph are matched against word stems grouped by
+// idea, in several languages. A notice says three of confidentiality, the
+// addressee, a legal notice and what is forbidden, or two when it begins
+// by naming one of them ("AVISO DE CONFIDENCIALIDAD: … destinatario"); or
+// it asks to think of the environment before printing. "El informe es
+// confidencial, no lo impriman" and "No imprime en el ambiente de
+// pruebas" stay.
+
+// disclaimerIdea is one thing notices say.
+type disclaimerIdea uint8
+
+const (
+	dNone disclaimerIdea = iota
+	dConfidential
+	dAddressee
+	dPrint
+	dEnvironment
+	dNotice
+	dForbidden
+	dBefore // "before" printing
+	dIdeas  // count
+)
+
+// disclaimerStems maps folded word beginnings to the idea they carry.
+var disclaimerStems = []struct {
+	stem string
+	idea disclaimerIdea
+}{
+	{"confiden", dConfidential}, {"vertraulich", dConfidential}, {"riservat", dConfidential},
+	{"vertrouwelijk", dConfidential}, {"poufn", dConfidential}, {"конфиденц", dConfidential},
+	{"privilegi", dConfidential}, {"reservad", dConfidential}, {"sigilo", dConfidential},
+	{"gizli", dConfidential},
+
+	{"destinatari", dAddressee}, {"recipient", dAddressee}, {"addressee", dAddressee},
+	{"empfanger", dAddressee}, {"adressat", dAddressee}, {"geadresseerde", dAddressee},
+	{"adresat", dAddressee}, {"адресат", dAddressee}, {"intended", dAddressee},
+	{"alici", dAddressee},
+
+	{"imprim", dPrint}, {"print", dPrint}, {"druck", dPrint}, {"ausdruck", dPrint},
+	{"stampa", dPrint}, {"afdruk", dPrint}, {"drukow", dPrint},
+	{"печат", dPrint}, {"yazdir", dPrint},
+
+	{"ambient", dEnvironment}, {"environment", dEnvironment}, {"environnement", dEnvironment},
+	{"umwelt", dEnvironment}, {"milieu", dEnvironment}, {"srodowisk", dEnvironment},
+	{"природ", dEnvironment}, {"cevre", dEnvironment},
+
+	{"aviso", dNotice}, {"disclaimer", dNotice}, {"notice", dNotice}, {"avertissement", dNotice},
+	{"hinweis", dNotice}, {"avviso", dNotice}, {"advertencia", dNotice}, {"clausula", dNotice},
+	{"exencion", dNotice}, {"isencao", dNotice}, {"haftungsausschluss", dNotice},
+	{"uwaga", dNotice}, {"уведомлен", dNotice}, {"nota legal", dNotice},
+
+	{"prohib", dForbidden}, {"unauthori", dForbidden}, {"autorizac", dForbidden},
+	{"interdit", dForbidden}, {"verboten", dForbidden}, {"untersagt", dForbidden},
+	{"vietat", dForbidden}, {"proibid", dForbidden}, {"verbod", dForbidden},
+	{"zabronion", dForbidden}, {"запрещ", dForbidden}, {"yasak", dForbidden},
+	{"unerlaubt", dForbidden}, {"unbefugt", dForbidden}, {"autorizad", dForbidden},
+	{"divulg", dForbidden}, {"disclos", dForbidden}, {"weitergabe", dForbidden},
+
+	{"antes", dBefore}, {"before", dBefore}, {"avant", dBefore}, {"vor", dBefore},
+	{"prima", dBefore}, {"voordat", dBefore}, {"alvorens", dBefore}, {"zanim", dBefore},
+	{"перед", dBefore}, {"once", dBefore}, {"bevor", dBefore}, {"voor", dBefore},
+	{"przed", dBefore}, {"innan", dBefore}, {"ennen", dBefore},
+}
+
+// disclaimerInfixes are the ideas of notices in scripts whose words are
+// not separated (Chinese, Japanese) or carry their prefixes glued on
+// (Arabic "ويحظر", "and it is forbidden"), matched inside the folded text.
+var disclaimerInfixes = func() []struct {
+	word string
+	idea disclaimerIdea
+} {
+	t := []struct {
+		word string
+		idea disclaimerIdea
+	}{
+		{"机密", dConfidential}, {"保密", dConfidential}, {"機密", dConfidential}, {"秘密", dConfidential},
+		{"收件人", dAddressee}, {"受信者", dAddressee}, {"宛先", dAddressee},
+		{"打印", dPrint}, {"印刷", dPrint}, {"环保", dEnvironment}, {"環境", dEnvironment}, {"环境", dEnvironment},
+		{"禁止", dForbidden}, {"免责", dNotice}, {"免責", dNotice},
+		{"سرية", dConfidential}, {"المرسل إليه", dAddressee}, {"المستلم", dAddressee},
+		{"يحظر", dForbidden}, {"محظور", dForbidden}, {"إخلاء مسؤولية", dNotice},
+		{"طباعة", dPrint}, {"البيئة", dEnvironment},
+	}
+	for i := range t {
+		t[i].word = fold(t[i].word)
+	}
+	return t
+}()
+
+// beyondLatin reports a rune of Arabic or a later block, where
+// disclaimerInfixes apply.
+func beyondLatin(s string) bool {
+	for _, r := range s {
+		if r >= 0x0600 {
+			return true
+		}
+	}
+	return false
+}
+
+// toolStems are the ideas of the blocks that add-ons append to a message:
+// an antivirus vouching for it ("Libre de virus. www.avast.com"), a
+// tracker saying the sender was notified ("Remitente notificado con
+// Mailtrack"). Folded word beginnings.
+var toolStems = []string{
+	"virus", "antivirus", "malware", "notificad", "notified", "notifie", "benachrichtig",
+	"tracked", "rastread", "mailtrack",
+}
+
+// maxToolWords bounds the words, links aside, of a tool's block.
+const maxToolWords = 20
+
+// isToolBlock reports a paragraph that an add-on appended: a tracking
+// link (with "utm_" parameters or a "sig-email" path, as the add-ons
+// write theirs), an antivirus or tracker idea, and hardly any other text.
+// "El equipo está libre de virus" has no tracking link, and "Este es el
+// enlace: https://…?utm_source=…" no such idea.
+func isToolBlock(text string) bool {
+	if !strings.Contains(text, "utm_") && !strings.Contains(text, "sig-email") {
+		return false
+	}
+	ws := strings.FieldsFunc(fold(stripLinks(text)), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	})
+	if len(ws) > maxToolWords*2 {
+		return false
+	}
+	idea, n := false, 0
+	for _, w := range ws {
+		if len(w) > 1 && !allDigits(w) {
+			n++
+		}
+		for _, s := range toolStems {
+			if strings.HasPrefix(w, s) {
+				idea = true
+			}
+		}
+	}
+	return idea && n <= maxToolWords
+}
+
+// maxDisclaimer bounds the bytes of a paragraph examined as a notice.
+const maxDisclaimer = 3000
+
+// isDisclaimer reports whether the text of a paragraph is a notice.
+func isDisclaimer(text string) bool {
+	if len(text) > maxDisclaimer {
+		return false
+	}
+	var seen [dIdeas]bool
+	first := dNone
+	folded := fold(text)
+	ws := strings.FieldsFunc(folded, func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	})
+	for i, w := range ws {
+		for _, s := range disclaimerStems {
+			if w == s.stem || s.idea != dBefore && strings.HasPrefix(w, s.stem) {
+				seen[s.idea] = true
+				if i < 2 && first == dNone {
+					first = s.idea
+				}
+				break
+			}
+		}
+	}
+	if beyondLatin(text) {
+		for _, c := range disclaimerInfixes {
+			if strings.Contains(folded, c.word) {
+				seen[c.idea] = true
+			}
+		}
+	}
+	if seen[dPrint] && seen[dEnvironment] && seen[dBefore] {
+		// "Antes de imprimir, piense en el medio ambiente"; not "No
+		// imprime en el ambiente de pruebas".
+		return true
+	}
+	n := 0
+	for _, d := range []disclaimerIdea{dConfidential, dAddressee, dNotice, dForbidden} {
+		if seen[d] {
+			n++
+		}
+	}
+	return n >= 3 || n == 2 && (first == dNotice || first == dConfidential)
+}
+
+// trimDisclaimers removes the notices and add-on blocks that end ls,
+// paragraph by paragraph, when something the person wrote stays above
+// them.
+func trimDisclaimers(ls []line) []line {
+	first := 0 // the first line the person wrote
+	for first < len(ls) && !ls[first].isText() {
+		first++
+	}
+	for {
+		end := len(ls)
+		for end > 0 && (ls[end-1].kind == kBlank || ls[end-1].kind == kSep) {
+			end--
+		}
+		start := end
+		size := 0
+		for start > 0 && ls[start-1].kind == kText && size <= maxDisclaimer {
+			start--
+			size += len(ls[start].content) + 1
+		}
+		if start == end || size > maxDisclaimer || start <= first {
+			return ls
+		}
+		var b strings.Builder
+		for _, l := range ls[start:end] {
+			b.WriteString(l.content)
+			b.WriteByte(' ')
+		}
+		if t := b.String(); !isDisclaimer(t) && !isToolBlock(t) {
+			return ls
+		}
+		ls = ls[:start]
+	}
+}

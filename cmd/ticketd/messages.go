@@ -135,7 +135,7 @@ General options:
 		es: "config check [--config ARCHIVO]\n\nRevisa el archivo de configuración y dice todos sus problemas a la vez.",
 		en: "config check [--config FILE]\n\nChecks the configuration file and reports all its problems at once."},
 	"out.config_ok":     {es: "%s: configuración válida (%d personas, %d servicios).", en: "%s: the configuration is valid (%d people, %d services)."},
-	"syn.status":        {es: "status\n\nEl estado de los buzones y de la bandeja de salida, según la base de datos.", en: "status\n\nThe mailboxes and the outbox, as the database has them."},
+	"syn.status":        {es: "status\n\nEl estado de los buzones y de la bandeja de salida, según la base de datos, y lo que\nfalla ahora: desde cuándo y si ya se avisó a los administradores.", en: "status\n\nThe mailboxes and the outbox, as the database has them, and what fails now: since when\nand whether the administrators were told."},
 	"out.status_header": {es: "CUENTA\tBUZÓN\tLECTOR\tÚLTIMO ÉXITO\tPENDIENTES\tÚLTIMO ERROR", en: "ACCOUNT\tMAILBOX\tREADER\tLAST SUCCESS\tPENDING\tLAST ERROR"},
 	"out.status_outbox": {es: "Bandeja de salida: %d pendientes, %d fallidos", en: "Outbox: %d pending, %d failed"},
 	"syn.templates": {

@@ -18,28 +18,28 @@ func (a *app) printAlerts(ctx context.Context, db *sqlx.DB) error {
 		return err
 	}
 	if len(fs) == 0 {
-		fmt.Fprintln(a.stdout, "Alertas: todo funciona.")
+		fmt.Fprintln(a.stdout, a.t("out.alerts_ok"))
 		return nil
 	}
-	fmt.Fprintln(a.stdout, "Alertas:")
+	fmt.Fprintln(a.stdout, a.t("out.alerts"))
 	for _, f := range fs {
-		told := "aún no se avisó a los administradores"
+		told := a.t("out.alert_untold")
 		if f.AlertedAt != nil {
-			told = "se avisó a los administradores el " + f.AlertedAt.Local().Format("2006-01-02 15:04")
+			told = a.t("out.alert_told", f.AlertedAt.Local().Format("2006-01-02 15:04"))
 		}
 		since := f.FailingSince
-		fmt.Fprintf(a.stdout, "  %s falla desde %s (%s): %s\n", partWords(f.Subject), when(&since), told, printable(f.LastError, 200))
+		fmt.Fprintln(a.stdout, a.t("out.alert_line", a.partWords(f.Subject), when(&since), told, printable(f.LastError, 200)))
 	}
 	return nil
 }
 
 // partWords names a part of health_alerts for people.
-func partWords(subject string) string {
+func (a *app) partWords(subject string) string {
 	if subject == alerts.KindSMTP {
-		return "el envío de correo (SMTP)"
+		return a.t("part.smtp")
 	}
 	if name, ok := strings.CutPrefix(subject, alerts.KindIMAP+" "); ok {
-		return "el buzón " + name
+		return a.t("part.imap", name)
 	}
 	return subject
 }

@@ -18,6 +18,10 @@ var helpCommands = [][]string{
 	{"tickets", "close", "-h"}, {"tickets", "reopen", "-h"},
 	{"templates", "-h"}, {"templates", "preview", "--help"}, {"sandbox", "-h"}, {"sandbox", "--walkthrough", "--help"},
 	{"status", "-h"}, {"version", "-h"}, {"help", "sandbox"},
+	{"cuarentena", "-h"}, {"quarantine", "-h"}, {"cuarentena", "help"}, {"help", "cuarentena"}, {"help", "quarantine"},
+	{"cuarentena", "list", "-h"}, {"cuarentena", "show", "-h"}, {"cuarentena", "liberar", "-h"}, {"cuarentena", "descartar", "-h"},
+	{"quarantine", "list", "--help"}, {"quarantine", "show", "-h"}, {"quarantine", "release", "-h"}, {"quarantine", "discard", "-h"},
+	{"oauth2", "-h"}, {"oauth2", "--help"}, {"help", "oauth2"}, {"oauth2", "login", "-h"}, {"oauth2", "status", "-h"},
 }
 
 // TestHelpGoesToStdout: every help, top level and each command's, exits 0

@@ -44,12 +44,6 @@ type exitError struct {
 
 func (e *exitError) Error() string { return e.msg }
 
-// fail is an exit status with a message that is already in the reader's
-// language; messages of the catalogue go through app.fail.
-func fail(code int, format string, args ...any) error {
-	return &exitError{code: code, msg: fmt.Sprintf(format, args...)}
-}
-
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	a := &app{stdout: stdout, stderr: stderr, lang: initialLang(args, os.Getenv), langFlag: langArg(args)}
 	return a.exit(a.dispatch(ctx, args))
@@ -93,7 +87,7 @@ func (a *app) dispatch(ctx context.Context, args []string) error {
 	case "report":
 		return a.cmdReport(ctx, sub)
 	case "cuarentena", "quarantine":
-		return a.cmdQuarantine(ctx, sub)
+		return a.cmdQuarantine(ctx, cmd, sub)
 	case "oauth2":
 		return a.cmdOAuth2(ctx, sub)
 	case "version":

@@ -25,6 +25,9 @@ Comandos:
   templates preview NOMBRE            muestra un aviso con datos de ejemplo
   status                              los buzones y la bandeja de salida
   report [--mes AAAA-MM]              las cifras del procedimiento en un periodo
+  cuarentena ACCIÓN                   los mensajes que no se pudieron procesar: list, show,
+                                      liberar, descartar (en inglés: quarantine)
+  oauth2 login|status                 el inicio de sesión OAuth 2.0 del buzón y su estado
   version                             la versión de ticketd
   help [COMANDO]                      esta ayuda, o la de un comando
 
@@ -51,6 +54,9 @@ Commands:
   templates preview NAME              shows a notification with sample data
   status                              the mailboxes and the outbox
   report [--mes YYYY-MM]              the procedure's figures over a period
+  quarantine ACTION                   the messages that could not be processed: list, show,
+                                      release, discard (in Spanish: cuarentena)
+  oauth2 login|status                 the mailbox's OAuth 2.0 sign-in and its status
   version                             ticketd's version
   help [COMMAND]                      this help, or a command's
 
@@ -129,7 +135,7 @@ General options:
 		es: "config check [--config ARCHIVO]\n\nRevisa el archivo de configuración y dice todos sus problemas a la vez.",
 		en: "config check [--config FILE]\n\nChecks the configuration file and reports all its problems at once."},
 	"out.config_ok":     {es: "%s: configuración válida (%d personas, %d servicios).", en: "%s: the configuration is valid (%d people, %d services)."},
-	"syn.status":        {es: "status\n\nEl estado de los buzones y de la bandeja de salida, según la base de datos.", en: "status\n\nThe mailboxes and the outbox, as the database has them."},
+	"syn.status":        {es: "status\n\nEl estado de los buzones y de la bandeja de salida, según la base de datos, y lo que\nfalla ahora: desde cuándo y si ya se avisó a los administradores.", en: "status\n\nThe mailboxes and the outbox, as the database has them, and what fails now: since when\nand whether the administrators were told."},
 	"out.status_header": {es: "CUENTA\tBUZÓN\tLECTOR\tÚLTIMO ÉXITO\tPENDIENTES\tÚLTIMO ERROR", en: "ACCOUNT\tMAILBOX\tREADER\tLAST SUCCESS\tPENDING\tLAST ERROR"},
 	"out.status_outbox": {es: "Bandeja de salida: %d pendientes, %d fallidos", en: "Outbox: %d pending, %d failed"},
 	"syn.templates": {
@@ -297,6 +303,161 @@ actions follow the same rules as the commands by email.
 	"delivery.held":        {es: "retenido, no se envió: la dirección alcanzó el límite de respuestas automáticas", en: "held back, not sent: the address reached the limit of automatic answers"},
 	"delivery.pending":     {es: "pendiente de envío", en: "waiting to be sent"},
 	"delivery.failed":      {es: "no se pudo entregar", en: "could not be delivered"},
+
+	// The quarantine (quarantine.go).
+	"usage.quarantine": {
+		es: `Uso: ticketd cuarentena ACCIÓN ...   (en inglés: quarantine list|show|release|discard)
+
+  list [--json]                             los mensajes en cuarentena, con remitente y motivo
+  show N                                    cabeceras y partes del mensaje tal como llegó
+  liberar N --as PERSONA [--nota TEXTO]     procesarlo de nuevo (p. ej. tras subir un límite)
+  descartar N --as PERSONA --motivo TEXTO   sacarlo de la cuarentena sin procesarlo
+
+N es el número del mensaje que muestra «list». PERSONA es un agente de la
+mesa de servicio (alias o correo de la lista de personal). Un mensaje
+liberado sigue el camino de cualquier correo que llega, una sola vez; si
+vuelve a fallar, regresa a la cuarentena con el nuevo motivo. Lo liberado y
+lo descartado queda registrado con quién lo hizo y por qué.
+"ticketd cuarentena ACCIÓN -h" muestra las opciones de cada acción.
+`,
+		en: `Usage: ticketd quarantine ACTION ...   (in Spanish: cuarentena list|show|liberar|descartar)
+
+  list [--json]                             the quarantined messages, with sender and reason
+  show N                                    the message's header fields and parts as received
+  release N --as PERSON [--note TEXT]       process it again (e.g. after raising a limit)
+  discard N --as PERSON --reason TEXT       take it out of quarantine without processing it
+
+N is the message's number that "list" shows. PERSON is a service desk agent
+(an alias or an address of the roster). A released message takes the path
+of any mail that arrives, once; if it fails again, it goes back to
+quarantine with the new reason. What is released or discarded stays on
+record with who did it and why.
+"ticketd quarantine ACTION -h" shows each action's options.
+`},
+	"syn.q_list": {es: "cuarentena list [--json]\n\nLos mensajes en cuarentena: número, fecha, remitente, asunto, tamaño y motivo.",
+		en: "quarantine list [--json]\n\nThe quarantined messages: number, date, sender, subject, size and reason."},
+	"syn.q_show": {es: "cuarentena show N\n\nLas cabeceras y las partes del mensaje N tal como llegó, su estado y lo que se hizo con él.",
+		en: "quarantine show N\n\nMessage N's header fields and parts as received, its status and what was done with it."},
+	"syn.q_release": {es: "cuarentena liberar N --as PERSONA [--nota TEXTO]\n\nProcesa de nuevo el mensaje N desde su fuente guardada, como cualquier correo que llega.\nSolo un agente de la mesa de servicio puede hacerlo.",
+		en: "quarantine release N --as PERSON [--note TEXT]\n\nProcesses message N again from its stored source, as any mail that arrives.\nOnly a service desk agent may do it."},
+	"syn.q_discard": {es: "cuarentena descartar N --as PERSONA --motivo TEXTO\n\nSaca el mensaje N de la cuarentena sin procesarlo; el mensaje y el motivo se conservan.\nSolo un agente de la mesa de servicio puede hacerlo.",
+		en: "quarantine discard N --as PERSON --reason TEXT\n\nTakes message N out of quarantine without processing it; the message and the reason are\nkept. Only a service desk agent may do it."},
+	"flag.q_as_release":      {es: "`PERSONA` de la mesa de servicio que lo libera (alias o correo)", en: "the service desk `PERSON` who releases it (alias or address)"},
+	"flag.q_as_discard":      {es: "`PERSONA` de la mesa de servicio que lo descarta (alias o correo)", en: "the service desk `PERSON` who discards it (alias or address)"},
+	"flag.q_note":            {es: "`TEXTO`: por qué se libera (queda en el registro)", en: "`TEXT`: why it is released (it stays on record)"},
+	"flag.q_reason":          {es: "`TEXTO`: por qué se descarta (obligatorio; queda en el registro)", en: "`TEXT`: why it is discarded (required; it stays on record)"},
+	"err.q_message_required": {es: "indique un mensaje: el número que muestra «ticketd cuarentena list»", en: "name a message: the number that \"ticketd quarantine list\" shows"},
+	"err.q_list_args":        {es: "list no lleva argumentos (sobra %q)", en: "list takes no arguments (%q is one too many)"},
+	"err.q_bad_message":      {es: "%q no es un número de mensaje", en: "%q is not a message number"},
+	"err.q_no_message":       {es: "no existe el mensaje recibido %d", en: "there is no received message %d"},
+	"err.q_as_required":      {es: "falta --as: el agente de la mesa de servicio que lo decide (alias o correo)", en: "--as is missing: the service desk agent who decides (alias or address)"},
+	"err.q_not_desk":         {es: "solo un agente de la mesa de servicio decide sobre la cuarentena, y %s no lo es", en: "only a service desk agent decides about the quarantine, and %s is not one"},
+	"err.q_reason_required":  {es: "falta --motivo: por qué se descarta (queda en el registro)", en: "--reason is missing: why it is discarded (it stays on record)"},
+	"err.q_not_quarantined":  {es: "el mensaje %d ya no está en cuarentena (alguien más lo liberó o lo descartó); vea «ticketd cuarentena show %d»", en: "message %d is no longer in quarantine (someone else released or discarded it); see \"ticketd quarantine show %d\""},
+	"err.q_header_only": {es: "del mensaje %d solo se guardó la cabecera, porque superaba el tamaño máximo: súbalo (limits.max_message_bytes) y, en el servidor, mueva el mensaje de la carpeta de cuarentena a la bandeja de entrada para que se lea de nuevo completo",
+		en: "only the header of message %d was kept, because it was over the maximum size: raise it (limits.max_message_bytes) and, on the server, move the message from the quarantine folder back to the inbox so that it is read again whole"},
+	"out.q_none":               {es: "No hay mensajes en cuarentena.", en: "There are no messages in quarantine."},
+	"out.q_list_header":        {es: "N.º\tRECIBIDO\tREMITENTE\tASUNTO\tTAMAÑO\tMOTIVO", en: "NO.\tRECEIVED\tSENDER\tSUBJECT\tSIZE\tREASON"},
+	"out.q_title":              {es: "Mensaje %d, recibido el %s (%s)", en: "Message %d, received on %s (%s)"},
+	"out.q_status":             {es: "Estado: %s", en: "Status: %s"},
+	"out.q_reason":             {es: "Motivo: %s", en: "Reason: %s"},
+	"out.q_reason_detail":      {es: "%s (detalle técnico: %s)", en: "%s (technical detail: %s)"},
+	"out.q_ticket":             {es: "Caso: %s", en: "Ticket: %s"},
+	"out.q_headers":            {es: "Cabeceras:", en: "Header fields:"},
+	"out.q_parts":              {es: "Partes:", en: "Parts:"},
+	"out.q_bad_type":           {es: "(tipo ilegible: %s)", en: "(unreadable type: %s)"},
+	"out.q_record":             {es: "Registro:", en: "Record:"},
+	"out.q_released_by":        {es: "liberado por %s", en: "released by %s"},
+	"out.q_discarded_by":       {es: "descartado por %s", en: "discarded by %s"},
+	"out.q_outcome":            {es: "(resultado: %s)", en: "(outcome: %s)"},
+	"out.q_back":               {es: "El mensaje %d volvió a la cuarentena: %s", en: "Message %d went back to quarantine: %s"},
+	"out.q_opened":             {es: "Mensaje %d liberado: abrió el caso %s.", en: "Message %d released: it opened ticket %s."},
+	"out.q_released_on":        {es: "Mensaje %d liberado: %s (caso %s).", en: "Message %d released: %s (ticket %s)."},
+	"out.q_released":           {es: "Mensaje %d liberado: %s.", en: "Message %d released: %s."},
+	"out.q_discarded":          {es: "Mensaje %d descartado; el motivo quedó registrado.", en: "Message %d discarded; the reason is on record."},
+	"qstatus.quarantined":      {es: "en cuarentena", en: "in quarantine"},
+	"qstatus.discarded":        {es: "descartado", en: "discarded"},
+	"qstatus.processed":        {es: "procesado", en: "processed"},
+	"qstatus.received":         {es: "recibido, sin procesar", en: "received, not yet processed"},
+	"outcome.opened":           {es: "abrió un caso nuevo", en: "it opened a new ticket"},
+	"outcome.comment":          {es: "quedó como comentario", en: "it became a comment"},
+	"outcome.commands":         {es: "se aplicaron sus comandos", en: "its commands were run"},
+	"outcome.automatic":        {es: "era un mensaje automático y quedó registrado", en: "it was automatic mail and is on record"},
+	"outcome.bounce":           {es: "era un aviso de no entrega y quedó registrado", en: "it was a delivery failure notice and is on record"},
+	"outcome.duplicate":        {es: "ya estaba registrado", en: "it was already on record"},
+	"outcome.quarantined":      {es: "volvió a la cuarentena", en: "it went back to quarantine"},
+	"outcome.rating":           {es: "quedó como calificación del caso", en: "it became the ticket's rating"},
+	"problem.too_many_parts":   {es: "tiene más de %d partes: no se muestran las demás", en: "it has more than %d parts: the others are not shown"},
+	"problem.too_deep":         {es: "anida más de %d niveles: no se muestran las partes interiores", en: "it nests more than %d levels: the inner parts are not shown"},
+	"problem.no_boundary":      {es: "una parte multipart no declara su separador", en: "a multipart part declares no boundary"},
+	"problem.unclosed":         {es: "una parte multipart no termina con su separador de cierre", en: "a multipart part does not end with its closing boundary"},
+	"problem.too_many_fields":  {es: "más de %d campos de cabecera: no se muestran los demás", en: "more than %d header fields: the others are not shown"},
+	"problem.bad_header_lines": {es: "se omitieron líneas de cabecera que no son campos", en: "header lines that are not fields were left out"},
+	"problem.other":            {es: "parte ilegible", en: "unreadable part"},
+
+	// OAuth 2.0 (oauth2.go).
+	"usage.oauth2": {
+		es: `Uso: ticketd oauth2 ACCIÓN
+
+  login [--device]   el paso único de la concesión con token de renovación
+                     ([oauth2] grant = "refresh_token"): inicie sesión con la
+                     cuenta del buzón y autorice a ticketd; el resultado queda
+                     cifrado en la base de datos y ticketd lo renueva solo
+  status             si hay una concesión guardada, cuándo se renovó y el
+                     último error (también: estado)
+
+Con --device, ticketd muestra una dirección y un código para escribir en
+cualquier navegador (device_auth_url). Sin él, muestra la dirección de
+inicio de sesión (auth_url) y espera que pegue la dirección a la que el
+proveedor lo devolvió (redirect_url), o solo su código.
+"ticketd oauth2 ACCIÓN -h" muestra las opciones de cada acción.
+`,
+		en: `Usage: ticketd oauth2 ACTION
+
+  login [--device]   the one-time step of the refresh-token grant
+                     ([oauth2] grant = "refresh_token"): sign in with the
+                     mailbox's account and authorise ticketd; the result is
+                     stored encrypted in the database and ticketd renews it
+  status             whether a grant is stored, when it was renewed and the
+                     last error
+
+With --device, ticketd shows an address and a code to type in any browser
+(device_auth_url). Without it, it shows the sign-in address (auth_url) and
+waits for you to paste the address the provider sent you back to
+(redirect_url), or only its code.
+"ticketd oauth2 ACTION -h" shows each action's options.
+`},
+	"syn.oauth2_login": {es: "oauth2 login [--device]\n\nEl paso único de la concesión con token de renovación: inicie sesión con la cuenta del\nbuzón y autorice a ticketd, que guarda la concesión cifrada y la renueva solo.",
+		en: "oauth2 login [--device]\n\nThe one-time step of the refresh-token grant: sign in with the mailbox's account and\nauthorise ticketd, which stores the grant encrypted and renews it by itself."},
+	"syn.oauth2_status": {es: "oauth2 status\n\nSi hay una concesión guardada, cuándo se renovó, cuándo vence el token de acceso y el\núltimo error.",
+		en: "oauth2 status\n\nWhether a grant is stored, when it was renewed, when the access token expires and the\nlast error."},
+	"flag.device":          {es: "inicio de sesión con un código para escribir en cualquier navegador", en: "device-code login: a code to type in any browser"},
+	"err.oauth2_grant":     {es: "[oauth2] grant no es \"refresh_token\": la concesión de credenciales de cliente no necesita inicio de sesión", en: "[oauth2] grant is not \"refresh_token\": the client-credentials grant needs no login"},
+	"err.oauth2_config":    {es: "la sección [oauth2] no se puede usar: %v", en: "the [oauth2] section cannot be used: %v"},
+	"err.oauth2_start":     {es: "no se pudo preparar el inicio de sesión: %v", en: "the login could not be prepared: %v"},
+	"err.oauth2_login":     {es: "no se completó el inicio de sesión: %v", en: "the login did not complete: %v"},
+	"err.oauth2_no_return": {es: "no se recibió la dirección de retorno", en: "no return address was received"},
+	"err.oauth2_no_code":   {es: "la dirección pegada no trae un código de autorización", en: "the pasted address carries no authorisation code"},
+	"out.oauth2_device":    {es: "Abra %s en un navegador y escriba el código %s.", en: "Open %s in a browser and type the code %s."},
+	"out.oauth2_device_by": {es: "Abra %s en un navegador y escriba el código %s antes de las %s.", en: "Open %s in a browser and type the code %s before %s."},
+	"out.oauth2_waiting":   {es: "Inicie sesión con la cuenta del buzón y autorice el acceso. Esperando…", en: "Sign in with the mailbox's account and authorise the access. Waiting…"},
+	"out.oauth2_open": {es: "Abra esta dirección en un navegador, inicie sesión con la cuenta del buzón y autorice el acceso:\n\n  %s\n\nLuego pegue aquí la dirección a la que el proveedor lo devolvió (o solo su código) y pulse Intro:",
+		en: "Open this address in a browser, sign in with the mailbox's account and authorise the access:\n\n  %s\n\nThen paste here the address the provider sent you back to (or only its code) and press Enter:"},
+	"out.oauth2_done":    {es: "Listo: la concesión de la cuenta %s quedó guardada, cifrada, en la base de datos. ticketd la renueva solo.", en: "Done: the grant of account %s is stored, encrypted, in the database. ticketd renews it by itself."},
+	"out.oauth2_none":    {es: "No hay una concesión guardada para la cuenta %s: ejecute «ticketd oauth2 login».", en: "No grant is stored for account %s: run \"ticketd oauth2 login\"."},
+	"out.oauth2_stored":  {es: "Cuenta %s: concesión guardada.", en: "Account %s: grant stored."},
+	"out.oauth2_renewed": {es: "Última renovación: %s", en: "Last renewal: %s"},
+	"out.oauth2_expiry":  {es: "El token de acceso vence: %s", en: "The access token expires: %s"},
+	"out.oauth2_error":   {es: "Último error: %s", en: "Last error: %s"},
+
+	// What status says of failing parts (alerts.go).
+	"out.alerts_ok":    {es: "Alertas: todo funciona.", en: "Alerts: everything works."},
+	"out.alerts":       {es: "Alertas:", en: "Alerts:"},
+	"out.alert_line":   {es: "  %s falla desde %s (%s): %s", en: "  %s has been failing since %s (%s): %s"},
+	"out.alert_told":   {es: "se avisó a los administradores el %s", en: "the administrators were told on %s"},
+	"out.alert_untold": {es: "aún no se avisó a los administradores", en: "the administrators have not been told yet"},
+	"part.smtp":        {es: "el envío de correo (SMTP)", en: "sending mail (SMTP)"},
+	"part.imap":        {es: "el buzón %s", en: "the mailbox %s"},
 
 	// The sandbox.
 	"syn.sandbox": {

@@ -136,7 +136,7 @@ func keyArg(c *ast.CallExpr) ast.Expr {
 		return nil
 	}
 	if name == "fail" {
-		// The package-level fail takes a format, app.fail a key.
+		// Only app.fail takes a key: a plain function of that name would not.
 		if _, isSel := c.Fun.(*ast.SelectorExpr); !isSel {
 			return nil
 		}

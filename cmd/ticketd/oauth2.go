@@ -13,40 +13,25 @@ import (
 	"github.com/ticketd/ticketd/internal/oauth"
 )
 
-const oauth2Usage = `Uso: ticketd oauth2 ACCIÓN
-
-  login [--device]   el paso único de la concesión con token de renovación
-                     ([oauth2] grant = "refresh_token"): inicie sesión con la
-                     cuenta del buzón y autorice a ticketd; el resultado queda
-                     cifrado en la base de datos y ticketd lo renueva solo
-  status             si hay una concesión guardada, cuándo se renovó y el
-                     último error
-
-Con --device, ticketd muestra una dirección y un código para escribir en
-cualquier navegador (device_auth_url). Sin él, muestra la dirección de
-inicio de sesión (auth_url) y espera que pegue la dirección a la que el
-proveedor lo devolvió (redirect_url), o solo su código.
-`
-
 // oauth2Input is where the authorisation-code login reads the address the
 // provider redirected to.
 var oauth2Input io.Reader = os.Stdin
 
 func (a *app) cmdOAuth2(ctx context.Context, args []string) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprint(a.stdout, oauth2Usage)
-		if len(args) == 0 {
-			return fail(2, "falta la acción")
-		}
-		return nil
+	if len(args) == 0 {
+		fmt.Fprint(a.stderr, a.t("usage.oauth2"))
+		return &exitError{code: 2}
 	}
 	switch args[0] {
+	case "-h", "-help", "--help", "help":
+		fmt.Fprint(a.stdout, a.t("usage.oauth2"))
+		return nil
 	case "login":
 		return a.oauth2Login(ctx, args[1:])
 	case "status", "estado":
-		return a.oauth2Status(ctx, args[1:])
+		return a.oauth2Status(ctx, "oauth2 "+args[0], args[1:])
 	}
-	return fail(2, "acción desconocida %q\n\n%s", args[0], oauth2Usage)
+	return a.usageError("oauth2", a.t("err.unknown_action", args[0]))
 }
 
 // oauth2Client is the [oauth2] client and the migrated database.
@@ -56,11 +41,11 @@ func (a *app) oauth2Client(ctx context.Context) (oauth.Config, error) {
 		return oauth.Config{}, err
 	}
 	if c.OAuth2.Grant != oauth.RefreshToken {
-		return oauth.Config{}, fail(2, "[oauth2] grant no es \"refresh_token\": la concesión de credenciales de cliente no necesita inicio de sesión")
+		return oauth.Config{}, a.fail(2, "err.oauth2_grant")
 	}
 	oc, err := daemon.OAuth2Config(c)
 	if err != nil {
-		return oauth.Config{}, fail(2, "%v", err)
+		return oauth.Config{}, a.fail(2, "err.oauth2_config", err)
 	}
 	db, err := a.open(ctx)
 	if err != nil {
@@ -70,8 +55,8 @@ func (a *app) oauth2Client(ctx context.Context) (oauth.Config, error) {
 }
 
 func (a *app) oauth2Login(ctx context.Context, args []string) error {
-	fs := a.newFlags("oauth2 login", "oauth2 login [--device]")
-	device := fs.Bool("device", false, "device-code login: a code to type in any browser")
+	fs := a.newFlags("oauth2 login", a.t("syn.oauth2_login"))
+	device := fs.Bool("device", false, a.t("flag.device"))
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -81,35 +66,35 @@ func (a *app) oauth2Login(ctx context.Context, args []string) error {
 	}
 	if *device {
 		err = oauth.DeviceLogin(ctx, oc, a.db, func(d oauth.DeviceCode) {
-			fmt.Fprintf(a.stdout, "Abra %s en un navegador y escriba el código %s", d.VerificationURI, d.UserCode)
-			if !d.Expires.IsZero() {
-				fmt.Fprintf(a.stdout, " antes de las %s", d.Expires.Local().Format("15:04"))
+			if d.Expires.IsZero() {
+				fmt.Fprintln(a.stdout, a.t("out.oauth2_device", d.VerificationURI, d.UserCode))
+			} else {
+				fmt.Fprintln(a.stdout, a.t("out.oauth2_device_by", d.VerificationURI, d.UserCode, d.Expires.Local().Format("15:04")))
 			}
-			fmt.Fprintln(a.stdout, ".\nInicie sesión con la cuenta del buzón y autorice el acceso. Esperando…")
+			fmt.Fprintln(a.stdout, a.t("out.oauth2_waiting"))
 		})
 		if err != nil {
-			return fail(1, "no se completó el inicio de sesión: %v", err)
+			return a.fail(1, "err.oauth2_login", err)
 		}
 	} else {
 		start, err := oauth.StartAuthCode(oc)
 		if err != nil {
-			return fail(2, "%v", err)
+			return a.fail(2, "err.oauth2_start", err)
 		}
-		fmt.Fprintf(a.stdout, "Abra esta dirección en un navegador, inicie sesión con la cuenta del buzón y autorice el acceso:\n\n  %s\n\n"+
-			"Luego pegue aquí la dirección a la que el proveedor lo devolvió (o solo su código) y pulse Intro:\n", start.URL)
+		fmt.Fprintln(a.stdout, a.t("out.oauth2_open", start.URL))
 		line, err := bufio.NewReader(oauth2Input).ReadString('\n')
 		if err != nil && strings.TrimSpace(line) == "" {
-			return fail(1, "no se recibió la dirección de retorno")
+			return a.fail(1, "err.oauth2_no_return")
 		}
 		code, state := codeFrom(strings.TrimSpace(line), start.State)
 		if code == "" {
-			return fail(1, "la dirección pegada no trae un código de autorización")
+			return a.fail(1, "err.oauth2_no_code")
 		}
 		if err := oauth.FinishAuthCode(ctx, oc, a.db, start, code, state); err != nil {
-			return fail(1, "no se completó el inicio de sesión: %v", err)
+			return a.fail(1, "err.oauth2_login", err)
 		}
 	}
-	fmt.Fprintf(a.stdout, "Listo: la concesión de la cuenta %s quedó guardada, cifrada, en la base de datos. ticketd la renueva solo.\n", oc.Account)
+	fmt.Fprintln(a.stdout, a.t("out.oauth2_done", oc.Account))
 	return nil
 }
 
@@ -126,8 +111,8 @@ func codeFrom(s, sent string) (code, state string) {
 	return s, sent
 }
 
-func (a *app) oauth2Status(ctx context.Context, args []string) error {
-	fs := a.newFlags("oauth2 status", "oauth2 status")
+func (a *app) oauth2Status(ctx context.Context, cmd string, args []string) error {
+	fs := a.newFlags(cmd, a.t("syn.oauth2_status"))
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -140,14 +125,14 @@ func (a *app) oauth2Status(ctx context.Context, args []string) error {
 		return err
 	}
 	if !info.Stored {
-		fmt.Fprintf(a.stdout, "No hay una concesión guardada para la cuenta %s: ejecute 'ticketd oauth2 login'.\n", oc.Account)
+		fmt.Fprintln(a.stdout, a.t("out.oauth2_none", oc.Account))
 		return nil
 	}
-	fmt.Fprintf(a.stdout, "Cuenta %s: concesión guardada.\n", oc.Account)
-	fmt.Fprintf(a.stdout, "Última renovación: %s\n", when(info.RenewedAt))
-	fmt.Fprintf(a.stdout, "El token de acceso vence: %s\n", when(info.AccessExpiry))
+	fmt.Fprintln(a.stdout, a.t("out.oauth2_stored", oc.Account))
+	fmt.Fprintln(a.stdout, a.t("out.oauth2_renewed", when(info.RenewedAt)))
+	fmt.Fprintln(a.stdout, a.t("out.oauth2_expiry", when(info.AccessExpiry)))
 	if info.LastError != "" {
-		fmt.Fprintf(a.stdout, "Último error: %s\n", printable(info.LastError, 300))
+		fmt.Fprintln(a.stdout, a.t("out.oauth2_error", printable(info.LastError, 300)))
 	}
 	return nil
 }

@@ -70,19 +70,26 @@ token_key = "una clave de prueba de al menos 32 caracteres"
 	if err := os.WriteFile(cfg, []byte(s), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	t.Setenv("TICKETD_LANG", "")
 	c := []string{"-config", cfg}
+	en := []string{"-config", cfg, "--lang", "en"}
 	mustRun(t, append(c, "config", "check")...)
 	mustRun(t, append(c, "migrate")...)
-	if out := mustRun(t, append(c, "oauth2", "status")...); !strings.Contains(out, "No hay una concesión guardada para la cuenta default") {
-		t.Errorf("status before login:\n%s", out)
-	}
+	contains(t, "status before login", mustRun(t, append(c, "oauth2", "status")...),
+		[]string{"No hay una concesión guardada para la cuenta default: ejecute «ticketd oauth2 login»."})
+	contains(t, "status before login (en)", mustRun(t, append(en, "oauth2", "status")...),
+		[]string{"No grant is stored for account default: run \"ticketd oauth2 login\"."})
 	out := mustRun(t, append(c, "oauth2", "login", "--device")...)
-	if !strings.Contains(out, "/activate en un navegador y escriba el código WDJB-MJHT") || !strings.Contains(out, "Listo") {
-		t.Errorf("device login:\n%s", out)
-	}
-	if out := mustRun(t, append(c, "oauth2", "status")...); !strings.Contains(out, "Cuenta default: concesión guardada.") {
-		t.Errorf("status after login:\n%s", out)
-	}
+	contains(t, "device login", out, []string{"/activate en un navegador y escriba el código WDJB-MJHT antes de las ",
+		"Inicie sesión con la cuenta del buzón y autorice el acceso. Esperando…", "Listo: la concesión de la cuenta default quedó guardada"})
+	out = mustRun(t, append(en, "oauth2", "login", "--device")...)
+	contains(t, "device login (en)", out, []string{"/activate in a browser and type the code WDJB-MJHT before ",
+		"Sign in with the mailbox's account and authorise the access. Waiting…", "Done: the grant of account default is stored"},
+		"navegador", "Listo")
+	contains(t, "status after login", mustRun(t, append(c, "oauth2", "status")...),
+		[]string{"Cuenta default: concesión guardada.", "Última renovación: 2", "El token de acceso vence: 2"})
+	contains(t, "status after login (en)", mustRun(t, append(en, "oauth2", "estado")...),
+		[]string{"Account default: grant stored.", "Last renewal: 2", "The access token expires: 2"}, "Cuenta", "concesión")
 
 	// The authorisation-code login, with the code pasted.
 	oauth2Input = strings.NewReader("code-1\n")
@@ -91,9 +98,55 @@ token_key = "una clave de prueba de al menos 32 caracteres"
 	if !strings.Contains(out, srv.URL+"/authorize?") || !strings.Contains(out, "code_challenge=") || !strings.Contains(out, "Listo") {
 		t.Errorf("authorisation-code login:\n%s", out)
 	}
+	contains(t, "authorisation-code login", out, []string{"Abra esta dirección en un navegador", "Luego pegue aquí la dirección"})
+	oauth2Input = strings.NewReader("code-1\n")
+	contains(t, "authorisation-code login (en)", mustRun(t, append(en, "oauth2", "login")...),
+		[]string{"Open this address in a browser", "Then paste here the address", "Done:"}, "Abra", "Listo")
 	oauth2Input = strings.NewReader("http://127.0.0.1/callback?code=code-1&state=forged\n")
-	if _, errs, code := ticketd(t, append(c, "oauth2", "login")...); code != 1 || !strings.Contains(errs, "state") {
+	if _, errs, code := ticketd(t, append(c, "oauth2", "login")...); code != 1 || !strings.Contains(errs, "no se completó el inicio de sesión") || !strings.Contains(errs, "state") {
 		t.Errorf("a foreign state: exit %d %s", code, errs)
+	}
+	oauth2Input = strings.NewReader("http://127.0.0.1/callback?code=code-1&state=forged\n")
+	if _, errs, code := ticketd(t, append(en, "oauth2", "login")...); code != 1 || !strings.Contains(errs, "the login did not complete") {
+		t.Errorf("a foreign state (en): exit %d %s", code, errs)
+	}
+	oauth2Input = strings.NewReader("http://127.0.0.1/callback?error=access_denied\n")
+	if _, errs, code := ticketd(t, append(en, "oauth2", "login")...); code != 1 || !strings.Contains(errs, "the pasted address carries no authorisation code") {
+		t.Errorf("no code (en): exit %d %s", code, errs)
+	}
+}
+
+// TestOAuth2Refusals: a login where the grant needs none, and a mistyped
+// action, in both languages.
+func TestOAuth2Refusals(t *testing.T) {
+	t.Setenv("TICKETD_LANG", "")
+	cfg := testConfig(t) // the example's [oauth2] has no grant
+	mustRun(t, "-config", cfg, "migrate")
+	tests := []struct {
+		args   []string
+		es, en string
+	}{
+		{[]string{"oauth2", "login"}, `[oauth2] grant no es "refresh_token": la concesión de credenciales de cliente no necesita inicio de sesión`,
+			`[oauth2] grant is not "refresh_token": the client-credentials grant needs no login`},
+		{[]string{"oauth2", "entrar"}, `la acción "entrar" no existe` + "\n«ticketd oauth2 -h» muestra la ayuda.",
+			`there is no action "entrar"` + "\n\"ticketd oauth2 -h\" shows the help."},
+		{[]string{"oauth2", "status", "--device"}, "la opción --device no existe\n«ticketd oauth2 status -h» muestra la ayuda.",
+			"there is no option --device\n\"ticketd oauth2 status -h\" shows the help."},
+	}
+	for _, tc := range tests {
+		for _, lang := range []string{"es", "en"} {
+			want, other := tc.es, tc.en
+			if lang == "en" {
+				want, other = tc.en, tc.es
+			}
+			out, errs, code := ticketd(t, append([]string{"-config", cfg, "--lang", lang}, tc.args...)...)
+			if code != 2 || out != "" || !strings.Contains(errs, want) || strings.Contains(errs, other) {
+				t.Errorf("%s %v: exit %d, stdout %q, stderr %q; want exit 2 saying %q", lang, tc.args, code, out, errs, want)
+			}
+		}
+	}
+	if out, errs, code := ticketd(t, "--lang", "en", "oauth2"); code != 2 || out != "" || !strings.Contains(errs, "Usage: ticketd oauth2 ACTION") {
+		t.Errorf("oauth2 alone: exit %d, stdout %q, stderr %q", code, out, errs)
 	}
 }
 

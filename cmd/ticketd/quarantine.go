@@ -17,40 +17,28 @@ import (
 	"github.com/ticketd/ticketd/tickets/store"
 )
 
-const quarantineUsage = `Uso: ticketd cuarentena ACCIÓN ...   (en inglés: quarantine list|show|release|discard)
-
-  list [--json]                               los mensajes en cuarentena, con remitente y motivo
-  show N                                      cabeceras y partes del mensaje tal como llegó
-  liberar N --as PERSONA [--nota T]           procesarlo de nuevo (p. ej. tras subir un límite)
-  descartar N --as PERSONA --motivo T         sacarlo de la cuarentena sin procesarlo
-
-N es el número del mensaje que muestra "list". PERSONA es un agente de la
-mesa (alias o correo de la lista de personal). Un mensaje liberado sigue el
-camino de cualquier correo que llega, una sola vez; si vuelve a fallar,
-vuelve a la cuarentena con el nuevo motivo. Lo liberado y lo descartado
-queda registrado con quién lo hizo y por qué.
-`
-
-func (a *app) cmdQuarantine(ctx context.Context, args []string) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprint(a.stdout, quarantineUsage)
-		if len(args) == 0 {
-			return fail(2, "falta la acción")
-		}
-		return nil
+// cmdQuarantine is "ticketd cuarentena" (or "quarantine", the name typed).
+func (a *app) cmdQuarantine(ctx context.Context, name string, args []string) error {
+	if len(args) == 0 {
+		fmt.Fprint(a.stderr, a.t("usage.quarantine"))
+		return &exitError{code: 2}
 	}
 	action, args := args[0], args[1:]
+	cmd := name + " " + action
 	switch action {
+	case "-h", "-help", "--help", "help":
+		fmt.Fprint(a.stdout, a.t("usage.quarantine"))
+		return nil
 	case "list", "listar":
-		return a.quarantineList(ctx, args)
+		return a.quarantineList(ctx, cmd, args)
 	case "show", "ver", "mostrar":
-		return a.quarantineShow(ctx, args)
+		return a.quarantineShow(ctx, cmd, args)
 	case "liberar", "release":
-		return a.quarantineRelease(ctx, args)
+		return a.quarantineRelease(ctx, cmd, args)
 	case "descartar", "discard":
-		return a.quarantineDiscard(ctx, args)
+		return a.quarantineDiscard(ctx, cmd, args)
 	}
-	return fail(2, "acción desconocida %q\n\n%s", action, quarantineUsage)
+	return a.usageError(name, a.t("err.unknown_action", action))
 }
 
 // intake builds the mail intake the daemon runs, for a release.
@@ -68,16 +56,20 @@ func (a *app) intake(ctx context.Context) (*mailin.Intake, error) {
 	}
 	parts, err := daemon.Build(ctx, c, db)
 	if err != nil {
-		return nil, fail(2, "%v", err)
+		return nil, a.fail(2, "err.build", err)
 	}
 	return parts.Intake(slog.New(slog.DiscardHandler), nil), nil
 }
 
-func (a *app) quarantineList(ctx context.Context, args []string) error {
-	fs := a.newFlags("cuarentena list", "cuarentena list [--json]")
-	asJSON := fs.Bool("json", false, "print JSON")
-	if _, err := parseFlags(fs, args); err != nil {
+func (a *app) quarantineList(ctx context.Context, cmd string, args []string) error {
+	fs := a.newFlags(cmd, a.t("syn.q_list"))
+	asJSON := fs.Bool("json", false, a.t("flag.json"))
+	pos, err := parseFlags(fs, args)
+	if err != nil {
 		return err
+	}
+	if len(pos) > 0 {
+		return a.usageError(cmd, a.t("err.q_list_args", pos[0]))
 	}
 	db, err := a.open(ctx)
 	if err != nil {
@@ -107,25 +99,25 @@ func (a *app) quarantineList(ctx context.Context, args []string) error {
 		return a.printJSON(out)
 	}
 	if len(list) == 0 {
-		fmt.Fprintln(a.stdout, "No hay mensajes en cuarentena.")
+		fmt.Fprintln(a.stdout, a.t("out.q_none"))
 		return nil
 	}
 	w := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(w, "N.º\tRECIBIDO\tREMITENTE\tASUNTO\tTAMAÑO\tMOTIVO")
+	fmt.Fprintln(w, a.t("out.q_list_header"))
 	for _, q := range list {
 		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\n", q.ID, q.CreatedAt.Local().Format("2006-01-02 15:04"),
-			orDash(printable(q.FromAddr, 40)), orDash(printable(q.Subject, 40)), size(q.Size), printable(reasonWords(q.Reason), 80))
+			orDash(printable(q.FromAddr, 40)), orDash(printable(q.Subject, 40)), a.size(q.Size), printable(a.reasonWords(q.Reason), 80))
 	}
 	return w.Flush()
 }
 
-func (a *app) quarantineShow(ctx context.Context, args []string) error {
-	fs := a.newFlags("cuarentena show", "cuarentena show N")
+func (a *app) quarantineShow(ctx context.Context, cmd string, args []string) error {
+	fs := a.newFlags(cmd, a.t("syn.q_show"))
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
 	}
-	id, err := messageNumber(pos)
+	id, err := a.messageNumber(cmd, pos)
 	if err != nil {
 		return err
 	}
@@ -138,7 +130,7 @@ func (a *app) quarantineShow(ctx context.Context, args []string) error {
 	}
 	m, err := store.GetInboundRaw(ctx, db, id)
 	if errors.Is(err, store.ErrNotFound) {
-		return fail(1, "no existe el mensaje recibido %d", id)
+		return a.fail(1, "err.q_no_message", id)
 	}
 	if err != nil {
 		return err
@@ -148,24 +140,24 @@ func (a *app) quarantineShow(ctx context.Context, args []string) error {
 		return err
 	}
 	out := a.stdout
-	fmt.Fprintf(out, "Mensaje %d, recibido el %s (%s)\n", m.ID, m.CreatedAt.Local().Format("2006-01-02 15:04:05"), size(int64(len(m.Raw))))
-	fmt.Fprintf(out, "Estado: %s\n", statusWords(m.Status))
+	fmt.Fprintln(out, a.t("out.q_title", m.ID, m.CreatedAt.Local().Format("2006-01-02 15:04:05"), a.size(int64(len(m.Raw)))))
+	fmt.Fprintln(out, a.t("out.q_status", a.statusWords(m.Status)))
 	if m.Reason != "" {
-		fmt.Fprintf(out, "Motivo: %s\n", printable(reasonWords(m.Reason), 300))
+		fmt.Fprintln(out, a.t("out.q_reason", printable(a.reasonWords(m.Reason), 300)))
 	}
 	if m.TicketID != nil {
-		fmt.Fprintf(out, "Caso: %s\n", tickets.Ref(a.cfg.Desk.SubjectTag, *m.TicketID))
+		fmt.Fprintln(out, a.t("out.q_ticket", tickets.Ref(a.cfg.Desk.SubjectTag, *m.TicketID)))
 	}
 	v := rawview.Outline(m.Raw)
-	fmt.Fprintln(out, "\nCabeceras:")
+	fmt.Fprintf(out, "\n%s\n", a.t("out.q_headers"))
 	for _, f := range v.Header {
 		fmt.Fprintf(out, "  %s: %s\n", f.Name, f.Value)
 	}
-	fmt.Fprintln(out, "\nPartes:")
+	fmt.Fprintf(out, "\n%s\n", a.t("out.q_parts"))
 	for _, p := range v.Parts {
 		line := p.ContentType
 		if p.BadType != "" {
-			line += " (tipo ilegible: " + p.BadType + ")"
+			line += " " + a.t("out.q_bad_type", p.BadType)
 		}
 		if p.Disposition != "" {
 			line += ", " + p.Disposition
@@ -176,24 +168,25 @@ func (a *app) quarantineShow(ctx context.Context, args []string) error {
 		if p.Encoding != "" {
 			line += ", " + p.Encoding
 		}
-		fmt.Fprintf(out, "  %s%s, %s\n", strings.Repeat("  ", p.Depth), line, size(int64(p.Size)))
+		fmt.Fprintf(out, "  %s%s, %s\n", strings.Repeat("  ", p.Depth), line, a.size(int64(p.Size)))
 	}
 	for _, p := range v.Problems {
-		fmt.Fprintf(out, "  (%s)\n", problemWords(p))
+		fmt.Fprintf(out, "  (%s)\n", a.problemWords(p))
 	}
 	if len(acts) > 0 {
-		fmt.Fprintln(out, "\nRegistro:")
+		fmt.Fprintf(out, "\n%s\n", a.t("out.q_record"))
+		r := a.roster()
 		for _, x := range acts {
-			what := "liberado por " + x.Actor
+			what := a.t("out.q_released_by", personName(r, x.Actor))
 			if x.Action == "discarded" {
-				what = "descartado por " + x.Actor
+				what = a.t("out.q_discarded_by", personName(r, x.Actor))
 			}
 			fmt.Fprintf(out, "  %s  %s", x.At.Local().Format("2006-01-02 15:04"), what)
 			if x.Note != "" {
 				fmt.Fprintf(out, ": %s", printable(x.Note, 200))
 			}
 			if x.Outcome != "" {
-				fmt.Fprintf(out, " (resultado: %s)", outcomeWords(x.Outcome))
+				fmt.Fprintf(out, " %s", a.t("out.q_outcome", a.outcomeWords(x.Outcome)))
 			}
 			fmt.Fprintln(out)
 		}
@@ -201,178 +194,204 @@ func (a *app) quarantineShow(ctx context.Context, args []string) error {
 	return nil
 }
 
-func (a *app) quarantineRelease(ctx context.Context, args []string) error {
-	fs := a.newFlags("cuarentena liberar", "cuarentena liberar N --as PERSONA [--nota T]")
-	as := fs.String("as", "", "the desk agent who releases it (roster alias or email)")
+func (a *app) quarantineRelease(ctx context.Context, cmd string, args []string) error {
+	fs := a.newFlags(cmd, a.t("syn.q_release"))
+	as := fs.String("as", "", a.t("flag.q_as_release"))
 	var note string
-	fs.StringVar(&note, "nota", "", "why it is released")
-	fs.StringVar(&note, "note", "", "why it is released")
+	fs.StringVar(&note, "nota", "", a.t("flag.q_note"))
+	fs.StringVar(&note, "note", "", a.t("flag.q_note"))
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
 	}
-	id, err := messageNumber(pos)
+	id, err := a.messageNumber(cmd, pos)
 	if err != nil {
 		return err
+	}
+	if strings.TrimSpace(*as) == "" {
+		return a.usageError(cmd, a.t("err.q_as_required"))
 	}
 	in, err := a.intake(ctx)
 	if err != nil {
 		return err
 	}
-	who, err := deskAgent(in.Service.Roster, *as)
+	who, err := a.deskAgent(in.Service.Roster, *as)
 	if err != nil {
 		return err
 	}
 	rel, err := in.Release(ctx, id, who, strings.TrimSpace(note))
 	if err != nil {
-		return quarantineError(id, err)
+		return a.quarantineError(id, err)
 	}
 	switch {
 	case rel.Outcome == "quarantined":
-		fmt.Fprintf(a.stdout, "El mensaje %d volvió a la cuarentena: %s\n", id, printable(reasonWords(rel.Reason), 300))
+		fmt.Fprintln(a.stdout, a.t("out.q_back", id, printable(a.reasonWords(rel.Reason), 300)))
 	case rel.TicketID != nil && rel.Outcome == "opened":
-		fmt.Fprintf(a.stdout, "Mensaje %d liberado: abrió el caso %s.\n", id, in.Service.Ref(*rel.TicketID))
+		fmt.Fprintln(a.stdout, a.t("out.q_opened", id, in.Service.Ref(*rel.TicketID)))
 	case rel.TicketID != nil:
-		fmt.Fprintf(a.stdout, "Mensaje %d liberado: %s (caso %s).\n", id, outcomeWords(rel.Outcome), in.Service.Ref(*rel.TicketID))
+		fmt.Fprintln(a.stdout, a.t("out.q_released_on", id, a.outcomeWords(rel.Outcome), in.Service.Ref(*rel.TicketID)))
 	default:
-		fmt.Fprintf(a.stdout, "Mensaje %d liberado: %s.\n", id, outcomeWords(rel.Outcome))
+		fmt.Fprintln(a.stdout, a.t("out.q_released", id, a.outcomeWords(rel.Outcome)))
 	}
 	return nil
 }
 
-func (a *app) quarantineDiscard(ctx context.Context, args []string) error {
-	fs := a.newFlags("cuarentena descartar", "cuarentena descartar N --as PERSONA --motivo T")
-	as := fs.String("as", "", "the desk agent who discards it (roster alias or email)")
+func (a *app) quarantineDiscard(ctx context.Context, cmd string, args []string) error {
+	fs := a.newFlags(cmd, a.t("syn.q_discard"))
+	as := fs.String("as", "", a.t("flag.q_as_discard"))
 	var reason string
-	fs.StringVar(&reason, "motivo", "", "why it is discarded (on record)")
-	fs.StringVar(&reason, "reason", "", "why it is discarded (on record)")
+	fs.StringVar(&reason, "motivo", "", a.t("flag.q_reason"))
+	fs.StringVar(&reason, "reason", "", a.t("flag.q_reason"))
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
 	}
-	id, err := messageNumber(pos)
+	id, err := a.messageNumber(cmd, pos)
 	if err != nil {
 		return err
 	}
+	if strings.TrimSpace(*as) == "" {
+		return a.usageError(cmd, a.t("err.q_as_required"))
+	}
 	if strings.TrimSpace(reason) == "" {
-		return fail(2, "--motivo es obligatorio: queda en el registro")
+		return a.usageError(cmd, a.t("err.q_reason_required"))
 	}
 	in, err := a.intake(ctx)
 	if err != nil {
 		return err
 	}
-	who, err := deskAgent(in.Service.Roster, *as)
+	who, err := a.deskAgent(in.Service.Roster, *as)
 	if err != nil {
 		return err
 	}
 	if err := in.Discard(ctx, id, who, strings.TrimSpace(reason)); err != nil {
-		return quarantineError(id, err)
+		return a.quarantineError(id, err)
 	}
-	fmt.Fprintf(a.stdout, "Mensaje %d descartado; el motivo quedó registrado.\n", id)
+	fmt.Fprintln(a.stdout, a.t("out.q_discarded", id))
 	return nil
 }
 
 // deskAgent resolves --as to a desk agent's address: deciding about
 // quarantined mail is the single point of contact's.
-func deskAgent(r *tickets.Roster, as string) (string, error) {
-	if strings.TrimSpace(as) == "" {
-		return "", fail(2, "--as PERSONA es obligatorio: quién lo decide")
-	}
+func (a *app) deskAgent(r *tickets.Roster, as string) (string, error) {
 	p, ok := r.Find(as)
 	if !ok {
-		return "", fail(2, "--as: %q no está en la lista de personal", as)
+		return "", a.fail(3, "err.not_in_roster", as)
 	}
 	if p.Role != tickets.RoleDesk {
-		return "", fail(3, "solo un agente de la mesa de servicio decide sobre la cuarentena; %s no lo es", p.Name)
+		return "", a.fail(3, "err.q_not_desk", personName(r, p.Email))
 	}
 	return strings.ToLower(p.Email), nil
 }
 
-func quarantineError(id int64, err error) error {
+func (a *app) quarantineError(id int64, err error) error {
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		return fail(1, "no existe el mensaje recibido %d", id)
+		return a.fail(1, "err.q_no_message", id)
 	case errors.Is(err, store.ErrNotQuarantined):
-		return fail(3, "el mensaje %d ya no está en cuarentena (lo liberó o descartó alguien más); vea 'ticketd cuarentena show %d'", id, id)
+		return a.fail(3, "err.q_not_quarantined", id, id)
 	case errors.Is(err, mailin.ErrHeaderOnly):
-		return fail(3, "del mensaje %d solo se guardó la cabecera, porque superaba el tamaño máximo: súbalo (limits.max_message_bytes) "+
-			"y mueva el mensaje en el servidor de la carpeta de cuarentena a la bandeja de entrada para que se lea de nuevo completo", id)
+		return a.fail(3, "err.q_header_only", id)
 	}
 	return err
 }
 
 // messageNumber reads the one positional argument: a message row number.
-func messageNumber(pos []string) (int64, error) {
+func (a *app) messageNumber(cmd string, pos []string) (int64, error) {
 	if len(pos) != 1 {
-		return 0, fail(2, "indique un mensaje: el número que muestra 'ticketd cuarentena list'")
+		return 0, a.usageError(cmd, a.t("err.q_message_required"))
 	}
 	id, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(pos[0]), "#"), 10, 64)
 	if err != nil || id <= 0 {
-		return 0, fail(2, "%q no es un número de mensaje", pos[0])
+		return 0, a.usageError(cmd, a.t("err.q_bad_message", pos[0]))
 	}
 	return id, nil
 }
 
-func statusWords(s string) string {
+// reasonWords is a quarantine reason, recorded in English, in the
+// reader's language with the words of mailin's reason catalogue; a record
+// that catalogue does not write (an older one) is shown as it is.
+func (a *app) reasonWords(record string) string {
+	words, detail, ok := mailin.ReasonWords(record, a.lang)
+	switch {
+	case !ok:
+		return record
+	case detail != "":
+		return a.t("out.q_reason_detail", words, detail)
+	}
+	return words
+}
+
+func (a *app) statusWords(s string) string {
 	switch s {
 	case store.StatusQuarantined:
-		return "en cuarentena"
+		return a.t("qstatus.quarantined")
 	case store.StatusDiscarded:
-		return "descartado"
+		return a.t("qstatus.discarded")
 	case store.StatusProcessed:
-		return "procesado"
+		return a.t("qstatus.processed")
 	case store.StatusReceived:
-		return "recibido, sin procesar"
+		return a.t("qstatus.received")
 	}
 	return s
 }
 
-func outcomeWords(o string) string {
+func (a *app) outcomeWords(o string) string {
 	switch o {
 	case "opened":
-		return "abrió un caso nuevo"
+		return a.t("outcome.opened")
 	case "comment":
-		return "quedó como comentario"
+		return a.t("outcome.comment")
 	case "commands":
-		return "se aplicaron sus comandos"
+		return a.t("outcome.commands")
 	case "automatic":
-		return "era un mensaje automático y quedó registrado"
+		return a.t("outcome.automatic")
 	case "bounce":
-		return "era un aviso de no entrega y quedó registrado"
+		return a.t("outcome.bounce")
 	case "duplicate":
-		return "ya estaba registrado"
+		return a.t("outcome.duplicate")
 	case "quarantined":
-		return "volvió a la cuarentena"
+		return a.t("outcome.quarantined")
+	case "rating":
+		return a.t("outcome.rating")
 	}
 	return o
 }
 
-func problemWords(p rawview.Problem) string {
+func (a *app) problemWords(p rawview.Problem) string {
 	switch p {
 	case rawview.TooManyParts:
-		return fmt.Sprintf("tiene más de %d partes: no se muestran las demás", rawview.MaxParts)
+		return a.t("problem.too_many_parts", rawview.MaxParts)
 	case rawview.TooDeep:
-		return fmt.Sprintf("anida más de %d niveles: no se muestran las partes interiores", rawview.MaxDepth)
+		return a.t("problem.too_deep", rawview.MaxDepth)
 	case rawview.NoBoundary:
-		return "una parte multipart no declara su separador"
+		return a.t("problem.no_boundary")
 	case rawview.Unclosed:
-		return "una parte multipart no termina con su separador de cierre"
+		return a.t("problem.unclosed")
 	case rawview.TooManyFields:
-		return fmt.Sprintf("más de %d campos de cabecera: no se muestran los demás", rawview.MaxFields)
+		return a.t("problem.too_many_fields", rawview.MaxFields)
 	case rawview.BadHeaderLines:
-		return "se omitieron líneas de cabecera que no son campos"
+		return a.t("problem.bad_header_lines")
 	}
-	return "parte ilegible"
+	return a.t("problem.other")
 }
 
-func size(n int64) string {
+// size is a size as people read it: "1,5 MiB" in Spanish, "1.5 MiB" in
+// English.
+func (a *app) size(n int64) string {
+	var s string
 	switch {
 	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+		s = fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
 	case n >= 1<<10:
-		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+		s = fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	default:
+		return fmt.Sprintf("%d bytes", n)
 	}
-	return fmt.Sprintf("%d bytes", n)
+	if a.lang != "en" {
+		s = strings.Replace(s, ".", ",", 1)
+	}
+	return s
 }
 
 // printable is s on one line, without control characters, at most n runes.

@@ -78,6 +78,7 @@ func compute(p Params, rows []ticketRow, open []openRow) *Report {
 		byPerson                                     = map[personKey][]time.Duration{}
 		backlogOf                                    = map[personKey]int{}
 		weekly                                       = map[[2]string]int{}
+		sat                                          = satisfaction{}
 	)
 	for _, t := range rows {
 		if !p.Filter.match(t.Service, t.MaxLevel, t.Assignee) {
@@ -91,6 +92,9 @@ func compute(p Params, rows []ticketRow, open []openRow) *Report {
 			r.Received.Phone++
 		}
 		lvl := strconv.Itoa(int(t.MaxLevel))
+		if t.State == tickets.StateClosed {
+			sat.add(lvl, t.Service, t.Rating)
+		}
 		if t.FirstResponse != nil {
 			d := clock.Between(t.Created, *t.FirstResponse)
 			for _, k := range [][2]string{{"all", ""}, {"level", lvl}, {"service", t.Service}} {
@@ -131,6 +135,7 @@ func compute(p Params, rows []ticketRow, open []openRow) *Report {
 	}
 	r.FirstResponse = timeRows(firstResp, perDay)
 	r.Resolution = timeRows(resolution, perDay)
+	r.Satisfaction = sat.rows()
 
 	counts := map[[2]string]int{}
 	for _, o := range open {

@@ -65,6 +65,9 @@ type Report struct {
 	Backlog       []BacklogRow    `json:"backlog"`
 	People        []PersonRow     `json:"people"`
 	Weekly        []WeekRow       `json:"weekly"`
+	// Satisfaction is the requesters' ratings of the period's tickets
+	// closed at its end: all, by level and by service.
+	Satisfaction []SatisfactionRow `json:"satisfaction"`
 }
 
 // WeekRow is the tickets received in one week (Monday to Sunday in the

@@ -64,6 +64,19 @@ var novemberFigures = map[string]float64{
 	"weekly/week/2026-11-01//level_1": 0, "weekly/week/2026-11-02//level_1": 1, "weekly/week/2026-11-02//level_3": 1,
 	"weekly/week/2026-11-09//level_2": 1, "weekly/week/2026-11-23//level_2": 1, "weekly/week/2026-11-23//level_1": 1,
 	"weekly/week/2026-11-30//level_1": 1, "weekly/week/2026-11-16//level_1": 0,
+
+	// Closed at the end: T1 (rated 2, then 5: the 5 counts), T2 (rated 3;
+	// its 1 of December does not count) and T3 (never rated). The median
+	// of 3 and 5 is 4.
+	"satisfaction/all///closed": 3, "satisfaction/all///rated": 2, "satisfaction/all///response_rate": 2.0 / 3,
+	"satisfaction/all///average": 4, "satisfaction/all///median": 4,
+	"satisfaction/all///score_1": 0, "satisfaction/all///score_2": 0, "satisfaction/all///score_3": 1,
+	"satisfaction/all///score_4": 0, "satisfaction/all///score_5": 1,
+	"satisfaction/level/1//closed": 1, "satisfaction/level/1//rated": 1, "satisfaction/level/1//average": 5, "satisfaction/level/1//score_2": 0,
+	"satisfaction/level/2//closed": 1, "satisfaction/level/2//rated": 1, "satisfaction/level/2//median": 3,
+	"satisfaction/level/3//closed": 1, "satisfaction/level/3//rated": 0, "satisfaction/level/3//response_rate": 0,
+	"satisfaction/service/correo//average": 5, "satisfaction/service/impresoras//average": 3,
+	"satisfaction/service/red//closed": 1, "satisfaction/service/red//rated": 0,
 }
 
 func buildNovember(t *testing.T, d *desk, f report.Filter) *report.Report {
@@ -238,6 +251,15 @@ func jsonFigures(t *testing.T, b []byte) map[string]float64 {
 		Backlog    []map[string]any   `json:"backlog"`
 		People     []map[string]any   `json:"people"`
 		Weekly     []map[string]any   `json:"weekly"`
+		Satisfied  []struct {
+			By, Key      string
+			Closed       float64
+			Rated        float64
+			ResponseRate *float64 `json:"response_rate"`
+			Average      *float64
+			Median       *float64
+			Scores       []float64
+		} `json:"satisfaction"`
 	}
 	if err := json.Unmarshal(b, &j); err != nil {
 		t.Fatal(err)
@@ -282,6 +304,18 @@ func jsonFigures(t *testing.T, b []byte) map[string]float64 {
 	}
 	for _, w := range j.Weekly {
 		out[fmt.Sprintf("weekly/week/%v//level_%v", w["week"], w["level"])] = w["tickets"].(float64)
+	}
+	for _, s := range j.Satisfied {
+		p := fmt.Sprintf("satisfaction/%s/%s//", s.By, s.Key)
+		out[p+"closed"], out[p+"rated"] = s.Closed, s.Rated
+		for name, v := range map[string]*float64{"response_rate": s.ResponseRate, "average": s.Average, "median": s.Median} {
+			if v != nil {
+				out[p+name] = *v
+			}
+		}
+		for i, n := range s.Scores {
+			out[fmt.Sprintf("%sscore_%d", p, i+1)] = n
+		}
 	}
 	return out
 }

@@ -24,7 +24,7 @@ type mailData struct {
 	Period, Hours                   string
 	Received, Mail, Phone, Resolved int
 	FirstLevel, Reopened            string
-	// The requesters' ratings of the tickets closed at the month's end:
+	// The requesters' ratings of the tickets closed in the month:
 	// counts only, never their words (the mail leaves the desk).
 	Closed, Rated                 int
 	ResponseRate, Average         string

@@ -39,7 +39,7 @@ func TestMonthlyMailGolden(t *testing.T) {
 		"<strong>2 de 4 (50,0 %)</strong>",
 		">Proveedor Uno S.A.S.</td>",
 		"width: 320px", // the longest bar
-		"Los solicitantes calificaron <strong>2 de 3</strong> casos cerrados (66,7 %), con un promedio de <strong>4,0</strong> sobre 5.",
+		"Los solicitantes calificaron <strong>3 de 4</strong> casos cerrados en el mes (75,0 %), con un promedio de <strong>4,0</strong> sobre 5.",
 	} {
 		if !strings.Contains(m.HTML, want) {
 			t.Errorf("the HTML does not have %q", want)
@@ -59,7 +59,7 @@ func TestMonthlyMailHasNoRequesterWords(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, part := range []string{m.Subject, m.Text, m.HTML, string(m.CSV)} {
-			for _, words := range []string{"Tardó", "Pensándolo bien", "muy rápido", "Volvió a fallar"} {
+			for _, words := range []string{"Tardó", "Pensándolo bien", "muy rápido", "Volvió a fallar", "Muy lento"} {
 				if strings.Contains(part, words) {
 					t.Errorf("%s: the mail carries a requester's words %q", lang, words)
 				}

@@ -175,3 +175,47 @@ func backlog(ctx context.Context, db sqlx.QueryerContext, at time.Time) ([]openR
 	}
 	return out, nil
 }
+
+// closedRow is a ticket closed in the period (activities 11 and 12) that
+// was registered before it; the tickets registered in the period come with
+// their ticketRow.
+type closedRow struct {
+	ID       int64
+	MaxLevel tickets.Level
+	Service  string
+	Assignee string
+	Rating   *int // the score of its latest rating before the period's end; nil when none
+}
+
+// closedEarlierSQL reads the tickets registered before $1 and closed in
+// [$1, $2): their highest level, and their latest rating before $2. A
+// closed ticket changes no more (a reply to it opens a new one), so its
+// row's service and assignee are those it had at $2.
+const closedEarlierSQL = `
+SELECT t.id, t.service, t.assignee, max(e.level_after) AS max_level,
+	(array_agg(e.rating ORDER BY e.at DESC, e.seq DESC) FILTER (WHERE e.kind = 'rated'))[1] AS rating
+FROM events c
+JOIN tickets t ON t.id = c.ticket_id AND t.created_at < $1
+JOIN events e ON e.ticket_id = t.id AND e.at < $2 AND ` + milestones + `
+WHERE c.kind = 'closed' AND c.at >= $1 AND c.at < $2
+GROUP BY t.id`
+
+func closedEarlier(ctx context.Context, db sqlx.QueryerContext, from, to time.Time) ([]closedRow, error) {
+	rows, err := db.QueryxContext(ctx, closedEarlierSQL, from, to)
+	if err != nil {
+		return nil, fmt.Errorf("report: reading the tickets closed: %w", err)
+	}
+	defer rows.Close()
+	var out []closedRow
+	for rows.Next() {
+		var r closedRow
+		if err := rows.Scan(&r.ID, &r.Service, &r.Assignee, &r.MaxLevel, &r.Rating); err != nil {
+			return nil, fmt.Errorf("report: reading the tickets closed: %w", err)
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("report: reading the tickets closed: %w", err)
+	}
+	return out, nil
+}

@@ -65,8 +65,8 @@ type Report struct {
 	Backlog       []BacklogRow    `json:"backlog"`
 	People        []PersonRow     `json:"people"`
 	Weekly        []WeekRow       `json:"weekly"`
-	// Satisfaction is the requesters' ratings of the period's tickets
-	// closed at its end: all, by level and by service.
+	// Satisfaction is the requesters' ratings of the tickets closed in
+	// the period, whenever registered: all, by level and by service.
 	Satisfaction []SatisfactionRow `json:"satisfaction"`
 }
 
@@ -177,7 +177,11 @@ func Build(ctx context.Context, db *sqlx.DB, p Params) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	return compute(p, rows, open), nil
+	closed, err := closedEarlier(ctx, tx, p.From, p.To)
+	if err != nil {
+		return nil, err
+	}
+	return compute(p, rows, open, closed), nil
 }
 
 // Period returns the period from one civil date to another, both included,

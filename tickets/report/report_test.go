@@ -65,18 +65,21 @@ var novemberFigures = map[string]float64{
 	"weekly/week/2026-11-09//level_2": 1, "weekly/week/2026-11-23//level_2": 1, "weekly/week/2026-11-23//level_1": 1,
 	"weekly/week/2026-11-30//level_1": 1, "weekly/week/2026-11-16//level_1": 0,
 
-	// Closed at the end: T1 (rated 2, then 5: the 5 counts), T2 (rated 3;
-	// its 1 of December does not count) and T3 (never rated). The median
-	// of 3 and 5 is 4.
-	"satisfaction/all///closed": 3, "satisfaction/all///rated": 2, "satisfaction/all///response_rate": 2.0 / 3,
+	// Closed in the period: T1 (rated 2, then 5: the 5 counts), T2 (rated
+	// 3; its 1 of December does not count), T3 (never rated) and T9
+	// (registered in October, rated 4); not T10, closed in October and
+	// rated in November. Level 1 (T1, T9): 5 and 4, a median of 4.5.
+	"satisfaction/all///closed": 4, "satisfaction/all///rated": 3, "satisfaction/all///response_rate": 0.75,
 	"satisfaction/all///average": 4, "satisfaction/all///median": 4,
 	"satisfaction/all///score_1": 0, "satisfaction/all///score_2": 0, "satisfaction/all///score_3": 1,
-	"satisfaction/all///score_4": 0, "satisfaction/all///score_5": 1,
-	"satisfaction/level/1//closed": 1, "satisfaction/level/1//rated": 1, "satisfaction/level/1//average": 5, "satisfaction/level/1//score_2": 0,
+	"satisfaction/all///score_4": 1, "satisfaction/all///score_5": 1,
+	"satisfaction/level/1//closed": 2, "satisfaction/level/1//rated": 2, "satisfaction/level/1//average": 4.5,
+	"satisfaction/level/1//median": 4.5, "satisfaction/level/1//score_2": 0,
 	"satisfaction/level/2//closed": 1, "satisfaction/level/2//rated": 1, "satisfaction/level/2//median": 3,
 	"satisfaction/level/3//closed": 1, "satisfaction/level/3//rated": 0, "satisfaction/level/3//response_rate": 0,
-	"satisfaction/service/correo//average": 5, "satisfaction/service/impresoras//average": 3,
-	"satisfaction/service/red//closed": 1, "satisfaction/service/red//rated": 0,
+	"satisfaction/service/correo//average": 4.5, "satisfaction/service/correo//closed": 2,
+	"satisfaction/service/impresoras//average": 3,
+	"satisfaction/service/red//closed":         1, "satisfaction/service/red//rated": 0,
 }
 
 func buildNovember(t *testing.T, d *desk, f report.Filter) *report.Report {
@@ -172,6 +175,11 @@ func TestNovemberFiltered(t *testing.T) {
 		if r.Received.Total != tt.received || backlog != tt.backlog {
 			t.Errorf("%s: received %d, backlog %d; want %d and %d", tt.name, r.Received.Total, backlog, tt.received, tt.backlog)
 		}
+	}
+	// The satisfaction of level 1 is T1's and T9's (registered in October):
+	// 5 and 4.
+	if s := buildNovember(t, d, report.Filter{Level: 1}).Satisfaction[0]; s.Closed != 2 || s.Rated != 2 || s.Scores != [5]int{0, 0, 0, 1, 1} {
+		t.Errorf("level 1's satisfaction: %+v, want T1 and T9, rated 5 and 4", s)
 	}
 	r := buildNovember(t, d, report.Filter{Assignee: "lperez@example.gov.co"})
 	var text bytes.Buffer

@@ -6,11 +6,11 @@ import (
 )
 
 // SatisfactionRow is the requesters' satisfaction with a group of the
-// period's tickets: By is "all", "level" (Key "1", "2" or "3", the highest
-// level reached) or "service" (Key the service, "" when none). Closed is
-// the tickets cerrado at the end of the period (activities 11 and 12);
-// Rated those of them with a rating before then, each counted once with its
-// latest score. ResponseRate is Rated of Closed; Average and Median are of
+// tickets closed in the period (activities 11 and 12), whenever they were
+// registered: By is "all", "level" (Key "1", "2" or "3", the highest level
+// reached) or "service" (Key the service, "" when none). Closed is how many;
+// Rated those of them with a rating before the period's end, each counted
+// once with its latest score. ResponseRate is Rated of Closed; Average and Median are of
 // the scores (nil with no rating); Scores[i] is how many scored i+1.
 type SatisfactionRow struct {
 	By           string   `json:"by"`
@@ -27,7 +27,7 @@ type SatisfactionRow struct {
 // compute walks the period's tickets.
 type satisfaction map[[2]string]*SatisfactionRow
 
-// add counts a ticket closed at the end of the period, in the groups
+// add counts a ticket closed in the period, in the groups
 // "all", its level and its service; score is its latest rating or nil.
 func (s satisfaction) add(level, service string, score *int) {
 	for _, k := range [][2]string{{"all", ""}, {"level", level}, {"service", service}} {

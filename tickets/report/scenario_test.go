@@ -131,6 +131,22 @@ func november(t *testing.T) *desk {
 	d.do(t7, "2026-10-28 09:30", "jgomez", classify(1, "correo", ""))
 	d.do(t7, "2026-10-29 09:00", "jgomez", resolve)
 
+	// T9, before the period: resolved in October, closed on Tuesday 3 and
+	// rated 4: counted in November's satisfaction (closed in it), in no
+	// other figure.
+	t9 := d.mail("2026-10-27 09:00", "ivan@example.gov.co", "Cambio de contraseña")
+	d.do(t9, "2026-10-27 09:30", "jgomez", classify(1, "correo", ""))
+	d.do(t9, "2026-10-28 10:00", "jgomez", resolve)
+	d.do(t9, "2026-11-03 08:00", "jgomez", closeIt)
+	d.do(t9, "2026-11-04 09:00", "ivan@example.gov.co", rate(4, "Bien"))
+	// T10, before the period: closed in October and rated 1 in November:
+	// not counted (closed before the period).
+	t10 := d.mail("2026-10-26 09:00", "juana@example.gov.co", "Teclado dañado")
+	d.do(t10, "2026-10-26 09:30", "jgomez", classify(1, "correo", ""))
+	d.do(t10, "2026-10-27 10:00", "jgomez", resolve)
+	d.do(t10, "2026-10-30 10:00", "jgomez", closeIt)
+	d.do(t10, "2026-11-02 09:00", "juana@example.gov.co", rate(1, "Muy lento"))
+
 	// T1, by mail, Tuesday 3: first response (classification) after 1 h,
 	// resolved at level 1 after 2.5 h, closed. First-level resolution.
 	t1 := d.mail("2026-11-03 09:00", "ana@example.gov.co", "No llega el correo")

@@ -1,10 +1,11 @@
 // Package report reads the procedure's record (the event log) back as the
 // figures the quality system asks for: tickets received by channel, first-
 // level resolution, escalation, times to first response and to resolution
-// in business time, reopenings and the backlog at the end of a period, by
-// level, service and person. README.md, section "Reports", defines each
-// figure in the words of the procedure's activities; this package is the one
-// place that computes them.
+// in business time, reopenings, the backlog at the end of a period and the
+// requesters' satisfaction with the tickets closed in it, by level, service
+// and person. README.md, section "Reports", defines each figure in the words
+// of the procedure's activities; this package is the one place that
+// computes them.
 //
 // The database does the reading (one row per ticket, aggregated from its
 // events with FILTER); this package measures business time on the Colombian

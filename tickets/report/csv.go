@@ -70,6 +70,16 @@ func WriteCSV(out io.Writer, r *Report) error {
 	for _, wk := range r.Weekly {
 		row("weekly", "week", wk.Week, "", "level_"+n(int(wk.Level)), n(wk.Tickets))
 	}
+	for _, st := range r.Satisfaction {
+		row("satisfaction", st.By, st.Key, "", "closed", n(st.Closed))
+		row("satisfaction", st.By, st.Key, "", "rated", n(st.Rated))
+		row("satisfaction", st.By, st.Key, "", "response_rate", f(st.ResponseRate))
+		row("satisfaction", st.By, st.Key, "", "average", f(st.Average))
+		row("satisfaction", st.By, st.Key, "", "median", f(st.Median))
+		for i, c := range st.Scores {
+			row("satisfaction", st.By, st.Key, "", "score_"+n(i+1), n(c))
+		}
+	}
 	w.Flush()
 	return w.Error()
 }

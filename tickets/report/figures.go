@@ -36,8 +36,10 @@ func AgeOf(days float64) string {
 	return AgeBuckets[0].Name
 }
 
-// compute turns the rows read into the report's figures.
-func compute(p Params, rows []ticketRow, open []openRow) *Report {
+// compute turns the rows read into the report's figures: rows are the
+// tickets registered in the period, open the backlog at its end, and closed
+// the tickets registered before the period and closed in it.
+func compute(p Params, rows []ticketRow, open []openRow, closed []closedRow) *Report {
 	cal := p.Calendar
 	if cal == nil {
 		cal = bizdays.Colombia()
@@ -78,6 +80,7 @@ func compute(p Params, rows []ticketRow, open []openRow) *Report {
 		byPerson                                     = map[personKey][]time.Duration{}
 		backlogOf                                    = map[personKey]int{}
 		weekly                                       = map[[2]string]int{}
+		sat                                          = satisfaction{}
 	)
 	for _, t := range rows {
 		if !p.Filter.match(t.Service, t.MaxLevel, t.Assignee) {
@@ -91,6 +94,9 @@ func compute(p Params, rows []ticketRow, open []openRow) *Report {
 			r.Received.Phone++
 		}
 		lvl := strconv.Itoa(int(t.MaxLevel))
+		if t.State == tickets.StateClosed { // closed in the period: closure is final
+			sat.add(lvl, t.Service, t.Rating)
+		}
 		if t.FirstResponse != nil {
 			d := clock.Between(t.Created, *t.FirstResponse)
 			for _, k := range [][2]string{{"all", ""}, {"level", lvl}, {"service", t.Service}} {
@@ -131,6 +137,12 @@ func compute(p Params, rows []ticketRow, open []openRow) *Report {
 	}
 	r.FirstResponse = timeRows(firstResp, perDay)
 	r.Resolution = timeRows(resolution, perDay)
+	for _, c := range closed {
+		if p.Filter.match(c.Service, c.MaxLevel, c.Assignee) {
+			sat.add(strconv.Itoa(int(c.MaxLevel)), c.Service, c.Rating)
+		}
+	}
+	r.Satisfaction = sat.rows()
 
 	counts := map[[2]string]int{}
 	for _, o := range open {

@@ -33,6 +33,11 @@ var labels = map[string]map[string]string{
 		"resolution":        "Tiempo hasta la resolución",
 		"backlog":           "Casos pendientes al terminar el periodo (nuevos o en atención), por antigüedad en días hábiles",
 		"people":            "Por responsable",
+		"satisfaction":      "Satisfacción de los solicitantes con los casos cerrados en el periodo, de 1 a 5 (cuenta la última calificación de cada caso)",
+		"col.closed":        "cerrados",
+		"col.rated":         "calificados",
+		"col.response":      "tasa de respuesta",
+		"col.average":       "promedio",
 		"col.group":         "",
 		"col.tickets":       "casos",
 		"col.share":         "porcentaje",
@@ -87,6 +92,11 @@ var labels = map[string]map[string]string{
 		"resolution":        "Time to resolution",
 		"backlog":           "Tickets pending at the end of the period (new or in progress), by age in business days",
 		"people":            "By person",
+		"satisfaction":      "Requesters' satisfaction with the tickets closed in the period, from 1 to 5 (each ticket's latest rating counts)",
+		"col.closed":        "closed",
+		"col.rated":         "rated",
+		"col.response":      "response rate",
+		"col.average":       "average",
 		"col.group":         "",
 		"col.tickets":       "tickets",
 		"col.share":         "share",
@@ -193,15 +203,41 @@ func (w words) serviceName(s string) string {
 }
 
 // groupKey labels a TimeRow.
-func (w words) groupKey(r TimeRow) string {
-	switch r.By {
+func (w words) groupKey(r TimeRow) string { return w.group(r.By, r.Key) }
+
+// group labels a group of tickets: all, a level, a service.
+func (w words) group(by, key string) string {
+	switch by {
 	case "level":
-		n, _ := strconv.Atoi(r.Key)
+		n, _ := strconv.Atoi(key)
 		return w.f("level", n)
 	case "service":
-		return w.f("service", w.serviceName(r.Key))
+		return w.f("service", w.serviceName(key))
 	}
 	return w["all"]
+}
+
+// score writes an average or a median of ratings, a dash with none.
+func (w words) score(x *float64) string {
+	if x == nil {
+		return w["dash"]
+	}
+	return w.num(*x)
+}
+
+// satisfactionCells are a SatisfactionRow's cells after its label: closed,
+// rated, response rate, average, median and the count of each score.
+func (w words) satisfactionCells(s SatisfactionRow) []string {
+	out := []string{strconv.Itoa(s.Closed), strconv.Itoa(s.Rated), w.pct(s.ResponseRate), w.score(s.Average), w.score(s.Median)}
+	for _, n := range s.Scores {
+		out = append(out, strconv.Itoa(n))
+	}
+	return out
+}
+
+// satisfactionHead is the satisfaction table's header after its label.
+func (w words) satisfactionHead() []string {
+	return []string{w["col.closed"], w["col.rated"], w["col.response"], w["col.average"], w["col.median"], "1", "2", "3", "4", "5"}
 }
 
 // personName labels a PersonRow.

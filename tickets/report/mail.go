@@ -24,9 +24,13 @@ type mailData struct {
 	Period, Hours                   string
 	Received, Mail, Phone, Resolved int
 	FirstLevel, Reopened            string
-	Text                            string // the whole text report (WriteText)
-	Weekly, ByService, BacklogAge   []bar
-	Tables                          []table
+	// The requesters' ratings of the tickets closed in the month:
+	// counts only, never their words (the mail leaves the desk).
+	Closed, Rated                 int
+	ResponseRate, Average         string
+	Text                          string // the whole text report (WriteText)
+	Weekly, ByService, BacklogAge []bar
+	Tables                        []table
 }
 
 // bar is one bar of a chart drawn with table cells (mail clients show them
@@ -69,6 +73,10 @@ func RenderMail(r *Report, lang string) (Mail, error) {
 		Received: r.Received.Total, Mail: r.Received.Mail, Phone: r.Received.Phone, Resolved: r.Received.Resolved,
 		FirstLevel: w.share(r.FirstLevel), Reopened: w.share(r.Reopened), Text: text.String(),
 		Weekly: weeklyBars(r, w), ByService: serviceBars(r, w), BacklogAge: backlogBars(r, w), Tables: mailTables(r, w),
+	}
+	if len(r.Satisfaction) > 0 { // "all" comes first
+		all := r.Satisfaction[0]
+		d.Closed, d.Rated, d.ResponseRate, d.Average = all.Closed, all.Rated, w.pct(all.ResponseRate), w.score(all.Average)
 	}
 	base := "reports/" + lang + "/monthly."
 	subject, err := texttemplate.ParseFS(templates.Reports, base+"subject.tmpl")
@@ -210,7 +218,11 @@ func mailTables(r *Report, w words) []table {
 		ppl.Rows = append(ppl.Rows, []string{w.personName(p), w.role(p.Role), strconv.Itoa(p.Resolved.N),
 			w.duration(p.Resolved.MedianHours, p.Resolved.MedianDays), w.duration(p.Resolved.P90Hours, p.Resolved.P90Days), strconv.Itoa(p.Backlog)})
 	}
-	return append(out, bl, ppl)
+	sat := table{Title: w["satisfaction"], Head: append([]string{""}, w.satisfactionHead()...)}
+	for _, s := range r.Satisfaction {
+		sat.Rows = append(sat.Rows, append([]string{w.group(s.By, s.Key)}, w.satisfactionCells(s)...))
+	}
+	return append(out, bl, ppl, sat)
 }
 
 // month names a period by its first month: "noviembre de 2026".

@@ -39,9 +39,31 @@ func TestMonthlyMailGolden(t *testing.T) {
 		"<strong>2 de 4 (50,0 %)</strong>",
 		">Proveedor Uno S.A.S.</td>",
 		"width: 320px", // the longest bar
+		"Los solicitantes calificaron <strong>3 de 4</strong> casos cerrados en el mes (75,0 %), con un promedio de <strong>4,0</strong> sobre 5.",
 	} {
 		if !strings.Contains(m.HTML, want) {
 			t.Errorf("the HTML does not have %q", want)
+		}
+	}
+}
+
+// TestMonthlyMailHasNoRequesterWords: the monthly mail goes to the office's
+// head and the SIG link; of the requesters' ratings it carries the counts,
+// never what they wrote with them.
+func TestMonthlyMailHasNoRequesterWords(t *testing.T) {
+	d := november(t)
+	r := buildNovember(t, d, report.Filter{})
+	for _, lang := range []string{"es", "en"} {
+		m, err := report.RenderMail(r, lang)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, part := range []string{m.Subject, m.Text, m.HTML, string(m.CSV)} {
+			for _, words := range []string{"Tardó", "Pensándolo bien", "muy rápido", "Volvió a fallar", "Muy lento"} {
+				if strings.Contains(part, words) {
+					t.Errorf("%s: the mail carries a requester's words %q", lang, words)
+				}
+			}
 		}
 	}
 }

@@ -24,6 +24,7 @@ type ticketRow struct {
 	Resolutions   int
 	Reopens       int
 	MaxLevel      tickets.Level
+	Rating        *int // the score of its latest rating before the period's end; nil when none
 	// At the end of the period:
 	State    tickets.State
 	Level    tickets.Level
@@ -32,17 +33,20 @@ type ticketRow struct {
 }
 
 // milestones selects the events a report reads: the registration, the
-// changes of level and state, and what roster people did in public. It is
-// the predicate of the index events_report_idx (migration 0006), word for
-// word, so that the planner answers the query from that index alone.
-const milestones = `(e.kind IN ('opened', 'classified', 'escalated', 'assigned', 'resolved', 'closed', 'reopened')
+// changes of level and state, what roster people did in public and the
+// requester's ratings. It is the predicate of the index events_report_idx
+// (migration 0013), word for word, so that the planner answers the query
+// from that index alone.
+const milestones = `(e.kind IN ('opened', 'classified', 'escalated', 'assigned', 'resolved', 'closed', 'reopened', 'rated')
        OR (e.kind = 'commented' AND e.actor_role IN ('mesa', 'especialista', 'sitio', 'proveedor')))`
 
 // receivedSQL reads one row per ticket registered in [$1, $2), folded from
 // its milestones before $2. A first response is an action of a roster
 // person after the registration: classification, escalation, assignment, a
 // public comment, resolution, closure or reopening; not the routing rules
-// (the system), not an internal note. The ticket's row says how it stood at
+// (the system), not an internal note. Its rating is the score of its
+// latest "rated" event before $2 (a later rating replaces an earlier one).
+// The ticket's row says how it stood at
 // $2 when nothing changed it since (updated_at before $2); otherwise
 // lastBefore reads it from the log.
 const receivedSQL = `
@@ -54,7 +58,8 @@ SELECT t.id, t.created_at, t.updated_at < $2 AS current, t.state, t.level, t.ser
 	max(e.at) FILTER (WHERE e.kind = 'resolved') AS last_resolved,
 	count(*) FILTER (WHERE e.kind = 'resolved') AS resolutions,
 	count(*) FILTER (WHERE e.kind = 'reopened') AS reopens,
-	max(e.level_after) AS max_level
+	max(e.level_after) AS max_level,
+	(array_agg(e.rating ORDER BY e.at DESC, e.seq DESC) FILTER (WHERE e.kind = 'rated'))[1] AS rating
 FROM tickets t
 JOIN events e ON e.ticket_id = t.id AND e.at < $2 AND ` + milestones + `
 WHERE t.created_at >= $1 AND t.created_at < $2
@@ -84,7 +89,7 @@ func received(ctx context.Context, db sqlx.QueryerContext, from, to time.Time) (
 		)
 		if err := rows.Scan(&r.ID, &r.Created, &current, &r.State, &r.Level, &r.Service, &r.Assignee,
 			&r.ByMail, &r.FirstResponse, &r.AtLevel2, &r.AtLevel3, &r.LastResolved,
-			&r.Resolutions, &r.Reopens, &r.MaxLevel); err != nil {
+			&r.Resolutions, &r.Reopens, &r.MaxLevel, &r.Rating); err != nil {
 			return nil, fmt.Errorf("report: reading the tickets received: %w", err)
 		}
 		if !current {
@@ -167,6 +172,50 @@ func backlog(ctx context.Context, db sqlx.QueryerContext, at time.Time) ([]openR
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("report: reading the backlog: %w", err)
+	}
+	return out, nil
+}
+
+// closedRow is a ticket closed in the period (activities 11 and 12) that
+// was registered before it; the tickets registered in the period come with
+// their ticketRow.
+type closedRow struct {
+	ID       int64
+	MaxLevel tickets.Level
+	Service  string
+	Assignee string
+	Rating   *int // the score of its latest rating before the period's end; nil when none
+}
+
+// closedEarlierSQL reads the tickets registered before $1 and closed in
+// [$1, $2): their highest level, and their latest rating before $2. A
+// closed ticket changes no more (a reply to it opens a new one), so its
+// row's service and assignee are those it had at $2.
+const closedEarlierSQL = `
+SELECT t.id, t.service, t.assignee, max(e.level_after) AS max_level,
+	(array_agg(e.rating ORDER BY e.at DESC, e.seq DESC) FILTER (WHERE e.kind = 'rated'))[1] AS rating
+FROM events c
+JOIN tickets t ON t.id = c.ticket_id AND t.created_at < $1
+JOIN events e ON e.ticket_id = t.id AND e.at < $2 AND ` + milestones + `
+WHERE c.kind = 'closed' AND c.at >= $1 AND c.at < $2
+GROUP BY t.id`
+
+func closedEarlier(ctx context.Context, db sqlx.QueryerContext, from, to time.Time) ([]closedRow, error) {
+	rows, err := db.QueryxContext(ctx, closedEarlierSQL, from, to)
+	if err != nil {
+		return nil, fmt.Errorf("report: reading the tickets closed: %w", err)
+	}
+	defer rows.Close()
+	var out []closedRow
+	for rows.Next() {
+		var r closedRow
+		if err := rows.Scan(&r.ID, &r.Service, &r.Assignee, &r.MaxLevel, &r.Rating); err != nil {
+			return nil, fmt.Errorf("report: reading the tickets closed: %w", err)
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("report: reading the tickets closed: %w", err)
 	}
 	return out, nil
 }

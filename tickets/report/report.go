@@ -1,10 +1,11 @@
 // Package report reads the procedure's record (the event log) back as the
 // figures the quality system asks for: tickets received by channel, first-
 // level resolution, escalation, times to first response and to resolution
-// in business time, reopenings and the backlog at the end of a period, by
-// level, service and person. README.md, section "Reports", defines each
-// figure in the words of the procedure's activities; this package is the one
-// place that computes them.
+// in business time, reopenings, the backlog at the end of a period and the
+// requesters' satisfaction with the tickets closed in it, by level, service
+// and person. README.md, section "Reports", defines each figure in the words
+// of the procedure's activities; this package is the one place that
+// computes them.
 //
 // The database does the reading (one row per ticket, aggregated from its
 // events with FILTER); this package measures business time on the Colombian
@@ -65,6 +66,9 @@ type Report struct {
 	Backlog       []BacklogRow    `json:"backlog"`
 	People        []PersonRow     `json:"people"`
 	Weekly        []WeekRow       `json:"weekly"`
+	// Satisfaction is the requesters' ratings of the tickets closed in
+	// the period, whenever registered: all, by level and by service.
+	Satisfaction []SatisfactionRow `json:"satisfaction"`
 }
 
 // WeekRow is the tickets received in one week (Monday to Sunday in the
@@ -174,7 +178,11 @@ func Build(ctx context.Context, db *sqlx.DB, p Params) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	return compute(p, rows, open), nil
+	closed, err := closedEarlier(ctx, tx, p.From, p.To)
+	if err != nil {
+		return nil, err
+	}
+	return compute(p, rows, open, closed), nil
 }
 
 // Period returns the period from one civil date to another, both included,

@@ -64,6 +64,22 @@ var novemberFigures = map[string]float64{
 	"weekly/week/2026-11-01//level_1": 0, "weekly/week/2026-11-02//level_1": 1, "weekly/week/2026-11-02//level_3": 1,
 	"weekly/week/2026-11-09//level_2": 1, "weekly/week/2026-11-23//level_2": 1, "weekly/week/2026-11-23//level_1": 1,
 	"weekly/week/2026-11-30//level_1": 1, "weekly/week/2026-11-16//level_1": 0,
+
+	// Closed in the period: T1 (rated 2, then 5: the 5 counts), T2 (rated
+	// 3; its 1 of December does not count), T3 (never rated) and T9
+	// (registered in October, rated 4); not T10, closed in October and
+	// rated in November. Level 1 (T1, T9): 5 and 4, a median of 4.5.
+	"satisfaction/all///closed": 4, "satisfaction/all///rated": 3, "satisfaction/all///response_rate": 0.75,
+	"satisfaction/all///average": 4, "satisfaction/all///median": 4,
+	"satisfaction/all///score_1": 0, "satisfaction/all///score_2": 0, "satisfaction/all///score_3": 1,
+	"satisfaction/all///score_4": 1, "satisfaction/all///score_5": 1,
+	"satisfaction/level/1//closed": 2, "satisfaction/level/1//rated": 2, "satisfaction/level/1//average": 4.5,
+	"satisfaction/level/1//median": 4.5, "satisfaction/level/1//score_2": 0,
+	"satisfaction/level/2//closed": 1, "satisfaction/level/2//rated": 1, "satisfaction/level/2//median": 3,
+	"satisfaction/level/3//closed": 1, "satisfaction/level/3//rated": 0, "satisfaction/level/3//response_rate": 0,
+	"satisfaction/service/correo//average": 4.5, "satisfaction/service/correo//closed": 2,
+	"satisfaction/service/impresoras//average": 3,
+	"satisfaction/service/red//closed":         1, "satisfaction/service/red//rated": 0,
 }
 
 func buildNovember(t *testing.T, d *desk, f report.Filter) *report.Report {
@@ -160,6 +176,11 @@ func TestNovemberFiltered(t *testing.T) {
 			t.Errorf("%s: received %d, backlog %d; want %d and %d", tt.name, r.Received.Total, backlog, tt.received, tt.backlog)
 		}
 	}
+	// The satisfaction of level 1 is T1's and T9's (registered in October):
+	// 5 and 4.
+	if s := buildNovember(t, d, report.Filter{Level: 1}).Satisfaction[0]; s.Closed != 2 || s.Rated != 2 || s.Scores != [5]int{0, 0, 0, 1, 1} {
+		t.Errorf("level 1's satisfaction: %+v, want T1 and T9, rated 5 and 4", s)
+	}
 	r := buildNovember(t, d, report.Filter{Assignee: "lperez@example.gov.co"})
 	var text bytes.Buffer
 	report.WriteText(&text, r, "es")
@@ -238,6 +259,15 @@ func jsonFigures(t *testing.T, b []byte) map[string]float64 {
 		Backlog    []map[string]any   `json:"backlog"`
 		People     []map[string]any   `json:"people"`
 		Weekly     []map[string]any   `json:"weekly"`
+		Satisfied  []struct {
+			By, Key      string
+			Closed       float64
+			Rated        float64
+			ResponseRate *float64 `json:"response_rate"`
+			Average      *float64
+			Median       *float64
+			Scores       []float64
+		} `json:"satisfaction"`
 	}
 	if err := json.Unmarshal(b, &j); err != nil {
 		t.Fatal(err)
@@ -282,6 +312,18 @@ func jsonFigures(t *testing.T, b []byte) map[string]float64 {
 	}
 	for _, w := range j.Weekly {
 		out[fmt.Sprintf("weekly/week/%v//level_%v", w["week"], w["level"])] = w["tickets"].(float64)
+	}
+	for _, s := range j.Satisfied {
+		p := fmt.Sprintf("satisfaction/%s/%s//", s.By, s.Key)
+		out[p+"closed"], out[p+"rated"] = s.Closed, s.Rated
+		for name, v := range map[string]*float64{"response_rate": s.ResponseRate, "average": s.Average, "median": s.Median} {
+			if v != nil {
+				out[p+name] = *v
+			}
+		}
+		for i, n := range s.Scores {
+			out[fmt.Sprintf("%sscore_%d", p, i+1)] = n
+		}
 	}
 	return out
 }

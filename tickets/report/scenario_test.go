@@ -117,6 +117,9 @@ func november(t *testing.T) *desk {
 	}
 	resolve := tickets.Command{Kind: tickets.CmdResolve, Text: "Listo"}
 	closeIt := tickets.Command{Kind: tickets.CmdClose}
+	rate := func(score int, words string) tickets.Command {
+		return tickets.Command{Kind: tickets.CmdRate, Score: score, Text: words}
+	}
 
 	// T6, before the period: at level 2 since 20 October, still in
 	// attention: in the backlog at the end, more than 10 days old.
@@ -128,12 +131,31 @@ func november(t *testing.T) *desk {
 	d.do(t7, "2026-10-28 09:30", "jgomez", classify(1, "correo", ""))
 	d.do(t7, "2026-10-29 09:00", "jgomez", resolve)
 
+	// T9, before the period: resolved in October, closed on Tuesday 3 and
+	// rated 4: counted in November's satisfaction (closed in it), in no
+	// other figure.
+	t9 := d.mail("2026-10-27 09:00", "ivan@example.gov.co", "Cambio de contraseña")
+	d.do(t9, "2026-10-27 09:30", "jgomez", classify(1, "correo", ""))
+	d.do(t9, "2026-10-28 10:00", "jgomez", resolve)
+	d.do(t9, "2026-11-03 08:00", "jgomez", closeIt)
+	d.do(t9, "2026-11-04 09:00", "ivan@example.gov.co", rate(4, "Bien"))
+	// T10, before the period: closed in October and rated 1 in November:
+	// not counted (closed before the period).
+	t10 := d.mail("2026-10-26 09:00", "juana@example.gov.co", "Teclado dañado")
+	d.do(t10, "2026-10-26 09:30", "jgomez", classify(1, "correo", ""))
+	d.do(t10, "2026-10-27 10:00", "jgomez", resolve)
+	d.do(t10, "2026-10-30 10:00", "jgomez", closeIt)
+	d.do(t10, "2026-11-02 09:00", "juana@example.gov.co", rate(1, "Muy lento"))
+
 	// T1, by mail, Tuesday 3: first response (classification) after 1 h,
 	// resolved at level 1 after 2.5 h, closed. First-level resolution.
 	t1 := d.mail("2026-11-03 09:00", "ana@example.gov.co", "No llega el correo")
 	d.do(t1, "2026-11-03 10:00", "jgomez", classify(1, "correo", ""))
 	d.do(t1, "2026-11-03 11:30", "jgomez", resolve)
 	d.do(t1, "2026-11-06 11:30", "jgomez", closeIt)
+	// Ana rates it 2, then thinks better of it: the later 5 counts.
+	d.do(t1, "2026-11-06 15:00", "ana@example.gov.co", rate(2, "Tardó"))
+	d.do(t1, "2026-11-09 09:00", "ana@example.gov.co", rate(5, "Pensándolo bien, muy rápido"))
 
 	// T2, by phone, Friday 13 at 16:00: classified to level 2 (Luis Pérez)
 	// after 0.5 h: first response and escalation; resolved on Tuesday 17
@@ -144,18 +166,21 @@ func november(t *testing.T) *desk {
 	d.do(t2, "2026-11-17 08:30", "lperez", tickets.Command{Kind: tickets.CmdComment, Text: "Voy en camino"})
 	d.do(t2, "2026-11-17 10:00", "lperez", resolve)
 	d.do(t2, "2026-11-20 10:00", "jgomez", closeIt)
+	// Beatriz rates it 3; her 1 after the period does not count in November.
+	d.do(t2, "2026-11-23 09:00", "beatriz@example.gov.co", rate(3, ""))
 
 	// T3, by mail, Wednesday 4 at 14:00: to level 2 after 1 h, to level 3
 	// (the provider) on Thursday 5 at 09:00, 4 h after registration;
 	// resolved on Monday 9 at 12:00 (3 + 8 + 8 + 4 = 23 h); reopened by the
 	// requester on Tuesday 10 at 09:00, back at level 1, resolved by the
-	// desk at 11:00: 23 + 4 + 3 = 30 h. Still resolved (not closed).
+	// desk at 11:00: 23 + 4 + 3 = 30 h. Closed on Friday 13, never rated.
 	t3 := d.mail("2026-11-04 14:00", "ana@example.gov.co", "Sin red en el piso 3")
 	d.do(t3, "2026-11-04 15:00", "jgomez", classify(2, "red", "lperez"))
 	d.do(t3, "2026-11-05 09:00", "lperez", tickets.Command{Kind: tickets.CmdEscalate, Level: 3, To: d.person("proveedor1")})
 	d.do(t3, "2026-11-09 12:00", "proveedor1", resolve)
 	d.do(t3, "2026-11-10 09:00", "ana@example.gov.co", tickets.Command{Kind: tickets.CmdReopen, Text: "Sigue igual"})
 	d.do(t3, "2026-11-10 11:00", "jgomez", resolve)
+	d.do(t3, "2026-11-13 11:00", "jgomez", closeIt)
 
 	// T5, by mail, Thursday 26 at 09:00: to level 2 (the provider) after
 	// 0.5 h, in attention at the end: 7 + 8 + 8 = 23 h old, 2.9 days.
@@ -181,5 +206,6 @@ func november(t *testing.T) *desk {
 	d.do(t4, "2026-12-02 11:00", "jgomez", classify(1, "correo", ""))
 	d.do(t4, "2026-12-02 12:00", "jgomez", resolve) // resolved now, in the backlog at the end
 	d.mail("2026-12-02 10:00", "hugo@example.gov.co", "Fuera del periodo")
+	d.do(t2, "2026-12-02 14:00", "beatriz@example.gov.co", rate(1, "Volvió a fallar"))
 	return d
 }

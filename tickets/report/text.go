@@ -86,6 +86,14 @@ func WriteText(out io.Writer, r *Report, lang string) error {
 			w.duration(p.Resolved.MedianHours, p.Resolved.MedianDays), w.duration(p.Resolved.P90Hours, p.Resolved.P90Days), p.Backlog)
 	}
 	t.Flush()
+
+	fmt.Fprintf(&b, "\n%s\n", w["satisfaction"])
+	t = tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(t, "  \t%s\n", strings.Join(w.satisfactionHead(), "\t"))
+	for _, s := range r.Satisfaction {
+		fmt.Fprintf(t, "  %s\t%s\n", w.group(s.By, s.Key), strings.Join(w.satisfactionCells(s), "\t"))
+	}
+	t.Flush()
 	_, err := io.WriteString(out, b.String())
 	return err
 }

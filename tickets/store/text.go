@@ -1,10 +1,9 @@
 package store
 
 import (
-	"strings"
-	"unicode/utf8"
-
 	"github.com/lib/pq"
+
+	"github.com/ticketd/ticketd/internal/textsafe"
 )
 
 // PostgreSQL's text type refuses NUL and invalid UTF-8, and a NOT NULL
@@ -16,24 +15,8 @@ import (
 // every caller.
 
 // dbText returns s with each NUL and each byte that is not valid UTF-8
-// replaced by U+FFFD; clean text is returned as it is.
-func dbText(s string) string {
-	if utf8.ValidString(s) && strings.IndexByte(s, 0) < 0 {
-		return s
-	}
-	var b strings.Builder
-	b.Grow(len(s) + 8)
-	for len(s) > 0 {
-		r, n := utf8.DecodeRuneInString(s)
-		if r == 0 || (r == utf8.RuneError && n <= 1) {
-			b.WriteRune(utf8.RuneError)
-		} else {
-			b.WriteString(s[:n])
-		}
-		s = s[n:]
-	}
-	return b.String()
-}
+// replaced by U+FFFD (textsafe.Clean); clean text is returned as it is.
+func dbText(s string) string { return textsafe.Clean(s) }
 
 // dbTexts is dbText for a text[] column; nil becomes the empty array.
 func dbTexts(a pq.StringArray) pq.StringArray {

@@ -29,7 +29,8 @@ func (n *Notifier) PrepareMany(ctx context.Context, tx *sqlx.Tx, cs []service.Ch
 	// A new ticket whose record is known before its message is stored
 	// names its attachments but cannot carry them yet: they have no rows.
 	// Its notifications are queued once the caller has written the rest
-	// (the attachments with it), as Notify queues them.
+	// (the attachments with it), still together: their records are read
+	// back from the store then, attachments and all, in one query.
 	if now, later := withFilesLater(cs); len(later) > 0 {
 		finish, err := n.PrepareMany(ctx, tx, now)
 		if err != nil {
@@ -39,12 +40,14 @@ func (n *Notifier) PrepareMany(ctx context.Context, tx *sqlx.Tx, cs []service.Ch
 			if err := finish(); err != nil {
 				return err
 			}
-			for _, c := range later {
-				if err := n.Notify(ctx, tx, c); err != nil {
-					return err
-				}
+			for i := range later {
+				later[i].Record = nil
 			}
-			return nil
+			finishLater, err := n.PrepareMany(ctx, tx, later)
+			if err != nil {
+				return err
+			}
+			return finishLater()
 		}, nil
 	}
 	if !n.batchable(cs) {

@@ -14,7 +14,8 @@ const DefaultMaxAttachmentBytes = 10 << 20
 // lists the request's with the command line that fetches each), so the
 // worker reads attachments only for these kinds.
 func carriesFiles(kind string) bool {
-	return kind == "case_assigned" || kind == "comment" || kind == "closed"
+	// "monthly_report" (tickets/report) carries its figures as CSV.
+	return kind == "case_assigned" || kind == "comment" || kind == "closed" || kind == "monthly_report"
 }
 
 // filesFor chooses the attachments notification nt lists, and of those the

@@ -119,6 +119,21 @@ func TestQueueMonthlyOnce(t *testing.T) {
 		rows[1].Subject != "Informe mensual de la mesa de servicio: noviembre de 2026" || rows[0].Ticket != nil || rows[1].HTML == "" {
 		t.Errorf("rows: %+v", rows)
 	}
+	// Each carries the figures as CSV, once.
+	var csvs []struct {
+		Filename string `db:"filename"`
+		Type     string `db:"content_type"`
+		Data     []byte `db:"data"`
+	}
+	if err := d.db.Select(&csvs, `SELECT a.filename, a.content_type, a.data FROM outbox o
+		JOIN outbox_files f ON f.message_row = o.message_row JOIN attachments a ON a.id = f.attachment_id
+		WHERE o.kind = $1`, report.KindMonthly); err != nil {
+		t.Fatal(err)
+	}
+	if len(csvs) != 2 || csvs[0].Filename != "informe-2026-11.csv" || csvs[0].Type != "text/csv; charset=utf-8" ||
+		!strings.HasPrefix(string(csvs[0].Data), "table,") {
+		t.Errorf("attached CSVs: %d %+v", len(csvs), csvs)
+	}
 	// The next month is another report.
 	dec1, dec2 := report.Month(bizdays.Colombia(), 2026, time.December)
 	if n, err := report.QueueMonthly(ctx, d.db, report.Params{From: dec1, To: dec2}, who[:1], desk); err != nil || n != 1 {

@@ -79,7 +79,8 @@ func QueueMonthly(ctx context.Context, db *sqlx.DB, p Params, to []Recipient, fr
 			MessageID: "ticketd.report." + period + "." + randomID() + "@" + domain,
 			FromAddr:  from.Address, FromName: from.Name, Subject: m.Subject, TextBody: m.Text, HTMLBody: m.HTML,
 		}
-		ok, err = queueOne(ctx, db, o)
+		ok, err = queueOne(ctx, db, o, store.Attachment{Filename: "informe-" + period + ".csv",
+			ContentType: "text/csv; charset=utf-8", Data: m.CSV})
 		if err != nil {
 			return queued, err
 		}
@@ -104,9 +105,10 @@ func monthlyQueued(ctx context.Context, db sqlx.QueryerContext, period, email st
 	return n > 0, nil
 }
 
-// queueOne writes one row; another replica that wrote the same key first
-// (a unique violation on dedup_key) means it is queued already.
-func queueOne(ctx context.Context, db *sqlx.DB, o *store.Outgoing) (bool, error) {
+// queueOne writes one row, with the CSV of the figures attached; another
+// replica that wrote the same key first (a unique violation on dedup_key)
+// means it is queued already.
+func queueOne(ctx context.Context, db *sqlx.DB, o *store.Outgoing, csv store.Attachment) (bool, error) {
 	tx, err := db.BeginTxx(ctx, nil)
 	if err != nil {
 		return false, fmt.Errorf("report: %w", err)
@@ -119,6 +121,11 @@ func queueOne(ctx context.Context, db *sqlx.DB, o *store.Outgoing) (bool, error)
 	}
 	if err != nil {
 		return false, fmt.Errorf("report: queueing the monthly report: %w", err)
+	}
+	if queued && len(csv.Data) > 0 {
+		if err := store.AttachToOutbound(ctx, tx, o.MessageRow, csv); err != nil {
+			return false, fmt.Errorf("report: %w", err)
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		if errors.As(err, &pqErr) && pqErr.Code == "23505" {

@@ -78,6 +78,21 @@ func LinkOutboundFiles(ctx context.Context, q sqlx.ExecerContext, fs []OutboundF
 	return nil
 }
 
+// AttachToOutbound stores a file that an outgoing message carries and was
+// made for it (the monthly report's CSV), as an attachment of that
+// message's own row, and links it to be sent with it.
+func AttachToOutbound(ctx context.Context, q sqlx.ExecerContext, messageRow int64, a Attachment) error {
+	_, err := q.ExecContext(ctx, `WITH a AS (
+			INSERT INTO attachments (message_row, filename, content_type, content_id, inline, size, data)
+			VALUES ($1, $2, $3, '', false, $4, $5) RETURNING id)
+		INSERT INTO outbox_files (message_row, attachment_id, position) SELECT $1, id, 1 FROM a`,
+		messageRow, dbText(a.Filename), dbText(a.ContentType), len(a.Data), dbBytes(a.Data))
+	if err != nil {
+		return fmt.Errorf("attaching a file to a notification: %w", err)
+	}
+	return nil
+}
+
 // OutboundFiles returns the attachments, with their bytes, that the
 // outgoing message messageRow carries, in order.
 func OutboundFiles(ctx context.Context, q sqlx.QueryerContext, messageRow int64) ([]Attachment, error) {

@@ -298,6 +298,18 @@ func (in *Intake) run(ctx context.Context, tx *service.Tx, t store.Ticket, actor
 			if _, err := tx.Record(t.ID, tickets.EventRefused, actor, false, in.recordText("Comando rechazado: %s: %s", "Command refused: %s: %s", r.Line, refusalText(err, in.deskLang())), msg); err != nil {
 				return nil, t, err
 			}
+			// The text it would have carried is kept, internal; the lines
+			// after it did not run.
+			if s.cmd.Text != "" {
+				if _, err := tx.Record(t.ID, tickets.EventNoted, actor, false, strings.TrimSpace(msg.Body), msg); err != nil {
+					return nil, t, err
+				}
+			}
+			for i := s.line + 1; i < len(results); i++ {
+				if !results[i].Applied && results[i].Reason == "" {
+					results[i].Reason = tr(lang, "no se ejecutó porque el comando anterior fue rechazado", "not run because the command before it was refused")
+				}
+			}
 			return results, t, nil
 		}
 		results[s.line].Applied, results[s.line].Summary = true, in.summary(before, after, lang)

@@ -20,21 +20,34 @@ type thanker interface {
 }
 
 // rating takes the requester's answer to the closure notice's satisfaction
-// question: a reply to a closed ticket, through its reply address or its
-// thread, whose first line is a score from 1 to 5 (reply.ParseRating). The
-// score and her words are recorded on the ticket, and she is thanked for
-// her first rating of it; a later one replaces it in the reports. ok is
-// false when the message is no rating: it is then handled as any reply to
-// a closed ticket (a new ticket that follows it).
+// question: a reply to a closed ticket from its requester, verified as a
+// command would be (her notice's reply address, or a trusted
+// authentication), with no files, whose first line is a score from 1 to 5
+// (reply.ParseRating). The score and her words are recorded on the ticket,
+// and she is thanked for her first rating of it; a later one replaces it
+// in the reports. ok is false when the message is no rating: it is then
+// handled as any reply to a closed ticket (a new ticket that follows it).
 func (in *Intake) rating(ctx context.Context, tx *service.Tx, f *imapin.Fetched, msg *store.Message, m *email.Message,
 	mt matched) (res result, ok bool, err error) {
 	t := mt.ticket
-	if in.NoSatisfaction || t == nil || t.State != tickets.StateClosed || mt.by != "token" && mt.by != "thread" {
+	if in.NoSatisfaction || t == nil || t.State != tickets.StateClosed || msg.NoAutoAnswer {
 		return result{}, false, nil
 	}
 	actor := in.Service.Actor(m.From.Email, &t.Ticket)
 	if actor.Role != tickets.RoleRequester {
 		return result{}, false, nil
+	}
+	// A rating replaces an earlier one in the reports: it must come from
+	// her (the reply address of her notice, or a trusted authentication).
+	if ok, _ := in.verify(ctx, m, msg.Raw, mt); !ok {
+		return result{}, false, nil
+	}
+	// Files sent with it are a new problem, or evidence of one: such a
+	// reply opens a follow-up ticket, as any reply to a closed ticket.
+	for _, a := range m.Attachments {
+		if !a.Inline {
+			return result{}, false, nil
+		}
 	}
 	trimmed := reply.TrimBody(m.Text, m.HTML)
 	score, text, ok := reply.ParseRating(trimmed)

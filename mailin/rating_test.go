@@ -77,3 +77,21 @@ func TestAReplyToAClosedTicketThatIsNoRatingOpensOne(t *testing.T) {
 		t.Errorf("no follow-up ticket: %+v", tk.Ticket)
 	}
 }
+
+func TestUnverifiedOrFiledRatingIsNoRating(t *testing.T) {
+	e := newEnv(t)
+	id := e.closedTicket()
+	// Her From and the thread, but not her notice's reply address: anyone
+	// could write that, and a rating replaces hers in the reports.
+	e.deliver(mail(ana, desk, "Re: [OTI-1] Caso cerrado", "forged@example.gov.co", "In-Reply-To: <req1@example.gov.co>\r\n", "1"))
+	// Through her reply address, with a file: a new problem, not a score.
+	e.deliver("From: " + ana + "\r\nTo: " + e.replyAddr(id, ana) + "\r\nSubject: Re: [OTI-1] Caso cerrado\r\nMessage-ID: <filed@example.gov.co>\r\n" +
+		"MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n1\r\nSigue fallando, adjunto foto.\r\n" +
+		"--b\r\nContent-Type: image/png\r\nContent-Disposition: attachment; filename=foto.png\r\nContent-Transfer-Encoding: base64\r\n\r\niVBORw0KGgo=\r\n--b--\r\n")
+	if n := e.count(`SELECT count(*) FROM events WHERE kind = 'rated'`); n != 0 {
+		t.Errorf("%d ratings recorded, want none", n)
+	}
+	if n := e.count(`SELECT count(*) FROM tickets WHERE linked_to = $1`, id); n != 2 {
+		t.Errorf("%d follow-up tickets, want 2", n)
+	}
+}

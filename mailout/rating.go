@@ -11,7 +11,7 @@ import (
 // RatingThanks thanks the requester once for rating a closed ticket, in
 // the transaction that records the rating. trigger is her reply.
 func (n *Notifier) RatingThanks(ctx context.Context, tx *sqlx.Tx, t store.Ticket, score int, text string, trigger *store.Message) error {
-	if trigger != nil && trigger.AutoKind != "" {
+	if trigger != nil && (trigger.AutoKind != "" || trigger.NoAutoAnswer) {
 		return nil
 	}
 	q := newQueue(ctx, tx, n, t, trigger)

@@ -9,11 +9,14 @@ import (
 // a number from 1 to 5 at the start of the first line of the trimmed text,
 // optionally introduced by a word such as "calificación" or "rating" and
 // followed by "/5", "de 5" or "estrellas", and then, if the person likes,
-// a sentence on the same line (after a space, a dash, a colon or a comma)
-// or on the lines below. A line of one to five stars (★, ⭐) counts as its
-// number of stars. A number followed by a dot or a parenthesis is a list
-// ("1. El equipo volvió a fallar"), and a longer number is no rating, so
-// that neither is taken for one.
+// a sentence on the same line (after a dash, a colon or a comma, or after
+// "/5", "de 5", "estrellas") or on the lines below. A line of one to five
+// stars (★, ⭐) counts as its number of stars. What reads as a request
+// more than a score is no rating, so that a new problem written in reply
+// to the closure notice still opens a ticket: a list item ("1. El equipo
+// volvió a fallar", "2) otra vez"), a longer number, a time or a range
+// ("3:30 pm", "2-3 equipos", "1, 2 y 3"), or a number that counts
+// something ("5 equipos no encienden").
 func ParseRating(trimmed string) (score int, text string, ok bool) {
 	lines := splitLines(trimmed)
 	first := -1
@@ -57,6 +60,9 @@ func ParseRating(trimmed string) (score int, text string, ok bool) {
 		}
 	}
 	s = strings.TrimLeft(s, " \t-–—:,!")
+	if s != "" && s[0] >= '0' && s[0] <= '9' {
+		return 0, "", false // "3:30 pm", "2-3 equipos", "1, 2 y 3"
+	}
 	return score, joinText(s, rest), true
 }
 

@@ -33,6 +33,11 @@ func TestParseRating(t *testing.T) {
 		{in: "Nota: el equipo volvió a fallar", no: true},
 		{in: "", no: true},
 		{in: "★★★★★★", no: true},
+		{in: "3:30 pm se cayó la red otra vez", no: true},
+		{in: "2-3 equipos no encienden", no: true},
+		{in: "1, 2 y 3 no imprimen", no: true},
+		{in: "5 equipos no encienden", no: true},
+		{in: "5 gracias", no: true},
 	}
 	for _, tt := range tests {
 		score, text, ok := ParseRating(tt.in)

@@ -40,8 +40,10 @@ func followUpSubject(subject, tag string, closed *tickets.Ticket) string {
 		}
 		// Our notice may have shortened the subject: "Caso cerrado: Pantalla az…".
 		if i := strings.Index(fs, ": "); orig != "" && i >= 0 {
-			rest := strings.TrimSpace(strings.TrimSuffix(strings.TrimSuffix(fs[i+2:], "…"), "..."))
-			if len(rest) >= 8 && strings.HasPrefix(fo, rest) {
+			rest := fs[i+2:]
+			cut := strings.HasSuffix(rest, "…") || strings.HasSuffix(rest, "...")
+			rest = strings.TrimSpace(strings.TrimSuffix(strings.TrimSuffix(rest, "…"), "..."))
+			if cut && len(rest) >= 8 && strings.HasPrefix(fo, rest) {
 				return orig
 			}
 		}

@@ -17,6 +17,8 @@ func TestFollowUpSubject(t *testing.T) {
 		{"Re: [OTI-2] Ahora no imprime", "Ahora no imprime"},
 		{"Nueva solicitud", "Nueva solicitud"},
 		{"Re: ", ""},
+		// Not shortened by us: the person's own words stay.
+		{"Re: Ayuda: Pantalla azul", "Ayuda: Pantalla azul"},
 	}
 	for _, tt := range tests {
 		if got := followUpSubject(tt.in, "OTI", closed); got != tt.want {

@@ -35,7 +35,13 @@ func writeDetail(w io.Writer, lang string, nameOf func(string) string, d service
 		if addr == tickets.System.Email {
 			return t("actor.system")
 		}
-		return nameOf(addr)
+		if n := nameOf(addr); n != addr {
+			return n
+		}
+		if d.RequesterName != "" && strings.EqualFold(addr, d.Requester) {
+			return d.RequesterName // the name she wrote with
+		}
+		return addr
 	}
 	assignee := "-"
 	if d.Assignee != nil {

@@ -16,7 +16,8 @@ import (
 func TestShowSaysWhatHappened(t *testing.T) {
 	at := time.Date(2026, 3, 2, 15, 0, 0, 0, time.UTC)
 	d := service.DetailJSON{
-		TicketJSON: service.TicketJSON{Ref: "OTI-4", Subject: "Pantalla azul", State: "en_atencion", Level: 1, Requester: "ana@example.gov.co"},
+		TicketJSON: service.TicketJSON{Ref: "OTI-4", Subject: "Pantalla azul", State: "en_atencion", Level: 1, Requester: "ana@example.gov.co",
+			RequesterName: "Ana María Suárez"},
 		Events: []service.EventJSON{
 			{At: at, Kind: "commented", Activities: []int{7}, Actor: "ana@example.gov.co", Level: 2, State: "en_atencion", Public: true},
 			{At: at, Kind: "reopened", Activities: []int{11, 4}, Actor: "ana@example.gov.co", Level: 1, State: "en_atencion", Public: true},
@@ -28,7 +29,7 @@ func TestShowSaysWhatHappened(t *testing.T) {
 		lang      string
 		want, not []string
 	}{
-		{"es", []string{"11 No se cierra: vuelve a nivel 1", "7 Atención documentada en nivel 2", "Estado: en atención",
+		{"es", []string{"Solicitante: Ana María Suárez", "11 No se cierra: vuelve a nivel 1", "7 Atención documentada en nivel 2", "Estado: en atención",
 			"retenido, no se envió", "calificación", "4 de 5"}, []string{"Cierre definitivo", "Nivel 2 atiende", "en_atencion"}},
 		{"en", []string{"11 Not closed: back to level 1", "7 Attention documented at level 2", "State: in progress",
 			"held back, not sent", "rating", "4 out of 5"}, []string{"Definitive closure", "Level 2 attends", "en_atencion", "retenido"}},

@@ -9,17 +9,19 @@ import (
 
 // TicketJSON is a ticket in the stable JSON interface of `ticketd tickets`.
 type TicketJSON struct {
-	ID        int64     `json:"id"`
-	Ref       string    `json:"ref"`
-	Subject   string    `json:"subject"`
-	Requester string    `json:"requester"`
-	State     string    `json:"state"`
-	Level     int       `json:"level"`
-	Service   string    `json:"service"`
-	Assignee  *string   `json:"assignee"`
-	LinkedTo  *string   `json:"linked_to,omitempty"`
-	CreatedAt time.Time `json:"created_at"`
-	UpdatedAt time.Time `json:"updated_at"`
+	ID        int64  `json:"id"`
+	Ref       string `json:"ref"`
+	Subject   string `json:"subject"`
+	Requester string `json:"requester"`
+	// RequesterName is the display name of her first message's From.
+	RequesterName string    `json:"requester_name,omitempty"`
+	State         string    `json:"state"`
+	Level         int       `json:"level"`
+	Service       string    `json:"service"`
+	Assignee      *string   `json:"assignee"`
+	LinkedTo      *string   `json:"linked_to,omitempty"`
+	CreatedAt     time.Time `json:"created_at"`
+	UpdatedAt     time.Time `json:"updated_at"`
 }
 
 // EventJSON is one entry of a ticket's record.
@@ -69,7 +71,7 @@ type DetailJSON struct {
 
 // TicketView turns a stored ticket into its JSON shape.
 func (s *Service) TicketView(t store.Ticket) TicketJSON {
-	v := TicketJSON{ID: t.ID, Ref: s.Ref(t.ID), Subject: t.Subject, Requester: t.Requester, State: string(t.State),
+	v := TicketJSON{ID: t.ID, Ref: s.Ref(t.ID), Subject: t.Subject, Requester: t.Requester, RequesterName: t.RequesterName, State: string(t.State),
 		Level: int(t.Level), Service: t.Service, CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt}
 	if t.Assignee != "" {
 		a := t.Assignee

@@ -58,7 +58,6 @@ type note struct {
 	// folded is that comment's event: its attachments go with the closure.
 	folded *store.StoredEvent
 	event  *store.StoredEvent
-	prev   string // reopened_notice to the previous assignee
 }
 
 // Notify implements service.Notifier.

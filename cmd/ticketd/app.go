@@ -82,8 +82,9 @@ func (a *app) checkSchema(ctx context.Context, db *sqlx.DB) error {
 	return nil
 }
 
-// service builds the ticket service with the outbox notifier.
-func (a *app) service(ctx context.Context) (*service.Service, error) {
+// parts builds what the daemon runs (service, notifier, intake) on the
+// configured database, once its schema is current.
+func (a *app) parts(ctx context.Context) (*daemon.Parts, error) {
 	c, err := a.config()
 	if err != nil {
 		return nil, err
@@ -98,6 +99,15 @@ func (a *app) service(ctx context.Context) (*service.Service, error) {
 	parts, err := daemon.Build(ctx, c, db)
 	if err != nil {
 		return nil, a.fail(2, "err.build", err)
+	}
+	return parts, nil
+}
+
+// service builds the ticket service with the outbox notifier.
+func (a *app) service(ctx context.Context) (*service.Service, error) {
+	parts, err := a.parts(ctx)
+	if err != nil {
+		return nil, err
 	}
 	return parts.Service, nil
 }
@@ -144,6 +154,3 @@ func (a *app) cmdConfig(ctx context.Context, args []string) error {
 	return nil
 }
 
-func redactURL(u string) string {
-	return config.Redact(u)
-}

@@ -10,7 +10,6 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/ticketd/ticketd/internal/daemon"
 	"github.com/ticketd/ticketd/mailin"
 	"github.com/ticketd/ticketd/mailin/rawview"
 	"github.com/ticketd/ticketd/tickets"
@@ -43,20 +42,9 @@ func (a *app) cmdQuarantine(ctx context.Context, name string, args []string) err
 
 // intake builds the mail intake the daemon runs, for a release.
 func (a *app) intake(ctx context.Context) (*mailin.Intake, error) {
-	c, err := a.config()
+	parts, err := a.parts(ctx)
 	if err != nil {
 		return nil, err
-	}
-	db, err := a.open(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if err := a.checkSchema(ctx, db); err != nil {
-		return nil, err
-	}
-	parts, err := daemon.Build(ctx, c, db)
-	if err != nil {
-		return nil, a.fail(2, "err.build", err)
 	}
 	return parts.Intake(slog.New(slog.DiscardHandler), nil), nil
 }

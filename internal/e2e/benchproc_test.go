@@ -71,28 +71,6 @@ func startBenchReplica(b *testing.B, name string, env benchEnv) *benchReplica {
 
 func (r *benchReplica) pid() string { return strconv.Itoa(r.cmd.Process.Pid) }
 
-// waitHealthy waits for the admin listener to answer.
-func (r *benchReplica) waitHealthy(b *testing.B) {
-	b.Helper()
-	deadline := time.Now().Add(60 * time.Second)
-	for time.Now().Before(deadline) {
-		select {
-		case <-r.exited:
-			benchSummariseLog(b, r.logPath)
-			b.Fatalf("%s exited at start", r.name)
-		default:
-		}
-		resp, err := http.Get("http://" + r.admin + "/healthz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return
-			}
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	b.Fatalf("%s not healthy within a minute", r.name)
-}
 
 // peakRSSMB is the process's peak resident set (VmHWM), in MiB.
 func (r *benchReplica) peakRSSMB() float64 {

@@ -184,20 +184,6 @@ func (p *proc) waitFault(timeout time.Duration) {
 	}
 }
 
-// waitLog waits until the process has logged a line containing s.
-func (p *proc) waitLog(s string, timeout time.Duration) {
-	p.t.Helper()
-	deadline := time.Now().Add(timeout)
-	for !strings.Contains(p.log.String(), s) {
-		if p.exited() {
-			p.t.Fatalf("ticketd %s ended (%s) before logging %q:\n%s", p.name, p.exit(), s, p.log.tail(40))
-		}
-		if time.Now().After(deadline) {
-			p.t.Fatalf("ticketd %s did not log %q within %s:\n%s", p.name, s, timeout, p.log.tail(40))
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
 
 // stop ends the process gracefully (SIGTERM), or with SIGKILL if it does
 // not stop within 20 seconds.

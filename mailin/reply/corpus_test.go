@@ -47,25 +47,7 @@ type fixture struct {
 // trimmed must equal test/trimmed/X.txt.
 func trimmerFixtures(t *testing.T, root string) []fixture {
 	dir := filepath.Join(root, "email_reply_trimmer", "test")
-	names, err := filepath.Glob(filepath.Join(dir, "emails", "*.txt"))
-	if err != nil || len(names) == 0 {
-		t.Fatalf("no email_reply_trimmer fixtures in %s: %v", dir, err)
-	}
-	var fs []fixture
-	for _, p := range names {
-		base := filepath.Base(p)
-		in := readFile(t, p)
-		want := readFile(t, filepath.Join(dir, "trimmed", base))
-		fs = append(fs, fixture{
-			name: "email_reply_trimmer/" + base,
-			check: func() (bool, string, string) {
-				got := normalize(Trim(in))
-				w := normalize(want)
-				return got == w, got, w
-			},
-		})
-	}
-	return fs
+	return pairFixtures(t, "email_reply_trimmer", filepath.Join(dir, "emails"), filepath.Join(dir, "trimmed"))
 }
 
 // replyParserFixtures: crisp-oss/email-reply-parser — test/fixtures/X.txt
@@ -73,17 +55,23 @@ func trimmerFixtures(t *testing.T, root string) []fixture {
 // (see testdata/corpora/SOURCE.md).
 func replyParserFixtures(t *testing.T, root string) []fixture {
 	dir := filepath.Join(root, "email-reply-parser")
-	names, err := filepath.Glob(filepath.Join(dir, "test", "fixtures", "*.txt"))
+	return pairFixtures(t, "email-reply-parser", filepath.Join(dir, "test", "fixtures"), filepath.Join(dir, "trimmed"))
+}
+
+// pairFixtures are the cases of a corpus where in/X.txt trimmed must equal
+// trimmed/X.txt; label names the corpus in the report.
+func pairFixtures(t *testing.T, label, inDir, trimmedDir string) []fixture {
+	names, err := filepath.Glob(filepath.Join(inDir, "*.txt"))
 	if err != nil || len(names) == 0 {
-		t.Fatalf("no email-reply-parser fixtures in %s: %v", dir, err)
+		t.Fatalf("no %s fixtures in %s: %v", label, inDir, err)
 	}
 	var fs []fixture
 	for _, p := range names {
 		base := filepath.Base(p)
 		in := readFile(t, p)
-		want := readFile(t, filepath.Join(dir, "trimmed", base))
+		want := readFile(t, filepath.Join(trimmedDir, base))
 		fs = append(fs, fixture{
-			name: "email-reply-parser/" + base,
+			name: label + "/" + base,
 			check: func() (bool, string, string) {
 				got := normalize(Trim(in))
 				w := normalize(want)

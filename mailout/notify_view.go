@@ -1,7 +1,7 @@
 package mailout
 
 import (
-	"errors"
+	"slices"
 	"strings"
 
 	"github.com/ticketd/ticketd/tickets"
@@ -192,30 +192,28 @@ func (n *Notifier) recipient(email string, t store.Ticket, trigger *store.Messag
 	return p
 }
 
-// commandSpec is one command a notification may offer: what it is for
-// the domain, to ask whether the recipient may run it now, and how it is
-// written in each language.
+// commandSpec is one command a notification may offer, as it is written
+// in each language.
 type commandSpec struct {
-	cmd    tickets.Command
+	kind   tickets.CommandKind
 	es, en string
 }
 
 var commandSpecs = []commandSpec{
-	{tickets.Command{Kind: tickets.CmdClassify, Level: 1}, "#nivel <1-3> · #clasificar <servicio>", "#level <1-3> · #classify <service>"},
-	{tickets.Command{Kind: tickets.CmdEscalate}, "#escalar [nivel 3] [a <persona o proveedor>]", "#escalate [level 3] [to <person or provider>]"},
-	{tickets.Command{Kind: tickets.CmdAssign}, "#asignar <persona>", "#assign <person>"},
-	{tickets.Command{Kind: tickets.CmdResolve, Text: "-"}, "#resolver <nota>", "#resolve <note>"},
-	{tickets.Command{Kind: tickets.CmdClose}, "#cerrar", "#close"},
-	{tickets.Command{Kind: tickets.CmdReopen, Text: "-"}, "#reabrir", "#reopen"},
-	{tickets.Command{Kind: tickets.CmdNote, Text: "-"}, "#nota <texto interno>", "#note <internal text>"},
+	{tickets.CmdClassify, "#nivel <1-3> · #clasificar <servicio>", "#level <1-3> · #classify <service>"},
+	{tickets.CmdEscalate, "#escalar [nivel 3] [a <persona o proveedor>]", "#escalate [level 3] [to <person or provider>]"},
+	{tickets.CmdAssign, "#asignar <persona>", "#assign <person>"},
+	{tickets.CmdResolve, "#resolver <nota>", "#resolve <note>"},
+	{tickets.CmdClose, "#cerrar", "#close"},
+	{tickets.CmdReopen, "#reabrir", "#reopen"},
+	{tickets.CmdNote, "#nota <texto interno>", "#note <internal text>"},
 }
 
 // commandsFor lists the commands p may run on t now, in lang, and
 // whether one of them names a person (#asignar, #escalar): those the
-// procedure's transition function accepts from p in t's state, level and
-// assignment (a refusal that only depends on the argument, such as a
-// person who does not serve the level, still offers the command). A
-// person outside the roster is offered none.
+// procedure allows p in t's state, level and assignment (tickets.Allowed,
+// the rule that "#ayuda" answers with too). A person outside the roster
+// is offered none.
 func (n *Notifier) commandsFor(p Person, t store.Ticket, lang string) (cmds []string, naming bool) {
 	if n.Roster == nil || t.ID == 0 {
 		return nil, false
@@ -224,16 +222,12 @@ func (n *Notifier) commandsFor(p Person, t store.Ticket, lang string) (cmds []st
 	if !ok || !strings.EqualFold(rp.Email, p.Email) {
 		return nil, false
 	}
-	a := tickets.ActorOf(rp)
+	allowed := tickets.Allowed(t.Ticket, tickets.ActorOf(rp))
 	for _, s := range commandSpecs {
-		c := s.cmd
-		if c.Kind == tickets.CmdAssign || c.Kind == tickets.CmdEscalate {
-			c.To = n.someoneElse(rp, t.Level)
-		}
-		if _, _, err := tickets.Apply(t.Ticket, c, a, t.UpdatedAt); err != nil && !argumentOnly(err) {
+		if !slices.Contains(allowed, s.kind) {
 			continue
 		}
-		if c.To != nil || c.Kind == tickets.CmdAssign || c.Kind == tickets.CmdEscalate {
+		if s.kind == tickets.CmdAssign || s.kind == tickets.CmdEscalate {
 			naming = true
 		}
 		if lang == "en" {
@@ -243,25 +237,6 @@ func (n *Notifier) commandsFor(p Person, t store.Ticket, lang string) (cmds []st
 		}
 	}
 	return cmds, naming
-}
-
-// someoneElse is a roster person other than p, for asking the domain
-// whether p may hand the ticket over at all.
-func (n *Notifier) someoneElse(p tickets.Person, level tickets.Level) *tickets.Person {
-	for i := range n.Roster.People {
-		o := &n.Roster.People[i]
-		if !strings.EqualFold(o.Email, p.Email) && o.Role != tickets.RoleDesk && o.Serves(level) {
-			return o
-		}
-	}
-	return nil
-}
-
-// argumentOnly reports whether a refusal depends on the command's
-// argument rather than on who runs it and when.
-func argumentOnly(err error) bool {
-	return errors.Is(err, tickets.ErrCannotServe) || errors.Is(err, tickets.ErrMissingArgument) ||
-		errors.Is(err, tickets.ErrInvalidLevel)
 }
 
 // staffFor lists, by level, the roster people a desk agent or an assignee

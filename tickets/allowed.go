@@ -8,9 +8,9 @@ import (
 // Allowed lists the commands a may run on t now, in the order of the
 // procedure's table: what a notice may offer and what "#ayuda" answers.
 // Each kind is tried with the domain's own rules (Apply) on a probe
-// command, so this list cannot disagree with what Apply accepts; a command
-// refused only for a missing argument or a target who cannot serve is
-// allowed (the sender must name someone).
+// command, so this list cannot disagree with what Apply accepts. A command
+// refused only for its argument (a missing one, a target who cannot serve,
+// a level it cannot go to) is allowed: the sender must say it.
 func Allowed(t Ticket, a Actor) []CommandKind {
 	probes := []Command{
 		{Kind: CmdClassify, Level: t.Level},
@@ -30,7 +30,7 @@ func Allowed(t Ticket, a Actor) []CommandKind {
 			c.Level = 1
 		}
 		_, _, err := Apply(t, c, a, time.Time{})
-		if err == nil || isAny(err, ErrMissingArgument, ErrCannotServe) {
+		if err == nil || isAny(err, ErrMissingArgument, ErrCannotServe, ErrInvalidLevel) {
 			out = append(out, c.Kind)
 		}
 	}

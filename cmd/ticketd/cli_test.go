@@ -280,3 +280,18 @@ func TestDatabaseNotRunning(t *testing.T) {
 		}
 	}
 }
+
+// TestListNamesPeople: the list names the assignee as the roster does and
+// the requester by the name she wrote with, not by their addresses.
+func TestListNamesPeople(t *testing.T) {
+	t.Setenv("TICKETD_LANG", "")
+	cfg := testConfig(t)
+	c := []string{"-config", cfg}
+	mustRun(t, append(c, "migrate")...)
+	mustRun(t, append(c, "tickets", "open", "--requester", "ana@example.gov.co", "--subject", "Impresora", "--as", "jgomez")...)
+	mustRun(t, append(c, "tickets", "classify", "1", "--as", "jgomez", "--level", "2", "--to", "lperez")...)
+	out := mustRun(t, append(c, "tickets", "list")...)
+	if !strings.Contains(out, "Luis Pérez") || strings.Contains(out, "lperez@") {
+		t.Errorf("list does not name the assignee:\n%s", out)
+	}
+}

@@ -131,9 +131,13 @@ func (a *app) ticketsList(ctx context.Context, args []string) error {
 	for _, t := range list {
 		as := "-"
 		if t.Assignee != nil {
-			as = *t.Assignee
+			as = personName(s.Roster, *t.Assignee)
 		}
-		fmt.Fprintf(w, "%s\t%s\t%d\t%s\t%s\t%s\n", t.Ref, a.stateName(tickets.State(t.State)), t.Level, as, t.Requester, truncate(t.Subject, 40))
+		requester := t.Requester
+		if t.RequesterName != "" {
+			requester = t.RequesterName
+		}
+		fmt.Fprintf(w, "%s\t%s\t%d\t%s\t%s\t%s\n", t.Ref, a.stateName(tickets.State(t.State)), t.Level, truncate(as, 24), truncate(requester, 28), truncate(t.Subject, 40))
 	}
 	return w.Flush()
 }

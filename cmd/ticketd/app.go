@@ -153,4 +153,3 @@ func (a *app) cmdConfig(ctx context.Context, args []string) error {
 	fmt.Fprintln(a.stdout, a.t("out.config_ok", c.Path, len(c.People), len(c.Services)))
 	return nil
 }
-

@@ -71,7 +71,6 @@ func startBenchReplica(b *testing.B, name string, env benchEnv) *benchReplica {
 
 func (r *benchReplica) pid() string { return strconv.Itoa(r.cmd.Process.Pid) }
 
-
 // peakRSSMB is the process's peak resident set (VmHWM), in MiB.
 func (r *benchReplica) peakRSSMB() float64 {
 	return float64(benchProcStatusKB(r.pid(), "VmHWM")) / 1024

@@ -184,7 +184,6 @@ func (p *proc) waitFault(timeout time.Duration) {
 	}
 }
 
-
 // stop ends the process gracefully (SIGTERM), or with SIGKILL if it does
 // not stop within 20 seconds.
 func (p *proc) stop() {

@@ -347,9 +347,7 @@ func (in *Intake) toCommand(c reply.Command, lang string) (tickets.Command, erro
 				return &p, nil
 			}
 		}
-		return nil, tickets.NewRefusal(service.ErrUnknownPerson,
-			fmt.Sprintf("nobody in the roster is called %q", name),
-			fmt.Sprintf("nadie en la lista de personal se llama %q", name))
+		return nil, tickets.NewRefusal(service.ErrUnknownPerson, "person.unknown", name)
 	}
 	switch c.Verb {
 	case reply.VerbClassify:
@@ -360,9 +358,7 @@ func (in *Intake) toCommand(c reply.Command, lang string) (tickets.Command, erro
 				svc, ok = roster.FindService(c.Service)
 			}
 			if !ok {
-				return cmd, tickets.NewRefusal(service.ErrUnknownService,
-					fmt.Sprintf("%q is not in the service catalogue", c.Service),
-					fmt.Sprintf("%q no está en el catálogo de servicios", c.Service))
+				return cmd, tickets.NewRefusal(service.ErrUnknownService, "service.unknown", c.Service)
 			}
 			cmd.Service = svc.Name
 			if cmd.Level == 0 {
@@ -390,8 +386,7 @@ func (in *Intake) toCommand(c reply.Command, lang string) (tickets.Command, erro
 	case reply.VerbNote:
 		cmd = tickets.Command{Kind: tickets.CmdNote, Text: c.Text}
 	default:
-		return cmd, tickets.NewRefusal(tickets.ErrInvalidTransition,
-			fmt.Sprintf("%s is not a command", c.Name), fmt.Sprintf("«%s» no es un comando", c.Name))
+		return cmd, tickets.NewRefusal(tickets.ErrInvalidTransition, "command.not_a_command", c.Name)
 	}
 	if c.Target != "" {
 		p, err := person(c.Target)

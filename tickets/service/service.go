@@ -422,8 +422,7 @@ func (s *Service) Person(name string) (*tickets.Person, error) {
 			return &p, nil
 		}
 	}
-	return nil, tickets.NewRefusal(ErrUnknownPerson, fmt.Sprintf("%q is not in the roster (use an alias or an address)", name),
-		fmt.Sprintf("«%s» no está en la lista de personal (use un alias o un correo)", name))
+	return nil, tickets.NewRefusal(ErrUnknownPerson, "person.not_in_roster", name)
 }
 
 // ErrUnknownPerson is a command naming nobody in the roster.

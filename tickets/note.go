@@ -1,6 +1,7 @@
 package tickets
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -214,4 +215,17 @@ func (e Event) Text(lang string) string {
 		return e.Data.Text(lang)
 	}
 	return e.Note
+}
+
+// String prints the note as its JSON, so that two events print alike when
+// their notes hold the same (%v would print the pointer).
+func (n *Note) String() string {
+	if n == nil {
+		return "<nil>"
+	}
+	b, err := json.Marshal(n)
+	if err != nil {
+		return string(n.Code)
+	}
+	return string(b)
 }

@@ -30,6 +30,7 @@ func (a *app) printDetail(d service.DetailJSON) {
 // writeDetail is printDetail for any writer and language (the sandbox's
 // walkthrough ends with it); nameOf names people by their address.
 func writeDetail(w io.Writer, lang string, nameOf func(string) string, d service.DetailJSON) {
+	d = wordedIn(d, lang)
 	t := func(key string, args ...any) string { return say(lang, key, args...) }
 	name := func(addr string) string {
 		if addr == tickets.System.Email {
@@ -79,7 +80,14 @@ func writeDetail(w io.Writer, lang string, nameOf func(string) string, d service
 		if e.Rating > 0 {
 			line(w, "      %s", t("show.rating", e.Rating))
 		}
-		if e.Note != "" {
+		switch {
+		case e.NoteData != nil:
+			// What the system noted is read whole: the refused line and
+			// why, each recipient a bounce reports.
+			for _, l := range strings.Split(strings.TrimSpace(e.Note), "\n") {
+				wrap(w, "      ", l)
+			}
+		case e.Note != "":
 			line(w, "      %s", firstLine(e.Note))
 		}
 	}
@@ -104,6 +112,23 @@ func writeDetail(w io.Writer, lang string, nameOf func(string) string, d service
 			line(w, "      %s", t("show.attachment", at.ID, at.Filename, at.ContentType, at.Size))
 		}
 	}
+}
+
+// wordedIn returns d with the system's notes worded in lang: each event
+// that keeps its note as data (NoteData) gets that note's words for this
+// reader in Note; a person's words, and notes from before they were kept
+// as data, stay as written. The JSON output carries both, the data and
+// the words.
+func wordedIn(d service.DetailJSON, lang string) service.DetailJSON {
+	evs := make([]service.EventJSON, len(d.Events))
+	for i, e := range d.Events {
+		if e.NoteData != nil {
+			e.Note = e.NoteData.Text(lang)
+		}
+		evs[i] = e
+	}
+	d.Events = evs
+	return d
 }
 
 // activityName names activity n as an event of kind fulfilled it: what

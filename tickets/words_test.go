@@ -48,6 +48,42 @@ func TestEveryEntryInBothLanguages(t *testing.T) {
 			t.Errorf("reason %s: Spanish takes %d arguments, English %d", r.code, verbs(r.es), verbs(r.en))
 		}
 	}
+	// Worded with arguments of the kinds their verbs take, no entry and no
+	// reason shows an identifier (a state reads "en atención").
+	verb := regexp.MustCompile(`%[-+# 0-9.]*([a-zA-Z])`)
+	sample := func(f string) []any {
+		var args []any
+		for _, m := range verb.FindAllStringSubmatch(strings.ReplaceAll(f, "%%", ""), -1) {
+			if m[1] == "d" {
+				args = append(args, 2)
+			} else {
+				args = append(args, StateInProgress)
+			}
+		}
+		return args
+	}
+	for key, w := range words {
+		for _, lang := range []string{"es", "en"} {
+			if got := Say(lang, key, sample(w[langIndex(lang)])...); rawIdentifier.MatchString(got) || strings.Contains(got, "%!") {
+				t.Errorf("%s (%s) reads %q", key, lang, got)
+			}
+		}
+	}
+	for _, r := range reasons {
+		var args []Arg
+		for _, a := range sample(r.en) {
+			if n, ok := a.(int); ok {
+				args = append(args, NumArg(n))
+			} else {
+				args = append(args, StateArg(StateInProgress))
+			}
+		}
+		for _, lang := range []string{"es", "en"} {
+			if got := (Reason{Code: r.code, Args: args}).Text(lang); rawIdentifier.MatchString(got) || strings.Contains(got, "%!") {
+				t.Errorf("reason %s (%s) reads %q", r.code, lang, got)
+			}
+		}
+	}
 	if Say("es", "no.such.entry") != "no.such.entry" {
 		t.Error("an unknown entry should show its key, for this test to catch")
 	}

@@ -69,14 +69,28 @@ type Failure struct {
 	Diagnostic string `json:"diagnostic,omitempty"`
 }
 
-// Text words the note in lang ("es" by default, "en").
-func (n Note) Text(lang string) string {
+// Text words the note in lang ("es" by default, "en"), naming people by
+// their address.
+func (n Note) Text(lang string) string { return n.Render(lang, nil) }
+
+// Render words the note in lang, naming the people it tells of with name
+// (an address to the name a reader knows them by; nil keeps the address).
+func (n Note) Render(lang string, name func(addr string) string) string {
 	say := func(key string, args ...any) string { return Say(lang, "note."+key, args...) }
+	who := func(addr string) string {
+		if name == nil || addr == "" {
+			return addr
+		}
+		if s := name(addr); s != "" {
+			return s
+		}
+		return addr
+	}
 	switch n.Code {
 	case NoteCommandsOutsider:
-		return say("commands.outsider", n.Address, strings.Join(n.Lines, " | "))
+		return say("commands.outsider", who(n.Address), strings.Join(n.Lines, " | "))
 	case NoteCommandsUnverified:
-		return say("commands.unverified", n.Address, Identity(n.Why, lang), strings.Join(n.Lines, " | "))
+		return say("commands.unverified", who(n.Address), Identity(n.Why, lang), strings.Join(n.Lines, " | "))
 	case NoteCommandsRefused:
 		var why []string
 		for _, r := range n.Refused {
@@ -92,9 +106,9 @@ func (n Note) Text(lang string) string {
 			return say("comment.refused", n.Reason.Text(lang))
 		}
 	case NoteUnverifiedKept:
-		return say("unverified.kept", n.Address, Identity(n.Why, lang), n.Words)
+		return say("unverified.kept", who(n.Address), Identity(n.Why, lang), n.Words)
 	case NoteAutomaticKept:
-		return say("automatic.kept", n.Address, n.Detail, n.Subject)
+		return say("automatic.kept", who(n.Address), n.Detail, n.Subject)
 	case NoteBounceReported:
 		s := say("bounce.reported", n.Address)
 		for _, f := range n.Failures {
@@ -102,11 +116,11 @@ func (n Note) Text(lang string) string {
 		}
 		return s
 	case NoteDeliveryFailed:
-		return say("delivery.failed", NoticeName(n.Notice, lang), n.Address, n.Detail)
+		return say("delivery.failed", NoticeName(n.Notice, lang), who(n.Address), n.Detail)
 	case NoteReminder:
 		return say("reminder", Duration(n.Waited, lang), n.Level)
 	case NoteNoticeHeld:
-		return say("notice.held", NoticeName(n.Notice, lang), n.Address)
+		return say("notice.held", NoticeName(n.Notice, lang), who(n.Address))
 	case NoteRoutedMailbox:
 		return say("routed.mailbox")
 	case NoteRoutedKeyword:

@@ -194,6 +194,11 @@ func TestOldAndUnknownNotes(t *testing.T) {
 	if e.Note != "El caso lleva más de 3 días en el nivel 1" || e.Text("en") != "The ticket has waited more than 3 days at level 1" {
 		t.Errorf("reminder: %q / %q", e.Note, e.Text("en"))
 	}
+	held := Note{Code: NoteNoticeHeld, Notice: "closed", Address: "ana@example.gov.co"}
+	if got := held.Render("es", func(string) string { return "Ana Suárez" }); got !=
+		"Aviso retenido por el límite de avisos por destinatario: el aviso de cierre para Ana Suárez" {
+		t.Errorf("named: %q", got)
+	}
 	n := Note{Code: "from.a.later.version", Address: "ana@example.gov.co"}
 	if got := n.Text("en"); got != "System note: ana@example.gov.co" {
 		t.Errorf("unknown code: %q", got)

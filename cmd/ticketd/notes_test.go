@@ -21,8 +21,8 @@ import (
 // TestSystemNotesReadInTheReadersLanguage: on a Spanish desk, the intake
 // writes what it refused or kept quietly (and the timers and the outbox
 // what they did) on the record; `tickets show` words each note in Spanish
-// by default and in English with --lang en, and --json carries the note's
-// data and its words for the reader.
+// by default and in English with --lang en, naming people by name, and
+// --json carries the note's data and its words for the reader.
 func TestSystemNotesReadInTheReadersLanguage(t *testing.T) {
 	t.Setenv("TICKETD_LANG", "")
 	cfg := testConfig(t)
@@ -126,21 +126,21 @@ func TestSystemNotesReadInTheReadersLanguage(t *testing.T) {
 	}{
 		{tickets.NoteCommandsRefused, "Comando rechazado; no se aplicó nada del mensaje: #cerrar: el caso está sin clasificar; solo se cierra un",
 			"Command refused; nothing of the message was applied: #cerrar: ticket is new, not yet classified; only a", 1},
-		{tickets.NoteCommandsOutsider, "Comandos de ana@example.gov.co no aplicados: solo el personal de soporte ejecuta comandos: #nivel 2",
-			"Commands from ana@example.gov.co not applied: only support staff run commands: #nivel 2", 1},
-		{tickets.NoteCommandsUnverified, "Comandos de jgomez@example.gov.co no aplicados: no se verificó su identidad (el mensaje no llegó",
-			"Commands from jgomez@example.gov.co not applied: identity not verified (the message did not come", 1},
-		{tickets.NoteUnverifiedKept, "Mensaje de jgomez@example.gov.co sin identidad verificada, guardado como interno (el mensaje no",
-			"Unverified message from jgomez@example.gov.co kept internal (the message did not come through", 1},
-		{tickets.NoteAutomaticKept, "Correo automático de ana@example.gov.co guardado sin avisar a nadie (Auto-Submitted: auto-replied): Fuera",
-			"Automatic mail from ana@example.gov.co kept without notifying anyone (Auto-Submitted: auto-replied):", 1},
+		{tickets.NoteCommandsOutsider, "Comandos de Ana Suárez no aplicados: solo el personal de soporte ejecuta comandos: #nivel 2",
+			"Commands from Ana Suárez not applied: only support staff run commands: #nivel 2", 1},
+		{tickets.NoteCommandsUnverified, "Comandos de Juan Gómez no aplicados: no se verificó su identidad (el mensaje no llegó",
+			"Commands from Juan Gómez not applied: identity not verified (the message did not come", 1},
+		{tickets.NoteUnverifiedKept, "Mensaje de Juan Gómez sin identidad verificada, guardado como interno (el mensaje no",
+			"Unverified message from Juan Gómez kept internal (the message did not come through", 1},
+		{tickets.NoteAutomaticKept, "Correo automático de Ana Suárez guardado sin avisar a nadie (Auto-Submitted: auto-replied): Fuera",
+			"Automatic mail from Ana Suárez kept without notifying anyone (Auto-Submitted: auto-replied):", 1},
 		{tickets.NoteBounceReported, "Falla de entrega informada por mailer-daemon@mx.example.gov.co",
 			"Delivery failure reported by mailer-daemon@mx.example.gov.co", 1},
 		{tickets.NoteReminder, "El caso lleva más de 3 días en el nivel 1", "The ticket has waited more than 3 days at level 1", 1},
-		{tickets.NoteDeliveryFailed, "No se pudo entregar el aviso de caso asignado a sitio1@example.gov.co: 550 5.1.1 user unknown",
-			"Could not deliver the notice of an assigned ticket to sitio1@example.gov.co: 550 5.1.1 user unknown", 1},
-		{tickets.NoteNoticeHeld, "Aviso retenido por el límite de avisos por destinatario: la respuesta a los comandos para ana@",
-			"Notice held back by the per-recipient limit: the answer to the commands to ana@example.gov.co", 1},
+		{tickets.NoteDeliveryFailed, "No se pudo entregar el aviso de caso asignado a Carlos Díaz: 550 5.1.1 user unknown",
+			"Could not deliver the notice of an assigned ticket to Carlos Díaz: 550 5.1.1 user unknown", 1},
+		{tickets.NoteNoticeHeld, "Aviso retenido por el límite de avisos por destinatario: la respuesta a los comandos para Ana Suárez",
+			"Notice held back by the per-recipient limit: the answer to the commands to Ana Suárez", 1},
 		{tickets.NoteRoutedKeyword, "Clasificado por el catálogo: la palabra «impresora» en el asunto.",
 			"Routed by the catalogue: the keyword \"impresora\" in the subject.", 2},
 	} {

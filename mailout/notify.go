@@ -568,7 +568,7 @@ func dedupKey(nt note, trigger *store.Message) *string {
 // recordHeld puts a held notification on the ticket's record.
 func (q *queue) recordHeld(o store.Outgoing) error {
 	e := tickets.Record(q.t.Ticket, tickets.EventCapped, tickets.System, q.now, false, "").
-		WithNote(tickets.Note{Code: tickets.NoteNoticeHeld, Notice: o.Kind, Address: o.Recipient}, q.n.defaultLang())
+		WithNote(tickets.Note{Code: tickets.NoteNoticeHeld, Notice: o.Kind, Address: o.Recipient}, q.n.langOf("", q.t.Lang))
 	_, err := store.AppendEvents(q.ctx, q.tx, q.t.ID, nil, e)
 	return err
 }

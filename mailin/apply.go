@@ -3,7 +3,6 @@ package mailin
 import (
 	"context"
 	"errors"
-	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -47,7 +46,7 @@ func (in *Intake) match(ctx context.Context, tx *service.Tx, m *email.Message) (
 	case tokenID != 0 && inThread && threadID != tokenID:
 		// A reply in one ticket's thread through another ticket's reply
 		// address: the token does not vouch for this ticket.
-		mt.badToken = "the reply address belongs to another ticket"
+		mt.badToken = "identity.other_ticket"
 		return in.load(ctx, tx, mt, threadID, "thread", false)
 	case tokenID != 0:
 		return in.load(ctx, tx, mt, tokenID, "token", true)
@@ -91,7 +90,7 @@ func (in *Intake) tokenTicket(tx *service.Tx, m *email.Message, mt *matched) (in
 func (in *Intake) load(ctx context.Context, tx *service.Tx, mt matched, id int64, by string, verified bool) (matched, error) {
 	t, err := store.GetTicket(ctx, tx.Q, id)
 	if errors.Is(err, store.ErrNotFound) {
-		mt.badToken = "the reply address names a ticket that does not exist"
+		mt.badToken = "identity.no_ticket"
 		return mt, nil
 	}
 	if err != nil {
@@ -101,14 +100,16 @@ func (in *Intake) load(ctx context.Context, tx *service.Tx, mt matched, id int64
 	return mt, nil
 }
 
+// tokenProblem is why a reply token was not accepted, as an identity.*
+// code of the catalogue (tickets.Identity words it).
 func tokenProblem(err error) string {
 	switch {
 	case errors.Is(err, replytoken.ErrExpired):
-		return "the reply address has expired"
+		return "identity.expired"
 	case errors.Is(err, replytoken.ErrUnknownKey):
-		return "the reply address was signed with a key no longer in use"
+		return "identity.old_key"
 	}
-	return "the reply address is not valid for this sender"
+	return "identity.wrong_sender"
 }
 
 // recipients are the addresses a message was delivered to: To, Cc and the
@@ -193,21 +194,21 @@ func (in *Intake) automatic(ctx context.Context, tx *service.Tx, f *imapin.Fetch
 	}
 	sender := tickets.Actor{Email: m.From.Email, Role: tickets.RoleOutsider}
 	if kind == email.Bounce {
-		note := "Delivery failure reported by " + m.From.Email
+		note := tickets.Note{Code: tickets.NoteBounceReported, Address: m.From.Email}
 		if m.DSN != nil {
 			for _, st := range m.DSN.Failed {
-				note += fmt.Sprintf("\n%s: %s %s", st.Recipient, st.Status, st.Diagnostic)
+				note.Failures = append(note.Failures, tickets.Failure{Recipient: st.Recipient, Status: st.Status, Diagnostic: st.Diagnostic})
 			}
 		}
 		// The desk is told of the failure: no trigger, so the notifier
 		// does not take it for mail to leave unanswered.
-		if _, err := tx.Record(t.ID, tickets.EventDeliveryFailed, tickets.System, false, note, nil); err != nil {
+		if _, err := tx.RecordNote(t.ID, tickets.EventDeliveryFailed, tickets.System, note, nil); err != nil {
 			return result{}, err
 		}
 		return processed(f.UID, "bounce"), nil
 	}
-	note := fmt.Sprintf("Automatic mail from %s kept without notifying anyone (%s): %s", m.From.Email, why, oneLine(m.Subject))
-	if _, err := tx.Record(t.ID, tickets.EventNoted, sender, false, note, msg); err != nil {
+	note := tickets.Note{Code: tickets.NoteAutomaticKept, Address: m.From.Email, Detail: why, Subject: oneLine(m.Subject)}
+	if _, err := tx.RecordNote(t.ID, tickets.EventNoted, sender, note, msg); err != nil {
 		return result{}, err
 	}
 	return processed(f.UID, "automatic"), nil
@@ -293,7 +294,7 @@ func (in *Intake) reply(ctx context.Context, tx *service.Tx, f *imapin.Fetched, 
 	if len(cmds) == 0 {
 		text := trimmed
 		if strings.TrimSpace(text) == "" {
-			text = attachmentsOnly(m)
+			text = attachmentsOnly(m, in.deskLang())
 		}
 		if text == "" {
 			return processed(f.UID, "comment"), nil // an empty reply: kept on record, nothing to say
@@ -311,7 +312,8 @@ func (in *Intake) reply(ctx context.Context, tx *service.Tx, f *imapin.Fetched, 
 				return result{}, err
 			}
 			// A refused comment (e.g. a system address) stays on record.
-			if _, err := tx.Record(t.ID, tickets.EventRefused, actor, false, in.recordText("Comentario no aplicado: %s", "Comment not applied: %s", refusalText(err, in.deskLang())), msg); err != nil {
+			why := tickets.ReasonOf(err)
+			if _, err := tx.RecordNote(t.ID, tickets.EventRefused, actor, tickets.Note{Code: tickets.NoteCommentRefused, Reason: &why}, msg); err != nil {
 				return result{}, err
 			}
 		}
@@ -325,22 +327,15 @@ func (in *Intake) reply(ctx context.Context, tx *service.Tx, f *imapin.Fetched, 
 // records why, and tells the sender.
 func (in *Intake) unverifiedComment(ctx context.Context, tx *service.Tx, f *imapin.Fetched, msg *store.Message,
 	t *store.Ticket, actor tickets.Actor, text, why string) (result, error) {
-	whyRec := why
-	if in.deskLang() != "en" {
-		whyRec = whyES(why)
-	}
-	note := in.recordText("Mensaje de %s sin identidad verificada, guardado como interno (%s):\n%s",
-		"Unverified message from %s kept internal (%s):\n%s", actor.Email, whyRec, text)
-	if _, err := tx.Record(t.ID, tickets.EventRefused, actor, false, note, msg); err != nil {
+	note := tickets.Note{Code: tickets.NoteUnverifiedKept, Address: actor.Email, Why: why, Words: text}
+	if _, err := tx.RecordNote(t.ID, tickets.EventRefused, actor, note, msg); err != nil {
 		return result{}, err
 	}
 	if in.Responder != nil {
 		lang := in.langOf(actor.Email, t.Lang)
-		res := []mailout.CommandResult{{Line: tr(lang, "(comentario)", "(comment)"),
-			Reason: tr(lang, "no se pudo verificar que el mensaje viene de usted ("+whyES(why)+"); no se publicó en el caso",
-				"your identity could not be verified ("+why+"); it was not posted on the ticket"),
-			Hint: tr(lang, "responda con «Responder» al último aviso que recibió de la mesa: su dirección de respuesta lleva una firma que lo identifica",
-				"use Reply on the latest notification you received from the desk: its reply address carries a signature that identifies you")}}
+		res := []mailout.CommandResult{{Line: tickets.Say(lang, "reply.comment.line"),
+			Reason: tickets.Say(lang, "reply.unverified.comment", tickets.Identity(why, lang)),
+			Hint:   tickets.Say(lang, "hint.verify")}}
 		if err := in.Responder.CommandResults(tx.Context(), tx.Q, *t, actor.Email, res, msg); err != nil {
 			return result{}, err
 		}
@@ -348,7 +343,9 @@ func (in *Intake) unverifiedComment(ctx context.Context, tx *service.Tx, f *imap
 	return processed(f.UID, "comment"), nil
 }
 
-func attachmentsOnly(m *email.Message) string {
+// attachmentsOnly is the comment a reply with files and no words makes:
+// the files' names, in lang (the desk's: it is on the record as it is).
+func attachmentsOnly(m *email.Message, lang string) string {
 	var names []string
 	for _, a := range m.Attachments {
 		if !a.Inline {
@@ -358,7 +355,7 @@ func attachmentsOnly(m *email.Message) string {
 	if len(names) == 0 {
 		return ""
 	}
-	return "(adjuntos: " + strings.Join(names, ", ") + ")"
+	return tickets.Say(lang, "reply.attachments", strings.Join(names, ", "))
 }
 
 // verify says whether the sender of m is who From says, for commands: a
@@ -390,7 +387,7 @@ func (in *Intake) verify(ctx context.Context, m *email.Message, raw []byte, mt m
 	if mt.badToken != "" {
 		return false, mt.badToken
 	}
-	return false, "the message did not come through the signed reply address of a notification, and no trusted authentication result vouches for the sender"
+	return false, "identity.unsigned"
 }
 
 func isRefusal(err error) bool {

@@ -3,8 +3,6 @@ package mailin
 import (
 	"context"
 	"errors"
-	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -44,7 +42,7 @@ func (in *Intake) commands(ctx context.Context, tx *service.Tx, f *imapin.Fetche
 		results, err = in.unverified(tx, t, actor, lang, why, cmds, msg)
 	default:
 		var steps []step
-		var records []string
+		var records []tickets.RefusedLine
 		var ok bool
 		steps, results, records, ok = in.plan(t, actor, lang, cmds, comment, tx.Now())
 		if !ok {
@@ -99,8 +97,7 @@ func asksHelp(cmds []reply.Command) bool {
 // what this person may do.
 func (in *Intake) outsiderRefused(tx *service.Tx, t store.Ticket, actor tickets.Actor, lang string,
 	cmds []reply.Command, msg *store.Message) ([]mailout.CommandResult, error) {
-	reason := tr(lang, "los comandos son del personal de soporte; su mensaje quedó en el caso como comentario y la mesa de servicio lo recibió",
-		"commands are for support staff; your message was kept on the ticket as a comment and the service desk received it")
+	reason := tickets.Say(lang, "reply.outsider")
 	hint := mayDo(t.Ticket, actor, lang)
 	var results []mailout.CommandResult
 	for _, c := range cmds {
@@ -111,9 +108,8 @@ func (in *Intake) outsiderRefused(tx *service.Tx, t store.Ticket, actor tickets.
 			return nil, err
 		}
 	}
-	_, err := tx.Record(t.ID, tickets.EventRefused, actor, false,
-		in.recordText("Comandos de %s no aplicados: solo el personal de soporte ejecuta comandos: %s",
-			"Commands from %s not applied: only roster people run commands: %s", actor.Email, joinLines(cmds)), msg)
+	_, err := tx.RecordNote(t.ID, tickets.EventRefused, actor,
+		tickets.Note{Code: tickets.NoteCommandsOutsider, Address: actor.Email, Lines: linesOf(cmds)}, msg)
 	return results, err
 }
 
@@ -122,19 +118,13 @@ func (in *Intake) outsiderRefused(tx *service.Tx, t store.Ticket, actor tickets.
 // be forged); the requester's is a comment, as any of their mail.
 func (in *Intake) unverified(tx *service.Tx, t store.Ticket, actor tickets.Actor, lang, why string,
 	cmds []reply.Command, msg *store.Message) ([]mailout.CommandResult, error) {
-	reason := tr(lang, "no se pudo verificar que el mensaje viene de usted ("+whyES(why)+")", "your identity could not be verified ("+why+")")
-	hint := tr(lang, "responda con «Responder» al último aviso que recibió de la mesa: su dirección de respuesta lleva una firma que lo identifica",
-		"use Reply on the latest notification you received from the desk: its reply address carries a signature that identifies you")
+	reason := tickets.Say(lang, "reply.unverified", tickets.Identity(why, lang))
+	hint := tickets.Say(lang, "hint.verify")
 	var results []mailout.CommandResult
 	for _, c := range cmds {
 		results = append(results, mailout.CommandResult{Line: lineOf(c), Reason: reason, Hint: hint})
 	}
-	whyRec := why
-	if in.deskLang() != "en" {
-		whyRec = whyES(why)
-	}
-	record := in.recordText("Comandos de %s no aplicados: no se verificó su identidad (%s): %s",
-		"Commands from %s not applied: identity not verified (%s): %s", actor.Email, whyRec, joinLines(cmds))
+	record := tickets.Note{Code: tickets.NoteCommandsUnverified, Address: actor.Email, Why: why, Lines: linesOf(cmds)}
 	body := strings.TrimSpace(msg.Body)
 	switch {
 	case body == "":
@@ -147,7 +137,7 @@ func (in *Intake) unverified(tx *service.Tx, t store.Ticket, actor tickets.Actor
 			return nil, err
 		}
 	}
-	_, err := tx.Record(t.ID, tickets.EventRefused, actor, false, record, msg)
+	_, err := tx.RecordNote(t.ID, tickets.EventRefused, actor, record, msg)
 	return results, err
 }
 
@@ -156,16 +146,9 @@ func (in *Intake) unverified(tx *service.Tx, t store.Ticket, actor tickets.Actor
 // that nothing of it reaches the requester; the requester's (a "#reabrir"
 // the state refused) is a comment for the desk and the assignee.
 func (in *Intake) keepRefused(tx *service.Tx, t store.Ticket, actor tickets.Actor, cmds []reply.Command,
-	records []string, msg *store.Message) error {
-	var why []string
-	for i, r := range records {
-		if r != "" {
-			why = append(why, lineOf(cmds[i])+": "+r)
-		}
-	}
-	if _, err := tx.Record(t.ID, tickets.EventRefused, actor, false,
-		in.recordText("Comando rechazado; no se aplicó nada del mensaje: %s", "Command refused; nothing of the message was applied: %s",
-			strings.Join(why, "; ")), msg); err != nil {
+	records []tickets.RefusedLine, msg *store.Message) error {
+	if _, err := tx.RecordNote(t.ID, tickets.EventRefused, actor,
+		tickets.Note{Code: tickets.NoteCommandsRefused, Refused: records}, msg); err != nil {
 		return err
 	}
 	body := strings.TrimSpace(msg.Body)
@@ -193,9 +176,9 @@ type step struct {
 // plan turns the command lines into the steps that run them and tries
 // them, in order, with the procedure's rules on a copy of t. ok is false
 // when one would be refused; the results say which and why, and records
-// says why in the record's words.
+// keep the refused line and its reason, as data, for the record.
 func (in *Intake) plan(t store.Ticket, actor tickets.Actor, lang string, cmds []reply.Command, comment string,
-	now time.Time) (steps []step, results []mailout.CommandResult, records []string, ok bool) {
+	now time.Time) (steps []step, results []mailout.CommandResult, records []tickets.RefusedLine, ok bool) {
 	hasNote, hasHelp := false, false
 	for _, c := range cmds {
 		hasNote = hasNote || c.Verb == reply.VerbNote
@@ -220,7 +203,6 @@ func (in *Intake) plan(t store.Ticket, actor tickets.Actor, lang string, cmds []
 		steps = append(steps, step{line: -1, cmd: tickets.Command{Kind: kind, Text: text}})
 	}
 	results = make([]mailout.CommandResult, len(cmds))
-	records = make([]string, len(cmds)) // why, in the record's words
 	failed := -1
 	for i, c := range cmds {
 		results[i].Line = lineOf(c)
@@ -235,7 +217,8 @@ func (in *Intake) plan(t store.Ticket, actor tickets.Actor, lang string, cmds []
 			steps = append(steps, step{line: i, cmd: cmd})
 		} else {
 			failed = i
-			results[i].Reason, results[i].Hint, records[i] = refusalText(err, lang), in.hint(c, err, t.Ticket, actor, lang), refusalText(err, in.deskLang())
+			results[i].Reason, results[i].Hint = refusalText(err, lang), in.hint(c, err, t.Ticket, actor, lang)
+			records = append(records, tickets.RefusedLine{Line: lineOf(c), Reason: tickets.ReasonOf(err)})
 			break
 		}
 	}
@@ -253,7 +236,8 @@ func (in *Intake) plan(t store.Ticket, actor tickets.Actor, lang string, cmds []
 				}
 				failed = s.line
 				c := cmds[s.line]
-				results[s.line].Reason, results[s.line].Hint, records[s.line] = refusalText(err, lang), in.hint(c, err, sim, actor, lang), refusalText(err, in.deskLang())
+				results[s.line].Reason, results[s.line].Hint = refusalText(err, lang), in.hint(c, err, sim, actor, lang)
+				records = append(records, tickets.RefusedLine{Line: lineOf(c), Reason: tickets.ReasonOf(err)})
 				break
 			}
 			sim = next
@@ -262,8 +246,7 @@ func (in *Intake) plan(t store.Ticket, actor tickets.Actor, lang string, cmds []
 	if failed >= 0 {
 		for i := range results {
 			if i != failed {
-				results[i].Reason = tr(lang, "no se ejecutó: cuando un comando de un mensaje es rechazado, no se ejecuta ninguno; corrija la línea rechazada y envíe de nuevo todos los comandos",
-					"not run: when one command of a message is refused, none runs; correct the refused line and send all the commands again")
+				results[i].Reason = tickets.Say(lang, "reply.not_run.all")
 			}
 		}
 		return nil, results, records, false
@@ -295,7 +278,8 @@ func (in *Intake) run(ctx context.Context, tx *service.Tx, t store.Ticket, actor
 		if err != nil {
 			r := &results[s.line]
 			r.Reason, r.Hint = refusalText(err, lang), hint(err, lang)
-			if _, err := tx.Record(t.ID, tickets.EventRefused, actor, false, in.recordText("Comando rechazado: %s: %s", "Command refused: %s: %s", r.Line, refusalText(err, in.deskLang())), msg); err != nil {
+			note := tickets.Note{Code: tickets.NoteCommandRefused, Refused: []tickets.RefusedLine{{Line: r.Line, Reason: tickets.ReasonOf(err)}}}
+			if _, err := tx.RecordNote(t.ID, tickets.EventRefused, actor, note, msg); err != nil {
 				return nil, t, err
 			}
 			// The text it would have carried is kept, internal; the lines
@@ -307,7 +291,7 @@ func (in *Intake) run(ctx context.Context, tx *service.Tx, t store.Ticket, actor
 			}
 			for i := s.line + 1; i < len(results); i++ {
 				if !results[i].Applied && results[i].Reason == "" {
-					results[i].Reason = tr(lang, "no se ejecutó porque el comando anterior fue rechazado", "not run because the command before it was refused")
+					results[i].Reason = tickets.Say(lang, "reply.not_run.after")
 				}
 			}
 			return results, t, nil
@@ -347,9 +331,7 @@ func (in *Intake) toCommand(c reply.Command, lang string) (tickets.Command, erro
 				return &p, nil
 			}
 		}
-		return nil, tickets.NewRefusal(service.ErrUnknownPerson,
-			fmt.Sprintf("nobody in the roster is called %q", name),
-			fmt.Sprintf("nadie en la lista de personal se llama %q", name))
+		return nil, tickets.NewRefusal(service.ErrUnknownPerson, "person.unknown", name)
 	}
 	switch c.Verb {
 	case reply.VerbClassify:
@@ -360,9 +342,7 @@ func (in *Intake) toCommand(c reply.Command, lang string) (tickets.Command, erro
 				svc, ok = roster.FindService(c.Service)
 			}
 			if !ok {
-				return cmd, tickets.NewRefusal(service.ErrUnknownService,
-					fmt.Sprintf("%q is not in the service catalogue", c.Service),
-					fmt.Sprintf("%q no está en el catálogo de servicios", c.Service))
+				return cmd, tickets.NewRefusal(service.ErrUnknownService, "service.unknown", c.Service)
 			}
 			cmd.Service = svc.Name
 			if cmd.Level == 0 {
@@ -390,8 +370,7 @@ func (in *Intake) toCommand(c reply.Command, lang string) (tickets.Command, erro
 	case reply.VerbNote:
 		cmd = tickets.Command{Kind: tickets.CmdNote, Text: c.Text}
 	default:
-		return cmd, tickets.NewRefusal(tickets.ErrInvalidTransition,
-			fmt.Sprintf("%s is not a command", c.Name), fmt.Sprintf("«%s» no es un comando", c.Name))
+		return cmd, tickets.NewRefusal(tickets.ErrInvalidTransition, "command.not_a_command", c.Name)
 	}
 	if c.Target != "" {
 		p, err := person(c.Target)
@@ -405,51 +384,54 @@ func (in *Intake) toCommand(c reply.Command, lang string) (tickets.Command, erro
 
 // summary says what a command changed: state, level, assignee.
 func (in *Intake) summary(before, after store.Ticket, lang string) string {
+	say := func(key string, args ...any) string { return tickets.Say(lang, key, args...) }
 	var parts []string
 	if before.State != after.State {
-		parts = append(parts, tr(lang, "estado: ", "state: ")+strings.ToLower(after.State.Label(lang)))
+		parts = append(parts, say("summary.state", strings.ToLower(after.State.Label(lang))))
 	}
 	if before.Level != after.Level {
-		parts = append(parts, tr(lang, "nivel ", "level ")+strconv.Itoa(int(after.Level)))
+		parts = append(parts, say("summary.level", int(after.Level)))
 	}
 	if before.Assignee != after.Assignee {
 		a := after.Assignee
 		if a == "" {
-			a = tr(lang, "mesa de servicio", "service desk")
+			a = say("summary.desk")
 		} else if r := in.Service.Roster; r != nil {
 			if p, ok := r.Find(a); ok && p.Name != "" {
 				a = p.Name
 			}
 		}
-		parts = append(parts, tr(lang, "asignado a ", "assigned to ")+a)
+		parts = append(parts, say("summary.assigned", a))
 	}
 	if before.Service != after.Service && after.Service != "" {
-		parts = append(parts, tr(lang, "servicio: ", "service: ")+after.Service)
+		parts = append(parts, say("summary.service", after.Service))
 	}
 	if len(parts) == 0 {
-		return tr(lang, "registrado en el caso", "recorded on the ticket")
+		return say("summary.recorded")
 	}
-	return strings.Join(parts, " · ")
+	return strings.Join(parts, say("summary.joiner"))
 }
 
 // hint says what would work instead of a refused command.
 func hint(err error, lang string) string {
+	key := ""
 	switch {
 	case errors.Is(err, tickets.ErrNotAllowed):
-		return tr(lang, "pida a la mesa de servicio o al responsable del caso que lo haga", "ask the service desk or the ticket's assignee to do it")
+		key = "hint.not_allowed"
 	case errors.Is(err, tickets.ErrNoHigherLevel):
-		return tr(lang, "use #resolver cuando quede solucionado, o #asignar a otra persona de nivel 3", "use #resolve once it is solved, or #assign another level-3 person")
+		key = "hint.no_higher"
 	case errors.Is(err, tickets.ErrCannotServe), errors.Is(err, service.ErrUnknownPerson):
-		return tr(lang, "use el alias o el correo de alguien de la lista de personal que atienda ese nivel", "use the alias or address of a roster person who serves that level")
+		key = "hint.person"
 	case errors.Is(err, service.ErrUnknownService):
-		return tr(lang, "use el nombre de un servicio del catálogo", "use the name of a service in the catalogue")
+		key = "hint.service"
 	case errors.Is(err, tickets.ErrInvalidTransition):
-		return tr(lang, "comandos: #nivel, #clasificar, #escalar, #asignar, #resolver, #cerrar, #reabrir, #nota (vea el estado actual del caso abajo)",
-			"commands: #level, #classify, #escalate, #assign, #resolve, #close, #reopen, #note (see the ticket's current state below)")
+		key = "hint.commands"
 	case errors.Is(err, tickets.ErrMissingArgument), errors.Is(err, tickets.ErrInvalidLevel):
-		return tr(lang, "revise el formato: #escalar nivel 3 a <persona>, #asignar <persona>, #nivel 2", "check the format: #escalate level 3 to <person>, #assign <person>, #level 2")
+		key = "hint.format"
+	default:
+		return ""
 	}
-	return ""
+	return tickets.Say(lang, key)
 }
 
 func (in *Intake) langOf(email, fallback string) string {
@@ -464,38 +446,13 @@ func (in *Intake) langOf(email, fallback string) string {
 	return "es"
 }
 
-func tr(lang, es, en string) string {
-	if lang == "en" {
-		return en
-	}
-	return es
-}
-
-func joinLines(cmds []reply.Command) string {
-	var l []string
+// linesOf are the command lines as the sender wrote them.
+func linesOf(cmds []reply.Command) []string {
+	l := make([]string, 0, len(cmds))
 	for _, c := range cmds {
 		l = append(l, lineOf(c))
 	}
-	return strings.Join(l, " | ")
-}
-
-// whyES translates the identity problems the intake itself words.
-func whyES(why string) string {
-	switch why {
-	case "the reply address has expired":
-		return "la dirección de respuesta venció"
-	case "the reply address was signed with a key no longer in use":
-		return "la dirección de respuesta fue firmada con una clave que ya no se usa"
-	case "the reply address is not valid for this sender":
-		return "la dirección de respuesta no corresponde a este remitente"
-	case "the reply address belongs to another ticket":
-		return "la dirección de respuesta pertenece a otro caso"
-	case "the reply address names a ticket that does not exist":
-		return "la dirección de respuesta nombra un caso que no existe"
-	case "the message did not come through the signed reply address of a notification, and no trusted authentication result vouches for the sender":
-		return "el mensaje no llegó por la dirección de respuesta firmada de un aviso, ni trae una autenticación de confianza del remitente"
-	}
-	return why
+	return l
 }
 
 func allApplied(rs []mailout.CommandResult) bool {
@@ -535,9 +492,4 @@ func (in *Intake) deskLang() string {
 		return "en"
 	}
 	return "es"
-}
-
-// recordText words a note on the record in the desk's language.
-func (in *Intake) recordText(es, en string, args ...any) string {
-	return fmt.Sprintf(tr(in.deskLang(), es, en), args...)
 }

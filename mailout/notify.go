@@ -190,7 +190,8 @@ func (n *Notifier) plan(c service.Change, e *store.StoredEvent, opened bool) []n
 		if strings.EqualFold(to.Email, actorEmail) && name != "opened_ack" && name != "reopened" {
 			return
 		}
-		out = append(out, note{name: name, to: to, lang: n.langOf(to.Email, t.Lang), text: e.Note,
+		lang := n.langOf(to.Email, t.Lang)
+		out = append(out, note{name: name, to: to, lang: lang, text: e.Text(lang), // a system note in the reader's words
 			actor: n.person(e.Actor), public: public, event: e})
 	}
 	desk := n.deskPeople()
@@ -566,8 +567,8 @@ func dedupKey(nt note, trigger *store.Message) *string {
 
 // recordHeld puts a held notification on the ticket's record.
 func (q *queue) recordHeld(o store.Outgoing) error {
-	e := tickets.Record(q.t.Ticket, tickets.EventCapped, tickets.System, q.now, false,
-		fmt.Sprintf("%s to %s held back by the per-recipient limit", o.Kind, o.Recipient))
+	e := tickets.Record(q.t.Ticket, tickets.EventCapped, tickets.System, q.now, false, "").
+		WithNote(tickets.Note{Code: tickets.NoteNoticeHeld, Notice: o.Kind, Address: o.Recipient}, q.n.langOf("", q.t.Lang))
 	_, err := store.AppendEvents(q.ctx, q.tx, q.t.ID, nil, e)
 	return err
 }

@@ -65,4 +65,20 @@ func TestCapsStopRobotsNotPeople(t *testing.T) {
 	if strings.Join(statuses, ",") != store.OutboxHeld {
 		t.Errorf("tickets show --json gives the held acknowledgement as %v, want %q", statuses, store.OutboxHeld)
 	}
+	// The record says so as data, worded for each reader.
+	var noted bool
+	for _, ev := range d.Events {
+		if ev.Kind != string(tickets.EventCapped) {
+			continue
+		}
+		noted = true
+		if ev.NoteData == nil || ev.NoteData.Code != tickets.NoteNoticeHeld || ev.NoteData.Notice != "opened_ack" ||
+			ev.NoteData.Text("en") != "Notice held back by the per-recipient limit: the acknowledgement of the request to "+robot ||
+			ev.Note != "Aviso retenido por el límite de avisos por destinatario: el acuse de recibo de la solicitud para "+robot {
+			t.Errorf("held notice on record: %v, %q", ev.NoteData, ev.Note)
+		}
+	}
+	if !noted {
+		t.Error("the held acknowledgement is not on the record")
+	}
 }

@@ -223,14 +223,14 @@ func (w *Worker) fail(ctx context.Context, o store.Outgoing, reason string, log 
 	defer cancel()
 	var changed bool
 	record := o.TicketID != nil && o.Kind != kindDeliveryFailed && w.svc != nil
-	note := fmt.Sprintf("%s a %s: %s", o.Kind, o.Recipient, reason)
+	note := tickets.Note{Code: tickets.NoteDeliveryFailed, Notice: o.Kind, Address: o.Recipient, Detail: reason}
 	err := w.inTx(mctx, func(q *sqlx.Tx, tx *service.Tx) error {
 		var err error
 		changed, err = store.MarkFailed(mctx, q, o.ID, reason)
 		if err != nil || !changed || !record {
 			return err
 		}
-		_, err = tx.Record(*o.TicketID, tickets.EventDeliveryFailed, tickets.System, false, note, nil)
+		_, err = tx.RecordNote(*o.TicketID, tickets.EventDeliveryFailed, tickets.System, note, nil)
 		return err
 	})
 	if err != nil {

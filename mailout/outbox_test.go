@@ -335,8 +335,13 @@ func TestPermanentFailureGoesOnTheTicket(t *testing.T) {
 				t.Fatalf("%d delivery_failed events, want 1", len(evs))
 			}
 			if e := evs[0]; e.Actor != tickets.System.Email || e.Public ||
-				!strings.HasPrefix(e.Note, "opened_ack a ana@") || !strings.Contains(e.Note, c.reason) {
+				!strings.HasPrefix(e.Note, "No se pudo entregar el acuse de recibo de la solicitud a ana@") || !strings.Contains(e.Note, c.reason) {
 				t.Errorf("event: actor %q public %v note %q", e.Actor, e.Public, e.Note)
+			}
+			// The note is kept as data, and reads in English for an English reader.
+			if e := evs[0]; e.Data == nil || e.Data.Code != tickets.NoteDeliveryFailed || e.Data.Notice != "opened_ack" ||
+				!strings.HasPrefix(e.Text("en"), "Could not deliver the acknowledgement of the request to ana@") {
+				t.Errorf("note data %v reads %q in English", e.Data, e.Text("en"))
 			}
 			if got := kindsTo(t, db, store.OutboxPending); !slices.Equal(got, []string{"delivery_failed " + testMesa}) {
 				t.Fatalf("pending rows %q, want the desk's delivery_failed notice", got)

@@ -47,7 +47,11 @@ type Event struct {
 	Service        string    `json:"service"`
 	Public         bool      `json:"public"`
 	Note           string    `json:"note"`
-	At             time.Time `json:"at"`
+	// Data is a note the system wrote, as data (nil for a person's words
+	// and for events written before notes were kept so): Text words it
+	// for each reader. Note then holds its words in the desk's language.
+	Data *Note     `json:"note_data,omitempty"`
+	At   time.Time `json:"at"`
 	// Requester is set on "opened" only: whose case it is (the actor may be a
 	// desk agent registering a phone request).
 	Requester string `json:"requester,omitempty"`

@@ -2,7 +2,6 @@ package tickets
 
 import (
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 )
@@ -18,56 +17,50 @@ var (
 	ErrMissingArgument   = errors.New("missing argument")   // e.g. assign with no person, a note with no text
 )
 
-// Refusal is a refused command: one of the sentinel errors and the reason in
-// words a person can act on.
+// Refusal is a refused command: one of the sentinel errors and the reason,
+// as data (Why) and in English words a person can act on (Reason).
 type Refusal struct {
 	Err    error
 	Reason string // in English
-
-	format string
-	args   []any
-	es     string
+	Why    Reason // the code and arguments, to word in any language
 }
 
 func (r *Refusal) Error() string { return r.Err.Error() + ": " + r.Reason }
 func (r *Refusal) Unwrap() error { return r.Err }
 
 // Explain returns the reason in lang ("es" or "en").
-func (r *Refusal) Explain(lang string) string {
-	if lang == "en" {
-		return r.Reason
-	}
-	if r.es != "" {
-		return r.es
-	}
-	if es, ok := reasonsES[r.format]; ok {
-		return fmt.Sprintf(es, labelled(r.args, "es")...)
-	}
-	return r.Reason
-}
+func (r *Refusal) Explain(lang string) string { return r.Why.Text(lang) }
 
+// refuse builds a refusal from its English format (reasons.go gives its
+// code and Spanish words).
 func refuse(err error, format string, args ...any) error {
-	return &Refusal{Err: err, Reason: fmt.Sprintf(format, labelled(args, "en")...), format: format, args: args}
+	code := format
+	if i, ok := reasonByFormat[format]; ok {
+		code = reasons[i].code
+	}
+	return newRefusal(err, code, args...)
 }
 
-// labelled replaces the states among a refusal's arguments by the words
-// people read ("en atención", not "en_atencion").
-func labelled(args []any, lang string) []any {
-	out := make([]any, len(args))
-	for i, a := range args {
-		if s, ok := a.(State); ok {
-			out[i] = s.Phrase(lang)
-		} else {
-			out[i] = a
-		}
+func newRefusal(err error, code string, args ...any) *Refusal {
+	why := Reason{Code: code}
+	for _, a := range args {
+		why.Args = append(why.Args, argOf(a))
 	}
-	return out
+	return &Refusal{Err: err, Reason: why.Text("en"), Why: why}
 }
 
 // NewRefusal builds a refusal outside the transition function (for example
-// an unknown person in a command); es is the Spanish reason.
-func NewRefusal(err error, en, es string) *Refusal {
-	return &Refusal{Err: err, Reason: en, es: es}
+// an unknown person in a command): code is one of reasons.go's.
+func NewRefusal(err error, code string, args ...any) *Refusal {
+	return newRefusal(err, code, args...)
+}
+
+func asRefusal(err error) *Refusal {
+	var r *Refusal
+	if errors.As(err, &r) {
+		return r
+	}
+	return nil
 }
 
 // CommandKind is one transition of the procedure.

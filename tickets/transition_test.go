@@ -395,8 +395,8 @@ func TestEveryRefusalIsTranslated(t *testing.T) {
 	}
 	for _, m := range ms {
 		f, _ := strconv.Unquote(`"` + m[1] + `"`)
-		if _, ok := reasonsES[f]; !ok {
-			t.Errorf("no Spanish reason for %q", f)
+		if _, ok := reasonByFormat[f]; !ok {
+			t.Errorf("no code and Spanish reason for %q in reasons.go", f)
 		}
 	}
 	_, _, err = Apply(at(StateClosed, 1, ""), Command{Kind: CmdReopen}, requester, t0)

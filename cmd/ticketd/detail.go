@@ -17,32 +17,22 @@ const width = 100
 // printDetail writes a ticket's life as the procedure's "Registro", in the
 // reader's language: one entry per event with the activities it
 // fulfilled, then the emails.
-func (a *app) printDetail(d service.DetailJSON) {
-	r := a.roster()
-	writeDetail(a.stdout, a.lang, func(addr string) string {
-		if r == nil {
-			return addr
-		}
+func (a *app) printDetail(d service.DetailJSON) { writeDetail(a.stdout, a.lang, a.nameOf, d) }
+
+// nameOf names a roster person by name, anyone else by address.
+func (a *app) nameOf(addr string) string {
+	if r := a.roster(); r != nil {
 		return personName(r, addr)
-	}, d)
+	}
+	return addr
 }
 
 // writeDetail is printDetail for any writer and language (the sandbox's
 // walkthrough ends with it); nameOf names people by their address.
 func writeDetail(w io.Writer, lang string, nameOf func(string) string, d service.DetailJSON) {
 	t := func(key string, args ...any) string { return say(lang, key, args...) }
-	name := func(addr string) string {
-		if addr == tickets.System.Email {
-			return t("actor.system")
-		}
-		if n := nameOf(addr); n != addr {
-			return n
-		}
-		if d.RequesterName != "" && strings.EqualFold(addr, d.Requester) {
-			return d.RequesterName // the name she wrote with
-		}
-		return addr
-	}
+	name := peopleIn(d, lang, nameOf)
+	d = wordedIn(d, lang, name)
 	assignee := "-"
 	if d.Assignee != nil {
 		assignee = name(*d.Assignee)
@@ -79,7 +69,14 @@ func writeDetail(w io.Writer, lang string, nameOf func(string) string, d service
 		if e.Rating > 0 {
 			line(w, "      %s", t("show.rating", e.Rating))
 		}
-		if e.Note != "" {
+		switch {
+		case e.NoteData != nil:
+			// What the system noted is read whole: the refused line and
+			// why, each recipient a bounce reports.
+			for _, l := range strings.Split(strings.TrimSpace(e.Note), "\n") {
+				wrap(w, "      ", l)
+			}
+		case e.Note != "":
 			line(w, "      %s", firstLine(e.Note))
 		}
 	}
@@ -104,6 +101,41 @@ func writeDetail(w io.Writer, lang string, nameOf func(string) string, d service
 			line(w, "      %s", t("show.attachment", at.ID, at.Filename, at.ContentType, at.Size))
 		}
 	}
+}
+
+// peopleIn names the people of d's record for a reader of lang: the
+// system in words, roster people by name (nameOf), the requester by the
+// name she wrote with, anyone else by address.
+func peopleIn(d service.DetailJSON, lang string, nameOf func(string) string) func(string) string {
+	return func(addr string) string {
+		if addr == tickets.System.Email {
+			return say(lang, "actor.system")
+		}
+		if n := nameOf(addr); n != addr {
+			return n
+		}
+		if d.RequesterName != "" && strings.EqualFold(addr, d.Requester) {
+			return d.RequesterName
+		}
+		return addr
+	}
+}
+
+// wordedIn returns d with the system's notes worded in lang, people named
+// by name: each event that keeps its note as data (NoteData) gets that
+// note's words for this reader in Note; a person's words, and notes from
+// before they were kept as data, stay as written. The JSON output carries
+// both, the data and the words.
+func wordedIn(d service.DetailJSON, lang string, name func(string) string) service.DetailJSON {
+	evs := make([]service.EventJSON, len(d.Events))
+	for i, e := range d.Events {
+		if e.NoteData != nil {
+			e.Note = e.NoteData.Render(lang, name)
+		}
+		evs[i] = e
+	}
+	d.Events = evs
+	return d
 }
 
 // activityName names activity n as an event of kind fulfilled it: what

@@ -165,7 +165,7 @@ func (a *app) ticketsShow(ctx context.Context, args []string) error {
 		return err
 	}
 	if *asJSON {
-		return a.printJSON(d)
+		return a.printJSON(wordedIn(d, a.lang, peopleIn(d, a.lang, a.nameOf)))
 	}
 	a.printDetail(d)
 	return nil

@@ -270,6 +270,17 @@ func TestTimers(t *testing.T) {
 	if reminders != 1 {
 		t.Errorf("%d reminders, want 1", reminders)
 	}
+	// The reminder is on record as data, worded in each reader's language.
+	wevs, _ := store.Events(ctx, db, waiting.ID)
+	for _, e := range wevs {
+		if e.Kind != tickets.EventReminded {
+			continue
+		}
+		if e.Data == nil || e.Data.Code != tickets.NoteReminder || !strings.HasPrefix(e.Note, "El caso lleva más de ") ||
+			!strings.HasPrefix(e.Text("en"), "The ticket has waited more than ") {
+			t.Errorf("reminder note %v: %q / %q", e.Data, e.Note, e.Text("en"))
+		}
+	}
 	run(time.Date(2026, 3, 27, 10, 30, 0, 0, bogota))
 	db.Get(&reminders, `SELECT count(*) FROM events WHERE kind = 'reminded' AND ticket_id = $1`, waiting.ID)
 	if reminders != 1 {

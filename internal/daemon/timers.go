@@ -104,8 +104,8 @@ func (t *timers) remind(ctx context.Context) error {
 					tk.LevelSince.After(now.Add(-after)) || (tk.RemindedAt != nil && !tk.RemindedAt.Before(tk.LevelSince)) {
 					return nil
 				}
-				note := fmt.Sprintf("El caso lleva más de %s en el nivel %d", human(after), l)
-				if _, err := tx.Record(id, tickets.EventReminded, tickets.System, false, note, nil); err != nil {
+				note := tickets.Note{Code: tickets.NoteReminder, Waited: after, Level: int(l)}
+				if _, err := tx.RecordNote(id, tickets.EventReminded, tickets.System, note, nil); err != nil {
 					return err
 				}
 				return store.MarkReminded(ctx, tx.Q, id, now)
@@ -116,17 +116,6 @@ func (t *timers) remind(ctx context.Context) error {
 		}
 	}
 	return nil
-}
-
-// human writes a duration for people: "8 horas", "3 días".
-func human(d time.Duration) string {
-	switch {
-	case d >= 48*time.Hour && d%(24*time.Hour) == 0:
-		return fmt.Sprintf("%d días", d/(24*time.Hour))
-	case d >= 2*time.Hour:
-		return fmt.Sprintf("%d horas", int(d.Hours()))
-	}
-	return fmt.Sprintf("%d minutos", int(d.Minutes()))
 }
 
 // newCalendar is the Colombian calendar in the desk's time zone.

@@ -289,17 +289,15 @@ func (tx *Tx) routed(t tickets.Ticket, r OpenRequest) (tickets.Ticket, []tickets
 		return t, nil, false
 	}
 	svc, ok := roster.FindService(r.Service)
-	note := ""
-	if ok {
-		note = routeNote(tx.s.Lang, "", false, true)
-	} else {
+	note := tickets.Note{Code: tickets.NoteRoutedMailbox}
+	if !ok {
 		var m tickets.RouteMatch
 		if svc, m, ok = roster.Route(r.Subject, r.Body); !ok {
 			return t, nil, false
 		}
-		note = routeNote(tx.s.Lang, m.Keyword, m.InSubject, false)
+		note = tickets.Note{Code: tickets.NoteRoutedKeyword, Keyword: m.Keyword, InSubject: m.InSubject}
 	}
-	cmd := tickets.Command{Kind: tickets.CmdClassify, Level: svc.Level, Service: svc.Name, Text: note}
+	cmd := tickets.Command{Kind: tickets.CmdClassify, Level: svc.Level, Service: svc.Name, Text: note.Text(tx.s.Lang)}
 	if p, ok := roster.Find(svc.Assignee); ok && svc.Assignee != "" && p.Serves(svc.Level) {
 		cmd.To = &p
 	}
@@ -308,6 +306,11 @@ func (tx *Tx) routed(t tickets.Ticket, r OpenRequest) (tickets.Ticket, []tickets
 		// A catalogue the configuration check let through but the domain
 		// refuses leaves the ticket for the desk, as if unrouted.
 		return t, nil, false
+	}
+	for i := range evs {
+		if evs[i].Kind == tickets.EventClassified {
+			evs[i] = evs[i].WithNote(note, tx.s.Lang)
+		}
 	}
 	return after, evs, true
 }
@@ -345,11 +348,26 @@ func (tx *Tx) Apply(id int64, cmd tickets.Command, a tickets.Actor, trigger *sto
 // Record puts an event on a ticket's record without changing it (a refused
 // command, a delivery failure, a reminder) and notifies as for any event.
 func (tx *Tx) Record(id int64, kind tickets.EventKind, a tickets.Actor, public bool, note string, trigger *store.Message) (store.StoredEvent, error) {
+	return tx.record(id, kind, a, public, note, nil, trigger)
+}
+
+// RecordNote is Record for a note the system writes: kept as data, worded
+// for each reader, with its words in the desk's language as the event's
+// text. It is internal, as everything the system notes.
+func (tx *Tx) RecordNote(id int64, kind tickets.EventKind, a tickets.Actor, n tickets.Note, trigger *store.Message) (store.StoredEvent, error) {
+	return tx.record(id, kind, a, false, "", &n, trigger)
+}
+
+func (tx *Tx) record(id int64, kind tickets.EventKind, a tickets.Actor, public bool, note string, n *tickets.Note,
+	trigger *store.Message) (store.StoredEvent, error) {
 	row, err := store.LockTicket(tx.ctx, tx.Q, id)
 	if err != nil {
 		return store.StoredEvent{}, err
 	}
 	e := tickets.Record(row.Ticket, kind, a, tx.now, public, note)
+	if n != nil {
+		e = e.WithNote(*n, tx.s.Lang)
+	}
 	var trig *int64
 	if trigger != nil {
 		trig = &trigger.ID
@@ -422,8 +440,7 @@ func (s *Service) Person(name string) (*tickets.Person, error) {
 			return &p, nil
 		}
 	}
-	return nil, tickets.NewRefusal(ErrUnknownPerson, fmt.Sprintf("%q is not in the roster (use an alias or an address)", name),
-		fmt.Sprintf("«%s» no está en la lista de personal (use un alias o un correo)", name))
+	return nil, tickets.NewRefusal(ErrUnknownPerson, "person.not_in_roster", name)
 }
 
 // ErrUnknownPerson is a command naming nobody in the roster.
@@ -431,23 +448,3 @@ var ErrUnknownPerson = errors.New("unknown person")
 
 // ErrUnknownService is a command naming no service of the catalogue.
 var ErrUnknownService = errors.New("unknown service")
-
-// routeNote is what the record says of an automatic classification: the
-// keyword that routed the request and where it was, or the mailbox whose
-// service it is, in the desk's language.
-func routeNote(lang, keyword string, inSubject, mailbox bool) string {
-	en := lang == "en"
-	switch {
-	case mailbox && en:
-		return "Routed by the catalogue: the mailbox it arrived at belongs to this service."
-	case mailbox:
-		return "Clasificado por el catálogo: el buzón al que llegó es de este servicio."
-	case en && inSubject:
-		return "Routed by the catalogue: the keyword \"" + keyword + "\" in the subject."
-	case en:
-		return "Routed by the catalogue: the keyword \"" + keyword + "\" in the message."
-	case inSubject:
-		return "Clasificado por el catálogo: la palabra «" + keyword + "» en el asunto."
-	}
-	return "Clasificado por el catálogo: la palabra «" + keyword + "» en el mensaje."
-}

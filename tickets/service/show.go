@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/ticketd/ticketd/tickets"
 	"github.com/ticketd/ticketd/tickets/store"
 )
 
@@ -34,8 +35,11 @@ type EventJSON struct {
 	State      string    `json:"state"`
 	Public     bool      `json:"public"`
 	Note       string    `json:"note"`
-	Assignee   string    `json:"assignee,omitempty"`
-	Rating     int       `json:"rating,omitempty"` // "rated": the requester's score, 1 to 5
+	// NoteData is the system's note as data (its code and arguments), nil
+	// for a person's words; Note is then its words in the reader's language.
+	NoteData *tickets.Note `json:"note_data,omitempty"`
+	Assignee string        `json:"assignee,omitempty"`
+	Rating   int           `json:"rating,omitempty"` // "rated": the requester's score, 1 to 5
 }
 
 // AttachmentJSON describes an attachment.
@@ -134,7 +138,7 @@ func (s *Service) Show(ctx context.Context, id int64) (DetailJSON, error) {
 			acts = []int{}
 		}
 		d.Events = append(d.Events, EventJSON{At: e.At, Kind: string(e.Kind), Activities: acts, Actor: e.Actor,
-			Level: int(e.LevelAfter), State: string(e.StateAfter), Public: e.Public, Note: e.Note, Assignee: e.AssigneeAfter, Rating: e.Rating})
+			Level: int(e.LevelAfter), State: string(e.StateAfter), Public: e.Public, Note: e.Note, NoteData: e.Data, Assignee: e.AssigneeAfter, Rating: e.Rating})
 	}
 	for _, m := range msgs {
 		mj := MessageJSON{Direction: m.Direction, MessageID: m.MessageID, From: m.FromAddr, To: append([]string{}, m.ToAddrs...),

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 
 	"github.com/jmoiron/sqlx"
@@ -38,10 +39,11 @@ func AppendEvents(ctx context.Context, q sqlx.ExtContext, ticketID int64, messag
 		var id int64
 		err := sqlx.GetContext(ctx, q, &id, `INSERT INTO events
 			(ticket_id, seq, kind, activities, actor, actor_role, level_before, level_after, state_before, state_after,
-			 assignee_before, assignee_after, service, public, note, requester, message_row, at, rating)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, NULLIF($19, 0)) RETURNING id`,
+			 assignee_before, assignee_after, service, public, note, requester, message_row, at, rating, note_data)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, NULLIF($19, 0), $20::jsonb) RETURNING id`,
 			ticketID, e.Seq, e.Kind, acts, e.Actor, e.ActorRole, e.LevelBefore, e.LevelAfter, e.StateBefore, e.StateAfter,
-			e.AssigneeBefore, e.AssigneeAfter, e.Service, e.Public, dbText(e.Note), e.Requester, messageRow, e.At, e.Rating)
+			e.AssigneeBefore, e.AssigneeAfter, e.Service, e.Public, dbText(e.Note), e.Requester, messageRow, e.At, e.Rating,
+			dbNote(e.Data))
 		if err != nil {
 			return nil, fmt.Errorf("appending event: %w", err)
 		}
@@ -59,7 +61,7 @@ func Events(ctx context.Context, q sqlx.QueryerContext, ticketID int64) ([]Store
 func eventsOf(ctx context.Context, q sqlx.QueryerContext, where string, args ...any) ([]StoredEvent, error) {
 	rows, err := q.QueryxContext(ctx, `SELECT id, ticket_id, seq, kind, activities, actor, actor_role, level_before, level_after,
 		state_before, state_after, assignee_before, assignee_after, service, public, note, requester, message_row, at,
-		COALESCE(rating, 0)
+		COALESCE(rating, 0), note_data
 		FROM events WHERE `+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("reading events: %w", err)
@@ -70,12 +72,14 @@ func eventsOf(ctx context.Context, q sqlx.QueryerContext, where string, args ...
 		var (
 			e    StoredEvent
 			acts pq.Int64Array
+			data []byte
 		)
 		if err := rows.Scan(&e.ID, &e.TicketID, &e.Seq, &e.Kind, &acts, &e.Actor, &e.ActorRole, &e.LevelBefore, &e.LevelAfter,
 			&e.StateBefore, &e.StateAfter, &e.AssigneeBefore, &e.AssigneeAfter, &e.Service, &e.Public, &e.Note,
-			&e.Requester, &e.MessageRow, &e.At, &e.Rating); err != nil {
+			&e.Requester, &e.MessageRow, &e.At, &e.Rating, &data); err != nil {
 			return nil, err
 		}
+		e.Data = readNote(data)
 		for _, a := range acts {
 			e.Activities = append(e.Activities, int(a))
 		}
@@ -89,4 +93,31 @@ func HasRating(ctx context.Context, q sqlx.QueryerContext, ticketID int64) (bool
 	var ok bool
 	err := sqlx.GetContext(ctx, q, &ok, `SELECT EXISTS (SELECT 1 FROM events WHERE ticket_id = $1 AND kind = 'rated')`, ticketID)
 	return ok, err
+}
+
+// dbNote is a system note as the note_data column takes it: JSON text with
+// every string cleaned as dbText cleans a text column (jsonb refuses NUL as
+// text does), or NULL for an event without one.
+func dbNote(n *tickets.Note) any {
+	if n == nil {
+		return nil
+	}
+	b, err := json.Marshal(n.Map(dbText))
+	if err != nil {
+		return nil // cannot happen: a Note always marshals; the text in note stays
+	}
+	return string(b)
+}
+
+// readNote reads the note_data column; a value this version cannot read
+// leaves the event with its text alone.
+func readNote(b []byte) *tickets.Note {
+	if len(b) == 0 {
+		return nil
+	}
+	var n tickets.Note
+	if err := json.Unmarshal(b, &n); err != nil || n.Code == "" {
+		return nil
+	}
+	return &n
 }

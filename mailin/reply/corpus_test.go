@@ -58,6 +58,14 @@ func replyParserFixtures(t *testing.T, root string) []fixture {
 	return pairFixtures(t, "email-reply-parser", filepath.Join(dir, "test", "fixtures"), filepath.Join(dir, "trimmed"))
 }
 
+// phpParserFixtures: willdurand/EmailReplyParser — tests/Fixtures/X.txt
+// trimmed must equal trimmed/X.txt, our writing of what its tests assert
+// (see testdata/corpora/SOURCE.md).
+func phpParserFixtures(t *testing.T, root string) []fixture {
+	dir := filepath.Join(root, "EmailReplyParser-php")
+	return pairFixtures(t, "EmailReplyParser-php", filepath.Join(dir, "tests", "Fixtures"), filepath.Join(dir, "trimmed"))
+}
+
 // pairFixtures are the cases of a corpus where in/X.txt trimmed must equal
 // trimmed/X.txt; label names the corpus in the report.
 func pairFixtures(t *testing.T, label, inDir, trimmedDir string) []fixture {
@@ -228,6 +236,9 @@ func corpora(t *testing.T) []corpus {
 	// Real-world replies of another trimmer's suite: 26 of 32 before
 	// issue 17, all since.
 	cs = append(cs, corpus{name: "email-reply-parser", fixtures: replyParserFixtures(t, corporaDir), min: 1})
+	// Fixtures of willdurand's PHP port, copied for issue 17 before any
+	// rule was changed for them (see testdata/corpora/SOURCE.md).
+	cs = append(cs, corpus{name: "EmailReplyParser-php", fixtures: phpParserFixtures(t, corporaDir), min: 0})
 	cs = append(cs, namedCorpora(t, casesDir)...)
 	return append(cs, heldoutCorpora(t, heldoutDir)...)
 }

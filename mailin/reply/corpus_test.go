@@ -239,6 +239,12 @@ func corpora(t *testing.T) []corpus {
 	// Fixtures of willdurand's PHP port, copied for issue 17 before any
 	// rule was changed for them (see testdata/corpora/SOURCE.md).
 	cs = append(cs, corpus{name: "EmailReplyParser-php", fixtures: phpParserFixtures(t, corporaDir), min: 0})
+	// GitHub's email_reply_parser and the Elixir port's German replies,
+	// copied for issue 17 before any rule was changed for them.
+	cs = append(cs, corpus{name: "email_reply_parser-rb", fixtures: pairFixtures(t, "email_reply_parser-rb",
+		filepath.Join(corporaDir, "email_reply_parser-rb", "test", "emails"), filepath.Join(corporaDir, "email_reply_parser-rb", "trimmed")), min: 0})
+	cs = append(cs, corpus{name: "elixir_email_reply_parser", fixtures: pairFixtures(t, "elixir_email_reply_parser",
+		filepath.Join(corporaDir, "elixir_email_reply_parser", "test", "emails"), filepath.Join(corporaDir, "elixir_email_reply_parser", "trimmed")), min: 0})
 	cs = append(cs, namedCorpora(t, casesDir)...)
 	return append(cs, heldoutCorpora(t, heldoutDir)...)
 }

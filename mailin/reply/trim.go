@@ -230,6 +230,9 @@ func trimSignature(ls []line) []line {
 	if i := ruleSignatureStart(ls); i >= 0 {
 		ls = ls[:i]
 	}
+	if i := officeSignatureStart(ls); i >= 0 {
+		ls = trimDisclaimers(ls[:i])
+	}
 	end := len(ls)
 	for end > 0 {
 		k := ls[end-1].kind

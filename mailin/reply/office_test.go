@@ -1,0 +1,54 @@
+package reply
+
+import "testing"
+
+// TestOfficeSignature checks the office block rule on whole replies: what
+// it cuts, and the name blocks, lists and commands it must leave alone.
+func TestOfficeSignature(t *testing.T) {
+	cases := []struct{ name, in, want string }{
+		{"name signed then office block",
+			"Hola Adam\n\nGut, und dir?\n\nEva\n\nMag. Eva Musterfrau\nA-1000 Wien, Grüngasse 1\nTel: +43 1 555 0333\n",
+			"Hola Adam\n\nGut, und dir?\n\nEva"},
+		{"sign-off with name then office block",
+			"Listo, ya funciona.\n\nSaludos, Luis\n\nLuis Gómez Rincón\nCarrera 7 # 32-16\nCel. 300 555 1234\n",
+			"Listo, ya funciona.\n\nSaludos, Luis"},
+		{"name and title joined by a bar below a sentence",
+			"Ya recibí el portátil.\n\nAna Ruiz | Profesional Universitaria\nSecretaría General\n",
+			"Ya recibí el portátil."},
+		{"long block with phone and web site",
+			"Favor revisar el equipo del puesto 12.\n\nMartha Rincón\nProfesional Especializado\nOficina Asesora Jurídica\nConmutador: (+57) 601 555 7000\nwww.example.gov.co\n",
+			"Favor revisar el equipo del puesto 12."},
+		{"long block in Portuguese",
+			"Obrigado pelo retorno.\n\nJoão Silva\nAnalista de Sistemas\nSecretaria de Finanças\nRua Augusta, 1500 - São Paulo\nTel.: +55 11 5555-0100\n",
+			"Obrigado pelo retorno."},
+		{"keeps sign-off and name block", // the named cases' rule
+			"Gracias por todo.\n\nAtentamente,\nLuis Gómez\nCoordinador de Archivo\n",
+			"Gracias por todo.\n\nAtentamente,\nLuis Gómez\nCoordinador de Archivo"},
+		{"keeps Cordialmente, Luis",
+			"Muchas gracias.\n\nCordialmente, Luis\n",
+			"Muchas gracias.\n\nCordialmente, Luis"},
+		{"keeps a short reply of two lines",
+			"Gracias\nLuis\n",
+			"Gracias\nLuis"},
+		{"keeps name and phone typed below a sentence",
+			"Gracias, ya recibí el equipo.\n\nCamila Ortiz\nCel. 300 555 1234\n",
+			"Gracias, ya recibí el equipo.\n\nCamila Ortiz\nCel. 300 555 1234"},
+		{"keeps the data a line announces",
+			"Los datos del usuario nuevo son:\n\nMaría López Pardo\nmaria.lopez@example.gov.co\nCarrera 7 # 32-16, piso 3\nExt. 1234 y 601 555 0100\n",
+			"Los datos del usuario nuevo son:\n\nMaría López Pardo\nmaria.lopez@example.gov.co\nCarrera 7 # 32-16, piso 3\nExt. 1234 y 601 555 0100"},
+		{"keeps a block with a command",
+			"Ya quedó instalado.\n\nLuis Gómez | Técnico\n#resolver instalado\n",
+			"Ya quedó instalado.\n\nLuis Gómez | Técnico\n#resolver instalado"},
+		{"keeps a block that is the whole message",
+			"Martha Rincón\nProfesional Especializado\nConmutador: (+57) 601 555 7000\nwww.example.gov.co\n",
+			"Martha Rincón\nProfesional Especializado\nConmutador: (+57) 601 555 7000\nwww.example.gov.co"},
+		{"keeps On the other hand",
+			"The printer works.\n\nOn the other hand, the scanner does not.\n",
+			"The printer works.\n\nOn the other hand, the scanner does not."},
+	}
+	for _, c := range cases {
+		if got := Trim(c.in); got != c.want {
+			t.Errorf("%s:\n got: %q\nwant: %q", c.name, got, c.want)
+		}
+	}
+}

@@ -57,6 +57,16 @@ func classify(raws []string) []line {
 			ls[i].kind = kMobile
 		}
 	}
+	// A quoted line that the sender's client wrapped without quoting the
+	// rest: "> Lorem ipsum dolor sit amet, … pharetra d" then "ignissim
+	// odio?" then ">". A line in lower case between two quoted lines, with
+	// no blank line, is the quote going on, not an answer written in it.
+	for i := 1; i+1 < len(ls); i++ {
+		if ls[i].kind == kText && ls[i-1].kind == kQuote && ls[i-1].content != "" &&
+			ls[i+1].kind == kQuote && isLowerStart(ls[i].content) {
+			ls[i].kind = kQuote
+		}
+	}
 	return ls
 }
 

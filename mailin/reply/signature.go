@@ -69,6 +69,13 @@ var possessives = map[string]bool{
 	"mio": true, "mia": true, "mojego": true, "mojej": true, "моего": true, "моеи": true,
 }
 
+// indefinites are the indefinite articles after "sent from": "Sent from
+// a …", "Enviado desde un …". Folded.
+var indefinites = map[string]bool{
+	"a": true, "an": true, "un": true, "una": true, "um": true, "uma": true,
+	"une": true, "einem": true, "einer": true, "een": true, "uno": true,
+}
+
 // appWords name mail apps and platformWords the systems they run on, for
 // the line an app writes about itself: "Outlook para Android".
 var appWords = map[string]bool{
@@ -184,17 +191,22 @@ func isDeviceSignature(s string) bool {
 		// BlackBerry 10 smartphone."); others are sentences.
 		return false
 	}
-	return deviceShape(orig, ws, device, app, platform, link)
+	return deviceShape(orig, ws, device, app, platform, link, period)
 }
 
 // deviceShape judges the words of a candidate device line, folded (ws)
 // and as written (orig).
-func deviceShape(orig, ws []string, device, app, platform, link bool) bool {
+func deviceShape(orig, ws []string, device, app, platform, link, period bool) bool {
 	first, second, last := ws[0], ws[1], ws[len(ws)-1]
 	switch {
 	case sentVerbs[first] && device && (fromWords[second] || len(ws) > 2 && fromWords[ws[2]]):
 		// "Enviado desde mi iPhone", "Sent with Proton Mail", "Enviado
 		// a través de Gmail"; not "Enviado el informe por correo".
+		return true
+	case sentVerbs[first] && fromWords[second] && len(ws) > 3 && len(ws) <= 7 && indefinites[ws[2]] && originWords[second] && !period:
+		// "Sent from a magnificent torch of pixels", "Enviado desde un
+		// portátil prestado": from some device the line does not name;
+		// not "Enviado desde la oficina de archivo".
 		return true
 	case sentVerbs[first] && fromWords[second] && (link || len(ws) > 2 && possessives[ws[2]] || len(ws) == 3 && originWords[second]):
 		// "Sent from TypeApp<http://…>", "Sent from TypeApp", "Sent from

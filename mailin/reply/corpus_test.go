@@ -252,6 +252,10 @@ func corpora(t *testing.T) []corpus {
 	// was changed for them.
 	cs = append(cs, corpus{name: "email_reply_trimmer-new", fixtures: pairFixtures(t, "email_reply_trimmer-new",
 		filepath.Join(corporaDir, "email_reply_trimmer-new", "test", "emails"), filepath.Join(corporaDir, "email_reply_trimmer-new", "trimmed")), min: 0})
+	// The rest of Crisp's fixtures, taken for issue 17 after the rules
+	// above, before any rule was changed for them.
+	cs = append(cs, corpus{name: "email-reply-parser-2", fixtures: pairFixtures(t, "email-reply-parser-2",
+		filepath.Join(corporaDir, "email-reply-parser-2", "test", "fixtures"), filepath.Join(corporaDir, "email-reply-parser-2", "trimmed")), min: 0})
 	cs = append(cs, namedCorpora(t, casesDir)...)
 	return append(cs, heldoutCorpora(t, heldoutDir)...)
 }

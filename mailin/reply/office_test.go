@@ -52,3 +52,18 @@ func TestOfficeSignature(t *testing.T) {
 		}
 	}
 }
+
+// TestLoneEmDashRule: a lone "—" is a signature rule only with a blank
+// line above and a block of two lines or more below.
+func TestLoneEmDashRule(t *testing.T) {
+	cases := []struct{ in, want string }{
+		{"Listo.\n\n—\nAna Ruiz\nMesa de ayuda\n", "Listo."},
+		{"Gracias por todo.\n—\nLuis\n", "Gracias por todo.\n—\nLuis"},
+		{"Listo.\n\n—\nAna Ruiz\n", "Listo.\n\n—\nAna Ruiz"},
+	}
+	for _, c := range cases {
+		if got := Trim(c.in); got != c.want {
+			t.Errorf("Trim(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}

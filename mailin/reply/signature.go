@@ -494,6 +494,16 @@ func ruleSignatureStart(ls []line) int {
 			}
 			return -1
 		case kText, kMobile:
+			// A lone em dash, the rule Apple Mail and Gmail's apps write
+			// above a signature, is one only with a blank line above and
+			// a block of two lines or more below: "Gracias. / — / Luis"
+			// is someone's sign-off.
+			if l.content == "—" && n >= 2 && ls[i-1].kind == kBlank {
+				if looksLikeName(first) && hasText(ls[:i]) {
+					return i
+				}
+				return -1
+			}
 		default:
 			return -1
 		}

@@ -56,6 +56,13 @@ func TestIsToolBlock(t *testing.T) {
 		{"[image: Mailtrack] <https://mailtrack.io?utm_source=gmail&utm_medium=signature> Sender notified by Mailtrack 12/03/26, 10:05:12 AM", true},
 		{"El equipo está libre de virus.", false},
 		{"Este es el enlace del formulario: https://forms.example.gov.co/?utm_source=correo", false},
+		{"Libre de virus. www.avast.com", true},
+		{"Virenfrei. www.avast.com", true},
+		{"Este correo electrónico ha sido analizado en busca de virus por el software antivirus Avast. www.avast.com", true},
+		{"Remitente notificado con Mailtrack 03/12/26, 10:15:02", true},
+		{"El equipo está libre de virus, lo revisé con el antivirus de www.example.gov.co", false},
+		{"El antivirus detectó un virus en mi equipo", false},
+		{"Me notificaron que el equipo tenía virus.", false},
 		{"El antivirus bloqueó https://www.example.com/descarga?utm_source=x y no puedo abrir el archivo que me mandaron desde la oficina de contratos ayer por la tarde para revisar antes del viernes", false},
 	}
 	for _, tc := range cases {

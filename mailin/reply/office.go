@@ -19,7 +19,7 @@ import (
 //     Musterfrau / A-1000 Wien, Grüngasse 1 / Tel: …"), with a way to
 //     reach someone;
 //   - its first line is a name and a title joined by '|' ("Jim Smith |
-//     Enrollment Manager / XYZ Corp"), right below a sentence;
+//     Enrollment Manager / XYZ Corp"), below anything but a sign-off;
 //   - or it is long (four lines or more) and holds two different ways to
 //     reach someone (a phone and an address, a phone and a web site).
 //
@@ -34,7 +34,9 @@ const maxOfficeLines = 10
 // starts, or -1.
 func officeSignatureStart(ls []line) int {
 	end := len(ls)
-	for end > 0 && ls[end-1].kind == kBlank {
+	for end > 0 && (ls[end-1].kind == kBlank || ls[end-1].kind == kSep) {
+		// The rule Outlook writes above the message it quotes stays
+		// when the message goes.
 		end--
 	}
 	// The block: the last paragraph, no blank line inside.
@@ -89,7 +91,7 @@ func officeSignatureStart(ls []line) int {
 	switch {
 	case kinds != 0 && repeatsName(p, first):
 		return start
-	case strings.Contains(first, " | ") && sentenceEnd(p):
+	case strings.Contains(first, " | ") && !signingLine(p):
 		return start
 	case n >= 4 && kinds.count() >= 2:
 		return start
@@ -188,4 +190,11 @@ func repeatsName(above, first string) bool {
 		}
 	}
 	return false
+}
+
+// signingLine reports a short line that closes a message and that a name
+// block may follow: "Cordialmente,", "Saludos", "Kind regards". Not a
+// sentence, not a command.
+func signingLine(s string) bool {
+	return len(words(s)) <= 5 && !sentenceEnd(s) && !strings.HasPrefix(s, "#")
 }

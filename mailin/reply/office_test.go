@@ -67,3 +67,28 @@ func TestLoneEmDashRule(t *testing.T) {
 		}
 	}
 }
+
+// TestAnswersInsideOutlookBlock: answers written into the message Outlook
+// quotes stay; a quoted message with no answers in it goes whole.
+func TestAnswersInsideOutlookBlock(t *testing.T) {
+	hdr := "De: Soporte OTI <soporte.oti@example.gov.co>\nEnviado: jueves, 3 de diciembre de 2026 10:00\nPara: Ana Ruiz <aruiz@example.gov.co>\nAsunto: RE: [OTI-1] Datos\n\n"
+	cases := []struct{ name, in, want string }{
+		{"arrow answers", "Respondo abajo.\n\n" + hdr + "¿Piso? >> 5\n¿Puesto? >> 18\n",
+			"Respondo abajo.\n\n\n¿Piso? >> 5\n¿Puesto? >> 18"},
+		{"label under a question", "Ver abajo.\n\n" + hdr + "¿El equipo enciende?\nRta: no\n",
+			"Ver abajo.\n\n\n¿El equipo enciende?\nRta: no"},
+		{"answers stop at the next marker", "Ver abajo.\n\n" + hdr + "¿Piso? >> 5\n\n-----Mensaje original-----\nDe: Ana\n¿Piso? >> no sé\n",
+			"Ver abajo.\n\n\n¿Piso? >> 5"},
+		{"no answers: the quoted message goes", "Gracias.\n\n" + hdr + "¿Ya funciona?\nRecuerde reiniciar: es importante.\nFecha: 3 de diciembre\n",
+			"Gracias."},
+		{"a label with no question above is no answer", "Gracias.\n\n" + hdr + "Respuesta: la solicitud quedó registrada.\n",
+			"Gracias."},
+		{"an arrow without a question is no answer", "Gracias.\n\n" + hdr + "Inicio >> Configuración >> Red\n",
+			"Gracias."},
+	}
+	for _, c := range cases {
+		if got := Trim(c.in); got != c.want {
+			t.Errorf("%s:\n got: %q\nwant: %q", c.name, got, c.want)
+		}
+	}
+}

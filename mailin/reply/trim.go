@@ -77,6 +77,17 @@ func trimQuoted(ls []line) []line {
 				out = append(out, ls[end:]...)
 				return dropTrailingQuote(out)
 			}
+			if ms[c].kind == mkHeaders {
+				if stop := answersInside(ls, ms, end); stop > 0 {
+					// Answers written into the message Outlook quotes
+					// without marks: the questions and answers stay,
+					// the headers go.
+					out := make([]line, 0, c-s+stop-end)
+					out = append(out, withoutTrailingRules(ls[s:c])...)
+					out = append(out, ls[end:stop]...)
+					return dropTrailingQuote(out)
+				}
+			}
 			return dropTrailingQuote(ls[s:c])
 		}
 		// Nothing of the sender's above the marker.
@@ -94,6 +105,85 @@ func trimQuoted(ls []line) []line {
 			s = skipQuoteBelow(ls, ms, end)
 		}
 	}
+}
+
+// answersInside returns where the message below a header block ending at
+// end stops (the next marker, or the end) when the sender answered inside
+// it, as people do in the message Outlook quotes without marks: a
+// question followed on its line by ">>", "-->" or "=>" and the answer
+// ("¿Piso? >> 5"), or a line under a question that starts with an
+// answer's label ("R/ Sí", "Rta: no", "Answer: yes"). Otherwise 0.
+func answersInside(ls []line, ms markers, end int) int {
+	answers := 0
+	question := false // the last line with text ended with '?'
+	j := end
+	for ; j < len(ls); j++ {
+		if ms.at(j) > 0 || ls[j].kind == kSigDash {
+			break
+		}
+		l := ls[j]
+		if l.kind != kText {
+			continue
+		}
+		if answeredOnLine(l.content) || question && answerLabel(l.content) {
+			answers++
+		}
+		question = lastRune(l.content) == '?'
+	}
+	if answers == 0 {
+		return 0
+	}
+	return j
+}
+
+// answeredOnLine reports "question? >> answer": an arrow after a question
+// or a label, with text after it.
+func answeredOnLine(s string) bool {
+	for _, arrow := range []string{" >> ", " --> ", " => ", " -> "} {
+		if i := strings.Index(s, arrow); i > 0 {
+			before := strings.TrimSpace(s[:i])
+			after := strings.TrimSpace(s[i+len(arrow):])
+			switch lastRune(before) {
+			case '?', ':', '？':
+				return after != ""
+			}
+		}
+	}
+	return false
+}
+
+// answerLabels start an answer written under a question. Folded, without
+// the '/' or ':' that follows them.
+var answerLabels = map[string]bool{
+	"r": true, "rta": true, "resp": true, "respuesta": true, "answer": true,
+	"reponse": true, "antwort": true, "risposta": true, "antwoord": true, "resposta": true,
+}
+
+// answerLabel reports a line that starts with an answer's label followed
+// by '/' or ':' and the answer: "R/ Sí", "Rta: no", "Respuesta: piso 5".
+func answerLabel(s string) bool {
+	i := strings.IndexAny(s, "/:")
+	if i <= 0 || i > 12 || strings.TrimSpace(s[i+1:]) == "" {
+		return false
+	}
+	return answerLabels[fold(strings.TrimSpace(s[:i]))]
+}
+
+// withoutTrailingRules returns ls without the rules that end it, blank
+// lines kept: the rule Outlook draws above the headers it quotes.
+func withoutTrailingRules(ls []line) []line {
+	out := make([]line, 0, len(ls))
+	last := len(ls)
+	for last > 0 && (ls[last-1].kind == kBlank || ls[last-1].kind == kSep) {
+		last--
+	}
+	out = append(out, ls[:last]...)
+	for _, l := range ls[last:] {
+		if l.kind != kSep {
+			out = append(out, l)
+		}
+	}
+	return out
 }
 
 // hasText reports whether any line was written by the sender.

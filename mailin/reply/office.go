@@ -137,10 +137,11 @@ func contactKinds(s string) contactKind {
 			}
 		}
 		switch {
+		case digits > 0 && streetShape(s) && !phoneLabel(s):
+			// "Calle 26 # 13-19, piso 8" has as many digits as a phone.
+			k |= ckAddress
 		case digits >= 7:
 			k |= ckPhone
-		case digits > 0 && streetShape(s):
-			k |= ckAddress
 		}
 	}
 	return k
@@ -170,6 +171,24 @@ func streetShape(s string) bool {
 		}
 	}
 	return name && num
+}
+
+// phoneLabels start a line that gives a phone number: "Tel.", "Cel:",
+// "Phone", "T:". Folded, without their '.' or ':'.
+var phoneLabels = map[string]bool{
+	"tel": true, "tele": true, "telefono": true, "telephone": true, "telefone": true, "telefon": true,
+	"tlf": true, "telf": true, "cel": true, "celular": true, "cell": true, "movil": true,
+	"mobile": true, "mobil": true, "handy": true, "phone": true, "ph": true, "fax": true,
+	"pbx": true, "conmutador": true, "t": true, "m": true,
+}
+
+// phoneLabel reports a line that starts with a phone's label.
+func phoneLabel(s string) bool {
+	i := strings.IndexFunc(s, func(r rune) bool { return r == ' ' || r == ':' || r == '.' })
+	if i <= 0 {
+		return false
+	}
+	return phoneLabels[fold(s[:i])]
 }
 
 // repeatsName reports whether the line above an office block is a short

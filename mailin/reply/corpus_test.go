@@ -257,6 +257,10 @@ func corpora(t *testing.T) []corpus {
 	// all since.
 	cs = append(cs, corpus{name: "email-reply-parser-2", fixtures: pairFixtures(t, "email-reply-parser-2",
 		filepath.Join(corporaDir, "email-reply-parser-2", "test", "fixtures"), filepath.Join(corporaDir, "email-reply-parser-2", "trimmed")), min: 1})
+	// Talon's signature fixture with its signature marked: the office
+	// block below the text must go.
+	cs = append(cs, corpus{name: "talon-signature", fixtures: pairFixtures(t, "talon-signature",
+		filepath.Join(corporaDir, "talon-signature", "emails"), filepath.Join(corporaDir, "talon-signature", "trimmed")), min: 1})
 	cs = append(cs, namedCorpora(t, casesDir)...)
 	return append(cs, heldoutCorpora(t, heldoutDir)...)
 }

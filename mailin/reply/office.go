@@ -62,7 +62,7 @@ func officeSignatureStart(ls []line) int {
 		}
 		switch lastRune(c) {
 		case '.', '?', '!', ':':
-			if !abbreviationEnd(c) || lastRune(c) == ':' {
+			if !abbreviationEnd(c) && !dottedEnd(c) || lastRune(c) != '.' {
 				return -1
 			}
 		}
@@ -216,4 +216,12 @@ func repeatsName(above, first string) bool {
 // sentence, not a command.
 func signingLine(s string) bool {
 	return len(words(s)) <= 5 && !sentenceEnd(s) && !strings.HasPrefix(s, "#")
+}
+
+// dottedEnd reports a line that ends with an abbreviation of several
+// dots: "John E. Doe, Ph.D.", "Soluciones S.A.S.".
+func dottedEnd(s string) bool {
+	i := strings.LastIndexFunc(s, isSpaceRune)
+	w := strings.TrimSuffix(s[i+1:], ".")
+	return strings.Contains(w, ".") && utf8.RuneCountInString(w) <= 8
 }

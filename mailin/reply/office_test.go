@@ -2,10 +2,23 @@ package reply
 
 import "testing"
 
+// trimCheck is a whole reply and what Trim must return.
+type trimCheck struct{ name, in, want string }
+
+// checkTrims reports every check whose Trim result differs.
+func checkTrims(t *testing.T, cases []trimCheck) {
+	t.Helper()
+	for _, c := range cases {
+		if got := Trim(c.in); got != c.want {
+			t.Errorf("%s:\n got: %q\nwant: %q", c.name, got, c.want)
+		}
+	}
+}
+
 // TestOfficeSignature checks the office block rule on whole replies: what
 // it cuts, and the name blocks, lists and commands it must leave alone.
 func TestOfficeSignature(t *testing.T) {
-	cases := []struct{ name, in, want string }{
+	cases := []trimCheck{
 		{"name signed then office block",
 			"Hola Adam\n\nGut, und dir?\n\nEva\n\nMag. Eva Musterfrau\nA-1000 Wien, Grüngasse 1\nTel: +43 1 555 0333\n",
 			"Hola Adam\n\nGut, und dir?\n\nEva"},
@@ -46,33 +59,24 @@ func TestOfficeSignature(t *testing.T) {
 			"The printer works.\n\nOn the other hand, the scanner does not.\n",
 			"The printer works.\n\nOn the other hand, the scanner does not."},
 	}
-	for _, c := range cases {
-		if got := Trim(c.in); got != c.want {
-			t.Errorf("%s:\n got: %q\nwant: %q", c.name, got, c.want)
-		}
-	}
+	checkTrims(t, cases)
 }
 
 // TestLoneEmDashRule: a lone "—" is a signature rule only with a blank
 // line above and a block of two lines or more below.
 func TestLoneEmDashRule(t *testing.T) {
-	cases := []struct{ in, want string }{
-		{"Listo.\n\n—\nAna Ruiz\nMesa de ayuda\n", "Listo."},
-		{"Gracias por todo.\n—\nLuis\n", "Gracias por todo.\n—\nLuis"},
-		{"Listo.\n\n—\nAna Ruiz\n", "Listo.\n\n—\nAna Ruiz"},
-	}
-	for _, c := range cases {
-		if got := Trim(c.in); got != c.want {
-			t.Errorf("Trim(%q) = %q, want %q", c.in, got, c.want)
-		}
-	}
+	checkTrims(t, []trimCheck{
+		{"rule, name and office", "Listo.\n\n—\nAna Ruiz\nMesa de ayuda\n", "Listo."},
+		{"dash right under the text", "Gracias por todo.\n—\nLuis\n", "Gracias por todo.\n—\nLuis"},
+		{"a name alone below", "Listo.\n\n—\nAna Ruiz\n", "Listo.\n\n—\nAna Ruiz"},
+	})
 }
 
 // TestAnswersInsideOutlookBlock: answers written into the message Outlook
 // quotes stay; a quoted message with no answers in it goes whole.
 func TestAnswersInsideOutlookBlock(t *testing.T) {
 	hdr := "De: Soporte OTI <soporte.oti@example.gov.co>\nEnviado: jueves, 3 de diciembre de 2026 10:00\nPara: Ana Ruiz <aruiz@example.gov.co>\nAsunto: RE: [OTI-1] Datos\n\n"
-	cases := []struct{ name, in, want string }{
+	cases := []trimCheck{
 		{"arrow answers", "Respondo abajo.\n\n" + hdr + "¿Piso? >> 5\n¿Puesto? >> 18\n",
 			"Respondo abajo.\n\n\n¿Piso? >> 5\n¿Puesto? >> 18"},
 		{"label under a question", "Ver abajo.\n\n" + hdr + "¿El equipo enciende?\nRta: no\n",
@@ -86,9 +90,5 @@ func TestAnswersInsideOutlookBlock(t *testing.T) {
 		{"an arrow without a question is no answer", "Gracias.\n\n" + hdr + "Inicio >> Configuración >> Red\n",
 			"Gracias."},
 	}
-	for _, c := range cases {
-		if got := Trim(c.in); got != c.want {
-			t.Errorf("%s:\n got: %q\nwant: %q", c.name, got, c.want)
-		}
-	}
+	checkTrims(t, cases)
 }

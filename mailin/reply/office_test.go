@@ -92,3 +92,15 @@ func TestAnswersInsideOutlookBlock(t *testing.T) {
 	}
 	checkTrims(t, cases)
 }
+
+// TestQuoteWrappedWithoutMarks: a long quoted line that the client wrapped
+// without quoting the rest is one quote; a short answer under a short
+// quoted question is an answer.
+func TestQuoteWrappedWithoutMarks(t *testing.T) {
+	checkTrims(t, []trimCheck{
+		{"wrapped quote", "Listo.\n\nEl mar, 3 dic 2026 a las 10:00, Soporte <s@example.gov.co> escribió:\n> Le informamos que la solicitud quedó registrada y que un técnico lo visitará en\nla tarde de hoy.\n>\n",
+			"Listo."},
+		{"terse answers between short quotes", "Respondo.\n\nEl mar, 3 dic 2026 a las 10:00, Soporte <s@example.gov.co> escribió:\n> ¿Piso?\ntres\n> ¿Puesto?\ndoce\n",
+			"Respondo.\n\n> ¿Piso?\ntres\n> ¿Puesto?\ndoce"},
+	})
+}

@@ -7,13 +7,16 @@
 // Outlook "De:/Enviado:/Para:/Asunto:" header blocks and Lotus Notes'
 // names on lines of their own, GroupWise's ">>> sender date >>>",
 // "-----Mensaje original-----" and forwarded-message markers in any
-// language, trailing quotes marked '>', '|' or initials), the signature
-// after the "-- " delimiter of RFC 3676 section 4.3 or below a rule, the
-// lines phones and webmail append ("Enviado desde mi iPhone", "Get
-// Outlook for Android", "发自我的iPhone") and the confidentiality or
-// environment notices an organisation appends. Lines are classified by
-// their shape, not matched against whole phrases, so that unseen variants
-// are found too (see lines.go, attribution.go, headers.go, signature.go,
+// language, trailing quotes marked '>', '|' or initials, and quoted lines
+// a client wrapped without marks), the signature after the "-- "
+// delimiter of RFC 3676 section 4.3 or below a rule, the office block no
+// one typed (office.go), the lines phones and webmail append ("Enviado
+// desde mi iPhone", "Get Outlook for Android", "发自我的iPhone"), the
+// blocks add-ons append and the confidentiality or environment notices an
+// organisation appends. Answers written inside the message Outlook quotes
+// ("¿Piso? >> 5") stay. Lines are classified by their shape, not matched
+// against whole phrases, so that unseen variants are found too (see
+// lines.go, attribution.go, headers.go, signature.go, office.go,
 // disclaimer.go). ParseCommands then finds
 // the "#escalar", "#resolver", ... lines of PROCEDURE.md in the new part and
 // returns them with the remaining comment.
@@ -47,9 +50,12 @@ import (
 // ends the message after some text is history too. Last, signatures go:
 // after "-- ", from a device line that follows the person's text ("Sent
 // from my iPhone", and what Outlook for Android writes below it), a block
-// of contact lines below a rule that starts with a name, and the device
-// lines that end the message. A sign-off the person wrote ("Cordialmente,
-// Luis") stays.
+// of contact lines below a rule that starts with a name, an office block
+// that repeats the name signed above it or shows by its shape that no one
+// typed it, and the device lines that end the message. A sign-off the
+// person wrote ("Cordialmente, Luis"), and the name block under it, stay.
+// Answers the person wrote inside an Outlook quoted message, below its
+// header block, stay with the questions they answer.
 //
 // Trim reads at most MaxInput bytes of text. Its result is never longer
 // than its input.

@@ -172,10 +172,38 @@ func isToolBlock(text string) bool {
 		return false
 	case tracking || siteApart(text):
 		return true
+	case len(tracker) == 0 && scannedMessage(ws):
+		// "Este mensaje ha sido analizado por ESET NOD32 Antivirus y se
+		// considera libre de virus": the scanner speaks of the message.
+		return true
 	}
 	// "Remitente notificado con Mailtrack": the tracker says both what
 	// it did and its name, on one line that is no sentence.
 	return len(tracker) >= 2 && n <= maxToolWords/2 && !sentenceEnd(strings.TrimSpace(text))
+}
+
+// scanStems say that something was checked: "scanned", "analizado",
+// "verificado", "geprüft". Folded word beginnings.
+var scanStems = []string{
+	"scan", "escane", "analiz", "analys", "analis", "verific", "comprob", "gepruft", "uberpruft",
+	"controll", "checked", "gecontroleerd", "sprawdz",
+}
+
+// scannedMessage reports folded words that say that the message itself
+// was scanned: a word for the message and a word for checking, besides
+// the antivirus idea. "Creo que mi equipo tiene un virus" names no
+// message; "Recuerde actualizar el antivirus" checks nothing.
+func scannedMessage(ws []string) bool {
+	message, scanned := false, false
+	for _, w := range ws {
+		message = message || messageWords[w]
+		for _, s := range scanStems {
+			if strings.HasPrefix(w, s) {
+				scanned = true
+			}
+		}
+	}
+	return message && scanned
 }
 
 // siteApart reports a paragraph that ends with a web address standing on

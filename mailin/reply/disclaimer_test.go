@@ -62,6 +62,10 @@ func TestIsToolBlock(t *testing.T) {
 		{"Remitente notificado con Mailtrack 03/12/26, 10:15:02", true},
 		{"El equipo está libre de virus, lo revisé con el antivirus de www.example.gov.co", false},
 		{"El antivirus detectó un virus en mi equipo", false},
+		{"This email has been scanned for viruses and malware by McAfee.", true},
+		{"Este mensaje ha sido analizado por ESET NOD32 Antivirus y se considera libre de virus.", true},
+		{"Recuerde actualizar el antivirus cada semana.", false},
+		{"Creo que mi equipo tiene un virus, ¿pueden analizarlo?", false},
 		{"Me notificaron que el equipo tenía virus.", false},
 		{"El antivirus bloqueó https://www.example.com/descarga?utm_source=x y no puedo abrir el archivo que me mandaron desde la oficina de contratos ayer por la tarde para revisar antes del viernes", false},
 	}

@@ -56,7 +56,7 @@ var getVerbs = map[string]bool{
 	"descargar": true, "descarga": true, "descargue": true, "baixe": true,
 	"baixar": true, "obter": true, "obtenha": true, "telecharger": true,
 	"telechargez": true, "scarica": true, "scaricare": true, "holen": true,
-	"herunterladen": true, "downloaden": true, "hamta": true,
+	"herunterladen": true, "beziehen": true, "downloaden": true, "hamta": true,
 	"hent": true, "pobierz": true, "скачать": true, "скачаите": true, "получить": true,
 	"obtenir": true, "ottieni": true, "ottenere": true, "hol": true, "consigue": true,
 	"descargate": true, "indir": true, "stahnout": true, "letoltes": true,
@@ -67,6 +67,12 @@ var possessives = map[string]bool{
 	"my": true, "mi": true, "meu": true, "minha": true, "mon": true, "ma": true,
 	"meinem": true, "meiner": true, "mijn": true, "min": true, "mitt": true,
 	"mio": true, "mia": true, "mojego": true, "mojej": true, "моего": true, "моеи": true,
+}
+
+// instrumentWords say through what a message went, never by whom: "Sent
+// via Superhuman". Folded.
+var instrumentWords = map[string]bool{
+	"via": true, "using": true, "through": true, "mediante": true, "tramite": true, "uber": true,
 }
 
 // indefinites are the indefinite articles after "sent from": "Sent from
@@ -202,6 +208,10 @@ func deviceShape(orig, ws []string, device, app, platform, link, period bool) bo
 	case sentVerbs[first] && device && (fromWords[second] || len(ws) > 2 && fromWords[ws[2]]):
 		// "Enviado desde mi iPhone", "Sent with Proton Mail", "Enviado
 		// a través de Gmail"; not "Enviado el informe por correo".
+		return true
+	case len(ws) == 3 && sentVerbs[first] && instrumentWords[second] && capitalised(orig[2:]) && !period:
+		// "Sent via Superhuman", "Enviado mediante Mixmax": one product
+		// named after a word that says through what, not by whom.
 		return true
 	case sentVerbs[first] && fromWords[second] && len(ws) > 3 && len(ws) <= 7 && indefinites[ws[2]] && originWords[second] && !period:
 		// "Sent from a magnificent torch of pixels", "Enviado desde un

@@ -24,8 +24,9 @@ import (
 //     reach someone (a phone and an address, a phone and a web site).
 //
 // Never when the line above ends with ':' (the block is what that line
-// announces: "Los datos del usuario son:") or when a line of the block is
-// a command ("#resolver").
+// announces: "Los datos del usuario son:"), when a line of the block is
+// a command ("#resolver"), when it holds two addresses (a list of people)
+// or when names and '|' make rows of a table.
 
 // maxOfficeLines is the most lines an office block may have.
 const maxOfficeLines = 10
@@ -52,7 +53,8 @@ func officeSignatureStart(ls []line) int {
 		return -1
 	}
 	kinds := contactKind(0)
-	for _, l := range ls[start:end] {
+	emails, rows := 0, 0
+	for i, l := range ls[start:end] {
 		if l.kind != kText && l.kind != kMobile {
 			return -1
 		}
@@ -66,7 +68,19 @@ func officeSignatureStart(ls []line) int {
 				return -1
 			}
 		}
-		kinds |= contactKinds(c)
+		k := contactKinds(c)
+		if k&ckEmail != 0 {
+			emails++
+		}
+		if left, _, ok := strings.Cut(c, " | "); ok && i > 0 && looksLikeName(left) {
+			rows++
+		}
+		kinds |= k
+	}
+	if emails > 1 || rows > 0 {
+		// Two addresses are a list of people; names joined by '|' on
+		// several lines are a table: someone typed them.
+		return -1
 	}
 	first := ls[start].content
 	if !looksLikeName(first) {

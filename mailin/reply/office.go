@@ -20,8 +20,10 @@ import (
 //     reach someone;
 //   - its first line is a name and a title joined by '|' ("Jim Smith |
 //     Enrollment Manager / XYZ Corp"), below anything but a sign-off;
-//   - or it is long (four lines or more) and holds two different ways to
-//     reach someone (a phone and an address, a phone and a web site).
+//   - or it is long (four lines or more), a post or an office follows the
+//     name, and it holds two different ways to reach someone (a phone and
+//     an address, a phone and a web site). An address someone typed
+//     ("Edificio Central / Carrera 7 # 32-16 / Tel. …") has no post.
 //
 // Never when the line above ends with ':' (the block is what that line
 // announces: "Los datos del usuario son:"), when a line of the block is
@@ -107,7 +109,7 @@ func officeSignatureStart(ls []line) int {
 		return start
 	case strings.Contains(first, " | ") && !signingLine(p):
 		return start
-	case n >= 4 && kinds.count() >= 2:
+	case n >= 4 && kinds.count() >= 2 && titleLine(ls[start+1].content):
 		return start
 	}
 	return -1
@@ -238,4 +240,11 @@ func dottedEnd(s string) bool {
 	i := strings.LastIndexFunc(s, isSpaceRune)
 	w := strings.TrimSuffix(s[i+1:], ".")
 	return strings.Contains(w, ".") && utf8.RuneCountInString(w) <= 8
+}
+
+// titleLine reports the line below a name in an office block: a post or
+// an office ("Profesional Especializado", "Oficina de Planeación"), with
+// no digits and no way to reach someone.
+func titleLine(s string) bool {
+	return !hasDigit(s) && contactKinds(s) == 0 && len(words(s)) <= 8
 }

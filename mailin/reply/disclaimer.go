@@ -170,7 +170,11 @@ func isToolBlock(text string) bool {
 	switch {
 	case !idea || n > maxToolWords:
 		return false
-	case tracking || siteApart(text):
+	case tracking:
+		return true
+	case siteApart(text) && (n <= 6 || scannedMessage(ws)):
+		// "Libre de virus. www.avast.com"; not "Les comparto la alerta
+		// sobre el virus informático. https://www.example.gov.co/alerta".
 		return true
 	case len(tracker) == 0 && scannedMessage(ws):
 		// "Este mensaje ha sido analizado por ESET NOD32 Antivirus y se

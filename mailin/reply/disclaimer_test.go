@@ -65,6 +65,8 @@ func TestIsToolBlock(t *testing.T) {
 		{"This email has been scanned for viruses and malware by McAfee.", true},
 		{"Este mensaje ha sido analizado por ESET NOD32 Antivirus y se considera libre de virus.", true},
 		{"Recuerde actualizar el antivirus cada semana.", false},
+		{"Les comparto la alerta sobre el virus informático que circula. https://www.example.gov.co/alerta", false},
+		{"Este e-mail foi verificado em termos de vírus pelo software antivírus Avast. www.avast.com", true},
 		{"Creo que mi equipo tiene un virus, ¿pueden analizarlo?", false},
 		{"Me notificaron que el equipo tenía virus.", false},
 		{"El antivirus bloqueó https://www.example.com/descarga?utm_source=x y no puedo abrir el archivo que me mandaron desde la oficina de contratos ayer por la tarde para revisar antes del viernes", false},

@@ -219,6 +219,11 @@ func repeatsName(above, first string) bool {
 	if utf8.RuneCountInString(name) < 2 || !unicode.IsUpper(firstRune(name)) {
 		return false
 	}
+	// The name alone ("Eva", "Anna Schmidt") or after a comma ("LG,
+	// Eva"): "Contactar a Eva" above Eva's details is an instruction.
+	if !capitalised(ws) && !strings.Contains(above, ",") {
+		return false
+	}
 	for _, w := range strings.Fields(first) {
 		if strings.Trim(w, ".,") == name {
 			return true

@@ -70,10 +70,8 @@ var possessives = map[string]bool{
 }
 
 // instrumentWords say through what a message went, never by whom: "Sent
-// via Superhuman". Folded.
-var instrumentWords = map[string]bool{
-	"via": true, "using": true, "through": true, "mediante": true, "tramite": true, "uber": true,
-}
+// via Superhuman".
+var instrumentWords = map[string]bool{"via": true, "using": true, "through": true}
 
 // indefinites are the indefinite articles after "sent from": "Sent from
 // a …", "Enviado desde un …". Folded.
@@ -209,9 +207,11 @@ func deviceShape(orig, ws []string, device, app, platform, link, period bool) bo
 		// "Enviado desde mi iPhone", "Sent with Proton Mail", "Enviado
 		// a través de Gmail"; not "Enviado el informe por correo".
 		return true
-	case len(ws) == 3 && sentVerbs[first] && instrumentWords[second] && capitalised(orig[2:]) && !period:
-		// "Sent via Superhuman", "Enviado mediante Mixmax": one product
-		// named after a word that says through what, not by whom.
+	case len(ws) == 3 && first == "sent" && instrumentWords[second] && capitalised(orig[2:]) && !period:
+		// "Sent via Superhuman": one product named after a word that says
+		// through what, not by whom. Only the English line of the apps
+		// that write it: "Enviado vía Servientrega" answers how a parcel
+		// went.
 		return true
 	case sentVerbs[first] && fromWords[second] && len(ws) > 3 && len(ws) <= 7 && indefinites[ws[2]] && originWords[second] && !period:
 		// "Sent from a magnificent torch of pixels", "Enviado desde un

@@ -112,6 +112,8 @@ func TestIsDeviceSignature(t *testing.T) {
 		"Enviado desde la oficina de archivo del segundo piso",
 		"Sent from a colleague's account.",
 		"Sent via courier",
+		"Enviado vía Servientrega",
+		"Enviado mediante Servientrega",
 		"Enviado por Luis",
 		"Sent from a friend, this link is broken",
 		"Enviado desde mi teléfono inteligente de la oficina nueva",

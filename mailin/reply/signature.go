@@ -74,11 +74,8 @@ var possessives = map[string]bool{
 var instrumentWords = map[string]bool{"via": true, "using": true, "through": true}
 
 // indefinites are the indefinite articles after "sent from": "Sent from
-// a …", "Enviado desde un …". Folded.
-var indefinites = map[string]bool{
-	"a": true, "an": true, "un": true, "una": true, "um": true, "uma": true,
-	"une": true, "einem": true, "einer": true, "een": true, "uno": true,
-}
+// a …".
+var indefinites = map[string]bool{"a": true, "an": true}
 
 // appWords name mail apps and platformWords the systems they run on, for
 // the line an app writes about itself: "Outlook para Android".
@@ -213,10 +210,10 @@ func deviceShape(orig, ws []string, device, app, platform, link, period bool) bo
 		// that write it: "Enviado vía Servientrega" answers how a parcel
 		// went.
 		return true
-	case sentVerbs[first] && fromWords[second] && len(ws) > 3 && len(ws) <= 7 && indefinites[ws[2]] && originWords[second] && !period:
-		// "Sent from a magnificent torch of pixels", "Enviado desde un
-		// portátil prestado": from some device the line does not name;
-		// not "Enviado desde la oficina de archivo".
+	case first == "sent" && second == "from" && len(ws) > 3 && len(ws) <= 7 && indefinites[ws[2]] && !period:
+		// "Sent from a magnificent torch of pixels": from some device
+		// the line does not name. English only: "Enviado desde un punto
+		// de Servientrega" says where a parcel left from.
 		return true
 	case sentVerbs[first] && fromWords[second] && (link || len(ws) > 2 && possessives[ws[2]] || len(ws) == 3 && originWords[second]):
 		// "Sent from TypeApp<http://…>", "Sent from TypeApp", "Sent from

@@ -100,7 +100,13 @@ func trimQuoted(ls []line) []line {
 		switch ms[c].kind {
 		case mkHeaders, mkOriginal:
 			// Outlook does not write below the message it quotes: what
-			// follows is the message replied to.
+			// follows is the message replied to, unless the sender
+			// answered inside it and wrote nothing above.
+			if ms[c].kind == mkHeaders {
+				if stop := answersInside(ls, ms, end); stop > 0 {
+					return dropTrailingQuote(ls[end:stop])
+				}
+			}
 			return nil
 		case mkForward:
 			// A forward with no comment: the forwarded message is what

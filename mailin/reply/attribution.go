@@ -40,7 +40,7 @@ var quotingWords = map[string]bool{"quoting": true, "citando": true, "zitat": tr
 var medialVerbs = map[string]bool{"schrieb": true, "schreef": true, "skrev": true}
 
 // cjkVerbs end an attribution without a space before them.
-var cjkVerbs = []string{"写道", "寫道", "書きました"}
+var cjkVerbs = []string{"写道", "寫道", "書きました", "のメッセージ"}
 
 // hasCJKVerb reports a line ending with a Chinese or Japanese reply verb.
 func hasCJKVerb(s string) bool {

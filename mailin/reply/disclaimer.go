@@ -119,9 +119,13 @@ func beyondLatin(s string) bool {
 // tracker saying the sender was notified ("Remitente notificado con
 // Mailtrack"). Folded word beginnings.
 var toolStems = []string{
-	"virus", "antivirus", "malware", "notificad", "notified", "notifie", "benachrichtig",
-	"tracked", "rastread", "mailtrack",
+	"virus", "viren", "antivirus", "malware",
+	// from firstTrackerStem on: a tracker's ideas
+	"notificad", "notified", "notifie", "benachrichtig", "tracked", "rastread", "mailtrack",
 }
+
+// firstTrackerStem is the index of the first tracker stem in toolStems.
+const firstTrackerStem = 4
 
 // maxToolWords bounds the words, links aside, of a tool's block.
 const maxToolWords = 20
@@ -131,8 +135,15 @@ const maxToolWords = 20
 // write theirs), an antivirus or tracker idea, and hardly any other text.
 // "El equipo está libre de virus" has no tracking link, and "Este es el
 // enlace: https://…?utm_source=…" no such idea.
+//
+// Without a tracking link, the block must show it in another way: its
+// site stands apart at its end, after a sentence ("Libre de virus.
+// www.avast.com"), or it says two of those ideas in a few words
+// ("Remitente notificado con Mailtrack 03/12/26, 10:15"). "Lo revisé con
+// el antivirus de www.example.gov.co" names its site inside the sentence.
 func isToolBlock(text string) bool {
-	if !strings.Contains(text, "utm_") && !strings.Contains(text, "sig-email") {
+	tracking := strings.Contains(text, "utm_") || strings.Contains(text, "sig-email")
+	if !tracking && !siteApart(text) && len(text) > 200 {
 		return false
 	}
 	ws := strings.FieldsFunc(fold(stripLinks(text)), func(r rune) bool {
@@ -141,18 +152,76 @@ func isToolBlock(text string) bool {
 	if len(ws) > maxToolWords*2 {
 		return false
 	}
-	idea, n := false, 0
+	idea, tracker := false, map[string]bool{}
+	n := 0
 	for _, w := range ws {
 		if len(w) > 1 && !allDigits(w) {
 			n++
 		}
-		for _, s := range toolStems {
+		for i, s := range toolStems {
 			if strings.HasPrefix(w, s) {
 				idea = true
+				if i >= firstTrackerStem {
+					tracker[s] = true
+				}
 			}
 		}
 	}
-	return idea && n <= maxToolWords
+	switch {
+	case !idea || n > maxToolWords:
+		return false
+	case tracking:
+		return true
+	case siteApart(text) && (n <= 6 || scannedMessage(ws)):
+		// "Libre de virus. www.avast.com"; not "Les comparto la alerta
+		// sobre el virus informático. https://www.example.gov.co/alerta".
+		return true
+	case len(tracker) == 0 && scannedMessage(ws):
+		// "Este mensaje ha sido analizado por ESET NOD32 Antivirus y se
+		// considera libre de virus": the scanner speaks of the message.
+		return true
+	}
+	// "Remitente notificado con Mailtrack": the tracker says both what
+	// it did and its name, on one line that is no sentence.
+	return len(tracker) >= 2 && n <= maxToolWords/2 && !sentenceEnd(strings.TrimSpace(text))
+}
+
+// scanStems say that something was checked: "scanned", "analizado",
+// "verificado", "geprüft". Folded word beginnings.
+var scanStems = []string{
+	"scan", "escane", "analiz", "analys", "analis", "verific", "comprob", "gepruft", "uberpruft",
+	"controll", "checked", "gecontroleerd", "sprawdz",
+}
+
+// scannedMessage reports folded words that say that the message itself
+// was scanned: a word for the message and a word for checking, besides
+// the antivirus idea. "Creo que mi equipo tiene un virus" names no
+// message; "Recuerde actualizar el antivirus" checks nothing.
+func scannedMessage(ws []string) bool {
+	message, scanned := false, false
+	for _, w := range ws {
+		message = message || messageWords[w]
+		for _, s := range scanStems {
+			if strings.HasPrefix(w, s) {
+				scanned = true
+			}
+		}
+	}
+	return message && scanned
+}
+
+// siteApart reports a paragraph that ends with a web address standing on
+// its own after a sentence: "… Avast. www.avast.com".
+func siteApart(text string) bool {
+	ws := strings.Fields(text)
+	if len(ws) < 2 {
+		return false
+	}
+	last := strings.ToLower(strings.Trim(ws[len(ws)-1], "<>()[]"))
+	if !strings.HasPrefix(last, "www.") && !strings.Contains(last, "://") {
+		return false
+	}
+	return sentenceEnd(ws[len(ws)-2])
 }
 
 // maxDisclaimer bounds the bytes of a paragraph examined as a notice.

@@ -26,6 +26,11 @@ func seedTexts(f *testing.F) {
 	for _, pattern := range []string{
 		"email_reply_trimmer/test/emails/*.txt",
 		"email-reply-parser/test/fixtures/*.txt",
+		"email-reply-parser-2/test/fixtures/*.txt",
+		"EmailReplyParser-php/tests/Fixtures/*.txt",
+		"email_reply_parser-rb/test/emails/*.txt",
+		"elixir_email_reply_parser/test/emails/*.txt",
+		"email_reply_trimmer-new/test/emails/*.txt",
 	} {
 		paths, _ := filepath.Glob(filepath.Join(corporaDir, pattern))
 		if len(paths) == 0 {
@@ -224,6 +229,10 @@ var hostileShapes = map[string]string{
 	"entities":    "--&nbsp;&nbsp;原始邮件&nbsp;--\n",
 	"tools":       "Libre de virus. <https://www.avast.com/sig-email?utm_medium=email>\n\n",
 	"carriers":    "Enviado desde mi teléfono inteligente Samsung Galaxy de Claro.\n",
+	"office":      "Listo.\n\nAna Ruiz | Jefe\nCarrera 7 # 3-16, piso 2\nTel. 601 555 0100\n",
+	"answers":     "De: a <a@b.co>\nEnviado: lunes 10:00\nPara: b\nAsunto: x\n\n¿Piso? >> 5\nR/ no\n",
+	"lazy quotes": "> a\nb\n> c\n",
+	"sites":       "Libre de virus. www.avast.com\n\n",
 }
 
 func BenchmarkTrimHostile(b *testing.B) {

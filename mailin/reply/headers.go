@@ -46,6 +46,7 @@ var headerNames = map[string]headerClass{
 	"poslano": hDate, "dikirim": hDate, "enviat": hDate, "надіслано": hDate,
 	"σταλθηκε": hDate, "보낸 날짜": hDate, "gonderildi": hDate, "gonderilme tarihi": hDate,
 	"تاريخ الارسال": hDate, "التاريخ": hDate, "ارسل": hDate,
+	"message du": hDate, "envoye par": hFrom, "expediteur": hFrom,
 	// To
 	"to": hTo, "para": hTo, "an": hTo, "a": hTo, "till": hTo, "til": hTo,
 	"aan": hTo, "кому": hTo, "do": hTo, "vastaanottaja": hTo, "cimzett": hTo,
@@ -54,7 +55,7 @@ var headerNames = map[string]headerClass{
 	"per a": hTo, "προς": hTo, "받는 사람": hTo, "الى": hTo,
 	// Cc
 	"cc": hCc, "cco": hCc, "bcc": hCc, "kopie": hCc, "копия": hCc, "kopia": hCc,
-	"抄送": hCc, "dw": hCc, "kopija": hCc, "نسخة": hCc,
+	"抄送": hCc, "dw": hCc, "kopija": hCc, "نسخة": hCc, "copie a": hCc, "copie": hCc,
 	// Subject
 	"subject": hSubject, "asunto": hSubject, "betreff": hSubject,
 	"objet": hSubject, "oggetto": hSubject, "amne": hSubject, "emne": hSubject,
@@ -62,7 +63,7 @@ var headerNames = map[string]headerClass{
 	"temat": hSubject, "aihe": hSubject, "targy": hSubject,
 	"konu": hSubject, "主题": hSubject, "主旨": hSubject, "件名": hSubject,
 	"predmet": hSubject, "subiect": hSubject, "perihal": hSubject, "subjek": hSubject,
-	"assumpte": hSubject, "θεμα": hSubject, "제목": hSubject, "الموضوع": hSubject,
+	"sujet": hSubject, "assumpte": hSubject, "θεμα": hSubject, "제목": hSubject, "الموضوع": hSubject,
 	// Reply-To
 	"reply-to": hReplyTo, "responder a": hReplyTo, "risposta": hReplyTo,
 	"antwort an": hReplyTo, "repondre a": hReplyTo,

@@ -57,8 +57,23 @@ func classify(raws []string) []line {
 			ls[i].kind = kMobile
 		}
 	}
+	// A quoted line that the sender's client wrapped without quoting the
+	// rest: "> Lorem ipsum dolor sit amet, … pharetra d" then "ignissim
+	// odio?" then ">". A line in lower case between two quoted lines, with
+	// no blank line, below a quoted line as long as clients wrap at, is
+	// the quote going on; "> ¿Piso?" then "tres" is an answer.
+	for i := 1; i+1 < len(ls); i++ {
+		if ls[i].kind == kText && ls[i-1].kind == kQuote && utf8.RuneCountInString(ls[i-1].raw) >= wrapWidth &&
+			ls[i+1].kind == kQuote && isLowerStart(ls[i].content) {
+			ls[i].kind = kQuote
+		}
+	}
 	return ls
 }
+
+// wrapWidth is about where mail clients wrap long lines (72 to 78
+// columns); a quoted line this long may go on, unquoted, on the next.
+const wrapWidth = 60
 
 // onlyLink reports a line that is a link and nothing else: "<https://…>".
 func onlyLink(s string) bool {

@@ -56,7 +56,7 @@ var getVerbs = map[string]bool{
 	"descargar": true, "descarga": true, "descargue": true, "baixe": true,
 	"baixar": true, "obter": true, "obtenha": true, "telecharger": true,
 	"telechargez": true, "scarica": true, "scaricare": true, "holen": true,
-	"herunterladen": true, "downloaden": true, "hamta": true,
+	"herunterladen": true, "beziehen": true, "downloaden": true, "hamta": true,
 	"hent": true, "pobierz": true, "скачать": true, "скачаите": true, "получить": true,
 	"obtenir": true, "ottieni": true, "ottenere": true, "hol": true, "consigue": true,
 	"descargate": true, "indir": true, "stahnout": true, "letoltes": true,
@@ -68,6 +68,14 @@ var possessives = map[string]bool{
 	"meinem": true, "meiner": true, "mijn": true, "min": true, "mitt": true,
 	"mio": true, "mia": true, "mojego": true, "mojej": true, "моего": true, "моеи": true,
 }
+
+// instrumentWords say through what a message went, never by whom: "Sent
+// via Superhuman".
+var instrumentWords = map[string]bool{"via": true, "using": true, "through": true}
+
+// indefinites are the indefinite articles after "sent from": "Sent from
+// a …".
+var indefinites = map[string]bool{"a": true, "an": true}
 
 // appWords name mail apps and platformWords the systems they run on, for
 // the line an app writes about itself: "Outlook para Android".
@@ -184,17 +192,28 @@ func isDeviceSignature(s string) bool {
 		// BlackBerry 10 smartphone."); others are sentences.
 		return false
 	}
-	return deviceShape(orig, ws, device, app, platform, link)
+	return deviceShape(orig, ws, device, app, platform, link, period)
 }
 
 // deviceShape judges the words of a candidate device line, folded (ws)
 // and as written (orig).
-func deviceShape(orig, ws []string, device, app, platform, link bool) bool {
+func deviceShape(orig, ws []string, device, app, platform, link, period bool) bool {
 	first, second, last := ws[0], ws[1], ws[len(ws)-1]
 	switch {
 	case sentVerbs[first] && device && (fromWords[second] || len(ws) > 2 && fromWords[ws[2]]):
 		// "Enviado desde mi iPhone", "Sent with Proton Mail", "Enviado
 		// a través de Gmail"; not "Enviado el informe por correo".
+		return true
+	case len(ws) == 3 && first == "sent" && instrumentWords[second] && capitalised(orig[2:]) && !period:
+		// "Sent via Superhuman": one product named after a word that says
+		// through what, not by whom. Only the English line of the apps
+		// that write it: "Enviado vía Servientrega" answers how a parcel
+		// went.
+		return true
+	case first == "sent" && second == "from" && len(ws) > 3 && len(ws) <= 7 && indefinites[ws[2]] && !period:
+		// "Sent from a magnificent torch of pixels": from some device
+		// the line does not name. English only: "Enviado desde un punto
+		// de Servientrega" says where a parcel left from.
 		return true
 	case sentVerbs[first] && fromWords[second] && (link || len(ws) > 2 && possessives[ws[2]] || len(ws) == 3 && originWords[second]):
 		// "Sent from TypeApp<http://…>", "Sent from TypeApp", "Sent from
@@ -482,6 +501,16 @@ func ruleSignatureStart(ls []line) int {
 			}
 			return -1
 		case kText, kMobile:
+			// A lone em dash, the rule Apple Mail and Gmail's apps write
+			// above a signature, is one only with a blank line above and
+			// a block of two lines or more below: "Gracias. / — / Luis"
+			// is someone's sign-off.
+			if l.content == "—" && n >= 2 && ls[i-1].kind == kBlank {
+				if looksLikeName(first) && hasText(ls[:i]) {
+					return i
+				}
+				return -1
+			}
 		default:
 			return -1
 		}

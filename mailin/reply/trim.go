@@ -7,13 +7,16 @@
 // Outlook "De:/Enviado:/Para:/Asunto:" header blocks and Lotus Notes'
 // names on lines of their own, GroupWise's ">>> sender date >>>",
 // "-----Mensaje original-----" and forwarded-message markers in any
-// language, trailing quotes marked '>', '|' or initials), the signature
-// after the "-- " delimiter of RFC 3676 section 4.3 or below a rule, the
-// lines phones and webmail append ("Enviado desde mi iPhone", "Get
-// Outlook for Android", "发自我的iPhone") and the confidentiality or
-// environment notices an organisation appends. Lines are classified by
-// their shape, not matched against whole phrases, so that unseen variants
-// are found too (see lines.go, attribution.go, headers.go, signature.go,
+// language, trailing quotes marked '>', '|' or initials, and quoted lines
+// a client wrapped without marks), the signature after the "-- "
+// delimiter of RFC 3676 section 4.3 or below a rule, the office block no
+// one typed (office.go), the lines phones and webmail append ("Enviado
+// desde mi iPhone", "Get Outlook for Android", "发自我的iPhone"), the
+// blocks add-ons append and the confidentiality or environment notices an
+// organisation appends. Answers written inside the message Outlook quotes
+// ("¿Piso? >> 5") stay. Lines are classified by their shape, not matched
+// against whole phrases, so that unseen variants are found too (see
+// lines.go, attribution.go, headers.go, signature.go, office.go,
 // disclaimer.go). ParseCommands then finds
 // the "#escalar", "#resolver", ... lines of PROCEDURE.md in the new part and
 // returns them with the remaining comment.
@@ -47,9 +50,12 @@ import (
 // ends the message after some text is history too. Last, signatures go:
 // after "-- ", from a device line that follows the person's text ("Sent
 // from my iPhone", and what Outlook for Android writes below it), a block
-// of contact lines below a rule that starts with a name, and the device
-// lines that end the message. A sign-off the person wrote ("Cordialmente,
-// Luis") stays.
+// of contact lines below a rule that starts with a name, an office block
+// that repeats the name signed above it or shows by its shape that no one
+// typed it, and the device lines that end the message. A sign-off the
+// person wrote ("Cordialmente, Luis"), and the name block under it, stay.
+// Answers the person wrote inside an Outlook quoted message, below its
+// header block, stay with the questions they answer.
 //
 // Trim reads at most MaxInput bytes of text. Its result is never longer
 // than its input.
@@ -77,13 +83,30 @@ func trimQuoted(ls []line) []line {
 				out = append(out, ls[end:]...)
 				return dropTrailingQuote(out)
 			}
+			if ms[c].kind == mkHeaders {
+				if stop := answersInside(ls, ms, end); stop > 0 {
+					// Answers written into the message Outlook quotes
+					// without marks: the questions and answers stay,
+					// the headers go.
+					out := make([]line, 0, c-s+stop-end)
+					out = append(out, withoutTrailingRules(ls[s:c])...)
+					out = append(out, ls[end:stop]...)
+					return dropTrailingQuote(out)
+				}
+			}
 			return dropTrailingQuote(ls[s:c])
 		}
 		// Nothing of the sender's above the marker.
 		switch ms[c].kind {
 		case mkHeaders, mkOriginal:
 			// Outlook does not write below the message it quotes: what
-			// follows is the message replied to.
+			// follows is the message replied to, unless the sender
+			// answered inside it and wrote nothing above.
+			if ms[c].kind == mkHeaders {
+				if stop := answersInside(ls, ms, end); stop > 0 {
+					return dropTrailingQuote(ls[end:stop])
+				}
+			}
 			return nil
 		case mkForward:
 			// A forward with no comment: the forwarded message is what
@@ -94,6 +117,85 @@ func trimQuoted(ls []line) []line {
 			s = skipQuoteBelow(ls, ms, end)
 		}
 	}
+}
+
+// answersInside returns where the message below a header block ending at
+// end stops (the next marker, or the end) when the sender answered inside
+// it, as people do in the message Outlook quotes without marks: a
+// question followed on its line by ">>", "-->" or "=>" and the answer
+// ("¿Piso? >> 5"), or a line under a question that starts with an
+// answer's label ("R/ Sí", "Rta: no", "Answer: yes"). Otherwise 0.
+func answersInside(ls []line, ms markers, end int) int {
+	answers := 0
+	question := false // the last line with text ended with '?'
+	j := end
+	for ; j < len(ls); j++ {
+		if ms.at(j) > 0 || ls[j].kind == kSigDash {
+			break
+		}
+		l := ls[j]
+		if l.kind != kText {
+			continue
+		}
+		if answeredOnLine(l.content) || question && answerLabel(l.content) {
+			answers++
+		}
+		question = lastRune(l.content) == '?'
+	}
+	if answers == 0 {
+		return 0
+	}
+	return j
+}
+
+// answeredOnLine reports "question? >> answer": an arrow after a question
+// or a label, with text after it.
+func answeredOnLine(s string) bool {
+	for _, arrow := range []string{" >> ", " --> ", " => ", " -> "} {
+		if i := strings.Index(s, arrow); i > 0 {
+			before := strings.TrimSpace(s[:i])
+			after := strings.TrimSpace(s[i+len(arrow):])
+			switch lastRune(before) {
+			case '?', ':', '？':
+				return after != ""
+			}
+		}
+	}
+	return false
+}
+
+// answerLabels start an answer written under a question. Folded, without
+// the '/' or ':' that follows them.
+var answerLabels = map[string]bool{
+	"r": true, "rta": true, "resp": true, "respuesta": true, "answer": true,
+	"reponse": true, "antwort": true, "risposta": true, "antwoord": true, "resposta": true,
+}
+
+// answerLabel reports a line that starts with an answer's label followed
+// by '/' or ':' and the answer: "R/ Sí", "Rta: no", "Respuesta: piso 5".
+func answerLabel(s string) bool {
+	i := strings.IndexAny(s, "/:")
+	if i <= 0 || i > 12 || strings.TrimSpace(s[i+1:]) == "" {
+		return false
+	}
+	return answerLabels[fold(strings.TrimSpace(s[:i]))]
+}
+
+// withoutTrailingRules returns ls without the rules that end it, blank
+// lines kept: the rule Outlook draws above the headers it quotes.
+func withoutTrailingRules(ls []line) []line {
+	out := make([]line, 0, len(ls))
+	last := len(ls)
+	for last > 0 && (ls[last-1].kind == kBlank || ls[last-1].kind == kSep) {
+		last--
+	}
+	out = append(out, ls[:last]...)
+	for _, l := range ls[last:] {
+		if l.kind != kSep {
+			out = append(out, l)
+		}
+	}
+	return out
 }
 
 // hasText reports whether any line was written by the sender.
@@ -229,6 +331,9 @@ func trimSignature(ls []line) []line {
 	ls = trimDisclaimers(ls)
 	if i := ruleSignatureStart(ls); i >= 0 {
 		ls = ls[:i]
+	}
+	if i := officeSignatureStart(ls); i >= 0 {
+		ls = trimDisclaimers(ls[:i])
 	}
 	end := len(ls)
 	for end > 0 {

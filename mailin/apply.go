@@ -238,7 +238,7 @@ func (in *Intake) openRequest(f *imapin.Fetched, msg *store.Message, m *email.Me
 	body := strings.TrimSpace(m.Text)
 	r := service.OpenRequest{
 		Requester: m.From.Email, RequesterName: m.From.Name, Subject: oneLine(m.Subject), Body: body,
-		Service: in.MailboxServices[f.Mailbox], Trigger: msg,
+		Service: in.serviceFor(f.Account, f.Mailbox), Trigger: msg,
 	}
 	if mt.ticket != nil {
 		r.LinkedTo = mt.ticket.ID

@@ -54,6 +54,9 @@ type Intake struct {
 	RequireVerified bool              // commands need a reply token or a trusted DKIM/DMARC pass
 	NoSatisfaction  bool              // replies to a closed ticket are never taken as a rating
 	MailboxServices map[string]string // mailbox → default service for new tickets
+	// AccountServices: account → mailbox → default service ("" mailbox:
+	// the account's own); before MailboxServices (accounts.go).
+	AccountServices map[string]map[string]string
 
 	Logger *slog.Logger
 	// OnMessage, when set, is told each message's outcome (for metrics):

@@ -73,7 +73,7 @@ func TestQuietMailboxAlert(t *testing.T) {
 			}
 		}
 	}
-	eventually("the mailbox to be read", func() bool { st := d.pollerStatus()["default/INBOX"]; return st.Connected })
+	eventually("the mailbox to be read", func() bool { st := d.mailboxStatus("default", "INBOX"); return st.Connected })
 
 	m.Close() // the mail server stops
 	eventually("the alert", func() bool { return count(`SELECT count(*) FROM outbox WHERE kind = 'alert_down'`) == 1 })
@@ -148,7 +148,7 @@ func TestRevokedGrantRaisesTheAlert(t *testing.T) {
 	m := alertMail(t, "", "")
 	defer m.Close()
 	c := testConfig(t, pgtest.URL(t), m.IMAPAddr(), m.SMTPAddr())
-	c.IMAP.Auth, c.IMAP.Password = "xoauth2", ""
+	c.Accounts[0].Auth, c.Accounts[0].Password = "xoauth2", ""
 	c.OAuth2 = config.OAuth2{Grant: "client_credentials", TokenURL: endpoint.URL, ClientID: "app", ClientSecret: "old secret",
 		Scopes: []string{"https://outlook.office365.com/.default"}}
 	c.Alerts = config.Alerts{Admins: []string{admin}, QuietAfter: config.Duration{Duration: time.Second},

@@ -459,7 +459,7 @@ waits for you to paste the address the provider sent you back to
 	"out.alert_told":   {es: "se avisó a los administradores el %s", en: "the administrators were told on %s"},
 	"out.alert_untold": {es: "aún no se avisó a los administradores", en: "the administrators have not been told yet"},
 	"part.smtp":        {es: "el envío de correo (SMTP)", en: "sending mail (SMTP)"},
-	"part.imap":        {es: "el buzón %s", en: "the mailbox %s"},
+	"part.imap":        {es: "el buzón %s de la cuenta %s", en: "the mailbox %s of account %s"},
 
 	// The sandbox.
 	"syn.sandbox": {

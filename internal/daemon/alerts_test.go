@@ -79,7 +79,7 @@ func TestQuietMailboxAlert(t *testing.T) {
 	eventually("the alert", func() bool { return count(`SELECT count(*) FROM outbox WHERE kind = 'alert_down'`) == 1 })
 	var subject string
 	d.Parts.DB.Get(&subject, `SELECT m.subject FROM outbox o JOIN messages m ON m.id = o.message_row WHERE o.kind = 'alert_down'`)
-	if !strings.Contains(subject, "No se puede leer el buzón default/INBOX") {
+	if !strings.Contains(subject, "No se puede leer el buzón INBOX de la cuenta default") {
 		t.Errorf("alert subject %q", subject)
 	}
 	resp, err := http.Get("http://" + d.AdminAddr() + "/readyz")
@@ -174,7 +174,7 @@ func TestRevokedGrantRaisesTheAlert(t *testing.T) {
 			t.Fatal("no alert")
 		}
 	}
-	if !strings.Contains(body, "invalid_client") || !strings.Contains(body, "no logra leer el buzón default/INBOX") {
+	if !strings.Contains(body, "invalid_client") || !strings.Contains(body, "no logra leer el buzón INBOX de la cuenta default") {
 		t.Errorf("alert:\n%s", body)
 	}
 	cancel()

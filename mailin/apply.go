@@ -378,11 +378,14 @@ func (in *Intake) verify(ctx context.Context, m *email.Message, raw []byte, mt m
 		}
 	}
 	if in.DKIM != nil {
-		ok, why := in.DKIM.Verify(ctx, raw, dom)
+		ok, why, final := in.checkDKIM(ctx, raw, dom) // dkimretry.go
 		if ok {
 			return true, why
 		}
 		in.log().Info("dkim did not vouch for the sender", "from_domain", dom, "reason", why)
+		if final && in.RequireVerified {
+			return false, why
+		}
 	}
 	if !in.RequireVerified {
 		return true, "verification turned off by configuration"

@@ -494,6 +494,8 @@ func whyES(why string) string {
 		return "la dirección de respuesta nombra un caso que no existe"
 	case "the message did not come through the signed reply address of a notification, and no trusted authentication result vouches for the sender":
 		return "el mensaje no llegó por la dirección de respuesta firmada de un aviso, ni trae una autenticación de confianza del remitente"
+	case dkimUnchecked:
+		return "la clave DKIM del dominio del remitente no se pudo consultar durante un buen rato (una falla temporal del DNS)"
 	}
 	return why
 }

@@ -2,6 +2,8 @@ package config
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -155,5 +157,39 @@ func TestIMAPShapes(t *testing.T) {
 	_, err = Parse([]byte(merge(minimal, twoAccounts+"adress = \"x\"\n")))
 	if err == nil || !strings.Contains(err.Error(), `unknown key "imap.adress"`) {
 		t.Errorf("unknown key: %v", err)
+	}
+}
+
+// The README's example of several accounts is a valid configuration.
+func TestReadmeAccountsExample(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, ok := strings.Cut(string(b), "### Several mailbox accounts")
+	_, block, ok2 := strings.Cut(section, "```toml\n")
+	block, _, ok3 := strings.Cut(block, "```")
+	if !ok || !ok2 || !ok3 {
+		t.Fatal("the README has no TOML example under \"Several mailbox accounts\"")
+	}
+	t.Setenv("TICKETD_IMAP_PASSWORD_PROVEEDORES", "from-env")
+	c, err := Parse([]byte(merge(minimal, `
+[[services]]
+name = "impresoras"
+level = 1
+[[services]]
+name = "garantias"
+level = 2
+[oauth2]
+grant = "client_credentials"
+token_url = "https://login.microsoftonline.com/t/oauth2/v2.0/token"
+client_id = "app"
+client_secret = "secret"
+`+block)))
+	if err != nil {
+		t.Fatalf("the README's example: %v\n%s", err, block)
+	}
+	if len(c.Accounts) != 2 || c.Accounts[1].Password != "from-env" || !c.Accounts[0].Managed(c) || c.Accounts[1].Managed(c) {
+		t.Errorf("accounts = %+v", c.Accounts)
 	}
 }

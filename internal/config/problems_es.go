@@ -95,6 +95,7 @@ var problemsES = map[string]string{
 	"alerts.language %q must be es or en":                                                                                           "alerts.language %q debe ser es o en",
 	"alerts.admins[%d] %q is not a valid email address":                                                                             "alerts.admins[%d] %q no es un correo electrónico válido",
 	"alerts.quiet_after and alerts.check_interval must not be negative":                                                             "alerts.quiet_after y alerts.check_interval no pueden ser negativos",
+	"security.dkim.retry_for %s must be between 0 (the default, 15m) and 24h":                                                       "security.dkim.retry_for %s debe estar entre 0 (el valor por omisión, 15m) y 24h",
 	"security.dkim.timeout %s must be between 0 (the default, 5s) and 1m":                                                           "security.dkim.timeout %s debe estar entre 0 (el valor por omisión, 5s) y 1m",
 	"oauth2.grant %q must be client_credentials or refresh_token (or empty to turn it off)":                                         "oauth2.grant %q debe ser client_credentials o refresh_token (o vacío para no usarlo)",
 	"oauth2.%s %q must be an https:// address (http:// only on a loopback address)":                                                 "oauth2.%s %q debe ser una dirección https:// (http:// solo en una dirección local)",

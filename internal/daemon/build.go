@@ -140,7 +140,7 @@ func (p *Parts) Intake(log *slog.Logger, onMessage func(outcome, reason string))
 		TrustedAuthserv: c.Security.TrustedAuthservID, RequireVerified: c.RequireVerifiedCommands(),
 		AccountServices: accountServices(c), Logger: log, OnMessage: onMessage,
 		NoSatisfaction: !c.Notifications.Satisfaction(),
-		DKIM:           dkimVerifier(c),
+		DKIM:           dkimVerifier(c), DKIMRetryFor: c.Security.DKIM.RetryFor.Duration,
 	}
 }
 

@@ -300,7 +300,7 @@ func (tx *Tx) routed(t tickets.Ticket, r OpenRequest) (tickets.Ticket, []tickets
 		note = routeNote(tx.s.Lang, m.Keyword, m.InSubject, false)
 	}
 	cmd := tickets.Command{Kind: tickets.CmdClassify, Level: svc.Level, Service: svc.Name, Text: note}
-	if p, ok := roster.Find(svc.Assignee); ok && svc.Assignee != "" && p.Serves(svc.Level) {
+	if p, ok := roster.AssigneeFor(svc, svc.Level); ok {
 		cmd.To = &p
 	}
 	after, evs, err := tickets.Apply(t, cmd, tickets.System, tx.now)

@@ -85,16 +85,6 @@ func (a IMAP) Managed(c *Config) bool {
 		a.OAuth2TokenFile == "" && len(a.OAuth2TokenCommand) == 0
 }
 
-// Account returns the account called name.
-func (c *Config) Account(name string) (IMAP, bool) {
-	for _, a := range c.Accounts {
-		if a.Name == name {
-			return a, true
-		}
-	}
-	return IMAP{}, false
-}
-
 // decodeAccounts reads [imap] or [[imap]] into Accounts and names them.
 func (c *Config) decodeAccounts(md toml.MetaData) Errors {
 	switch md.Type("imap") {

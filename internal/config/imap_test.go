@@ -80,9 +80,6 @@ func TestSeveralAccounts(t *testing.T) {
 		p.ServiceFor("INBOX") != "garantias" || p.ServiceFor("Impresoras") != "impresoras" {
 		t.Errorf("second account = %+v", p)
 	}
-	if got, ok := c.Account("proveedores"); !ok || got.Address != p.Address {
-		t.Errorf("Account(proveedores) = %+v, %v", got, ok)
-	}
 	if s.PasswordEnv() != "TICKETD_IMAP_PASSWORD_SOPORTE" || (IMAP{Name: "mesa.2"}).PasswordEnv() != "TICKETD_IMAP_PASSWORD_MESA_2" {
 		t.Errorf("password variables: %s", s.PasswordEnv())
 	}

@@ -239,7 +239,7 @@ func (in *Intake) openRequest(f *imapin.Fetched, msg *store.Message, m *email.Me
 	body := strings.TrimSpace(m.Text)
 	r := service.OpenRequest{
 		Requester: m.From.Email, RequesterName: m.From.Name, Subject: oneLine(m.Subject), Body: body,
-		Service: in.MailboxServices[f.Mailbox], Trigger: msg,
+		Service: in.serviceFor(f.Account, f.Mailbox), Trigger: msg,
 	}
 	if mt.ticket != nil {
 		r.LinkedTo = mt.ticket.ID
@@ -375,11 +375,14 @@ func (in *Intake) verify(ctx context.Context, m *email.Message, raw []byte, mt m
 		}
 	}
 	if in.DKIM != nil {
-		ok, why := in.DKIM.Verify(ctx, raw, dom)
+		ok, why, final := in.checkDKIM(ctx, raw, dom) // dkimretry.go
 		if ok {
 			return true, why
 		}
 		in.log().Info("dkim did not vouch for the sender", "from_domain", dom, "reason", why)
+		if final && in.RequireVerified {
+			return false, why
+		}
 	}
 	if !in.RequireVerified {
 		return true, "verification turned off by configuration"

@@ -348,9 +348,9 @@ func (in *Intake) toCommand(c reply.Command, lang string) (tickets.Command, erro
 			if cmd.Level == 0 {
 				cmd.Level = svc.Level
 			}
-			if c.Target == "" && svc.Assignee != "" {
-				if p, err := person(svc.Assignee); err == nil && p.Serves(cmd.Level) {
-					cmd.To = p
+			if c.Target == "" {
+				if p, ok := roster.AssigneeFor(svc, cmd.Level); ok {
+					cmd.To = &p
 				}
 			}
 		}

@@ -15,6 +15,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"log/slog"
 	"net/textproto"
 	"strings"
@@ -51,9 +52,13 @@ type Intake struct {
 	Limits          email.Limits      // message size, header, depth, parts
 	TrustedAuthserv string            // authserv-id whose Authentication-Results are believed
 	DKIM            *dkim.Verifier    // nil: DKIM signatures are not checked by ticketd itself
+	DKIMRetryFor    time.Duration     // a temporary DKIM failure waits this long for a pass; 0: DefaultDKIMRetryFor (dkimretry.go)
 	RequireVerified bool              // commands need a reply token or a trusted DKIM/DMARC pass
 	NoSatisfaction  bool              // replies to a closed ticket are never taken as a rating
 	MailboxServices map[string]string // mailbox → default service for new tickets
+	// AccountServices: account → mailbox → default service ("" mailbox:
+	// the account's own); before MailboxServices (accounts.go).
+	AccountServices map[string]map[string]string
 
 	Logger *slog.Logger
 	// OnMessage, when set, is told each message's outcome (for metrics):
@@ -91,10 +96,14 @@ func (in *Intake) Handle(ctx context.Context, batch []imapin.Fetched) ([]imapin.
 		out  []imapin.Outcome
 		tags []result
 	)
-	err := in.Service.InTx(ctx, func(tx *service.Tx) error {
+	bctx, lf := withLater(ctx, nil)
+	if len(batch) == 1 {
+		bctx, lf = withLater(ctx, &batch[0])
+	}
+	err := in.Service.InTx(bctx, func(tx *service.Tx) error {
 		out, tags = out[:0], tags[:0]
-		rs, err := in.handleBatch(ctx, tx, batch)
-		if err != nil {
+		rs, err := in.handleBatch(bctx, tx, batch)
+		if err = later(lf, err); err != nil {
 			return err
 		}
 		for _, r := range rs {
@@ -113,21 +122,29 @@ func (in *Intake) Handle(ctx context.Context, batch []imapin.Fetched) ([]imapin.
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
 	}
-	if len(batch) > 1 {
+	if len(batch) == 1 && errors.Is(err, errLater) {
+		return []imapin.Outcome{{UID: batch[0].UID, Later: true, Reason: lf.reason}}, nil
+	}
+	if len(batch) > 1 && !errors.Is(err, errLater) {
 		in.log().Warn("batch failed, processing one message at a time", "messages", len(batch), "error", err)
 	}
 	out = make([]imapin.Outcome, 0, len(batch))
 	for i := range batch {
 		f := &batch[i]
 		var r result
-		err := in.Service.InTx(ctx, func(tx *service.Tx) error {
+		mctx, lf := withLater(ctx, f)
+		err := in.Service.InTx(mctx, func(tx *service.Tx) error {
 			var err error
-			r, err = in.process(ctx, tx, f)
-			if err == nil {
+			r, err = in.process(mctx, tx, f)
+			if err = later(lf, err); err == nil {
 				faults.Point(faults.IntakeBeforeCommit)
 			}
 			return err
 		})
+		if errors.Is(err, errLater) {
+			out = append(out, imapin.Outcome{UID: f.UID, Later: true, Reason: lf.reason})
+			continue
+		}
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil, ctx.Err()

@@ -78,6 +78,9 @@ var words = map[string][2]string{
 	"identity.wrong_sender": {"la dirección de respuesta no corresponde a este remitente", "the reply address is not valid for this sender"},
 	"identity.other_ticket": {"la dirección de respuesta pertenece a otro caso", "the reply address belongs to another ticket"},
 	"identity.no_ticket":    {"la dirección de respuesta nombra un caso que no existe", "the reply address names a ticket that does not exist"},
+	"identity.dkim_unchecked": {
+		"la clave DKIM del dominio del remitente no se pudo consultar durante un buen rato (una falla temporal del DNS)",
+		"the DKIM key of the sender's domain could not be looked up for a while (a temporary DNS failure)"},
 	"identity.unsigned": {
 		"el mensaje no llegó por la dirección de respuesta firmada de un aviso, ni trae una autenticación de confianza del remitente",
 		"the message did not come through the signed reply address of a notification, and no trusted authentication result vouches for the sender"},

@@ -39,7 +39,9 @@ func (a *app) partWords(subject string) string {
 		return a.t("part.smtp")
 	}
 	if name, ok := strings.CutPrefix(subject, alerts.KindIMAP+" "); ok {
-		return a.t("part.imap", name)
+		if account, mailbox, ok := strings.Cut(name, "/"); ok {
+			return a.t("part.imap", mailbox, account)
+		}
 	}
 	return subject
 }

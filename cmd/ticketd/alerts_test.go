@@ -24,10 +24,10 @@ func TestStatusSaysWhatFails(t *testing.T) {
 		t.Fatal(err)
 	}
 	contains(t, "status", mustRun(t, "-config", cfg, "status"),
-		[]string{"Alertas:\n", "el buzón default/INBOX falla desde", "se avisó a los administradores el", "connection refused",
+		[]string{"Alertas:\n", "el buzón INBOX de la cuenta default falla desde", "se avisó a los administradores el", "connection refused",
 			"el envío de correo (SMTP) falla desde", "aún no se avisó a los administradores"})
 	contains(t, "status (en)", mustRun(t, "-config", cfg, "--lang", "en", "status"),
-		[]string{"Alerts:\n", "the mailbox default/INBOX has been failing since", "the administrators were told on", "connection refused",
+		[]string{"Alerts:\n", "the mailbox INBOX of account default has been failing since", "the administrators were told on", "connection refused",
 			"sending mail (SMTP) has been failing since", "the administrators have not been told yet"},
 		"Alertas", "buzón", "falla desde", "administradores")
 }

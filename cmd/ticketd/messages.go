@@ -427,12 +427,14 @@ waits for you to paste the address the provider sent you back to
 (redirect_url), or only its code.
 "ticketd oauth2 ACTION -h" shows each action's options.
 `},
-	"syn.oauth2_login": {es: "oauth2 login [--device]\n\nEl paso único de la concesión con token de renovación: inicie sesión con la cuenta del\nbuzón y autorice a ticketd, que guarda la concesión cifrada y la renueva solo.",
-		en: "oauth2 login [--device]\n\nThe one-time step of the refresh-token grant: sign in with the mailbox's account and\nauthorise ticketd, which stores the grant encrypted and renews it by itself."},
-	"syn.oauth2_status": {es: "oauth2 status\n\nSi hay una concesión guardada, cuándo se renovó, cuándo vence el token de acceso y el\núltimo error.",
-		en: "oauth2 status\n\nWhether a grant is stored, when it was renewed, when the access token expires and the\nlast error."},
+	"syn.oauth2_login": {es: "oauth2 login [--device] [--account CUENTA]\n\nEl paso único de la concesión con token de renovación: inicie sesión con la cuenta del\nbuzón y autorice a ticketd, que guarda la concesión cifrada y la renueva solo.",
+		en: "oauth2 login [--device] [--account ACCOUNT]\n\nThe one-time step of the refresh-token grant: sign in with the mailbox's account and\nauthorise ticketd, which stores the grant encrypted and renews it by itself."},
+	"syn.oauth2_status": {es: "oauth2 status [--account CUENTA]\n\nSi hay una concesión guardada, cuándo se renovó, cuándo vence el token de acceso y el\núltimo error.",
+		en: "oauth2 status [--account ACCOUNT]\n\nWhether a grant is stored, when it was renewed, when the access token expires and the\nlast error."},
 	"flag.device":          {es: "inicio de sesión con un código para escribir en cualquier navegador", en: "device-code login: a code to type in any browser"},
 	"err.oauth2_grant":     {es: "[oauth2] grant no es \"refresh_token\": la concesión de credenciales de cliente no necesita inicio de sesión", en: "[oauth2] grant is not \"refresh_token\": the client-credentials grant needs no login"},
+	"err.oauth2_account":   {es: "no hay una cuenta %q en [imap]; las cuentas son: %s", en: "there is no account %q in [imap]; the accounts are: %s"},
+	"flag.oauth2_account":  {es: "la `CUENTA` ([[imap]] name) cuya concesión se usa (por omisión, la primera)", en: "the `ACCOUNT` ([[imap]] name) whose grant is meant (default: the first)"},
 	"err.oauth2_config":    {es: "la sección [oauth2] no se puede usar: %v", en: "the [oauth2] section cannot be used: %v"},
 	"err.oauth2_start":     {es: "no se pudo preparar el inicio de sesión: %v", en: "the login could not be prepared: %v"},
 	"err.oauth2_login":     {es: "no se completó el inicio de sesión: %v", en: "the login did not complete: %v"},
@@ -457,7 +459,7 @@ waits for you to paste the address the provider sent you back to
 	"out.alert_told":   {es: "se avisó a los administradores el %s", en: "the administrators were told on %s"},
 	"out.alert_untold": {es: "aún no se avisó a los administradores", en: "the administrators have not been told yet"},
 	"part.smtp":        {es: "el envío de correo (SMTP)", en: "sending mail (SMTP)"},
-	"part.imap":        {es: "el buzón %s", en: "the mailbox %s"},
+	"part.imap":        {es: "el buzón %s de la cuenta %s", en: "the mailbox %s of account %s"},
 
 	// The sandbox.
 	"syn.sandbox": {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/ticketd/ticketd/internal/daemon"
@@ -34,8 +35,9 @@ func (a *app) cmdOAuth2(ctx context.Context, args []string) error {
 	return a.usageError("oauth2", a.t("err.unknown_action", args[0]))
 }
 
-// oauth2Client is the [oauth2] client and the migrated database.
-func (a *app) oauth2Client(ctx context.Context) (oauth.Config, error) {
+// oauth2Client is the [oauth2] client of an account ("": the first, whose
+// grant SMTP uses too) and the migrated database.
+func (a *app) oauth2Client(ctx context.Context, account string) (oauth.Config, error) {
 	c, err := a.config()
 	if err != nil {
 		return oauth.Config{}, err
@@ -43,7 +45,19 @@ func (a *app) oauth2Client(ctx context.Context) (oauth.Config, error) {
 	if c.OAuth2.Grant != oauth.RefreshToken {
 		return oauth.Config{}, a.fail(2, "err.oauth2_grant")
 	}
-	oc, err := daemon.OAuth2Config(c)
+	if account == "" {
+		account = daemon.SMTPAccount(c)
+	}
+	names := []string{daemon.SMTPAccount(c)}
+	for _, acc := range c.Accounts {
+		if !slices.Contains(names, acc.Name) {
+			names = append(names, acc.Name)
+		}
+	}
+	if !slices.Contains(names, account) {
+		return oauth.Config{}, a.fail(2, "err.oauth2_account", account, strings.Join(names, ", "))
+	}
+	oc, err := daemon.OAuth2Config(c, account)
 	if err != nil {
 		return oauth.Config{}, a.fail(2, "err.oauth2_config", err)
 	}
@@ -57,10 +71,11 @@ func (a *app) oauth2Client(ctx context.Context) (oauth.Config, error) {
 func (a *app) oauth2Login(ctx context.Context, args []string) error {
 	fs := a.newFlags("oauth2 login", a.t("syn.oauth2_login"))
 	device := fs.Bool("device", false, a.t("flag.device"))
+	account := fs.String("account", "", a.t("flag.oauth2_account"))
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	oc, err := a.oauth2Client(ctx)
+	oc, err := a.oauth2Client(ctx, *account)
 	if err != nil {
 		return err
 	}
@@ -113,10 +128,11 @@ func codeFrom(s, sent string) (code, state string) {
 
 func (a *app) oauth2Status(ctx context.Context, cmd string, args []string) error {
 	fs := a.newFlags(cmd, a.t("syn.oauth2_status"))
+	account := fs.String("account", "", a.t("flag.oauth2_account"))
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	oc, err := a.oauth2Client(ctx)
+	oc, err := a.oauth2Client(ctx, *account)
 	if err != nil {
 		return err
 	}

@@ -176,6 +176,7 @@ var catalogue = map[string]*template.Template{
 // message is what the templates print.
 type message struct {
 	Kind, Name, Error, Desk string
+	Account, Mailbox        string // of Name, "account/mailbox"
 	SinceHour, SinceDay     string
 	UntilHour, UntilDay     string
 	Minutes                 int
@@ -204,6 +205,11 @@ func (w *Watcher) queue(ctx context.Context, tx *sqlx.Tx, which string, o Observ
 		Minutes: int(now.Sub(since) / time.Minute)}
 	if m.Desk == "" {
 		m.Desk = w.From
+	}
+	if acc, mb, ok := strings.Cut(o.Name, "/"); ok {
+		m.Account, m.Mailbox = acc, mb
+	} else {
+		m.Mailbox = o.Name
 	}
 	subject, err := render(lang, which+".subject.tmpl", m)
 	if err != nil {

@@ -71,7 +71,7 @@ func TestQuietMailboxIsToldOnceAndItsRecoveryOnce(t *testing.T) {
 		t.Fatalf("%d emails, want one per administrator: %+v", len(got), got)
 	}
 	for _, e := range got {
-		if e.Kind != "alert_down" || e.Subject != "[ticketd] No se puede leer el buzón default/INBOX desde las 10:03 del 2/03/2026" ||
+		if e.Kind != "alert_down" || e.Subject != "[ticketd] No se puede leer el buzón INBOX de la cuenta default desde las 10:03 del 2/03/2026" ||
 			!strings.Contains(e.Body, "connection refused") || !strings.Contains(e.Body, "(16 min sin servicio)") ||
 			!strings.Contains(e.Body, "Mesa de servicio OTI") {
 			t.Errorf("alert = %+v", e)
@@ -92,7 +92,7 @@ func TestQuietMailboxIsToldOnceAndItsRecoveryOnce(t *testing.T) {
 	if len(got) != 4 || got[2].Kind != "alert_up" || got[3].Kind != "alert_up" {
 		t.Fatalf("after recovery: %+v", got)
 	}
-	if !strings.Contains(got[2].Subject, "El buzón default/INBOX funciona de nuevo") ||
+	if !strings.Contains(got[2].Subject, "El buzón INBOX de la cuenta default funciona de nuevo") ||
 		!strings.Contains(got[2].Body, "Estuvo sin servicio desde las 10:03 del 2/03/2026 (30 min)") {
 		t.Errorf("recovery = %+v", got[2])
 	}
@@ -163,7 +163,7 @@ func TestEnglishAlert(t *testing.T) {
 	c.set(t0.Add(15 * time.Minute))
 	w.Apply(ctx, []Observation{o})
 	got := outbox(t, db)
-	if len(got) != 2 || got[0].Subject != "[ticketd] Mailbox default/INBOX cannot be read since 10:03 on 2026-03-02" ||
+	if len(got) != 2 || got[0].Subject != "[ticketd] Mailbox INBOX of account default cannot be read since 10:03 on 2026-03-02" ||
 		!strings.Contains(got[0].Body, "invalid_grant") {
 		t.Errorf("alert = %+v", got)
 	}

@@ -205,46 +205,6 @@ func (c *Config) hasService(name string) bool {
 	return false
 }
 
-func (c *Config) checkIMAP() Errors {
-	var errs Errors
-	add := errs.add
-	m := c.IMAP
-	if m.Address == "" {
-		return nil // intake off: `ticketd run` says so
-	}
-	checkTransport(add, "imap", m.Address, m.TLS, m.AllowInsecure)
-	if m.Username == "" {
-		add("imap.username is empty")
-	}
-	checkAuth(add, "imap", m.Auth, m.Password, m.PasswordFile, m.OAuth2TokenFile, m.OAuth2TokenCommand, c.OAuth2Managed())
-	if !slices.Contains([]string{"move", "seen"}, m.After) {
-		add("imap.after %q must be move or seen", m.After)
-	}
-	for mb, svc := range m.MailboxServices {
-		if !slices.Contains(m.Mailboxes, mb) {
-			add("imap.mailbox_services: mailbox %q is not in imap.mailboxes", mb)
-		}
-		if !c.hasService(svc) {
-			add("imap.mailbox_services: service %q is not in the service catalogue", svc)
-		}
-	}
-	for _, mb := range m.Mailboxes {
-		if mb == m.ProcessedMailbox || mb == m.QuarantineMailbox {
-			add("imap.mailboxes: %q is also the processed or quarantine mailbox", mb)
-		}
-	}
-	if m.PollInterval.Duration < time.Second {
-		add("imap.poll_interval must be at least 1s")
-	}
-	if m.IdleRenew.Duration < time.Minute || m.IdleRenew.Duration >= 29*time.Minute {
-		add("imap.idle_renew must be between 1m and 29m (RFC 2177)")
-	}
-	if m.BatchSize < 1 || m.BatchSize > 1000 {
-		add("imap.batch_size must be between 1 and 1000")
-	}
-	return errs
-}
-
 func (c *Config) checkSMTP() Errors {
 	var errs Errors
 	add := errs.add
@@ -254,7 +214,7 @@ func (c *Config) checkSMTP() Errors {
 	}
 	checkTransport(add, "smtp", s.Address, s.TLS, s.AllowInsecure)
 	if s.Username != "" || s.Auth != "" {
-		checkAuth(add, "smtp", s.Auth, s.Password, s.PasswordFile, s.OAuth2TokenFile, s.OAuth2TokenCommand, c.OAuth2Managed())
+		checkAuth(add, "smtp", "TICKETD_SMTP_PASSWORD", s.Auth, s.Password, s.PasswordFile, s.OAuth2TokenFile, s.OAuth2TokenCommand, c.OAuth2Managed())
 	}
 	if s.Connections < 1 || s.Connections > 64 {
 		add("smtp.connections must be between 1 and 64")
@@ -293,13 +253,13 @@ func checkTransport(add func(string, ...any), sec, addr, tlsMode string, allowIn
 	}
 }
 
-// checkAuth checks a section's authentication; managed: [oauth2] renews
-// the tokens.
-func checkAuth(add func(string, ...any), sec, auth, pw, pwFile, tokFile string, tokCmd []string, managed bool) {
+// checkAuth checks a section's authentication; env is the variable that
+// may hold its password; managed: [oauth2] renews the tokens.
+func checkAuth(add func(string, ...any), sec, env, auth, pw, pwFile, tokFile string, tokCmd []string, managed bool) {
 	switch auth {
 	case "", "login", "plain":
 		if pw == "" && pwFile == "" {
-			add("%s: no password: set %s.password, %s.password_file or TICKETD_%s_PASSWORD (or auth = \"xoauth2\" with a token source)", sec, sec, sec, strings.ToUpper(sec))
+			add("%s: no password: set %s.password, %s.password_file or %s (or auth = \"xoauth2\" with a token source)", sec, sec, sec, env)
 		}
 		if pwFile != "" && pw == "" {
 			if _, err := os.Stat(pwFile); err != nil {

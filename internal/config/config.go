@@ -22,21 +22,26 @@ import (
 
 // Config is the whole configuration file.
 type Config struct {
-	Database      Database      `toml:"database"`
-	Desk          Desk          `toml:"desk"`
-	People        []Person      `toml:"people"`
-	Services      []Service     `toml:"services"`
-	IMAP          IMAP          `toml:"imap"`
-	SMTP          SMTP          `toml:"smtp"`
-	Security      Security      `toml:"security"`
-	Limits        Limits        `toml:"limits"`
-	Notifications Notifications `toml:"notifications"`
-	Timers        Timers        `toml:"timers"`
-	Log           Log           `toml:"log"`
-	Admin         Admin         `toml:"admin"`
-	Reports       Reports       `toml:"reports"`
-	OAuth2        OAuth2        `toml:"oauth2"` // oauth2.go
-	Alerts        Alerts        `toml:"alerts"` // alerts.go
+	Database      Database       `toml:"database"`
+	Desk          Desk           `toml:"desk"`
+	People        []Person       `toml:"people"`
+	Services      []Service      `toml:"services"`
+	IMAPTable     toml.Primitive `toml:"imap"` // [imap] or [[imap]]; decoded into Accounts (imap.go)
+	SMTP          SMTP           `toml:"smtp"`
+	Security      Security       `toml:"security"`
+	Limits        Limits         `toml:"limits"`
+	Notifications Notifications  `toml:"notifications"`
+	Timers        Timers         `toml:"timers"`
+	Log           Log            `toml:"log"`
+	Admin         Admin          `toml:"admin"`
+	Reports       Reports        `toml:"reports"`
+	OAuth2        OAuth2         `toml:"oauth2"` // oauth2.go
+	Alerts        Alerts         `toml:"alerts"` // alerts.go
+
+	// Accounts are the mailbox accounts the intake reads: the one [imap]
+	// table, or each [[imap]] of the list, with defaults applied; none when
+	// the intake is off.
+	Accounts []IMAP `toml:"-"`
 
 	// Path is the file the configuration was read from.
 	Path string `toml:"-"`
@@ -76,29 +81,6 @@ type Service struct {
 	BodyKeywords []string `toml:"body_keywords"` // route from the subject or the body
 	Level        int      `toml:"level"`
 	Assignee     string   `toml:"assignee"`
-}
-
-// IMAP is the support mailbox.
-type IMAP struct {
-	Name               string            `toml:"name"`
-	Address            string            `toml:"address"`
-	TLS                string            `toml:"tls"`
-	AllowInsecure      bool              `toml:"allow_insecure"`
-	InsecureSkipVerify bool              `toml:"insecure_skip_verify"`
-	Username           string            `toml:"username"`
-	Password           string            `toml:"password"`
-	PasswordFile       string            `toml:"password_file"`
-	Auth               string            `toml:"auth"`
-	OAuth2TokenFile    string            `toml:"oauth2_token_file"`
-	OAuth2TokenCommand []string          `toml:"oauth2_token_command"`
-	Mailboxes          []string          `toml:"mailboxes"`
-	MailboxServices    map[string]string `toml:"mailbox_services"`
-	ProcessedMailbox   string            `toml:"processed_mailbox"`
-	QuarantineMailbox  string            `toml:"quarantine_mailbox"`
-	After              string            `toml:"after"`
-	PollInterval       Duration          `toml:"poll_interval"`
-	IdleRenew          Duration          `toml:"idle_renew"`
-	BatchSize          int               `toml:"batch_size"`
 }
 
 // SMTP is the outgoing mail server.
@@ -258,6 +240,7 @@ func Parse(data []byte) (*Config, error) {
 		return nil, Errors{problem("the configuration cannot be read: %v", err)}
 	}
 	var errs Errors
+	errs = append(errs, c.decodeAccounts(md)...)
 	for _, k := range md.Undecoded() {
 		errs.add("unknown key %q (misspelt? see ticketd.example.toml)", k.String())
 	}
@@ -275,9 +258,7 @@ func (c *Config) applyEnv() {
 	if v := os.Getenv("TICKETD_DATABASE_URL"); v != "" {
 		c.Database.URL = v
 	}
-	if v := os.Getenv("TICKETD_IMAP_PASSWORD"); v != "" {
-		c.IMAP.Password = v
-	}
+	c.applyAccountsEnv()
 	if v := os.Getenv("TICKETD_SMTP_PASSWORD"); v != "" {
 		c.SMTP.Password = v
 	}
@@ -325,17 +306,7 @@ func (c *Config) applyDefaults() {
 			}
 		}
 	}
-	def(&c.IMAP.Name, "default")
-	def(&c.IMAP.TLS, "implicit")
-	if len(c.IMAP.Mailboxes) == 0 {
-		c.IMAP.Mailboxes = []string{"INBOX"}
-	}
-	def(&c.IMAP.ProcessedMailbox, "Procesados")
-	def(&c.IMAP.QuarantineMailbox, "Cuarentena")
-	def(&c.IMAP.After, "move")
-	defDur(&c.IMAP.PollInterval, 30*time.Second)
-	defDur(&c.IMAP.IdleRenew, 25*time.Minute)
-	defInt(&c.IMAP.BatchSize, 100)
+	c.accountDefaults()
 	def(&c.SMTP.TLS, "starttls")
 	defInt(&c.SMTP.Connections, 4)
 	defInt(&c.SMTP.BatchSize, 50)

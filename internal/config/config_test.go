@@ -30,8 +30,8 @@ func TestExampleIsValid(t *testing.T) {
 	if !provider23 {
 		t.Error("the example has no provider serving levels 2 and 3")
 	}
-	if c.IMAP.PollInterval.Seconds() != 30 || c.SMTP.RetryFor.Hours() != 48 || !c.RequireVerifiedCommands() {
-		t.Errorf("defaults: poll=%v retry=%v verified=%v", c.IMAP.PollInterval, c.SMTP.RetryFor, c.RequireVerifiedCommands())
+	if len(c.Accounts) != 1 || c.Accounts[0].PollInterval.Seconds() != 30 || c.Accounts[0].Name != "default" || c.SMTP.RetryFor.Hours() != 48 || !c.RequireVerifiedCommands() {
+		t.Errorf("defaults: accounts=%+v retry=%v verified=%v", c.Accounts, c.SMTP.RetryFor, c.RequireVerifiedCommands())
 	}
 }
 
@@ -50,7 +50,7 @@ func TestMinimalDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Desk.SubjectTag != "OTI" || c.Desk.Language != "es" || c.IMAP.After != "move" || c.SMTP.Connections != 4 ||
+	if c.Desk.SubjectTag != "OTI" || c.Desk.Language != "es" || len(c.Accounts) != 0 || c.SMTP.Connections != 4 ||
 		c.Timers.AutoCloseBusinessDays != 3 || c.Notifications.MaxPerHour != 20 || c.People[0].Language != "es" {
 		t.Errorf("defaults not applied: %+v", c)
 	}

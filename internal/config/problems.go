@@ -60,6 +60,16 @@ func (e *Errors) add(format string, args ...any) { *e = append(*e, problem(forma
 // badDurations reports every Duration key whose value was not a duration,
 // by its TOML key, in the order of the file's sections.
 func (c *Config) badDurations() Errors {
+	errs := badDurationsIn(reflect.ValueOf(c).Elem(), "")
+	for i := range c.Accounts {
+		errs = append(errs, badDurationsIn(reflect.ValueOf(&c.Accounts[i]).Elem(), c.Accounts[i].key)...)
+	}
+	return errs
+}
+
+// badDurationsIn reports the bad Duration keys of the struct v, whose TOML
+// key is key ("" at the top).
+func badDurationsIn(v reflect.Value, key string) Errors {
 	var errs Errors
 	var walk func(v reflect.Value, key string)
 	walk = func(v reflect.Value, key string) {
@@ -85,6 +95,6 @@ func (c *Config) badDurations() Errors {
 			walk(v.Field(i), name)
 		}
 	}
-	walk(reflect.ValueOf(c).Elem(), "")
+	walk(v, key)
 	return errs
 }

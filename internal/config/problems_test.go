@@ -121,6 +121,9 @@ func FuzzParse(f *testing.F) {
 	f.Add(minimal)
 	f.Add(merge(minimal, "[imap]\npoll_interval = \"treinta\"\nidle_renew = [1]\n"))
 	f.Add("[desk\naddress = 1")
+	f.Add(merge(minimal, twoAccounts))
+	f.Add("imap = [1, 2]\n" + minimal)
+	f.Add(merge(minimal, "[[imap]]\nname = \"a\"\n[[imap]]\naddress = \"x:1\"\npoll_interval = 3\n[imap.mailbox_services]\nINBOX = 1\n"))
 	f.Fuzz(func(t *testing.T, text string) {
 		_, err := Parse([]byte(text))
 		if err == nil {

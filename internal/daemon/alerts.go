@@ -10,6 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/ticketd/ticketd/internal/alerts"
+	"github.com/ticketd/ticketd/internal/oauth"
 	"github.com/ticketd/ticketd/mailout"
 	"github.com/ticketd/ticketd/tickets/store"
 )
@@ -63,8 +64,8 @@ func (h *smtpHealth) observation() *alerts.Observation {
 func (d *Daemon) onSend(kind string, took time.Duration, err error) {
 	d.metrics.onSend(kind, took, err)
 	d.smtp.record(err, time.Now())
-	if d.Parts.OAuth2 != nil && refusedToken(err) {
-		d.Parts.OAuth2.Invalidate()
+	if d.smtpToken != nil && refusedToken(err) {
+		oauth.Invalidate(d.smtpToken)
 	}
 }
 
@@ -73,17 +74,19 @@ func (d *Daemon) onSend(kind string, took time.Duration, err error) {
 func (d *Daemon) observe(ctx context.Context) ([]alerts.Observation, error) {
 	c := d.Parts.Config
 	var obs []alerts.Observation
-	if c.IMAP.Address != "" {
+	if len(c.Accounts) > 0 {
 		boxes, err := store.Mailboxes(ctx, d.Parts.DB)
 		if err != nil {
 			return nil, err
 		}
 		configured := map[string]bool{}
-		for _, mb := range c.IMAP.Mailboxes {
-			configured[mb] = true
+		for _, a := range c.Accounts {
+			for _, mb := range a.Mailboxes {
+				configured[a.Name+"/"+mb] = true
+			}
 		}
 		for _, b := range boxes {
-			if b.Account != c.IMAP.Name || !configured[b.Mailbox] {
+			if !configured[b.Account+"/"+b.Mailbox] {
 				continue
 			}
 			o := alerts.Observation{Kind: alerts.KindIMAP, Name: b.Account + "/" + b.Mailbox}

@@ -73,13 +73,13 @@ func TestQuietMailboxAlert(t *testing.T) {
 			}
 		}
 	}
-	eventually("the mailbox to be read", func() bool { st := d.pollerStatus()["default/INBOX"]; return st.Connected })
+	eventually("the mailbox to be read", func() bool { st := d.mailboxStatus("default", "INBOX"); return st.Connected })
 
 	m.Close() // the mail server stops
 	eventually("the alert", func() bool { return count(`SELECT count(*) FROM outbox WHERE kind = 'alert_down'`) == 1 })
 	var subject string
 	d.Parts.DB.Get(&subject, `SELECT m.subject FROM outbox o JOIN messages m ON m.id = o.message_row WHERE o.kind = 'alert_down'`)
-	if !strings.Contains(subject, "No se puede leer el buzón default/INBOX") {
+	if !strings.Contains(subject, "No se puede leer el buzón INBOX de la cuenta default") {
 		t.Errorf("alert subject %q", subject)
 	}
 	resp, err := http.Get("http://" + d.AdminAddr() + "/readyz")
@@ -148,7 +148,7 @@ func TestRevokedGrantRaisesTheAlert(t *testing.T) {
 	m := alertMail(t, "", "")
 	defer m.Close()
 	c := testConfig(t, pgtest.URL(t), m.IMAPAddr(), m.SMTPAddr())
-	c.IMAP.Auth, c.IMAP.Password = "xoauth2", ""
+	c.Accounts[0].Auth, c.Accounts[0].Password = "xoauth2", ""
 	c.OAuth2 = config.OAuth2{Grant: "client_credentials", TokenURL: endpoint.URL, ClientID: "app", ClientSecret: "old secret",
 		Scopes: []string{"https://outlook.office365.com/.default"}}
 	c.Alerts = config.Alerts{Admins: []string{admin}, QuietAfter: config.Duration{Duration: time.Second},
@@ -174,7 +174,7 @@ func TestRevokedGrantRaisesTheAlert(t *testing.T) {
 			t.Fatal("no alert")
 		}
 	}
-	if !strings.Contains(body, "invalid_client") || !strings.Contains(body, "no logra leer el buzón default/INBOX") {
+	if !strings.Contains(body, "invalid_client") || !strings.Contains(body, "no logra leer el buzón INBOX de la cuenta default") {
 		t.Errorf("alert:\n%s", body)
 	}
 	cancel()

@@ -58,7 +58,11 @@ type Parts struct {
 	Notifier *mailout.Notifier
 	Signer   *replytoken.Signer
 	Zone     *time.Location // desk.timezone: of the times in bodies and of the Date header
-	OAuth2   *oauth.Source  // [oauth2]: the tokens IMAP and SMTP share; nil when off
+	OAuth2   *oauth.Source  // [oauth2]: SMTP's tokens, shared with its account's IMAP; nil when off
+	// Tokens are the sources [oauth2] renews, by account name: each
+	// account whose auth is OAuth 2.0 with neither a token file nor a
+	// token command, and SMTP's (see SMTPAccount).
+	Tokens map[string]*oauth.Source
 }
 
 // Build makes the ticket service with its notifier. A broken template
@@ -84,11 +88,12 @@ func Build(ctx context.Context, c *config.Config, db *sqlx.DB) (*Parts, error) {
 		NoSatisfaction:     !c.Notifications.Satisfaction(),
 	}
 	s := &service.Service{DB: db, Roster: c.Roster(), Notifier: n, Tag: c.Desk.SubjectTag, Lang: c.Desk.Language}
-	tokens, err := newOAuth2Source(c, db)
+	tokens, err := newOAuth2Sources(c, db)
 	if err != nil {
 		return nil, err
 	}
-	return &Parts{Config: c, DB: db, Service: s, Notifier: n, Signer: signer, Zone: zone, OAuth2: tokens}, nil
+	return &Parts{Config: c, DB: db, Service: s, Notifier: n, Signer: signer, Zone: zone,
+		OAuth2: tokens[SMTPAccount(c)], Tokens: tokens}, nil
 }
 
 // newSigner returns the reply-token signer. Without a configured secret it
@@ -133,9 +138,9 @@ func (p *Parts) Intake(log *slog.Logger, onMessage func(outcome, reason string))
 		Limits: email.Limits{MaxBytes: c.Limits.MaxMessageBytes, MaxHeaderBytes: c.Limits.MaxHeaderBytes,
 			MaxDepth: c.Limits.MaxMIMEDepth, MaxParts: c.Limits.MaxParts},
 		TrustedAuthserv: c.Security.TrustedAuthservID, RequireVerified: c.RequireVerifiedCommands(),
-		MailboxServices: c.IMAP.MailboxServices, Logger: log, OnMessage: onMessage,
+		AccountServices: accountServices(c), Logger: log, OnMessage: onMessage,
 		NoSatisfaction: !c.Notifications.Satisfaction(),
-		DKIM:           dkimVerifier(c),
+		DKIM:           dkimVerifier(c), DKIMRetryFor: c.Security.DKIM.RetryFor.Duration,
 	}
 }
 
@@ -147,30 +152,55 @@ func dkimVerifier(c *config.Config) *dkim.Verifier {
 	return &dkim.Verifier{Timeout: c.Security.DKIM.Timeout.Duration}
 }
 
-// imapConfig is the poller configuration for one mailbox.
-func imapConfig(c *config.Config, mailbox string, log *slog.Logger, tokens *oauth.Source) (imapin.Config, error) {
-	m := c.IMAP
-	pw, err := config.Secret(m.Password, m.PasswordFile)
+// accountServices is each account's default service of new tickets, by
+// mailbox ("" for the account's own).
+func accountServices(c *config.Config) map[string]map[string]string {
+	out := map[string]map[string]string{}
+	for _, a := range c.Accounts {
+		m := map[string]string{"": a.Service}
+		for _, mb := range a.Mailboxes {
+			m[mb] = a.ServiceFor(mb)
+		}
+		out[a.Name] = m
+	}
+	return out
+}
+
+// accountToken is the OAuth 2.0 token source of an account: its token
+// file or command, or the one [oauth2] renews; nil when it logs in with a
+// password.
+func accountToken(a config.IMAP, tokens map[string]*oauth.Source) oauth.TokenSource {
+	switch {
+	case a.OAuth2TokenFile != "":
+		return oauth.FileToken(a.OAuth2TokenFile)
+	case len(a.OAuth2TokenCommand) > 0:
+		return oauth.CommandToken(a.OAuth2TokenCommand)
+	case tokens[a.Name] != nil:
+		return tokens[a.Name]
+	}
+	return nil
+}
+
+// imapConfig is the poller configuration for one mailbox of account a;
+// tok is the account's token source (accountToken), shared by its
+// mailboxes.
+func imapConfig(c *config.Config, a config.IMAP, mailbox string, log *slog.Logger, tok oauth.TokenSource) (imapin.Config, error) {
+	pw, err := config.Secret(a.Password, a.PasswordFile)
 	if err != nil {
-		return imapin.Config{}, fmt.Errorf("imap.password_file: %w", err)
+		return imapin.Config{}, fmt.Errorf("%s.password_file: %w", a.Key(), err)
 	}
 	ic := imapin.Config{
-		Name: m.Name, Address: m.Address, TLS: m.TLS, AllowInsecure: m.AllowInsecure, InsecureSkipVerify: m.InsecureSkipVerify,
-		Username: m.Username, Password: pw, Auth: m.Auth, Mailbox: mailbox,
-		ProcessedMailbox: m.ProcessedMailbox, QuarantineMailbox: m.QuarantineMailbox, After: m.After,
-		PollInterval: m.PollInterval.Duration, IdleRenew: m.IdleRenew.Duration, BatchSize: m.BatchSize,
+		Name: a.Name, Address: a.Address, TLS: a.TLS, AllowInsecure: a.AllowInsecure, InsecureSkipVerify: a.InsecureSkipVerify,
+		Username: a.Username, Password: pw, Auth: a.Auth, Mailbox: mailbox,
+		ProcessedMailbox: a.ProcessedMailbox, QuarantineMailbox: a.QuarantineMailbox, After: a.After,
+		PollInterval: a.PollInterval.Duration, IdleRenew: a.IdleRenew.Duration, BatchSize: a.BatchSize,
 		MaxMessageBytes: c.Limits.MaxMessageBytes, Logger: log,
 	}
-	if m.Auth == "" && pw != "" {
+	if a.Auth == "" && pw != "" {
 		ic.Auth = "login"
 	}
-	switch {
-	case m.OAuth2TokenFile != "":
-		ic.Token = imapin.FileToken(m.OAuth2TokenFile)
-	case len(m.OAuth2TokenCommand) > 0:
-		ic.Token = imapin.CommandToken(m.OAuth2TokenCommand)
-	case tokens != nil:
-		ic.Token = tokens
+	if tok != nil {
+		ic.Token = tok
 	}
 	return ic, nil
 }
@@ -188,10 +218,10 @@ func smtpConfig(c *config.Config, tokens *oauth.Source) (mailout.SMTPConfig, err
 	}
 	switch {
 	case s.OAuth2TokenFile != "":
-		sc.Token = imapin.FileToken(s.OAuth2TokenFile)
+		sc.Token = oauth.FileToken(s.OAuth2TokenFile)
 	case len(s.OAuth2TokenCommand) > 0:
-		sc.Token = imapin.CommandToken(s.OAuth2TokenCommand)
-	case tokens != nil && (s.Auth == "xoauth2" || s.Auth == "oauthbearer"):
+		sc.Token = oauth.CommandToken(s.OAuth2TokenCommand)
+	case tokens != nil && smtpManaged(c):
 		sc.Token = tokens
 	}
 	return sc, nil

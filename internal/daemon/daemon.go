@@ -11,6 +11,7 @@ import (
 
 	"github.com/ticketd/ticketd/internal/alerts"
 	"github.com/ticketd/ticketd/internal/config"
+	"github.com/ticketd/ticketd/internal/oauth"
 	"github.com/ticketd/ticketd/mailin"
 	"github.com/ticketd/ticketd/mailin/imapin"
 	"github.com/ticketd/ticketd/mailout"
@@ -43,6 +44,9 @@ type Daemon struct {
 	admin   *adminServer
 	alerts  *alerts.Watcher // alerts.go
 	smtp    smtpHealth
+	// smtpToken is SMTP's OAuth 2.0 token source, told when the server
+	// refused a token; nil with a password.
+	smtpToken oauth.TokenSource
 
 	mu      sync.Mutex
 	pollers map[string]*mailboxRunner
@@ -108,6 +112,9 @@ func Run(ctx context.Context, opt Options) error {
 		if err != nil {
 			return err
 		}
+		if sc.Token != nil {
+			d.smtpToken = sc.Token
+		}
 		w, err := mailout.NewWorker(db, parts.Service, sc, mailout.WorkerConfig{
 			Connections: c.SMTP.Connections, BatchSize: c.SMTP.BatchSize, RetryFor: c.SMTP.RetryFor.Duration,
 			RetryInitial: c.SMTP.RetryInitial.Duration, Lease: c.SMTP.ClaimLease.Duration,
@@ -128,24 +135,30 @@ func Run(ctx context.Context, opt Options) error {
 		log.Warn("smtp.address is empty: notifications stay queued in the outbox")
 	}
 
-	if c.IMAP.Address != "" {
-		for _, mb := range c.IMAP.Mailboxes {
-			ic, err := imapConfig(c, mb, log.With("mailbox", mb), parts.OAuth2) // the poller adds component=imapin
-			if err != nil {
-				return err
+	if len(c.Accounts) > 0 {
+		// Each account's mailboxes are read by their own runners, each
+		// with its own lease, connection and backoff: an account that
+		// fails holds back no other.
+		for _, a := range c.Accounts {
+			tok := accountToken(a, parts.Tokens)
+			for _, mb := range a.Mailboxes {
+				ic, err := imapConfig(c, a, mb, log.With("account", a.Name, "mailbox", mb), tok) // the poller adds component=imapin
+				if err != nil {
+					return err
+				}
+				r := &mailboxRunner{d: d, cfg: ic, name: a.Name + "/" + mb, retry: opt.LeaseRetry}
+				r.handler = handler
+				if _, err := imapin.New(ic, handler); err != nil {
+					return fmt.Errorf("%s: %w", a.Key(), err) // a configuration error: say it now
+				}
+				d.mu.Lock()
+				d.pollers[r.name] = r
+				d.mu.Unlock()
+				start("imap "+r.name, r.run)
 			}
-			r := &mailboxRunner{d: d, cfg: ic, name: ic.Name + "/" + mb, retry: opt.LeaseRetry}
-			r.handler = handler
-			if _, err := imapin.New(ic, handler); err != nil {
-				return err // a configuration error: say it now
-			}
-			d.mu.Lock()
-			d.pollers[r.name] = r
-			d.mu.Unlock()
-			start("imap "+r.name, r.run)
 		}
 	} else {
-		log.Warn("imap.address is empty: no mailbox is read")
+		log.Warn("no [imap] account has an address: no mailbox is read")
 	}
 
 	start("timers", (&timers{d: d}).run)
@@ -159,7 +172,7 @@ func Run(ctx context.Context, opt Options) error {
 		d.admin = a
 		start("admin", a.run)
 	}
-	log.Info("ticketd running", "replica", d.ID, "mailboxes", len(c.IMAP.Mailboxes), "smtp", c.SMTP.Address != "",
+	log.Info("ticketd running", "replica", d.ID, "accounts", len(c.Accounts), "mailboxes", len(d.pollers), "smtp", c.SMTP.Address != "",
 		"admin", c.Admin.Address)
 	if opt.Ready != nil {
 		opt.Ready(d)
@@ -187,14 +200,30 @@ func (d *Daemon) AdminAddr() string {
 	return d.admin.addr()
 }
 
-func (d *Daemon) pollerStatus() map[string]imapin.Status {
+// pollerState is what this process knows of one mailbox it may read.
+type pollerState struct {
+	Account, Mailbox string
+	imapin.Status
+}
+
+func (d *Daemon) pollerStatus() []pollerState {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	out := map[string]imapin.Status{}
-	for name, r := range d.pollers {
-		out[name] = r.status()
+	out := make([]pollerState, 0, len(d.pollers))
+	for _, r := range d.pollers {
+		out = append(out, pollerState{Account: r.cfg.Name, Mailbox: r.cfg.Mailbox, Status: r.status()})
 	}
 	return out
+}
+
+// mailboxStatus is what this process knows of account's mailbox.
+func (d *Daemon) mailboxStatus(account, mailbox string) imapin.Status {
+	for _, st := range d.pollerStatus() {
+		if st.Account == account && st.Mailbox == mailbox {
+			return st.Status
+		}
+	}
+	return imapin.Status{}
 }
 
 // mailboxRunner reads one mailbox while this replica holds its lease.
@@ -227,7 +256,7 @@ func (r *mailboxRunner) standby() bool {
 }
 
 func (r *mailboxRunner) run(ctx context.Context) error {
-	log := r.d.log.With("component", "imap", "mailbox", r.name)
+	log := r.d.log.With("component", "imap", "account", r.cfg.Name, "mailbox", r.cfg.Mailbox)
 	waiting := false
 	for ctx.Err() == nil {
 		l, err := tryLease(ctx, r.d.Parts.DB, "imap:"+r.name, r.retry)

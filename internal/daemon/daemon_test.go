@@ -123,7 +123,7 @@ func TestRunServesAdminAndStopsGracefully(t *testing.T) {
 	_, metrics := get("/metrics")
 	for _, want := range []string{`ticketd_messages_total{outcome="opened"} 1`, `ticketd_tickets{level="1",state="nuevo"} 1`,
 		"ticketd_outbox_pending", "ticketd_pickup_latency_seconds_bucket", "ticketd_send_latency_seconds_bucket",
-		`ticketd_imap_connected{mailbox="default/INBOX"} 1`} {
+		`ticketd_imap_connected{account="default",mailbox="INBOX"} 1`} {
 		if !strings.Contains(metrics, want) {
 			t.Errorf("/metrics lacks %s", want)
 		}

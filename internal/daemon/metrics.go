@@ -10,7 +10,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
-	"github.com/ticketd/ticketd/mailin/imapin"
 	"github.com/ticketd/ticketd/tickets/store"
 )
 
@@ -26,7 +25,7 @@ type metrics struct {
 	commitTime prometheus.Histogram
 }
 
-func newMetrics(db *sqlx.DB, pollers func() map[string]imapin.Status) *metrics {
+func newMetrics(db *sqlx.DB, pollers func() []pollerState) *metrics {
 	reg := prometheus.NewRegistry()
 	m := &metrics{
 		reg: reg,
@@ -91,7 +90,7 @@ func (m *metrics) onSend(kind string, d time.Duration, err error) {
 // replica reports the same figures.
 type dbCollector struct {
 	db      *sqlx.DB
-	pollers func() map[string]imapin.Status
+	pollers func() []pollerState
 	mu      sync.Mutex
 }
 
@@ -99,9 +98,9 @@ var (
 	descTickets    = prometheus.NewDesc("ticketd_tickets", "Tickets by state and level.", []string{"state", "level"}, nil)
 	descPending    = prometheus.NewDesc("ticketd_outbox_pending", "Notifications waiting to be sent.", nil, nil)
 	descFailed     = prometheus.NewDesc("ticketd_outbox_failed", "Notifications that failed permanently.", nil, nil)
-	descReconnects = prometheus.NewDesc("ticketd_imap_reconnects_total", "IMAP reconnections by this process, by mailbox.", []string{"mailbox"}, nil)
-	descBacklog    = prometheus.NewDesc("ticketd_imap_backlog", "Messages waiting in a mailbox read by this process.", []string{"mailbox"}, nil)
-	descConnected  = prometheus.NewDesc("ticketd_imap_connected", "1 when this process holds and is connected to the mailbox.", []string{"mailbox"}, nil)
+	descReconnects = prometheus.NewDesc("ticketd_imap_reconnects_total", "IMAP reconnections by this process, by account and mailbox.", []string{"account", "mailbox"}, nil)
+	descBacklog    = prometheus.NewDesc("ticketd_imap_backlog", "Messages waiting in a mailbox read by this process, by account and mailbox.", []string{"account", "mailbox"}, nil)
+	descConnected  = prometheus.NewDesc("ticketd_imap_connected", "1 when this process holds and is connected to the mailbox, by account and mailbox.", []string{"account", "mailbox"}, nil)
 )
 
 func (c *dbCollector) Describe(ch chan<- *prometheus.Desc) {
@@ -124,13 +123,13 @@ func (c *dbCollector) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.MustNewConstMetric(descPending, prometheus.GaugeValue, float64(p))
 		ch <- prometheus.MustNewConstMetric(descFailed, prometheus.GaugeValue, float64(f))
 	}
-	for name, st := range c.pollers() {
-		ch <- prometheus.MustNewConstMetric(descReconnects, prometheus.CounterValue, float64(st.Reconnects), name)
-		ch <- prometheus.MustNewConstMetric(descBacklog, prometheus.GaugeValue, float64(st.Backlog), name)
+	for _, st := range c.pollers() {
+		ch <- prometheus.MustNewConstMetric(descReconnects, prometheus.CounterValue, float64(st.Reconnects), st.Account, st.Mailbox)
+		ch <- prometheus.MustNewConstMetric(descBacklog, prometheus.GaugeValue, float64(st.Backlog), st.Account, st.Mailbox)
 		conn := 0.0
 		if st.Connected {
 			conn = 1
 		}
-		ch <- prometheus.MustNewConstMetric(descConnected, prometheus.GaugeValue, conn, name)
+		ch <- prometheus.MustNewConstMetric(descConnected, prometheus.GaugeValue, conn, st.Account, st.Mailbox)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/textproto"
+	"slices"
 
 	"github.com/jmoiron/sqlx"
 
@@ -11,36 +12,69 @@ import (
 	"github.com/ticketd/ticketd/internal/oauth"
 )
 
-// OAuth2Config is the OAuth 2.0 client of [oauth2] for the mailbox
-// account; its grant is stored under the account's name.
-func OAuth2Config(c *config.Config) (oauth.Config, error) {
+// OAuth2Config is the OAuth 2.0 client of [oauth2] for an account; its
+// grant is stored under the account's name.
+func OAuth2Config(c *config.Config, account string) (oauth.Config, error) {
 	secret, key, err := c.OAuth2Secrets()
 	if err != nil {
 		return oauth.Config{}, err
 	}
 	o := c.OAuth2
 	return oauth.Config{
-		Account: c.IMAP.Name, Grant: o.Grant, TokenURL: o.TokenURL, AuthURL: o.AuthURL, DeviceAuthURL: o.DeviceAuthURL,
+		Account: account, Grant: o.Grant, TokenURL: o.TokenURL, AuthURL: o.AuthURL, DeviceAuthURL: o.DeviceAuthURL,
 		RedirectURL: o.RedirectURL, ClientID: o.ClientID, ClientSecret: secret, Scopes: o.Scopes, TokenKey: key,
 		RenewBefore: o.RenewBefore.Duration,
 	}, nil
 }
 
-// newOAuth2Source is the token source IMAP and SMTP share when [oauth2] is
-// on, nil when it is off.
-func newOAuth2Source(c *config.Config, db *sqlx.DB) (*oauth.Source, error) {
-	if !c.OAuth2Managed() {
-		return nil, nil
+// SMTPAccount is the account whose grant SMTP's OAuth 2.0 tokens come
+// from: the first mailbox account (the desk's, in the examples), or
+// "default" when no mailbox is read.
+func SMTPAccount(c *config.Config) string {
+	if len(c.Accounts) > 0 {
+		return c.Accounts[0].Name
 	}
-	oc, err := OAuth2Config(c)
-	if err != nil {
-		return nil, err
+	return config.DefaultAccount
+}
+
+// smtpManaged reports whether [oauth2] renews SMTP's tokens.
+func smtpManaged(c *config.Config) bool {
+	s := c.SMTP
+	return c.OAuth2Managed() && s.Address != "" && (s.Auth == "xoauth2" || s.Auth == "oauthbearer") &&
+		s.OAuth2TokenFile == "" && len(s.OAuth2TokenCommand) == 0
+}
+
+// OAuth2Accounts are the accounts whose grants [oauth2] renews, in the
+// configuration's order: each managed mailbox account, and SMTP's.
+func OAuth2Accounts(c *config.Config) []string {
+	var names []string
+	for _, a := range c.Accounts {
+		if a.Managed(c) {
+			names = append(names, a.Name)
+		}
 	}
-	s, err := oauth.New(oc, db)
-	if err != nil {
-		return nil, fmt.Errorf("[oauth2]: %w", err)
+	if smtpManaged(c) && !slices.Contains(names, SMTPAccount(c)) {
+		names = append(names, SMTPAccount(c))
 	}
-	return s, nil
+	return names
+}
+
+// newOAuth2Sources are the token sources [oauth2] renews, by account; one
+// per account, which its mailboxes (and SMTP, for its account) share.
+func newOAuth2Sources(c *config.Config, db *sqlx.DB) (map[string]*oauth.Source, error) {
+	out := map[string]*oauth.Source{}
+	for _, name := range OAuth2Accounts(c) {
+		oc, err := OAuth2Config(c, name)
+		if err != nil {
+			return nil, err
+		}
+		s, err := oauth.New(oc, db)
+		if err != nil {
+			return nil, fmt.Errorf("[oauth2]: %w", err)
+		}
+		out[name] = s
+	}
+	return out, nil
 }
 
 // refusedToken reports whether an SMTP failure is the server refusing the

@@ -46,7 +46,7 @@ scopes = ["https://outlook.office365.com/.default"]
 	if parts.OAuth2 == nil {
 		t.Fatal("no token source")
 	}
-	ic, err := imapConfig(c, "INBOX", nil, parts.OAuth2)
+	ic, err := imapConfig(c, c.Accounts[0], "INBOX", nil, accountToken(c.Accounts[0], parts.Tokens))
 	if err != nil {
 		t.Fatal(err)
 	}

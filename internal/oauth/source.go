@@ -99,6 +99,13 @@ type Source struct {
 	access   string
 	expiry   time.Time
 	rejected string // the access token a server refused: never handed out again
+
+	// pending is a renewal the endpoint gave but the database did not
+	// keep (pending.go): the rotated refresh token lives here until it is
+	// stored, or until someone stored a newer one.
+	pending    *pendingGrant
+	retrying   bool
+	retryFirst time.Duration // first wait before storing it again; 0: a second
 }
 
 // New returns the token source of cfg. The refresh-token grant needs db
@@ -135,6 +142,9 @@ func (s *Source) Token(ctx context.Context) (string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.cfg.now()
+	if s.pending != nil {
+		s.storePending(ctx, now) // best effort; the retry goes on meanwhile
+	}
 	if s.access != "" && s.fresh(s.expiry, now) {
 		return s.access, nil
 	}
@@ -143,9 +153,14 @@ func (s *Source) Token(ctx context.Context) (string, error) {
 		expiry time.Time
 		err    error
 	)
-	if s.cfg.Grant == ClientCredentials {
+	switch {
+	case s.cfg.Grant == ClientCredentials:
 		access, expiry, err = s.clientCredentials(ctx, now)
-	} else {
+	case s.pending != nil:
+		// The database did not take the last renewal, nor just now: the
+		// refresh token that works is the one in memory.
+		access, expiry, err = s.renewFromMemory(ctx, now)
+	default:
 		access, expiry, err = s.renewShared(ctx, now)
 	}
 	if err != nil {
@@ -185,7 +200,8 @@ func (s *Source) clientCredentials(ctx context.Context, now time.Time) (string, 
 // renewShared returns the account's access token: the one another replica
 // stored if it is still fresh and no server refused it, else a new one
 // from the token endpoint, whose (perhaps rotated) refresh token it stores
-// in the same transaction that held the row.
+// in the same transaction that held the row. When that store fails the
+// token is still handed out, and a rotated refresh token is kept pending.
 func (s *Source) renewShared(ctx context.Context, now time.Time) (string, time.Time, error) {
 	tx, err := s.db.BeginTxx(ctx, nil)
 	if err != nil {
@@ -212,6 +228,7 @@ func (s *Source) renewShared(ctx context.Context, now time.Time) (string, time.T
 	if err != nil {
 		return "", time.Time{}, err
 	}
+	used := refresh
 	tok, err := s.cfg.oauth2().TokenSource(s.cfg.context(ctx), &oauth2.Token{RefreshToken: refresh}).Token()
 	if err != nil {
 		err = endpointError(err)
@@ -226,14 +243,18 @@ func (s *Source) renewShared(ctx context.Context, now time.Time) (string, time.T
 		refresh = tok.RefreshToken // rotated
 	}
 	expiry := expiryOf(tok, now)
-	if err := saveRenewed(ctx, tx, s.cfg.Account, s.seal.seal(s.cfg.Account, refresh), s.seal.seal(s.cfg.Account, tok.AccessToken), expiry, now); err != nil {
-		return "", time.Time{}, err
+	err = saveRenewed(ctx, tx, s.cfg.Account, s.seal.seal(s.cfg.Account, refresh), s.seal.seal(s.cfg.Account, tok.AccessToken), expiry, now)
+	if err == nil {
+		err = tx.Commit()
 	}
-	if err := tx.Commit(); err != nil {
-		// The provider may have rotated the refresh token and we could not
-		// keep the new one: most keep the old one valid a while, and the
-		// next renewal tries again with it.
-		return "", time.Time{}, fmt.Errorf("oauth2: storing the renewed grant: %w", err)
+	if err != nil {
+		// The endpoint gave a valid access token, and perhaps rotated the
+		// refresh token, the one it accepts from now on. Were it lost, the
+		// account would be locked out (zammad#3411): keep it in memory and
+		// store it until the database takes it.
+		if tok.RefreshToken != "" && tok.RefreshToken != used {
+			s.keepPending(&pendingGrant{used: used, rotated: refresh, access: tok.AccessToken, expiry: expiry})
+		}
 	}
 	return tok.AccessToken, expiry, nil
 }

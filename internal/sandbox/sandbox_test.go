@@ -144,8 +144,8 @@ func TestConfigFileForTheCommandLine(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the written configuration does not load: %v", err)
 	}
-	if c.Database.URL != sb.DBURL || c.IMAP.Address != sb.Mail.IMAPAddr() || c.SMTP.Address != sb.Mail.SMTPAddr() {
-		t.Errorf("written configuration: database %q, imap %q, smtp %q", c.Database.URL, c.IMAP.Address, c.SMTP.Address)
+	if c.Database.URL != sb.DBURL || len(c.Accounts) != 1 || c.Accounts[0].Address != sb.Mail.IMAPAddr() || c.SMTP.Address != sb.Mail.SMTPAddr() {
+		t.Errorf("written configuration: database %q, imap %+v, smtp %q", c.Database.URL, c.Accounts, c.SMTP.Address)
 	}
 	// With a database of its own there is no PostgreSQL stage.
 	if !slices.Equal(stages, []Stage{StageMail, StageTicketd}) {

@@ -17,6 +17,7 @@ package dkim
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"strings"
@@ -47,19 +48,36 @@ type Verifier struct {
 	Timeout  time.Duration // for all the lookups of one message; 0: DefaultTimeout
 }
 
+// Result is what Check found.
+type Result struct {
+	OK bool
+	// Temporary: no signature passed and at least one could not be
+	// checked for a temporary reason (a DNS lookup that timed out or that
+	// the server could not answer now): asking again later may pass.
+	Temporary bool
+	// Reason is a short English phrase for logs and refusals, either way:
+	// it holds domains and results, never message content.
+	Reason string
+}
+
 // Verify reports whether raw carries a valid DKIM signature aligned with
-// fromDomain. It blocks for the DNS lookups, at most Timeout (or ctx).
-// reason is a short English phrase for logs and refusals, either way: it
-// holds domains and results, never message content.
+// fromDomain, with the reason (see Result). It blocks for the DNS lookups,
+// at most Timeout (or ctx).
 func (v *Verifier) Verify(ctx context.Context, raw []byte, fromDomain string) (ok bool, reason string) {
+	r := v.Check(ctx, raw, fromDomain)
+	return r.OK, r.Reason
+}
+
+// Check is Verify that also tells a temporary failure from a final one.
+func (v *Verifier) Check(ctx context.Context, raw []byte, fromDomain string) Result {
 	from := normDomain(fromDomain)
 	if from == "" {
-		return false, "no From domain"
+		return Result{Reason: "no From domain"}
 	}
 	if n := countFrom(raw); n != 1 {
 		// Two From fields let a signature cover one while a reader shows
 		// the other (RFC 6376 section 8.15).
-		return false, fmt.Sprintf("dkim: the message has %d From fields", n)
+		return Result{Reason: fmt.Sprintf("dkim: the message has %d From fields", n)}
 	}
 	timeout := v.Timeout
 	if timeout <= 0 {
@@ -72,29 +90,60 @@ func (v *Verifier) Verify(ctx context.Context, raw []byte, fromDomain string) (o
 		res = v.Resolver
 	}
 	verifs, err := dkim.VerifyWithOptions(bytes.NewReader(raw), &dkim.VerifyOptions{
-		LookupTXT:        func(name string) ([]string, error) { return res.LookupTXT(ctx, name) },
+		LookupTXT:        func(name string) ([]string, error) { return lookup(ctx, res, name) },
 		MaxVerifications: maxSignatures,
 	})
 	if err != nil && len(verifs) == 0 {
-		return false, "dkim: unreadable message: " + err.Error()
+		return Result{Reason: "dkim: unreadable message: " + err.Error()}
 	}
 	if len(verifs) == 0 {
-		return false, "dkim: no signature"
+		return Result{Reason: "dkim: no signature"}
 	}
 	var seen []string
+	temporary := false
 	for _, s := range verifs {
 		d := normDomain(s.Domain)
 		if s.Err != nil {
 			seen = append(seen, fmt.Sprintf("d=%s %s", d, failure(s.Err)))
+			// Only a signature that could count once checked makes the
+			// failure worth retrying.
+			temporary = temporary || (dkim.IsTempFail(s.Err) && aligned(d, from))
 			continue
 		}
 		if !aligned(d, from) {
 			seen = append(seen, fmt.Sprintf("d=%s pass, not aligned with %s", d, from))
 			continue
 		}
-		return true, "dkim=pass header.d=" + d + " (checked by ticketd)"
+		return Result{OK: true, Reason: "dkim=pass header.d=" + d + " (checked by ticketd)"}
 	}
-	return false, "dkim: no aligned pass for " + from + ": " + strings.Join(seen, "; ")
+	return Result{Temporary: temporary, Reason: "dkim: no aligned pass for " + from + ": " + strings.Join(seen, "; ")}
+}
+
+// lookup asks res for a key. go-msgauth takes only a net.Error whose
+// Temporary says so as a temporary failure: a resolver's wrapped error, or
+// the end of our time for the message, is given that form.
+func lookup(ctx context.Context, res Resolver, name string) ([]string, error) {
+	txts, err := res.LookupTXT(ctx, name)
+	if err == nil {
+		return txts, nil
+	}
+	var ne net.Error
+	var de *net.DNSError
+	switch {
+	case errors.As(err, &de) && de.IsNotFound:
+		return nil, err
+	case errors.As(err, &ne) && (ne.Timeout() || isTemporary(ne)),
+		errors.Is(err, context.DeadlineExceeded), ctx.Err() != nil:
+		return nil, &net.DNSError{Err: err.Error(), Name: name, IsTemporary: true, IsTimeout: ne != nil && ne.Timeout()}
+	}
+	return nil, err
+}
+
+// isTemporary reads the deprecated Temporary of a net.Error, which DNS
+// errors still set for SERVFAIL and the like.
+func isTemporary(e net.Error) bool {
+	t, ok := e.(interface{ Temporary() bool })
+	return ok && t.Temporary()
 }
 
 // failure words a signature's error: temporary (DNS) or not, and why.

@@ -10,9 +10,11 @@ import (
 	"crypto/x509"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"net"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/emersion/go-msgauth/dkim"
 )
@@ -159,4 +161,49 @@ type blocking struct{}
 func (blocking) LookupTXT(ctx context.Context, name string) ([]string, error) {
 	<-ctx.Done()
 	return nil, &net.DNSError{Err: errors.Join(ctx.Err()).Error(), Name: name, IsTimeout: true, IsTemporary: true}
+}
+
+// wrapped is a resolver that wraps its errors, as a caching or logging
+// resolver does: a temporary one stays temporary.
+type wrapped struct{ err error }
+
+func (w wrapped) LookupTXT(_ context.Context, name string) ([]string, error) {
+	return nil, fmt.Errorf("resolver cache: %w", w.err)
+}
+
+// Check tells a temporary failure, worth asking again later, from a final
+// one; only an aligned signature's lookup makes it temporary.
+func TestCheckTellsTemporaryFailures(t *testing.T) {
+	k := rsaKey(t)
+	plain := message("Juan <jgomez@example.gov.co>", "Re: [OTI-1]", "#cerrar")
+	aligned := sign(t, plain, "example.gov.co", "sel", k, false)
+	unaligned := sign(t, plain, "attacker.example", "sel", k, false)
+	temp := &net.DNSError{Err: "server misbehaving", Name: "x", IsTemporary: true}
+	cases := []struct {
+		name      string
+		res       Resolver
+		raw       string
+		temporary bool
+	}{
+		{"dns down", zone{}, strings.Replace(aligned, "s=sel", "s=down", 1), true},
+		{"wrapped temporary error", wrapped{temp}, aligned, true},
+		{"wrapped deadline", wrapped{context.DeadlineExceeded}, aligned, true},
+		{"no such key", zone{}, aligned, false},
+		{"wrapped not found", wrapped{&net.DNSError{Err: "no such host", Name: "x", IsNotFound: true}}, aligned, false},
+		{"unaligned signature's dns down", wrapped{temp}, unaligned, false},
+		{"no signature", wrapped{temp}, plain, false},
+		{"lookup times out", blocking{}, aligned, true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := (&Verifier{Resolver: c.res, Timeout: time.Millisecond}).Check(context.Background(), []byte(c.raw), "example.gov.co")
+			if r.OK || r.Temporary != c.temporary {
+				t.Errorf("Check = %+v, want temporary %v", r, c.temporary)
+			}
+		})
+	}
+	r := (&Verifier{Resolver: zone{"sel._domainkey.example.gov.co": {k.record}}}).Check(context.Background(), []byte(aligned), "example.gov.co")
+	if !r.OK || r.Temporary {
+		t.Errorf("valid: %+v", r)
+	}
 }

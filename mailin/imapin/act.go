@@ -2,6 +2,7 @@ package imapin
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/emersion/go-imap/v2"
 )
@@ -17,6 +18,7 @@ func (s *session) act(batch []Fetched, outcomes []Outcome) error {
 		inBatch[f.UID] = false
 	}
 	var done, quarantine imap.UIDSet
+	later := 0
 	for _, o := range outcomes {
 		seen, ok := inBatch[o.UID]
 		if !ok {
@@ -27,6 +29,13 @@ func (s *session) act(batch []Fetched, outcomes []Outcome) error {
 			continue
 		}
 		inBatch[o.UID] = true
+		if o.Later {
+			// Stays where it is; the next drain offers it again (move
+			// mode searches every message not yet moved).
+			later++
+			s.p.log.Info("message left for a later pass", "uid", o.UID, "reason", o.Reason)
+			continue
+		}
 		if o.Quarantine {
 			quarantine.AddNum(imap.UID(o.UID))
 			s.p.log.Info("message quarantined", "uid", o.UID, "reason", o.Reason)
@@ -34,7 +43,12 @@ func (s *session) act(batch []Fetched, outcomes []Outcome) error {
 			done.AddNum(imap.UID(o.UID))
 		}
 	}
-	if missing := len(batch) - uidCount(done) - uidCount(quarantine); missing > 0 {
+	if later > 0 {
+		if at := time.Now().Add(cfg.RetryLater); s.retryAt.IsZero() || at.Before(s.retryAt) {
+			s.retryAt = at
+		}
+	}
+	if missing := len(batch) - uidCount(done) - uidCount(quarantine) - later; missing > 0 {
 		s.p.log.Warn("handler returned no outcome for some messages; they stay in the mailbox", "count", missing)
 	}
 

@@ -90,6 +90,14 @@ type authError struct{ err error }
 func (e *authError) Error() string { return e.err.Error() }
 func (e *authError) Unwrap() error { return e.err }
 
+// TokenSource hands out an OAuth 2.0 access token for XOAUTH2 and
+// OAUTHBEARER; Token is called once per connection attempt. The sources
+// themselves (renewed by ticketd, a token file, a token command) are
+// internal/oauth's, shared with SMTP; this package only asks for a token.
+type TokenSource interface {
+	Token(ctx context.Context) (string, error)
+}
+
 // Invalidator is implemented by token sources that cache: after the server
 // rejects a token the next session asks for a fresh one.
 type Invalidator interface{ Invalidate() }

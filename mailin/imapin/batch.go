@@ -41,6 +41,7 @@ func (s *session) drain(ctx context.Context) error {
 	case <-s.wake:
 	default:
 	}
+	s.retryAt = time.Time{} // what waits is offered again now
 	cfg := &s.p.cfg
 	var pending imap.UIDSet
 	if cfg.After == AfterSeen {
@@ -304,7 +305,8 @@ func (s *session) fetchGroup(group []meta) ([]Fetched, error) {
 			Account: cfg.Name, Mailbox: cfg.Mailbox,
 			UIDValidity: s.uidValidity, UID: uint32(m.uid),
 			Size: m.size, InternalDate: m.date,
-			TooBig: m.size > cfg.MaxMessageBytes,
+			TooBig:  m.size > cfg.MaxMessageBytes,
+			CanWait: cfg.After == AfterMove,
 		}
 		index[m.uid] = i
 		if batch[i].TooBig {

@@ -21,6 +21,7 @@ const (
 	DefaultIdleRenew         = 25 * time.Minute
 	DefaultBatchSize         = 100
 	DefaultMaxMessageBytes   = 25 << 20
+	DefaultRetryLater        = time.Minute
 
 	// maxIdleRenew is the longest IDLE we allow: RFC 2177 section 3 says
 	// servers may log out clients idle for 30 minutes, so re-issue before 29.
@@ -68,6 +69,7 @@ type Config struct {
 	IdleRenew          time.Duration // default 25m, at most 29m (RFC 2177)
 	BatchSize          int           // UIDs per FETCH; default 100
 	MaxMessageBytes    int64         // larger messages are fetched header-only; default 25 MiB
+	RetryLater         time.Duration // a message the Handler left for later is offered again after this; default 1m
 	Logger             *slog.Logger
 }
 
@@ -183,6 +185,12 @@ func (cfg Config) withDefaults() (Config, error) {
 		return cfg, fmt.Errorf("imap: max_message_bytes %d is negative", cfg.MaxMessageBytes)
 	case cfg.MaxMessageBytes == 0:
 		cfg.MaxMessageBytes = DefaultMaxMessageBytes
+	}
+	switch {
+	case cfg.RetryLater < 0:
+		return cfg, fmt.Errorf("imap: retry_later %v is negative", cfg.RetryLater)
+	case cfg.RetryLater == 0:
+		cfg.RetryLater = DefaultRetryLater
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()

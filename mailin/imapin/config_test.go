@@ -1,6 +1,7 @@
 package imapin
 
 import (
+	"context"
 	"net"
 	"strings"
 	"testing"
@@ -8,7 +9,7 @@ import (
 )
 
 func TestConfigValidation(t *testing.T) {
-	tok := FileToken("/dev/null")
+	var tok TokenSource = fixedToken("tok")
 	ok := func(c Config) Config {
 		c.Username = "soporte@example.org"
 		if c.Password == "" && c.Token == nil {
@@ -152,3 +153,8 @@ func FuzzConfigAddress(f *testing.F) {
 		}
 	})
 }
+
+// fixedToken is a token source that always hands out the same token.
+type fixedToken string
+
+func (f fixedToken) Token(context.Context) (string, error) { return string(f), nil }

@@ -174,6 +174,9 @@ type memHandler struct {
 
 	// quarantine decides the outcome of a new message (nil: process).
 	quarantine func(f Fetched) (bool, string)
+	// later, when it says so, leaves a message for a later pass: nothing
+	// stored, outcome Later.
+	later func(f Fetched) bool
 	// fail, when set, is called first; a non-nil error fails the batch.
 	fail func(batch []Fetched) error
 	// afterCommit runs after the batch is stored, before returning.
@@ -199,6 +202,10 @@ func (h *memHandler) Handle(ctx context.Context, batch []Fetched) ([]Outcome, er
 	outs := make([]Outcome, 0, len(batch))
 	for _, f := range batch {
 		uids = append(uids, f.UID)
+		if h.later != nil && h.later(f) {
+			outs = append(outs, Outcome{UID: f.UID, Later: true, Reason: "dns: temporary failure"})
+			continue
+		}
 		key := sha256.Sum256(f.Raw)
 		o, ok := h.stored[key]
 		if ok {

@@ -36,6 +36,11 @@ type Fetched struct {
 	// Prepared is what a Preparer computed for this message ahead of
 	// Handle; nil otherwise.
 	Prepared any
+	// CanWait: an Outcome with Later is honoured for this message (move
+	// mode, where what stays in the mailbox is offered again). In seen
+	// mode a message below the cursor is never offered again, so the
+	// Handler must decide now.
+	CanWait bool
 }
 
 // Outcome is what the Handler decided for one message.
@@ -43,6 +48,11 @@ type Outcome struct {
 	UID        uint32
 	Quarantine bool // move to the quarantine mailbox instead of the processed one
 	Reason     string
+	// Later: nothing was stored; leave the message where it is and offer
+	// it again in a pass within Config.RetryLater (a temporary failure,
+	// such as a DNS lookup that timed out). Only for a Fetched with
+	// CanWait.
+	Later bool
 }
 
 // Handler stores messages. The Poller acts on the server only after Handle

@@ -628,3 +628,46 @@ func TestPreparerSeesEachBatchBeforeHandle(t *testing.T) {
 	inspect := client(t, srv.Addr, testUser, testPassword)
 	eventually(t, "all moved", func() bool { return len(listMailbox(t, inspect, "Procesados")) == 10 })
 }
+
+// A message the Handler leaves for later stays in the mailbox and is
+// offered again after RetryLater, with no new mail to wake the poller from
+// IDLE; the others are moved at once.
+func TestLaterOutcomeIsOfferedAgain(t *testing.T) {
+	srv := startMem(t, memOptions{})
+	writer := client(t, srv.Addr, testUser, testPassword)
+	for i := range 3 {
+		appendMessage(t, writer, "INBOX", testMessage(i, 0))
+	}
+	h := newMemHandler()
+	var mu sync.Mutex
+	offers, canWait := 0, true
+	h.later = func(f Fetched) bool {
+		if !strings.Contains(string(f.Raw), "Solicitud 1") {
+			return false
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		offers++
+		canWait = canWait && f.CanWait
+		return offers <= 2
+	}
+	cfg := baseConfig(t, srv.Addr)
+	cfg.RetryLater = 20 * time.Millisecond
+	p, _ := startPoller(t, cfg, h, nil)
+	inspect := client(t, srv.Addr, testUser, testPassword)
+	eventually(t, "the other messages moved", func() bool { return len(listMailbox(t, inspect, "Procesados")) >= 2 })
+	eventually(t, "the waiting message offered again and moved", func() bool {
+		return len(live(listMailbox(t, inspect, "INBOX"))) == 0 && len(listMailbox(t, inspect, "Procesados")) == 3
+	})
+	mu.Lock()
+	if offers != 3 || !canWait {
+		t.Errorf("offered %d times (want 3), CanWait %v in move mode", offers, canWait)
+	}
+	mu.Unlock()
+	if n := h.count(); n != 3 {
+		t.Errorf("%d messages stored, want 3", n)
+	}
+	if !p.Status().Idle && !p.Status().Connected {
+		t.Errorf("status %+v", p.Status())
+	}
+}

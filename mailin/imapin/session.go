@@ -32,7 +32,10 @@ type session struct {
 	uidValidity uint32
 	selectedAt  time.Time
 	recovered   bool // seen mode: \Seen restored on committed-but-unflagged UIDs
-	warnedCopy  bool // logged once that the server can neither MOVE nor UID EXPUNGE
+	// retryAt is when a message the Handler left for later is due again
+	// (zero: none waits); wait wakes for it even in IDLE.
+	retryAt    time.Time
+	warnedCopy bool // logged once that the server can neither MOVE nor UID EXPUNGE
 }
 
 // dial opens the connection with the configured TLS mode and waits for the
@@ -282,6 +285,8 @@ const (
 // server has it, else for the poll interval.
 func (s *session) wait(ctx context.Context) (wakeReason, error) {
 	cfg := &s.p.cfg
+	retry, stopRetry := s.retryTimer()
+	defer stopRetry()
 	if s.p.noIdle || !s.caps.Has(imap.CapIdle) {
 		t := time.NewTimer(cfg.PollInterval)
 		defer t.Stop()
@@ -289,6 +294,8 @@ func (s *session) wait(ctx context.Context) (wakeReason, error) {
 		case <-ctx.Done():
 			return wakeStop, nil
 		case <-s.wake:
+			return wakeNew, nil
+		case <-retry:
 			return wakeNew, nil
 		case <-s.c.Closed():
 			return wakeStop, errors.New("imap: connection closed")
@@ -318,6 +325,8 @@ func (s *session) wait(ctx context.Context) (wakeReason, error) {
 		reason = wakeStop
 	case <-s.wake:
 		reason = wakeNew
+	case <-retry:
+		reason = wakeNew
 	case <-t.C:
 		reason = wakeRenew
 	case <-s.watch.alert:
@@ -337,6 +346,16 @@ func (s *session) wait(ctx context.Context) (wakeReason, error) {
 		return wakeStop, fmt.Errorf("imap: idle: %w", err)
 	}
 	return reason, nil
+}
+
+// retryTimer fires when a message left for later is due; a nil channel
+// (never) when none waits.
+func (s *session) retryTimer() (<-chan time.Time, func()) {
+	if s.retryAt.IsZero() {
+		return nil, func() {}
+	}
+	t := time.NewTimer(max(time.Until(s.retryAt), 0))
+	return t.C, func() { t.Stop() }
 }
 
 // logout ends the session politely; the caller closes the connection.

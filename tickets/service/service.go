@@ -298,7 +298,7 @@ func (tx *Tx) routed(t tickets.Ticket, r OpenRequest) (tickets.Ticket, []tickets
 		note = tickets.Note{Code: tickets.NoteRoutedKeyword, Keyword: m.Keyword, InSubject: m.InSubject}
 	}
 	cmd := tickets.Command{Kind: tickets.CmdClassify, Level: svc.Level, Service: svc.Name, Text: note.Text(tx.s.Lang)}
-	if p, ok := roster.Find(svc.Assignee); ok && svc.Assignee != "" && p.Serves(svc.Level) {
+	if p, ok := roster.AssigneeFor(svc, svc.Level); ok {
 		cmd.To = &p
 	}
 	after, evs, err := tickets.Apply(t, cmd, tickets.System, tx.now)

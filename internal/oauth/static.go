@@ -1,4 +1,4 @@
-package imapin
+package oauth
 
 import (
 	"bytes"
@@ -15,10 +15,29 @@ import (
 )
 
 // TokenSource hands out an OAuth 2.0 access token for XOAUTH2 and
-// OAUTHBEARER. Token is called once per connection attempt.
+// OAUTHBEARER, to IMAP and SMTP alike: a *Source (ticketd renews the
+// token itself), a token file or a token command. Token is called once
+// per connection attempt.
 type TokenSource interface {
 	Token(ctx context.Context) (string, error)
 }
+
+// Invalidator is implemented by token sources that cache: after a server
+// refused a token the next call asks for a fresh one.
+type Invalidator interface{ Invalidate() }
+
+// Invalidate tells src, when it caches, that a server refused its token.
+func Invalidate(src TokenSource) {
+	if inv, ok := src.(Invalidator); ok {
+		inv.Invalidate()
+	}
+}
+
+var (
+	_ TokenSource = (*Source)(nil)
+	_ Invalidator = (*Source)(nil)
+	_ Invalidator = (*commandToken)(nil)
+)
 
 // FileToken reads the token from path on every call, trimming surrounding
 // whitespace, so an external refresher can rewrite the file at any time.
@@ -29,11 +48,11 @@ type fileToken string
 func (f fileToken) Token(context.Context) (string, error) {
 	b, err := os.ReadFile(string(f))
 	if err != nil {
-		return "", fmt.Errorf("imap: read token file: %w", err)
+		return "", fmt.Errorf("oauth2: read token file: %w", err)
 	}
 	tok := strings.TrimSpace(string(b))
 	if tok == "" {
-		return "", fmt.Errorf("imap: token file %s is empty", string(f))
+		return "", fmt.Errorf("oauth2: token file %s is empty", string(f))
 	}
 	return tok, nil
 }
@@ -74,7 +93,7 @@ func (c *commandToken) Token(ctx context.Context) (string, error) {
 		return c.token, nil
 	}
 	if len(c.argv) == 0 || c.argv[0] == "" {
-		return "", errors.New("imap: token command is empty")
+		return "", errors.New("oauth2: token command is empty")
 	}
 	ctx, cancel := context.WithTimeout(ctx, commandTokenTimeout)
 	defer cancel()
@@ -85,13 +104,13 @@ func (c *commandToken) Token(ctx context.Context) (string, error) {
 	if err := cmd.Run(); err != nil {
 		msg := strings.TrimSpace(stderr.String())
 		if msg != "" {
-			return "", fmt.Errorf("imap: token command %s: %w: %s", c.argv[0], err, msg)
+			return "", fmt.Errorf("oauth2: token command %s: %w: %s", c.argv[0], err, msg)
 		}
-		return "", fmt.Errorf("imap: token command %s: %w", c.argv[0], err)
+		return "", fmt.Errorf("oauth2: token command %s: %w", c.argv[0], err)
 	}
 	tok, exp := parseTokenOutput(stdout.Bytes(), now)
 	if tok == "" {
-		return "", fmt.Errorf("imap: token command %s printed no token", c.argv[0])
+		return "", fmt.Errorf("oauth2: token command %s printed no token", c.argv[0])
 	}
 	c.token, c.expires = tok, tokenCacheUntil(now, exp)
 	return tok, nil

@@ -1,4 +1,4 @@
-package imapin
+package oauth
 
 import (
 	"context"

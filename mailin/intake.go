@@ -24,11 +24,12 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/ticketd/ticketd/internal/faults"
+	"github.com/ticketd/ticketd/internal/mailfacts"
 	"github.com/ticketd/ticketd/internal/replytoken"
 	"github.com/ticketd/ticketd/mailin/dkim"
 	"github.com/ticketd/ticketd/mailin/email"
 	"github.com/ticketd/ticketd/mailin/imapin"
-	"github.com/ticketd/ticketd/mailout"
+	"github.com/ticketd/ticketd/tickets/notice"
 	"github.com/ticketd/ticketd/tickets/service"
 	"github.com/ticketd/ticketd/tickets/store"
 )
@@ -36,7 +37,7 @@ import (
 // Responder queues the replies the intake owes a sender, in the
 // transaction that records why.
 type Responder interface {
-	CommandResults(ctx context.Context, tx *sqlx.Tx, t store.Ticket, to string, results []mailout.CommandResult, trigger *store.Message) error
+	CommandResults(ctx context.Context, tx *sqlx.Tx, t store.Ticket, to string, results []notice.CommandResult, trigger *store.Message) error
 	Quarantined(ctx context.Context, tx *sqlx.Tx, t *store.Ticket, to, reason string, trigger *store.Message) error
 }
 
@@ -218,7 +219,7 @@ func (in *Intake) apply(ctx context.Context, tx *service.Tx, f *imapin.Fetched, 
 		return in.quarantine(ctx, tx, f, msg, m, parseReason(err))
 	}
 	fill(msg, m)
-	kind, why := email.Classify(m, email.Options{OwnAddresses: in.own(), LoopHeaderName: mailout.HeaderLoop})
+	kind, why := email.Classify(m, email.Options{OwnAddresses: in.own(), LoopHeaderName: mailfacts.HeaderLoop})
 	msg.AutoKind = string(kind)
 	if kind != email.Human {
 		return in.automatic(ctx, tx, f, msg, m, kind, why)

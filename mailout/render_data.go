@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ticketd/ticketd/tickets/notice"
 )
 
 // Person is someone a notification is about or addressed to.
@@ -50,14 +52,8 @@ type HistoryItem struct {
 }
 
 // CommandResult is the outcome of one command line of a reply, for the
-// command_result notification.
-type CommandResult struct {
-	Line    string // the command as written, e.g. "#escalar nivel 3 a ana"
-	Applied bool
-	Summary string // what changed when applied: state, level, assignee
-	Reason  string // why it was refused
-	Hint    string // what would work instead
-}
+// command_result notification (defined with the notices, tickets/notice).
+type CommandResult = notice.CommandResult
 
 // TicketView is the part of a ticket the templates may print.
 type TicketView struct {

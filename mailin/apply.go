@@ -15,7 +15,6 @@ import (
 	"github.com/ticketd/ticketd/mailin/imapin"
 	"github.com/ticketd/ticketd/mailin/reply"
 	"github.com/ticketd/ticketd/tickets"
-	"github.com/ticketd/ticketd/tickets/notice"
 	"github.com/ticketd/ticketd/tickets/service"
 	"github.com/ticketd/ticketd/tickets/store"
 )
@@ -336,7 +335,7 @@ func (in *Intake) unverifiedComment(ctx context.Context, tx *service.Tx, f *imap
 	}
 	if in.Responder != nil {
 		lang := in.langOf(actor.Email, t.Lang)
-		res := []notice.CommandResult{{Line: tr(lang, "(comentario)", "(comment)"),
+		res := []tickets.CommandResult{{Line: tr(lang, "(comentario)", "(comment)"),
 			Reason: tr(lang, "no se pudo verificar que el mensaje viene de usted ("+whyES(why)+"); no se publicó en el caso",
 				"your identity could not be verified ("+why+"); it was not posted on the ticket"),
 			Hint: tr(lang, "responda con «Responder» al último aviso que recibió de la mesa: su dirección de respuesta lleva una firma que lo identifica",

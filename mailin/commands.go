@@ -12,7 +12,6 @@ import (
 	"github.com/ticketd/ticketd/mailin/imapin"
 	"github.com/ticketd/ticketd/mailin/reply"
 	"github.com/ticketd/ticketd/tickets"
-	"github.com/ticketd/ticketd/tickets/notice"
 	"github.com/ticketd/ticketd/tickets/service"
 	"github.com/ticketd/ticketd/tickets/store"
 )
@@ -36,7 +35,7 @@ func (in *Intake) commands(ctx context.Context, tx *service.Tx, f *imapin.Fetche
 	lang := in.langOf(actor.Email, t.Lang)
 	verified, why := in.verify(ctx, m, msg.Raw, mt)
 
-	var results []notice.CommandResult
+	var results []tickets.CommandResult
 	switch {
 	case !actor.InRoster() && !outsiderMayRun(actor, cmds):
 		results, err = in.outsiderRefused(tx, t, actor, lang, cmds, msg)
@@ -98,13 +97,13 @@ func asksHelp(cmds []reply.Command) bool {
 // are told; the commands are refused on record, and the answer lists only
 // what this person may do.
 func (in *Intake) outsiderRefused(tx *service.Tx, t store.Ticket, actor tickets.Actor, lang string,
-	cmds []reply.Command, msg *store.Message) ([]notice.CommandResult, error) {
+	cmds []reply.Command, msg *store.Message) ([]tickets.CommandResult, error) {
 	reason := tr(lang, "los comandos son del personal de soporte; su mensaje quedó en el caso como comentario y la mesa de servicio lo recibió",
 		"commands are for support staff; your message was kept on the ticket as a comment and the service desk received it")
 	hint := mayDo(t.Ticket, actor, lang)
-	var results []notice.CommandResult
+	var results []tickets.CommandResult
 	for _, c := range cmds {
-		results = append(results, notice.CommandResult{Line: lineOf(c), Reason: reason, Hint: hint})
+		results = append(results, tickets.CommandResult{Line: lineOf(c), Reason: reason, Hint: hint})
 	}
 	if body := strings.TrimSpace(msg.Body); body != "" {
 		if _, _, err := tx.Apply(t.ID, tickets.Command{Kind: tickets.CmdComment, Text: body}, actor, msg); err != nil && !isRefusal(err) {
@@ -121,13 +120,13 @@ func (in *Intake) outsiderRefused(tx *service.Tx, t store.Ticket, actor tickets.
 // verified. A roster person's text stays internal (it may hold a note, or
 // be forged); the requester's is a comment, as any of their mail.
 func (in *Intake) unverified(tx *service.Tx, t store.Ticket, actor tickets.Actor, lang, why string,
-	cmds []reply.Command, msg *store.Message) ([]notice.CommandResult, error) {
+	cmds []reply.Command, msg *store.Message) ([]tickets.CommandResult, error) {
 	reason := tr(lang, "no se pudo verificar que el mensaje viene de usted ("+whyES(why)+")", "your identity could not be verified ("+why+")")
 	hint := tr(lang, "responda con «Responder» al último aviso que recibió de la mesa: su dirección de respuesta lleva una firma que lo identifica",
 		"use Reply on the latest notification you received from the desk: its reply address carries a signature that identifies you")
-	var results []notice.CommandResult
+	var results []tickets.CommandResult
 	for _, c := range cmds {
-		results = append(results, notice.CommandResult{Line: lineOf(c), Reason: reason, Hint: hint})
+		results = append(results, tickets.CommandResult{Line: lineOf(c), Reason: reason, Hint: hint})
 	}
 	whyRec := why
 	if in.deskLang() != "en" {
@@ -195,7 +194,7 @@ type step struct {
 // when one would be refused; the results say which and why, and records
 // says why in the record's words.
 func (in *Intake) plan(t store.Ticket, actor tickets.Actor, lang string, cmds []reply.Command, comment string,
-	now time.Time) (steps []step, results []notice.CommandResult, records []string, ok bool) {
+	now time.Time) (steps []step, results []tickets.CommandResult, records []string, ok bool) {
 	hasNote, hasHelp := false, false
 	for _, c := range cmds {
 		hasNote = hasNote || c.Verb == reply.VerbNote
@@ -219,7 +218,7 @@ func (in *Intake) plan(t store.Ticket, actor tickets.Actor, lang string, cmds []
 		}
 		steps = append(steps, step{line: -1, cmd: tickets.Command{Kind: kind, Text: text}})
 	}
-	results = make([]notice.CommandResult, len(cmds))
+	results = make([]tickets.CommandResult, len(cmds))
 	records = make([]string, len(cmds)) // why, in the record's words
 	failed := -1
 	for i, c := range cmds {
@@ -274,7 +273,7 @@ func (in *Intake) plan(t store.Ticket, actor tickets.Actor, lang string, cmds []
 // run applies the planned steps in order. Should one be refused after all
 // (the ticket changed meanwhile), it stops there, as the plan would have.
 func (in *Intake) run(ctx context.Context, tx *service.Tx, t store.Ticket, actor tickets.Actor, lang string,
-	steps []step, results []notice.CommandResult, msg *store.Message) ([]notice.CommandResult, store.Ticket, error) {
+	steps []step, results []tickets.CommandResult, msg *store.Message) ([]tickets.CommandResult, store.Ticket, error) {
 	for _, s := range steps {
 		before := t
 		after, _, err := tx.Apply(t.ID, s.cmd, actor, msg)
@@ -498,7 +497,7 @@ func whyES(why string) string {
 	return why
 }
 
-func allApplied(rs []notice.CommandResult) bool {
+func allApplied(rs []tickets.CommandResult) bool {
 	for _, r := range rs {
 		if !r.Applied {
 			return false

@@ -29,7 +29,7 @@ import (
 	"github.com/ticketd/ticketd/mailin/dkim"
 	"github.com/ticketd/ticketd/mailin/email"
 	"github.com/ticketd/ticketd/mailin/imapin"
-	"github.com/ticketd/ticketd/tickets/notice"
+	"github.com/ticketd/ticketd/tickets"
 	"github.com/ticketd/ticketd/tickets/service"
 	"github.com/ticketd/ticketd/tickets/store"
 )
@@ -37,7 +37,7 @@ import (
 // Responder queues the replies the intake owes a sender, in the
 // transaction that records why.
 type Responder interface {
-	CommandResults(ctx context.Context, tx *sqlx.Tx, t store.Ticket, to string, results []notice.CommandResult, trigger *store.Message) error
+	CommandResults(ctx context.Context, tx *sqlx.Tx, t store.Ticket, to string, results []tickets.CommandResult, trigger *store.Message) error
 	Quarantined(ctx context.Context, tx *sqlx.Tx, t *store.Ticket, to, reason string, trigger *store.Message) error
 }
 

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ticketd/ticketd/tickets/notice"
+	"github.com/ticketd/ticketd/tickets"
 )
 
 // Person is someone a notification is about or addressed to.
@@ -52,8 +52,8 @@ type HistoryItem struct {
 }
 
 // CommandResult is the outcome of one command line of a reply, for the
-// command_result notification (defined with the notices, tickets/notice).
-type CommandResult = notice.CommandResult
+// command_result notification (defined in the domain: the intake reports in it too).
+type CommandResult = tickets.CommandResult
 
 // TicketView is the part of a ticket the templates may print.
 type TicketView struct {

@@ -1,4 +1,4 @@
-package notice
+package tickets
 
 // CommandResult is the outcome of one command line of a reply, for the
 // command_result notice: the intake (mailin) says what it did, the

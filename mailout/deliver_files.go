@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/ticketd/ticketd/tickets/notice"
 	"github.com/ticketd/ticketd/tickets/store"
 )
 
@@ -19,7 +20,7 @@ func (w *Worker) zone() *time.Location {
 // queued, see filesFor), with their bytes. Only the kinds that may carry
 // attachments are looked up, so the other rows cost no query.
 func (w *Worker) files(ctx context.Context, o store.Outgoing) ([]File, error) {
-	if !carriesFiles(o.Kind) || o.MessageRow == 0 {
+	if !notice.CarriesFiles(o.Kind) || o.MessageRow == 0 {
 		return nil, nil
 	}
 	atts, err := store.OutboundFiles(ctx, w.db, o.MessageRow)

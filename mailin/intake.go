@@ -1,12 +1,3 @@
-// Package mailin turns the support mailbox into tickets: it stores each
-// message's raw source, parses it, decides whether a person or a machine
-// wrote it, finds the ticket it answers, and applies what it says (a new
-// request, a comment, or command lines) through the ticket service, in one
-// transaction per message or per batch. The IMAP side (mailin/imapin) moves
-// a message on the server only after that transaction committed.
-//
-// It must not import the outbox worker or anything that sends mail; it
-// queues replies through the Responder it is given.
 package mailin
 
 import (

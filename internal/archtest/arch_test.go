@@ -28,6 +28,7 @@ var rules = []rule{
 	{"mailout/...", []string{"mailin/..."}, "the sending side never reads inbound mail"},
 	{"tickets/...", []string{"mailin/...", "mailout/...", "cmd/...", "internal/daemon"}, "the procedure knows no mail transport and no wiring"},
 	{"tickets/notice", []string{"tickets/service"}, "the service calls the notices, not the other way round"},
+	{"tickets/store", []string{"tickets/service", "tickets/report"}, "the store keeps; it runs no command"},
 	{"internal/backoff", []string{"*"}, "a leaf: the one retry schedule"},
 	{"internal/mailfacts", []string{"*"}, "a leaf: what mailin and mailout agree on"},
 }

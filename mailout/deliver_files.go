@@ -17,7 +17,7 @@ func (w *Worker) zone() *time.Location {
 }
 
 // files reads the attachments that row o carries (linked when it was
-// queued, see filesFor), with their bytes. Only the kinds that may carry
+// queued, see notice.Rules.Files), with their bytes. Only the kinds that may carry
 // attachments are looked up, so the other rows cost no query.
 func (w *Worker) files(ctx context.Context, o store.Outgoing) ([]File, error) {
 	if !notice.CarriesFiles(o.Kind) || o.MessageRow == 0 {

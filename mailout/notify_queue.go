@@ -65,11 +65,7 @@ func (q *queue) use(r *store.TicketRecord) {
 		if !notice.InHistory(e.Kind) {
 			continue
 		}
-		name := q.displayName(e.Actor)
-		who := name
-		if who == "" && e.Actor != tickets.System.Email {
-			who = e.Actor
-		}
+		who, name := q.rules.Who(e.Actor, q.t, q.trigger)
 		q.history = append(q.history, HistoryItem{At: e.At, Who: who, WhoName: name, To: e.AssigneeAfter,
 			Kind: string(e.Kind), Text: e.Note, Public: e.Public, Activities: e.Activities})
 	}

@@ -313,6 +313,21 @@ func TestHeldEvent(t *testing.T) {
 	}
 }
 
+func TestWho(t *testing.T) {
+	r := Rules{Roster: roster}
+	tk := ticket(tickets.StateInProgress, 1, "")
+	for _, c := range []struct{ email, who, name string }{
+		{"jgomez@example.gov.co", "Julián Gómez", "Julián Gómez"},
+		{requester, "Ana Suárez", "Ana Suárez"},
+		{"otro@example.com", "otro@example.com", ""},
+		{tickets.System.Email, "", ""},
+	} {
+		if who, name := r.Who(c.email, tk, nil); who != c.who || name != c.name {
+			t.Errorf("Who(%s) = %q, %q, want %q, %q", c.email, who, name, c.who, c.name)
+		}
+	}
+}
+
 func TestNamesFor(t *testing.T) {
 	r := Rules{Roster: roster}
 	tk := ticket(tickets.StateInProgress, 1, "")

@@ -122,6 +122,18 @@ func (r Rules) DisplayName(email string, t store.Ticket, trigger *store.Message)
 	return ""
 }
 
+// Who names the one who acted in an entry of the record: name as
+// DisplayName has it, and who as staff read it, the address when no
+// name is known ("" for the system).
+func (r Rules) Who(email string, t store.Ticket, trigger *store.Message) (who, name string) {
+	name = r.DisplayName(email, t, trigger)
+	who = name
+	if who == "" && email != tickets.System.Email {
+		who = email
+	}
+	return who, name
+}
+
 // NamesFor replaces in s the address of each person the roster or the
 // ticket names (but self's) with their name, or with their alias when
 // they have no name: how a reader who may see no addresses reads a

@@ -13,7 +13,6 @@ import (
 	"github.com/ticketd/ticketd/mailin/email"
 	"github.com/ticketd/ticketd/mailin/imapin"
 	"github.com/ticketd/ticketd/mailin/reply"
-	"github.com/ticketd/ticketd/mailout"
 	"github.com/ticketd/ticketd/tickets"
 	"github.com/ticketd/ticketd/tickets/service"
 	"github.com/ticketd/ticketd/tickets/store"
@@ -333,7 +332,7 @@ func (in *Intake) unverifiedComment(ctx context.Context, tx *service.Tx, f *imap
 	}
 	if in.Responder != nil {
 		lang := in.langOf(actor.Email, t.Lang)
-		res := []mailout.CommandResult{{Line: tickets.Say(lang, "reply.comment.line"),
+		res := []tickets.CommandResult{{Line: tickets.Say(lang, "reply.comment.line"),
 			Reason: tickets.Say(lang, "reply.unverified.comment", tickets.Identity(why, lang)),
 			Hint:   tickets.Say(lang, "hint.verify")}}
 		if err := in.Responder.CommandResults(tx.Context(), tx.Q, *t, actor.Email, res, msg); err != nil {

@@ -8,10 +8,10 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/ticketd/ticketd/internal/mailfacts"
 	"github.com/ticketd/ticketd/internal/replytoken"
 	"github.com/ticketd/ticketd/mailin/email"
 	"github.com/ticketd/ticketd/mailin/imapin"
-	"github.com/ticketd/ticketd/mailout"
 	"github.com/ticketd/ticketd/tickets/service"
 	"github.com/ticketd/ticketd/tickets/store"
 )
@@ -204,7 +204,7 @@ func (in *Intake) opensOnly(f *imapin.Fetched) (*email.Message, []string, bool) 
 	if err != nil {
 		return nil, nil, false
 	}
-	if kind, _ := email.Classify(m, email.Options{OwnAddresses: in.own(), LoopHeaderName: mailout.HeaderLoop}); kind != email.Human {
+	if kind, _ := email.Classify(m, email.Options{OwnAddresses: in.own(), LoopHeaderName: mailfacts.HeaderLoop}); kind != email.Human {
 		return nil, nil, false
 	}
 	if m.From.Email == "" {

@@ -9,7 +9,6 @@ import (
 	"github.com/ticketd/ticketd/mailin/email"
 	"github.com/ticketd/ticketd/mailin/imapin"
 	"github.com/ticketd/ticketd/mailin/reply"
-	"github.com/ticketd/ticketd/mailout"
 	"github.com/ticketd/ticketd/tickets"
 	"github.com/ticketd/ticketd/tickets/service"
 	"github.com/ticketd/ticketd/tickets/store"
@@ -34,7 +33,7 @@ func (in *Intake) commands(ctx context.Context, tx *service.Tx, f *imapin.Fetche
 	lang := in.langOf(actor.Email, t.Lang)
 	verified, why := in.verify(ctx, m, msg.Raw, mt)
 
-	var results []mailout.CommandResult
+	var results []tickets.CommandResult
 	switch {
 	case !actor.InRoster() && !outsiderMayRun(actor, cmds):
 		results, err = in.outsiderRefused(tx, t, actor, lang, cmds, msg)
@@ -96,12 +95,12 @@ func asksHelp(cmds []reply.Command) bool {
 // are told; the commands are refused on record, and the answer lists only
 // what this person may do.
 func (in *Intake) outsiderRefused(tx *service.Tx, t store.Ticket, actor tickets.Actor, lang string,
-	cmds []reply.Command, msg *store.Message) ([]mailout.CommandResult, error) {
+	cmds []reply.Command, msg *store.Message) ([]tickets.CommandResult, error) {
 	reason := tickets.Say(lang, "reply.outsider")
 	hint := mayDo(t.Ticket, actor, lang)
-	var results []mailout.CommandResult
+	var results []tickets.CommandResult
 	for _, c := range cmds {
-		results = append(results, mailout.CommandResult{Line: lineOf(c), Reason: reason, Hint: hint})
+		results = append(results, tickets.CommandResult{Line: lineOf(c), Reason: reason, Hint: hint})
 	}
 	if body := strings.TrimSpace(msg.Body); body != "" {
 		if _, _, err := tx.Apply(t.ID, tickets.Command{Kind: tickets.CmdComment, Text: body}, actor, msg); err != nil && !isRefusal(err) {
@@ -117,12 +116,12 @@ func (in *Intake) outsiderRefused(tx *service.Tx, t store.Ticket, actor tickets.
 // verified. A roster person's text stays internal (it may hold a note, or
 // be forged); the requester's is a comment, as any of their mail.
 func (in *Intake) unverified(tx *service.Tx, t store.Ticket, actor tickets.Actor, lang, why string,
-	cmds []reply.Command, msg *store.Message) ([]mailout.CommandResult, error) {
+	cmds []reply.Command, msg *store.Message) ([]tickets.CommandResult, error) {
 	reason := tickets.Say(lang, "reply.unverified", tickets.Identity(why, lang))
 	hint := tickets.Say(lang, "hint.verify")
-	var results []mailout.CommandResult
+	var results []tickets.CommandResult
 	for _, c := range cmds {
-		results = append(results, mailout.CommandResult{Line: lineOf(c), Reason: reason, Hint: hint})
+		results = append(results, tickets.CommandResult{Line: lineOf(c), Reason: reason, Hint: hint})
 	}
 	record := tickets.Note{Code: tickets.NoteCommandsUnverified, Address: actor.Email, Why: why, Lines: linesOf(cmds)}
 	body := strings.TrimSpace(msg.Body)
@@ -178,7 +177,7 @@ type step struct {
 // when one would be refused; the results say which and why, and records
 // keep the refused line and its reason, as data, for the record.
 func (in *Intake) plan(t store.Ticket, actor tickets.Actor, lang string, cmds []reply.Command, comment string,
-	now time.Time) (steps []step, results []mailout.CommandResult, records []tickets.RefusedLine, ok bool) {
+	now time.Time) (steps []step, results []tickets.CommandResult, records []tickets.RefusedLine, ok bool) {
 	hasNote, hasHelp := false, false
 	for _, c := range cmds {
 		hasNote = hasNote || c.Verb == reply.VerbNote
@@ -202,7 +201,7 @@ func (in *Intake) plan(t store.Ticket, actor tickets.Actor, lang string, cmds []
 		}
 		steps = append(steps, step{line: -1, cmd: tickets.Command{Kind: kind, Text: text}})
 	}
-	results = make([]mailout.CommandResult, len(cmds))
+	results = make([]tickets.CommandResult, len(cmds))
 	failed := -1
 	for i, c := range cmds {
 		results[i].Line = lineOf(c)
@@ -257,7 +256,7 @@ func (in *Intake) plan(t store.Ticket, actor tickets.Actor, lang string, cmds []
 // run applies the planned steps in order. Should one be refused after all
 // (the ticket changed meanwhile), it stops there, as the plan would have.
 func (in *Intake) run(ctx context.Context, tx *service.Tx, t store.Ticket, actor tickets.Actor, lang string,
-	steps []step, results []mailout.CommandResult, msg *store.Message) ([]mailout.CommandResult, store.Ticket, error) {
+	steps []step, results []tickets.CommandResult, msg *store.Message) ([]tickets.CommandResult, store.Ticket, error) {
 	for _, s := range steps {
 		before := t
 		after, _, err := tx.Apply(t.ID, s.cmd, actor, msg)
@@ -455,7 +454,7 @@ func linesOf(cmds []reply.Command) []string {
 	return l
 }
 
-func allApplied(rs []mailout.CommandResult) bool {
+func allApplied(rs []tickets.CommandResult) bool {
 	for _, r := range rs {
 		if !r.Applied {
 			return false

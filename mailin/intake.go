@@ -1,12 +1,3 @@
-// Package mailin turns the support mailbox into tickets: it stores each
-// message's raw source, parses it, decides whether a person or a machine
-// wrote it, finds the ticket it answers, and applies what it says (a new
-// request, a comment, or command lines) through the ticket service, in one
-// transaction per message or per batch. The IMAP side (mailin/imapin) moves
-// a message on the server only after that transaction committed.
-//
-// It must not import the outbox worker or anything that sends mail; it
-// queues replies through the Responder it is given.
 package mailin
 
 import (
@@ -25,11 +16,12 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/ticketd/ticketd/internal/faults"
+	"github.com/ticketd/ticketd/internal/mailfacts"
 	"github.com/ticketd/ticketd/internal/replytoken"
 	"github.com/ticketd/ticketd/mailin/dkim"
 	"github.com/ticketd/ticketd/mailin/email"
 	"github.com/ticketd/ticketd/mailin/imapin"
-	"github.com/ticketd/ticketd/mailout"
+	"github.com/ticketd/ticketd/tickets"
 	"github.com/ticketd/ticketd/tickets/service"
 	"github.com/ticketd/ticketd/tickets/store"
 )
@@ -37,7 +29,7 @@ import (
 // Responder queues the replies the intake owes a sender, in the
 // transaction that records why.
 type Responder interface {
-	CommandResults(ctx context.Context, tx *sqlx.Tx, t store.Ticket, to string, results []mailout.CommandResult, trigger *store.Message) error
+	CommandResults(ctx context.Context, tx *sqlx.Tx, t store.Ticket, to string, results []tickets.CommandResult, trigger *store.Message) error
 	Quarantined(ctx context.Context, tx *sqlx.Tx, t *store.Ticket, to, reason string, trigger *store.Message) error
 }
 
@@ -235,7 +227,7 @@ func (in *Intake) apply(ctx context.Context, tx *service.Tx, f *imapin.Fetched, 
 		return in.quarantine(ctx, tx, f, msg, m, parseReason(err))
 	}
 	fill(msg, m)
-	kind, why := email.Classify(m, email.Options{OwnAddresses: in.own(), LoopHeaderName: mailout.HeaderLoop})
+	kind, why := email.Classify(m, email.Options{OwnAddresses: in.own(), LoopHeaderName: mailfacts.HeaderLoop})
 	msg.AutoKind = string(kind)
 	if kind != email.Human {
 		return in.automatic(ctx, tx, f, msg, m, kind, why)

@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/ticketd/ticketd/internal/mailfacts"
 	"github.com/ticketd/ticketd/mailin/email"
 	"github.com/ticketd/ticketd/mailin/imapin"
-	"github.com/ticketd/ticketd/mailout"
 	"github.com/ticketd/ticketd/tickets"
 	"github.com/ticketd/ticketd/tickets/service"
 	"github.com/ticketd/ticketd/tickets/store"
@@ -141,7 +141,7 @@ func (in *Intake) quarantine(ctx context.Context, tx *service.Tx, f *imapin.Fetc
 	msg.Status, msg.Reason = store.StatusQuarantined, reason
 	if m != nil {
 		fill(msg, m)
-		kind, _ := email.Classify(m, email.Options{OwnAddresses: in.own(), LoopHeaderName: mailout.HeaderLoop})
+		kind, _ := email.Classify(m, email.Options{OwnAddresses: in.own(), LoopHeaderName: mailfacts.HeaderLoop})
 		msg.AutoKind = string(kind)
 		msg.Reason = reason // fill may have noted a weak signal: the quarantine is the reason now
 	}
@@ -259,7 +259,7 @@ func (in *Intake) tellFailed(ctx context.Context, tx *service.Tx, f *imapin.Fetc
 	view := *row
 	if m != nil {
 		fill(&view, m)
-		kind, _ := email.Classify(m, email.Options{OwnAddresses: in.own(), LoopHeaderName: mailout.HeaderLoop})
+		kind, _ := email.Classify(m, email.Options{OwnAddresses: in.own(), LoopHeaderName: mailfacts.HeaderLoop})
 		view.AutoKind = string(kind)
 	}
 	return in.tellQuarantine(tx, &view, m, why)

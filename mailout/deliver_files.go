@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/ticketd/ticketd/tickets/notice"
 	"github.com/ticketd/ticketd/tickets/store"
 )
 
@@ -16,10 +17,10 @@ func (w *Worker) zone() *time.Location {
 }
 
 // files reads the attachments that row o carries (linked when it was
-// queued, see filesFor), with their bytes. Only the kinds that may carry
+// queued, see notice.Rules.Files), with their bytes. Only the kinds that may carry
 // attachments are looked up, so the other rows cost no query.
 func (w *Worker) files(ctx context.Context, o store.Outgoing) ([]File, error) {
-	if !carriesFiles(o.Kind) || o.MessageRow == 0 {
+	if !notice.CarriesFiles(o.Kind) || o.MessageRow == 0 {
 		return nil, nil
 	}
 	atts, err := store.OutboundFiles(ctx, w.db, o.MessageRow)

@@ -9,22 +9,22 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"github.com/ticketd/ticketd/tickets/notice"
 	"github.com/ticketd/ticketd/tickets/service"
 	"github.com/ticketd/ticketd/tickets/store"
 )
 
-var _ service.BatchNotifier = (*Notifier)(nil)
-
-// PrepareMany implements service.BatchNotifier: it queues what Notify
-// would queue for each change, in order, but reads the tickets' records
-// (those the changes do not carry), the recipients' cap counts and the
-// taken deduplication keys once for the batch, renders on every core while
-// the caller writes its rows, and writes every outbox row in one
-// statement. The mail intake opens a batch of new tickets with it.
+// PrepareMany implements service.BatchNotifier: it queues the notices of
+// each change, in order, reading the tickets' records (those the changes
+// do not carry), the recipients' cap counts and the taken deduplication
+// keys once for the batch, rendering on every core while the caller
+// writes its rows, and writing every outbox row in one statement. The
+// mail intake opens a batch of new tickets with it; Notify is a batch of
+// one.
 //
-// Changes of one ticket see each other's notifications in Notify (the
-// thread grows); they, and changes stamped at different times, are
-// notified one at a time instead, by queue.
+// Changes of one ticket see each other's notifications (the thread
+// grows); they, and changes stamped at different times, are queued one
+// change at a time instead, on the same path.
 func (n *Notifier) PrepareMany(ctx context.Context, tx *sqlx.Tx, cs []service.Change) (func() error, error) {
 	// A new ticket whose record is known before its message is stored
 	// names its attachments but cannot carry them yet: they have no rows.
@@ -43,62 +43,106 @@ func (n *Notifier) PrepareMany(ctx context.Context, tx *sqlx.Tx, cs []service.Ch
 			for i := range later {
 				later[i].Record = nil
 			}
-			finishLater, err := n.PrepareMany(ctx, tx, later)
-			if err != nil {
+			return n.now(n.PrepareMany(ctx, tx, later))
+		}, nil
+	}
+	rules := n.rules()
+	jobs := make([]job, 0, len(cs))
+	for _, c := range cs {
+		if notes := rules.ForChange(c.After, c.Events, c.Trigger); len(notes) > 0 {
+			jobs = append(jobs, job{t: c.After, trigger: c.Trigger, record: c.Record, at: c.At, fresh: c.Fresh, notes: notesOf(notes)})
+		}
+	}
+	if batchable(jobs) {
+		return n.prepare(ctx, tx, jobs)
+	}
+	return func() error {
+		for _, j := range jobs {
+			if err := n.now(n.prepare(ctx, tx, []job{j})); err != nil {
 				return err
 			}
-			return finishLater()
-		}, nil
+		}
+		return nil
+	}, nil
+}
+
+// withFilesLater splits cs into the changes PrepareMany queues at once and
+// those, in order, whose known record names attachments not yet stored.
+func withFilesLater(cs []service.Change) (now, later []service.Change) {
+	for _, c := range cs {
+		if c.Record != nil && c.Record.Files == nil && len(c.Record.Attachments) > 0 {
+			later = append(later, c)
+		} else {
+			now = append(now, c)
+		}
 	}
-	if !n.batchable(cs) {
-		return func() error {
-			for _, c := range cs {
-				if err := n.Notify(ctx, tx, c); err != nil {
-					return err
-				}
+	return now, later
+}
+
+// job is what one transaction (or one change of a batch) queues on one
+// ticket: its notices, and what they are rendered from.
+type job struct {
+	t       store.Ticket
+	trigger *store.Message
+	record  *store.TicketRecord // nil: read from the store
+	at      time.Time           // zero: now
+	fresh   bool                // service.Change.Fresh
+	notes   []note
+	fill    func(*Data) // what an answer adds to its data
+}
+
+// batchable reports whether prepare may queue jobs together: distinct
+// tickets, one time.
+func batchable(jobs []job) bool {
+	seen := map[int64]bool{}
+	for _, j := range jobs {
+		if j.t.ID != 0 {
+			if seen[j.t.ID] {
+				return false
 			}
-			return nil
-		}, nil
+			seen[j.t.ID] = true
+		}
+		if !j.at.Equal(jobs[0].at) {
+			return false
+		}
 	}
-	type job struct {
-		c     *service.Change
-		notes []note
+	return true
+}
+
+// prepare queues the notes of jobs (distinct tickets, one time): who is
+// held back and what is queued at all is decided now, in order; the
+// rendering starts on every core; the returned function waits for it and
+// writes the rows.
+func (n *Notifier) prepare(ctx context.Context, tx *sqlx.Tx, jobs []job) (func() error, error) {
+	if len(jobs) == 0 {
+		return func() error { return nil }, nil
 	}
+	rules := n.rules()
 	var (
-		jobs       []job
 		unread     []int64
 		recipients []string
 		keys       []string
-		capped     = map[string]bool{}
+		counted    = map[string]bool{}
 	)
-	for i := range cs {
-		c := &cs[i]
-		notes := n.notesFor(*c)
-		if len(notes) == 0 {
-			continue
+	for _, j := range jobs {
+		if j.t.ID != 0 && j.record == nil {
+			unread = append(unread, j.t.ID)
 		}
-		jobs = append(jobs, job{c: c, notes: notes})
-		if c.After.ID != 0 && c.Record == nil {
-			unread = append(unread, c.After.ID)
-		}
-		for _, nt := range notes {
-			if n.counted(nt.name) {
-				if addr := strings.ToLower(nt.to.Email); !capped[addr] {
-					capped[addr] = true
+		for _, nt := range j.notes {
+			if rules.Counted(nt.name) {
+				if addr := strings.ToLower(nt.to.Email); !counted[addr] {
+					counted[addr] = true
 					recipients = append(recipients, addr)
 				}
 			}
 			// A fresh change's events are new: no row can carry their
 			// keys yet, so only the others are looked up.
-			if k := dedupKey(nt, c.Trigger); k != nil && !(c.Fresh && nt.event != nil) {
+			if k := dedupKey(nt, j.trigger); k != nil && !(j.fresh && nt.event != nil) {
 				keys = append(keys, *k)
 			}
 		}
 	}
-	if len(jobs) == 0 {
-		return func() error { return nil }, nil
-	}
-	now := jobs[0].c.At
+	now := jobs[0].at
 	if now.IsZero() {
 		now = time.Now().UTC()
 	}
@@ -106,7 +150,7 @@ func (n *Notifier) PrepareMany(ctx context.Context, tx *sqlx.Tx, cs []service.Ch
 	if err != nil {
 		return nil, err
 	}
-	base, err := store.CountAutomaticMany(ctx, tx, recipients, [2]time.Time{now.Add(-capWindows[0]), now.Add(-capWindows[1])})
+	base, err := store.CountAutomaticMany(ctx, tx, recipients, notice.Since(now))
 	if err != nil {
 		return nil, err
 	}
@@ -114,16 +158,11 @@ func (n *Notifier) PrepareMany(ctx context.Context, tx *sqlx.Tx, cs []service.Ch
 	if err != nil {
 		return nil, err
 	}
-
-	// Who is held back and what is queued at all is decided in order, as
-	// Notify decides it note after note; composing is independent.
-	counts := &capCounts{base: base, added: map[string]map[string]int{}, fetched: map[string]bool{}}
-	for _, r := range recipients {
-		counts.fetched[r] = true
-	}
+	caps := rules.NewCaps(base, recipients)
 	type item struct {
 		q      *queue
 		nt     note
+		fill   func(*Data)
 		held   bool
 		queued bool // not a duplicate of a row already queued
 		o      store.Outgoing
@@ -135,25 +174,25 @@ func (n *Notifier) PrepareMany(ctx context.Context, tx *sqlx.Tx, cs []service.Ch
 		groups [][]*item // each ticket's items, rendered on one worker in order
 	)
 	for _, j := range jobs {
-		q := newQueue(ctx, tx, n, j.c.After, j.c.Trigger)
-		q.now, q.counts = now, counts
-		if j.c.Record != nil {
-			q.use(j.c.Record)
+		q := newQueue(ctx, tx, n, j.t, j.trigger)
+		q.now = now
+		if j.record != nil {
+			q.use(j.record)
 		} else {
-			q.use(recs[j.c.After.ID])
+			q.use(recs[j.t.ID])
 		}
 		for _, nt := range j.notes {
-			held, err := q.capped(nt.name, nt.to)
+			held, err := caps.Held(ctx, tx, nt.name, nt.to.Email, now)
 			if err != nil {
 				return nil, err
 			}
-			it := &item{q: q, nt: nt, held: held, queued: true}
+			it := &item{q: q, nt: nt, fill: j.fill, held: held, queued: true}
 			if k := dedupKey(nt, q.trigger); k != nil {
 				it.queued = !taken[*k]
 				taken[*k] = true
 			}
 			if it.queued && !held {
-				counts.add(strings.ToLower(nt.to.Email), nt.name)
+				caps.Queued(nt.to.Email, nt.name)
 			}
 			items = append(items, it)
 		}
@@ -168,7 +207,7 @@ func (n *Notifier) PrepareMany(ctx context.Context, tx *sqlx.Tx, cs []service.Ch
 		wg.Go(func() {
 			for g := range work {
 				for _, it := range g {
-					it.o, it.files, it.err = it.q.outgoing(it.nt, nil, it.held)
+					it.o, it.files, it.err = it.q.outgoing(it.nt, it.fill, it.held)
 				}
 			}
 		})
@@ -215,35 +254,4 @@ func (n *Notifier) PrepareMany(ctx context.Context, tx *sqlx.Tx, cs []service.Ch
 		}
 		return nil
 	}, nil
-}
-
-// withFilesLater splits cs into the changes PrepareMany queues at once and
-// those, in order, whose known record names attachments not yet stored.
-func withFilesLater(cs []service.Change) (now, later []service.Change) {
-	for _, c := range cs {
-		if c.Record != nil && c.Record.Files == nil && len(c.Record.Attachments) > 0 {
-			later = append(later, c)
-		} else {
-			now = append(now, c)
-		}
-	}
-	return now, later
-}
-
-// batchable reports whether PrepareMany may queue cs together: distinct
-// tickets, one time.
-func (n *Notifier) batchable(cs []service.Change) bool {
-	seen := map[int64]bool{}
-	for _, c := range cs {
-		if c.After.ID != 0 {
-			if seen[c.After.ID] {
-				return false
-			}
-			seen[c.After.ID] = true
-		}
-		if !c.At.Equal(cs[0].At) {
-			return false
-		}
-	}
-	return true
 }

@@ -17,7 +17,7 @@ import (
 func TestSystemNoteInTheRecipientsWords(t *testing.T) {
 	people := append([]tickets.Person{}, viewRoster.People...)
 	for i := range people {
-		if people[i].Alias == "mdiaz" {
+		if people[i].Alias == "mdiaz" || people[i].Alias == "lperez" {
 			people[i].Language = "en"
 		}
 	}
@@ -52,5 +52,23 @@ func TestSystemNoteInTheRecipientsWords(t *testing.T) {
 		if !found {
 			t.Errorf("%s got no delivery_failed notice", who)
 		}
+	}
+	// The record a later notice carries words the note for its reader too:
+	// Luisa, who reads English, gets the case with the failure in English.
+	desk := e.actor(t, "jgomez")
+	e.apply(t, id, desk, nil, tickets.Command{Kind: tickets.CmdClassify, Level: 2, To: e.person(t, "lperez")})
+	var assigned bool
+	for _, o := range e.rows(t, id, "lperez@example.gov.co") {
+		if o.Kind != "case_assigned" {
+			continue
+		}
+		assigned = true
+		body := strings.Join(strings.Fields(o.TextBody), " ")
+		if !strings.Contains(body, "Could not deliver the acknowledgement") || strings.Contains(body, "No se pudo entregar") {
+			t.Errorf("the history of the case sent to Luisa is not in her words:\n%s", o.TextBody)
+		}
+	}
+	if !assigned {
+		t.Errorf("lperez got no case_assigned notice")
 	}
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"github.com/ticketd/ticketd/internal/backoff"
 	"github.com/ticketd/ticketd/tickets/service"
 	"github.com/ticketd/ticketd/tickets/store"
 )
@@ -299,11 +300,7 @@ func (w *Worker) lane(ctx context.Context, i int, sent *marks) {
 // connBackoff is the wait after n consecutive failed rounds: 1s, 2s, 4s…
 // capped at a minute, minus up to a fifth for jitter.
 func connBackoff(n int) time.Duration {
-	d := connBackoffMax
-	if n < 7 {
-		d = min(connBackoffMin<<(n-1), connBackoffMax)
-	}
-	return d - time.Duration(rand.Int64N(int64(d/5)+1))
+	return backoff.Shorten(backoff.Delay(connBackoffMin, connBackoffMax, n-1), 5, rand.Int64N)
 }
 
 func (w *Worker) newSender() (*Sender, error) {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"github.com/ticketd/ticketd/internal/backoff"
 	"github.com/ticketd/ticketd/internal/faults"
 	"github.com/ticketd/ticketd/tickets"
 	"github.com/ticketd/ticketd/tickets/service"
@@ -170,11 +171,7 @@ func retryDelay(attempts int) time.Duration { return retryDelayFrom(retryMin, at
 // retryDelayFrom is the wait after the attempts-th failed attempt when the
 // first wait is first (WorkerConfig.RetryInitial).
 func retryDelayFrom(first time.Duration, attempts int) time.Duration {
-	d := retryMax
-	if n := max(attempts-1, 0); n < 32 && first<<n > 0 {
-		d = min(first<<n, retryMax)
-	}
-	return d - time.Duration(rand.Int64N(int64(d/10)+1))
+	return backoff.Shorten(backoff.Delay(first, retryMax, max(attempts-1, 0)), 10, rand.Int64N)
 }
 
 // retry records a temporary failure: the row comes back at next (zero: after

@@ -1,18 +1,3 @@
-// Package mailout turns ticket events into email: it renders the notification
-// templates (package templates, overridable by the operator) into a subject, a
-// plain-text and an HTML body, composes RFC 5322 messages with the threading,
-// loop-protection and auto-reply headers the daemon relies on, and delivers
-// them from the outbox.
-//
-// Rendering runs inside the database transaction that records the event, so
-// it is fast, deterministic and never touches the network or the clock.
-// Composition validates every address and keeps user-derived text out of the
-// header structure.
-//
-// The rendering and composition code (render*.go, compose*.go) depends only
-// on the standard library, go-mail and package templates; it must not import
-// the store, the mail intake (mailin) or the command line, so it can be
-// tested and previewed without a database.
 package mailout
 
 import (

@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ticketd/ticketd/tickets"
 )
 
 // Person is someone a notification is about or addressed to.
@@ -47,17 +49,13 @@ type HistoryItem struct {
 	Text       string
 	Public     bool // false for internal notes and anything the requester must not see
 	Activities []int
+
+	note *tickets.Note // a system note, worded for each reader (Text is the record's words)
 }
 
 // CommandResult is the outcome of one command line of a reply, for the
-// command_result notification.
-type CommandResult struct {
-	Line    string // the command as written, e.g. "#escalar nivel 3 a ana"
-	Applied bool
-	Summary string // what changed when applied: state, level, assignee
-	Reason  string // why it was refused
-	Hint    string // what would work instead
-}
+// command_result notification (defined in the domain: the intake reports in it too).
+type CommandResult = tickets.CommandResult
 
 // TicketView is the part of a ticket the templates may print.
 type TicketView struct {

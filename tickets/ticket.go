@@ -1,11 +1,3 @@
-// Package tickets is the support procedure 130.13.08-3 as a pure domain: the
-// ticket, its states and levels, the roles of the people who work it, and the
-// transition function that turns (ticket, command, actor, now) into a new
-// ticket and the events that record which activities of the procedure were
-// fulfilled.
-//
-// It must not import database, network or mail packages: the store, the mail
-// intake and the notifier depend on it, never the other way round.
 package tickets
 
 import (

@@ -23,6 +23,8 @@ import (
 	"time"
 
 	"github.com/emersion/go-imap/v2"
+
+	retry "github.com/ticketd/ticketd/internal/backoff"
 )
 
 // Fetched is one message read from the server.
@@ -217,15 +219,7 @@ func (p *Poller) update(f func(*Status)) {
 // doubled per attempt, capped at max, with "equal jitter" (a uniform draw in
 // [d/2, d]) so many daemons restarted together do not reconnect in step.
 func backoff(attempt int, min, max time.Duration, rnd func() float64) time.Duration {
-	d := min
-	for i := 0; i < attempt && d < max; i++ {
-		d *= 2
-	}
-	if d > max {
-		d = max
-	}
-	half := d / 2
-	return half + time.Duration(rnd()*float64(d-half))
+	return retry.Equal(retry.Delay(min, max, attempt), rnd())
 }
 
 // sleep waits d or until ctx is done or the connection dies; it reports

@@ -1,11 +1,3 @@
-// Package service is the one place where a command of the procedure runs:
-// it locks the ticket row, applies the domain's transition, writes the
-// ticket and its events, and queues the notifications, all in ONE
-// transaction. The command line and the mail intake both go through it, so
-// they obey the same rules.
-//
-// It imports the domain and the store; mail packages plug in through the
-// Notifier interface.
 package service
 
 import (

@@ -1,0 +1,74 @@
+package mailout
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/ticketd/ticketd/internal/pgtest"
+	"github.com/ticketd/ticketd/tickets/service"
+)
+
+// BenchmarkNotifyOpen measures the notices of new requests, queued in the
+// transaction that opens them (an acknowledgement and a notice per desk
+// agent each, rendered and written to the outbox): a batch of 16 as the
+// mail intake opens a backlog (OpenMany, PrepareMany), and 16 opened one
+// at a time (Open, Notify). It reports requests per second; the service's
+// own work is the same in both.
+//
+//	go test -run '^$' -bench BenchmarkNotifyOpen ./mailout/
+func BenchmarkNotifyOpen(b *testing.B) {
+	const batch = 16
+	for _, one := range []bool{false, true} {
+		name := "batch"
+		if one {
+			name = "one-at-a-time"
+		}
+		b.Run(name, func(b *testing.B) {
+			db := pgtest.New(b)
+			n := &Notifier{Renderer: newTestRenderer(b), Roster: viewRoster, Tag: "OTI", MaxPerHour: 20, MaxPerDay: 100,
+				Desk: DeskInfo{Name: "Mesa de Servicio", Address: testDesk}}
+			now := time.Date(2026, 3, 2, 15, 0, 0, 0, time.UTC)
+			svc := &service.Service{DB: db, Roster: viewRoster, Notifier: n, Tag: "OTI", Lang: "es",
+				Now: func() time.Time { return now }}
+			k := 0
+			requests := func() []service.OpenRequest {
+				rs := make([]service.OpenRequest, batch)
+				for i := range rs {
+					k++
+					rs[i] = service.OpenRequest{Requester: fmt.Sprintf("persona%d@example.gov.co", k), RequesterName: "Ana Suárez",
+						Subject: fmt.Sprintf("La impresora del piso %d no imprime", k), Body: benchBody()}
+				}
+				return rs
+			}
+			for b.Loop() {
+				now = now.Add(time.Second)
+				rs := requests()
+				err := svc.InTx(context.Background(), func(tx *service.Tx) error {
+					if !one {
+						_, err := tx.OpenMany(rs, nil)
+						return err
+					}
+					for _, r := range rs {
+						if _, _, err := tx.Open(r); err != nil {
+							return err
+						}
+					}
+					return nil
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+			var rows int
+			if err := db.Get(&rows, `SELECT count(*) FROM outbox`); err != nil {
+				b.Fatal(err)
+			}
+			if want := 3 * batch * b.N; rows != want {
+				b.Fatalf("%d outbox rows, want %d", rows, want)
+			}
+			b.ReportMetric(float64(batch*b.N)/b.Elapsed().Seconds(), "requests/s")
+		})
+	}
+}

@@ -2,9 +2,8 @@ package store
 
 // Multi-row forms of the writes and reads the mail intake makes for every
 // message, so that a batch of a hundred new requests costs a dozen
-// statements instead of a few thousand. Each one writes exactly the rows its
-// one-at-a-time counterpart would; the callers decide when a batch may take
-// this path.
+// statements instead of a few thousand. They are the only form: a single
+// row (InsertInbound, InsertAttachment, PutPosition) is a batch of one.
 
 import (
 	"context"

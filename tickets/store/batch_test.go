@@ -143,7 +143,7 @@ func TestKnownOf(t *testing.T) {
 	db := pgtest.New(t)
 	ctx := context.Background()
 	at := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
-	tk, err := InsertTicket(ctx, db, Ticket{Ticket: tickets.Ticket{Subject: "x", Requester: "ana@x", State: tickets.StateNew,
+	tk, err := insertTicket(ctx, db, Ticket{Ticket: tickets.Ticket{Subject: "x", Requester: "ana@x", State: tickets.StateNew,
 		Level: 1, CreatedAt: at, UpdatedAt: at, LevelSince: at}, Lang: "es"})
 	if err != nil {
 		t.Fatal(err)

@@ -15,6 +15,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"log/slog"
 	"net/textproto"
 	"strings"
@@ -60,6 +61,10 @@ type Intake struct {
 	// "opened", "comment", "commands", "automatic", "bounce", "duplicate",
 	// "quarantined".
 	OnMessage func(outcome, reason string)
+
+	// noRuns sends every message through process, none through a run of
+	// openings (tests: the runs must write what process writes).
+	noRuns bool
 }
 
 var _ imapin.Handler = (*Intake)(nil)
@@ -120,14 +125,22 @@ func (in *Intake) Handle(ctx context.Context, batch []imapin.Fetched) ([]imapin.
 	for i := range batch {
 		f := &batch[i]
 		var r result
-		err := in.Service.InTx(ctx, func(tx *service.Tx) error {
-			var err error
-			r, err = in.process(ctx, tx, f)
-			if err == nil {
-				faults.Point(faults.IntakeBeforeCommit)
+		// Each message alone is a batch of one, through the same code. A
+		// message stored meanwhile by another transaction is seen as
+		// stored when its batch of one is run again.
+		for attempt := 0; attempt < 2; attempt++ {
+			err = in.Service.InTx(ctx, func(tx *service.Tx) error {
+				rs, err := in.handleBatch(ctx, tx, batch[i:i+1])
+				if err == nil {
+					r = rs[0]
+					faults.Point(faults.IntakeBeforeCommit)
+				}
+				return err
+			})
+			if !errors.Is(err, errStoredMeanwhile) {
+				break
 			}
-			return err
-		})
+		}
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
@@ -163,47 +176,31 @@ func quarantined(uid uint32, reason string) result {
 	return result{outcome: imapin.Outcome{UID: uid, Quarantine: true, Reason: reason}, kind: "quarantined"}
 }
 
-// process handles one message inside tx.
-func (in *Intake) process(ctx context.Context, tx *service.Tx, f *imapin.Fetched) (result, error) {
-	pos := store.Position{Account: f.Account, Mailbox: f.Mailbox, UIDValidity: f.UIDValidity, UID: f.UID}
-	if prev, ok, err := store.GetPosition(ctx, tx.Q, f.Account, f.Mailbox, f.UIDValidity, f.UID); err != nil {
-		return result{}, err
-	} else if ok {
-		// Committed before a crash or a failed move: same outcome again.
-		r := processed(f.UID, "duplicate")
-		r.outcome.Quarantine, r.outcome.Reason = prev.Quarantine, prev.Reason
-		return r, nil
-	}
-
+// process handles inside tx one message of a batch that no run opened and
+// whose position was not handled before. It returns what it did and the
+// row that keeps the message, for its position.
+func (in *Intake) process(ctx context.Context, tx *service.Tx, f *imapin.Fetched) (result, int64, error) {
 	// The raw source is stored before anything is parsed, so that a parser
 	// bug can never lose a message.
 	msg := inboundRow(f.Raw, tx.Now())
 	id, existed, err := store.InsertInbound(ctx, tx.Q, msg)
 	if err != nil {
-		return result{}, err
+		return result{}, 0, err
 	}
 	msg.ID = id
-	pos.MessageRow = &id
 	if existed {
 		// The same message through another position: a second mailbox, a
 		// redelivery, a UIDVALIDITY change. One ticket or comment only.
 		prev, err := store.GetMessage(ctx, tx.Q, id)
 		if err != nil {
-			return result{}, err
+			return result{}, 0, err
 		}
-		pos.Quarantine = prev.Status == store.StatusQuarantined
-		pos.Reason = prev.Reason
 		r := processed(f.UID, "duplicate")
-		r.outcome.Quarantine, r.outcome.Reason = pos.Quarantine, pos.Reason
-		return r, store.PutPosition(ctx, tx.Q, pos, tx.Now())
+		r.outcome.Quarantine, r.outcome.Reason = prev.Status == store.StatusQuarantined, prev.Reason
+		return r, id, nil
 	}
-
 	r, err := in.apply(ctx, tx, f, &msg)
-	if err != nil {
-		return result{}, err
-	}
-	pos.Quarantine, pos.Reason = r.outcome.Quarantine, r.outcome.Reason
-	return r, store.PutPosition(ctx, tx.Q, pos, tx.Now())
+	return r, id, err
 }
 
 // apply parses a stored message and does what it says.

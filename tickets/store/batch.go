@@ -236,12 +236,13 @@ func InsertAttachments(ctx context.Context, q sqlx.ExecerContext, as []Attachmen
 }
 
 // Known is what the database already knows of a batch of one mailbox:
-// the positions handled before, the inbound messages stored before (by
+// the positions handled before, with their outcome (MessageRow is not
+// read), the inbound messages stored before (by
 // Message-ID and source hash: InsertInbound would find them), and which of
 // the Message-IDs the batch cites belong to a ticket (a message citing none
 // of them answers no ticket by thread; see TicketByMessageIDs).
 type Known struct {
-	Handled  map[uint32]bool
+	Handled  map[uint32]Position
 	Stored   map[[2]string]bool
 	Threaded map[string]bool
 }
@@ -252,14 +253,16 @@ type Known struct {
 // transaction is a backlog's critical path).
 func KnownOf(ctx context.Context, q sqlx.QueryerContext, account, mailbox string, uidValidity uint32,
 	uids []uint32, ids, hashes, cited []string) (Known, error) {
-	k := Known{Handled: map[uint32]bool{}, Stored: map[[2]string]bool{}, Threaded: map[string]bool{}}
+	k := Known{Handled: map[uint32]Position{}, Stored: map[[2]string]bool{}, Threaded: map[string]bool{}}
 	list := make(pq.Int64Array, len(uids))
 	for i, u := range uids {
 		list[i] = int64(u)
 	}
 	// The cited ids are looked up by ticketd_threaded_ids (migration
 	// 0003): index probes whatever the statistics say.
-	rows, err := q.QueryxContext(ctx, `SELECT 1 AS kind, uid::text AS a, '' AS b FROM mailbox_positions
+	// Kind 1 is a position handled, 4 one quarantined; b is its reason.
+	rows, err := q.QueryxContext(ctx, `SELECT CASE WHEN quarantine THEN 4 ELSE 1 END AS kind, uid::text AS a, reason AS b
+		FROM mailbox_positions
 			WHERE account = $1 AND mailbox = $2 AND uidvalidity = $3 AND uid = ANY($4)
 		UNION ALL
 		SELECT 2, m.message_id, m.content_hash FROM messages m
@@ -282,12 +285,13 @@ func KnownOf(ctx context.Context, q sqlx.QueryerContext, account, mailbox string
 			return k, err
 		}
 		switch kind {
-		case 1:
+		case 1, 4:
 			uid, err := strconv.ParseUint(a, 10, 32)
 			if err != nil {
 				return k, fmt.Errorf("looking up the batch: uid %q: %w", a, err)
 			}
-			k.Handled[uint32(uid)] = true
+			k.Handled[uint32(uid)] = Position{Account: account, Mailbox: mailbox, UIDValidity: uidValidity, UID: uint32(uid),
+				Quarantine: kind == 4, Reason: b}
 		case 2:
 			k.Stored[[2]string{a, b}] = true
 		case 3:

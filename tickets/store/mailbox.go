@@ -21,18 +21,6 @@ type Position struct {
 	Reason      string `db:"reason"`
 }
 
-// GetPosition returns the earlier outcome for a position, if it was handled.
-func GetPosition(ctx context.Context, q sqlx.QueryerContext, account, mailbox string, uidValidity, uid uint32) (Position, bool, error) {
-	var p Position
-	err := sqlx.GetContext(ctx, q, &p, `SELECT account, mailbox, uidvalidity, uid, message_row, quarantine, reason
-		FROM mailbox_positions WHERE account = $1 AND mailbox = $2 AND uidvalidity = $3 AND uid = $4`,
-		account, mailbox, int64(uidValidity), int64(uid))
-	if errors.Is(err, sql.ErrNoRows) {
-		return p, false, nil
-	}
-	return p, err == nil, err
-}
-
 // PutPosition records a handled position and advances the mailbox cursor,
 // in the caller's transaction (a batch of one: PutPositions). Recording the
 // same position again is a no-op.

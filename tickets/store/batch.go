@@ -125,7 +125,7 @@ func InsertTickets(ctx context.Context, q sqlx.ExecerContext, ts []Ticket) error
 // InsertEvents stores events whose ids and sequence numbers are set; the
 // caller holds their tickets (new tickets, or rows it locked).
 func InsertEvents(ctx context.Context, q sqlx.ExecerContext, evs []StoredEvent) error {
-	const cols = 19
+	const cols = 20
 	return chunks(len(evs), cols, func(lo, hi int) error {
 		args := make([]any, 0, (hi-lo)*cols)
 		for _, e := range evs[lo:hi] {
@@ -133,13 +133,17 @@ func InsertEvents(ctx context.Context, q sqlx.ExecerContext, evs []StoredEvent) 
 			for i, a := range e.Activities {
 				acts[i] = int64(a)
 			}
+			var rating any // NULL but for a rating
+			if e.Rating != 0 {
+				rating = e.Rating
+			}
 			args = append(args, e.ID, e.TicketID, e.Seq, e.Kind, acts, e.Actor, e.ActorRole, e.LevelBefore, e.LevelAfter,
 				e.StateBefore, e.StateAfter, e.AssigneeBefore, e.AssigneeAfter, e.Service, e.Public, dbText(e.Note), e.Requester,
-				e.MessageRow, e.At)
+				e.MessageRow, e.At, rating)
 		}
 		_, err := q.ExecContext(ctx, `INSERT INTO events
 			(id, ticket_id, seq, kind, activities, actor, actor_role, level_before, level_after, state_before, state_after,
-			 assignee_before, assignee_after, service, public, note, requester, message_row, at)
+			 assignee_before, assignee_after, service, public, note, requester, message_row, at, rating)
 			VALUES `+values(hi-lo, make([]string, cols)...), args...)
 		if err != nil {
 			return fmt.Errorf("appending events: %w", err)

@@ -79,20 +79,21 @@ func (in *Intake) handleBatch(ctx context.Context, tx *service.Tx, batch []imapi
 		if len(run) == 0 {
 			return nil
 		}
-		err := in.openRun(ctx, tx, batch, cands, run, results)
+		if err := in.openRun(ctx, tx, batch, cands, run); err != nil {
+			return err
+		}
 		for _, i := range run {
+			results[i] = processed(batch[i].UID, "opened")
 			positions = append(positions, position(&batch[i], &cands[i].msg.ID, results[i]))
 		}
 		run = run[:0]
-		return err
+		return nil
 	}
 	for i := range batch {
 		f := &batch[i]
 		if prev, ok := known.Handled[f.UID]; ok {
 			// Committed before a crash or a failed move: same outcome again.
-			r := processed(f.UID, "duplicate")
-			r.outcome.Quarantine, r.outcome.Reason = prev.Quarantine, prev.Reason
-			results[i] = r
+			results[i] = duplicate(f.UID, prev.Quarantine, prev.Reason)
 			continue
 		}
 		if cands[i] != nil && !in.noRuns {
@@ -263,7 +264,7 @@ func (in *Intake) opensOnly(f *imapin.Fetched) (*email.Message, []string, bool) 
 // openRun opens the tickets of the candidates at run (indices into batch)
 // together: their raw sources, tickets, events, messages, attachments and
 // notifications, each table in one statement.
-func (in *Intake) openRun(ctx context.Context, tx *service.Tx, batch []imapin.Fetched, cands []*candidate, run []int, results []result) error {
+func (in *Intake) openRun(ctx context.Context, tx *service.Tx, batch []imapin.Fetched, cands []*candidate, run []int) error {
 	reqs := make([]service.OpenRequest, len(run))
 	for j, i := range run {
 		c := cands[i]
@@ -307,13 +308,8 @@ func (in *Intake) openRun(ctx context.Context, tx *service.Tx, batch []imapin.Fe
 		}
 		return store.InsertAttachments(ctx, tx.Q, atts)
 	}
-	if _, err := tx.OpenMany(reqs, attach); err != nil {
-		return err
-	}
-	for _, i := range run {
-		results[i] = processed(batch[i].UID, "opened")
-	}
-	return nil
+	_, err := tx.OpenMany(reqs, attach)
+	return err
 }
 
 // parallel runs f(0) … f(n-1) on every core and returns when all are done.

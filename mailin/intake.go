@@ -88,30 +88,16 @@ func (in *Intake) Cursor(ctx context.Context, account, mailbox string, uidValidi
 }
 
 // Handle implements imapin.Handler. It first stores the whole batch in one
-// transaction; if that fails, it stores the messages one at a time so that
-// one bad message never holds back the others, and quarantines the one
-// that fails on its own.
+// transaction; if that fails, it stores the messages one at a time, each a
+// batch of one through the same code, so that one bad message never holds
+// back the others, and quarantines the one that fails on its own.
 func (in *Intake) Handle(ctx context.Context, batch []imapin.Fetched) ([]imapin.Outcome, error) {
-	var (
-		out  []imapin.Outcome
-		tags []result
-	)
-	err := in.Service.InTx(ctx, func(tx *service.Tx) error {
-		out, tags = out[:0], tags[:0]
-		rs, err := in.handleBatch(ctx, tx, batch)
-		if err != nil {
-			return err
-		}
-		for _, r := range rs {
-			tags = append(tags, r)
-			out = append(out, r.outcome)
-		}
-		faults.Point(faults.IntakeBeforeCommit)
-		return nil
-	})
+	rs, err := in.handle(ctx, batch)
 	if err == nil {
-		for _, r := range tags {
+		out := make([]imapin.Outcome, len(rs))
+		for i, r := range rs {
 			in.count(r.kind, r.outcome.Reason)
+			out[i] = r.outcome
 		}
 		return out, nil
 	}
@@ -121,27 +107,17 @@ func (in *Intake) Handle(ctx context.Context, batch []imapin.Fetched) ([]imapin.
 	if len(batch) > 1 {
 		in.log().Warn("batch failed, processing one message at a time", "messages", len(batch), "error", err)
 	}
-	out = make([]imapin.Outcome, 0, len(batch))
+	out := make([]imapin.Outcome, 0, len(batch))
 	for i := range batch {
 		f := &batch[i]
-		var r result
-		// Each message alone is a batch of one, through the same code. A
-		// message stored meanwhile by another transaction is seen as
-		// stored when its batch of one is run again.
-		for attempt := 0; attempt < 2; attempt++ {
-			err = in.Service.InTx(ctx, func(tx *service.Tx) error {
-				rs, err := in.handleBatch(ctx, tx, batch[i:i+1])
-				if err == nil {
-					r = rs[0]
-					faults.Point(faults.IntakeBeforeCommit)
-				}
-				return err
-			})
-			if !errors.Is(err, errStoredMeanwhile) {
-				break
-			}
+		rs, err := in.handle(ctx, batch[i:i+1])
+		if errors.Is(err, errStoredMeanwhile) {
+			rs, err = in.handle(ctx, batch[i:i+1]) // now seen as stored
 		}
-		if err != nil {
+		var r result
+		if err == nil {
+			r = rs[0]
+		} else {
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
 			}
@@ -162,6 +138,20 @@ func (in *Intake) Handle(ctx context.Context, batch []imapin.Fetched) ([]imapin.
 	return out, nil
 }
 
+// handle runs handleBatch in a transaction of its own.
+func (in *Intake) handle(ctx context.Context, batch []imapin.Fetched) ([]result, error) {
+	var rs []result
+	err := in.Service.InTx(ctx, func(tx *service.Tx) error {
+		var err error
+		rs, err = in.handleBatch(ctx, tx, batch)
+		if err == nil {
+			faults.Point(faults.IntakeBeforeCommit)
+		}
+		return err
+	})
+	return rs, err
+}
+
 // result is what process did with one message.
 type result struct {
 	outcome imapin.Outcome
@@ -170,6 +160,11 @@ type result struct {
 
 func processed(uid uint32, kind string) result {
 	return result{outcome: imapin.Outcome{UID: uid}, kind: kind}
+}
+
+// duplicate is a message handled before, with the outcome it had then.
+func duplicate(uid uint32, quarantine bool, reason string) result {
+	return result{outcome: imapin.Outcome{UID: uid, Quarantine: quarantine, Reason: reason}, kind: "duplicate"}
 }
 
 func quarantined(uid uint32, reason string) result {
@@ -195,9 +190,7 @@ func (in *Intake) process(ctx context.Context, tx *service.Tx, f *imapin.Fetched
 		if err != nil {
 			return result{}, 0, err
 		}
-		r := processed(f.UID, "duplicate")
-		r.outcome.Quarantine, r.outcome.Reason = prev.Status == store.StatusQuarantined, prev.Reason
-		return r, id, nil
+		return duplicate(f.UID, prev.Status == store.StatusQuarantined, prev.Reason), id, nil
 	}
 	r, err := in.apply(ctx, tx, f, &msg)
 	return r, id, err

@@ -23,8 +23,8 @@ type StoredEvent struct {
 // AppendEvents adds events to a ticket's log. The caller holds the ticket's
 // row lock, so sequence numbers are gapless and ordered. messageRow, when
 // not nil, is the inbound message that carried the command. The next
-// sequence number and the events' ids are read in one round trip, and the
-// events written as new tickets' are (InsertEvents).
+// sequence number and the events' ids are read in one round trip; the
+// events are written by InsertEvents, as a new ticket's are.
 func AppendEvents(ctx context.Context, q sqlx.ExtContext, ticketID int64, messageRow *int64, evs ...tickets.Event) ([]StoredEvent, error) {
 	var (
 		seq int

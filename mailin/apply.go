@@ -258,12 +258,7 @@ func (in *Intake) openRequest(f *imapin.Fetched, msg *store.Message, m *email.Me
 }
 
 func (in *Intake) attachments(ctx context.Context, tx *service.Tx, row int64, m *email.Message) error {
-	for _, a := range attachmentRows(row, m) {
-		if err := store.InsertAttachment(ctx, tx.Q, a); err != nil {
-			return err
-		}
-	}
-	return nil
+	return store.InsertAttachments(ctx, tx.Q, attachmentRows(row, m))
 }
 
 // attachmentRows are the rows that keep a message's attachments.

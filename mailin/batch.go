@@ -16,18 +16,22 @@ import (
 	"github.com/ticketd/ticketd/tickets/store"
 )
 
+// Every message goes through handleBatch: a batch the poller fetched, or
+// a batch of one when Handle retries a failed batch one message at a time.
 // A backlog is mostly new requests, and processing them one at a time costs
 // some twenty-five statements each: the database round trips, not the
-// parsing, bound the intake. So handleBatch picks the messages that can only
-// open a ticket (nothing to deduplicate, no thread, reply address or subject
-// tag to follow, a person's mail that parses) and opens runs of them
-// together with a fixed number of statements, each message stored whole
-// rather than stored raw and then updated; every other message goes through
-// process, in its place in the batch. The rows written are those process
-// would write (batch_test.go compares them), with ids in the same order per
-// ticket; only two kinds of ids interleave differently across the tickets
-// of a run: inbound and outbound messages', and the events of held notices.
-// The mailbox_positions of a run and its cursor are written once.
+// parsing, bound the intake. So handleBatch asks the database once what it
+// knows of the batch (store.KnownOf), picks the messages that can only open
+// a ticket (nothing to deduplicate, no thread, reply address or subject tag
+// to follow, a person's mail that parses) and opens runs of them together
+// with a fixed number of statements, each message stored whole rather than
+// stored raw and then updated; every other message goes through process, in
+// its place in the batch. The rows written are those of the same messages
+// handled one batch of one after the other (batch_test.go compares them),
+// with ids in the same order per ticket; only two kinds of ids interleave
+// differently across the tickets of a run: inbound and outbound messages',
+// and the events of held notices. The mailbox_positions of a batch and its
+// cursor are written once, at its end.
 
 // maxBatchedBytes is the largest message opened in a run. A run holds its
 // messages parsed, attachments decoded, until it is written, and writes
@@ -47,25 +51,52 @@ type candidate struct {
 	m   *email.Message
 }
 
-// handleBatch processes a batch in order inside tx, as process would one
-// message after another.
+// handleBatch processes a batch in order inside tx, each message as it
+// would be alone, and records the positions it handled.
 func (in *Intake) handleBatch(ctx context.Context, tx *service.Tx, batch []imapin.Fetched) ([]result, error) {
-	cands, err := in.candidates(ctx, tx, batch)
+	// What the database knows is asked of one mailbox at a time: a batch
+	// from several (never the poller's) is handled as consecutive runs.
+	for i := 1; i < len(batch); i++ {
+		if f, g := &batch[i], &batch[0]; f.Account != g.Account || f.Mailbox != g.Mailbox || f.UIDValidity != g.UIDValidity {
+			head, err := in.handleBatch(ctx, tx, batch[:i])
+			if err != nil {
+				return nil, err
+			}
+			tail, err := in.handleBatch(ctx, tx, batch[i:])
+			return append(head, tail...), err
+		}
+	}
+	cands, known, err := in.candidates(ctx, tx, batch)
 	if err != nil {
 		return nil, err
 	}
 	results := make([]result, len(batch))
-	var run []int
+	var (
+		run       []int
+		positions []store.Position
+	)
 	flush := func() error {
 		if len(run) == 0 {
 			return nil
 		}
-		err := in.openRun(ctx, tx, batch, cands, run, results)
+		if err := in.openRun(ctx, tx, batch, cands, run); err != nil {
+			return err
+		}
+		for _, i := range run {
+			results[i] = processed(batch[i].UID, "opened")
+			positions = append(positions, position(&batch[i], &cands[i].msg.ID, results[i]))
+		}
 		run = run[:0]
-		return err
+		return nil
 	}
 	for i := range batch {
-		if cands[i] != nil {
+		f := &batch[i]
+		if prev, ok := known.Handled[f.UID]; ok {
+			// Committed before a crash or a failed move: same outcome again.
+			results[i] = duplicate(f.UID, prev.Quarantine, prev.Reason)
+			continue
+		}
+		if cands[i] != nil && !in.noRuns {
 			run = append(run, i)
 			continue
 		}
@@ -74,33 +105,38 @@ func (in *Intake) handleBatch(ctx context.Context, tx *service.Tx, batch []imapi
 		if err := flush(); err != nil {
 			return nil, err
 		}
-		r, err := in.process(ctx, tx, &batch[i])
+		r, row, err := in.process(ctx, tx, f)
 		if err != nil {
 			return nil, err
 		}
 		results[i] = r
+		positions = append(positions, position(f, &row, r))
 	}
 	if err := flush(); err != nil {
 		return nil, err
 	}
-	return results, nil
+	return results, store.PutPositions(ctx, tx.Q, positions, tx.Now())
 }
 
-// candidates parses the batch and returns, by index, the messages that can
-// only open a ticket (nil for the others). It reads the database once for
-// the whole batch (store.KnownOf): the positions handled before, the
-// messages stored before, and which cited Message-IDs belong to a ticket.
-func (in *Intake) candidates(ctx context.Context, tx *service.Tx, batch []imapin.Fetched) ([]*candidate, error) {
+// position is where f was fetched from, with what became of it.
+func position(f *imapin.Fetched, row *int64, r result) store.Position {
+	return store.Position{Account: f.Account, Mailbox: f.Mailbox, UIDValidity: f.UIDValidity, UID: f.UID, MessageRow: row,
+		Quarantine: r.outcome.Quarantine, Reason: r.outcome.Reason}
+}
+
+// candidates parses a batch of one mailbox and returns, by index, the
+// messages that can only open a ticket (nil for the others), and what the
+// database knows of the batch (store.KnownOf, one round trip): the
+// positions handled before, the messages stored before, and which cited
+// Message-IDs belong to a ticket.
+func (in *Intake) candidates(ctx context.Context, tx *service.Tx, batch []imapin.Fetched) ([]*candidate, store.Known, error) {
 	cands := make([]*candidate, len(batch))
 	if len(batch) == 0 {
-		return cands, nil
+		return cands, store.Known{}, nil
 	}
 	first := batch[0]
 	uids := make([]uint32, len(batch))
 	for i, f := range batch {
-		if f.Account != first.Account || f.Mailbox != first.Mailbox || f.UIDValidity != first.UIDValidity {
-			return cands, nil // not one mailbox's batch: one at a time
-		}
 		uids[i] = f.UID
 	}
 	// Parsing is the costly part, and each message's is its own: on every
@@ -127,7 +163,7 @@ func (in *Intake) candidates(ctx context.Context, tx *service.Tx, batch []imapin
 	}
 	known, err := store.KnownOf(ctx, tx.Q, first.Account, first.Mailbox, first.UIDValidity, uids, ids, hashes, refs)
 	if err != nil {
-		return nil, err
+		return nil, known, err
 	}
 	type key struct{ id, hash string }
 	var (
@@ -137,7 +173,8 @@ func (in *Intake) candidates(ctx context.Context, tx *service.Tx, batch []imapin
 	for i := range ps {
 		p := &ps[i]
 		k := key{p.msg.MessageID, p.msg.ContentHash}
-		ok := p.ok && !known.Handled[batch[i].UID] && !seen[k]
+		_, handled := known.Handled[batch[i].UID]
+		ok := p.ok && !handled && !seen[k]
 		seen[k] = true
 		for _, id := range p.cites {
 			ok = ok && !earlier[id]
@@ -165,7 +202,7 @@ func (in *Intake) candidates(ctx context.Context, tx *service.Tx, batch []imapin
 			}
 		}
 	}
-	return cands, nil
+	return cands, known, nil
 }
 
 // prepared is what parsing told of a message before the database is
@@ -225,9 +262,9 @@ func (in *Intake) opensOnly(f *imapin.Fetched) (*email.Message, []string, bool) 
 }
 
 // openRun opens the tickets of the candidates at run (indices into batch)
-// together: their raw sources, tickets, events, messages, attachments,
-// notifications and positions, each table in one statement.
-func (in *Intake) openRun(ctx context.Context, tx *service.Tx, batch []imapin.Fetched, cands []*candidate, run []int, results []result) error {
+// together: their raw sources, tickets, events, messages, attachments and
+// notifications, each table in one statement.
+func (in *Intake) openRun(ctx context.Context, tx *service.Tx, batch []imapin.Fetched, cands []*candidate, run []int) error {
 	reqs := make([]service.OpenRequest, len(run))
 	for j, i := range run {
 		c := cands[i]
@@ -271,17 +308,8 @@ func (in *Intake) openRun(ctx context.Context, tx *service.Tx, batch []imapin.Fe
 		}
 		return store.InsertAttachments(ctx, tx.Q, atts)
 	}
-	if _, err := tx.OpenMany(reqs, attach); err != nil {
-		return err
-	}
-	positions := make([]store.Position, len(run))
-	for j, i := range run {
-		f := &batch[i]
-		row := cands[i].msg.ID
-		positions[j] = store.Position{Account: f.Account, Mailbox: f.Mailbox, UIDValidity: f.UIDValidity, UID: f.UID, MessageRow: &row}
-		results[i] = processed(f.UID, "opened")
-	}
-	return store.PutPositions(ctx, tx.Q, positions, tx.Now())
+	_, err := tx.OpenMany(reqs, attach)
+	return err
 }
 
 // parallel runs f(0) … f(n-1) on every core and returns when all are done.

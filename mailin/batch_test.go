@@ -14,11 +14,12 @@ import (
 	"github.com/ticketd/ticketd/mailin/imapin"
 )
 
-// The batch path (handleBatch) must leave exactly the rows that processing
-// the same messages one after the other leaves. These tests run the same
-// batches through Handle and through HandleSequentially (the intake before
-// batching), each on a database of its own at a fixed time, and compare
-// everything the intake writes, row by row.
+// A batch must leave exactly the rows that the same messages leave when
+// each is handled alone (a batch of one), and the runs that open new
+// requests together exactly the rows of the general path (process). These
+// tests run the same batches through Handle, through HandleSequentially
+// and through HandleByProcess, each on a database of its own at a fixed
+// time, and compare everything the intake writes, row by row.
 
 // batchMessage is one message of a test batch.
 type batchMessage struct {
@@ -96,8 +97,9 @@ func TestBatchWritesWhatOneAtATimeWrites(t *testing.T) {
 		}, 100),
 	}
 	batches = append(batches, batches[1]) // the same UIDs again: handled before
-	// mode: "sequential", "batch", or "prepared" (Prepare first, as the
-	// poller does while the batch before is handled).
+	// mode: "process" (no runs), "sequential" (batches of one), "batch",
+	// or "prepared" (Prepare first, as the poller does while the batch
+	// before is handled).
 	run := func(mode string) (*env, [][]imapin.Outcome) {
 		e := newEnv(t)
 		e.in.Service.Now = func() time.Time { return at }
@@ -108,6 +110,8 @@ func TestBatchWritesWhatOneAtATimeWrites(t *testing.T) {
 				err error
 			)
 			switch mode {
+			case "process":
+				out, err = e.in.HandleByProcess(context.Background(), b)
 			case "sequential":
 				out, err = e.in.HandleSequentially(context.Background(), b)
 			case "prepared":
@@ -129,13 +133,13 @@ func TestBatchWritesWhatOneAtATimeWrites(t *testing.T) {
 		}
 		return e, outs
 	}
-	want, wantOut := run("sequential")
+	want, wantOut := run("process")
 	var got *env
-	for _, mode := range []string{"batch", "prepared"} {
+	for _, mode := range []string{"sequential", "batch", "prepared"} {
 		g, gotOut := run(mode)
 		got = g
 		if fmt.Sprint(gotOut) != fmt.Sprint(wantOut) {
-			t.Errorf("outcomes differ:\n %s: %v\n one at a time: %v", mode, gotOut, wantOut)
+			t.Errorf("outcomes differ:\n %s: %v\n through process: %v", mode, gotOut, wantOut)
 		}
 		for _, table := range dumps {
 			w, g := dump(t, want.db, table.query), dump(t, got.db, table.query)
@@ -143,7 +147,7 @@ func TestBatchWritesWhatOneAtATimeWrites(t *testing.T) {
 				t.Errorf("%s: nothing written, the scenario does not exercise it", table.name)
 			}
 			if !slices.Equal(g, w) {
-				t.Errorf("%s: %s differ (%d rows, %d one at a time); first difference:\n%s", mode, table.name, len(g), len(w), firstDiff(g, w))
+				t.Errorf("%s: %s differ (%d rows, %d through process); first difference:\n%s", mode, table.name, len(g), len(w), firstDiff(g, w))
 			}
 		}
 	}
@@ -236,8 +240,82 @@ func firstDiff(got, want []string) string {
 			w = want[i]
 		}
 		if g != w {
-			return fmt.Sprintf("row %d\n batch:         %.300s\n one at a time: %.300s", i, strings.ReplaceAll(g, "\n", " "), strings.ReplaceAll(w, "\n", " "))
+			return fmt.Sprintf("row %d\n got:             %.300s\n through process: %.300s", i, strings.ReplaceAll(g, "\n", " "), strings.ReplaceAll(w, "\n", " "))
 		}
 	}
 	return ""
+}
+
+// TestAFailingMessageFailsAloneInItsBatchOfOne: a message whose processing
+// fails fails its batch; the batch is then handled one message at a time,
+// each a batch of one through the same code, so the others are opened and
+// only the failing one is quarantined.
+func TestAFailingMessageFailsAloneInItsBatchOfOne(t *testing.T) {
+	e := newEnv(t)
+	e.in.Service.Notifier = failOn{Notifier: e.in.Service.Notifier, marker: "FALLA"}
+	outcomes := map[string]int{}
+	e.in.OnMessage = func(outcome, _ string) { outcomes[outcome]++ }
+	var ms []batchMessage
+	for i := 1; i <= 5; i++ {
+		subject := fmt.Sprintf("Caso %d", i)
+		if i == 3 {
+			subject = "FALLA en la impresora"
+		}
+		ms = append(ms, batchMessage{subject, mail(fmt.Sprintf("u%d@example.gov.co", i), desk, subject, fmt.Sprintf("f%d@example.gov.co", i), "", "Texto."), false})
+	}
+	out, err := e.in.Handle(context.Background(), fetched(ms, 1))
+	if err != nil || len(out) != 5 {
+		t.Fatal(out, err)
+	}
+	for i, o := range out {
+		if failing := i == 2; o.Quarantine != failing || (failing && !strings.HasPrefix(o.Reason, "processing failed")) {
+			t.Errorf("message %d: outcome %+v", i+1, o)
+		}
+	}
+	if fmt.Sprint(outcomes) != "map[opened:4 quarantined:1]" {
+		t.Errorf("outcomes counted: %v", outcomes)
+	}
+	if n := e.count(`SELECT count(*) FROM tickets`); n != 4 {
+		t.Errorf("%d tickets, want 4", n)
+	}
+	if n := e.count(`SELECT count(*) FROM mailbox_positions WHERE quarantine`); n != 1 {
+		t.Errorf("%d quarantined positions, want 1", n)
+	}
+	if n := e.count(`SELECT last_uid FROM mailbox_state`); n != 5 {
+		t.Errorf("cursor = %d, want 5", n)
+	}
+}
+
+// TestABatchOfTwoMailboxes: a batch that is not one mailbox's is handled
+// as consecutive runs, each asking the database about its own mailbox, and
+// each mailbox's cursor moves to its own last UID.
+func TestABatchOfTwoMailboxes(t *testing.T) {
+	e := newEnv(t)
+	var batch []imapin.Fetched
+	for i, mb := range []string{"INBOX", "INBOX", "Otra", "INBOX"} {
+		raw := mail(fmt.Sprintf("u%d@example.gov.co", i), desk, fmt.Sprintf("Caso %d", i), fmt.Sprintf("m%d@example.gov.co", i), "", "Texto.")
+		batch = append(batch, imapin.Fetched{Account: "default", Mailbox: mb, UIDValidity: 7, UID: uint32(10 + i), Raw: []byte(raw)})
+	}
+	// UID 12 of INBOX was handled before, another message: UID 12 of
+	// "Otra" is new all the same.
+	before := mail("ana@example.gov.co", desk, "Antes", "antes@example.gov.co", "", "Texto.")
+	if _, err := e.in.Handle(context.Background(), []imapin.Fetched{{Account: "default", Mailbox: "INBOX", UIDValidity: 7, UID: 12,
+		Raw: []byte(before)}}); err != nil {
+		t.Fatal(err)
+	}
+	out, err := e.in.Handle(context.Background(), batch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := e.count(`SELECT count(*) FROM tickets`); n != 5 {
+		t.Errorf("%d tickets, want 5 (outcomes %v)", n, out)
+	}
+	for mb, want := range map[string]int{"INBOX": 13, "Otra": 12} {
+		if n := e.count(`SELECT last_uid FROM mailbox_state WHERE mailbox = $1`, mb); n != want {
+			t.Errorf("%s: cursor %d, want %d", mb, n, want)
+		}
+	}
+	if n := e.count(`SELECT count(*) FROM mailbox_positions`); n != 5 {
+		t.Errorf("%d positions, want 5", n)
+	}
 }

@@ -7,21 +7,29 @@ import (
 	"github.com/ticketd/ticketd/tickets/service"
 )
 
-// HandleSequentially is Handle as it was before batching: every message of
-// the batch through process, one after the other, in one transaction. The
-// batch tests hold Handle to it.
+// HandleSequentially handles every message of the batch as a batch of one,
+// one after the other, in one transaction: what the intake does with each
+// message alone. The batch tests hold Handle to it.
 func (in *Intake) HandleSequentially(ctx context.Context, batch []imapin.Fetched) ([]imapin.Outcome, error) {
 	var out []imapin.Outcome
 	err := in.Service.InTx(ctx, func(tx *service.Tx) error {
 		out = out[:0]
 		for i := range batch {
-			r, err := in.process(ctx, tx, &batch[i])
+			rs, err := in.handleBatch(ctx, tx, batch[i:i+1])
 			if err != nil {
 				return err
 			}
-			out = append(out, r.outcome)
+			out = append(out, rs[0].outcome)
 		}
 		return nil
 	})
 	return out, err
+}
+
+// HandleByProcess is Handle with every message through process, none opened
+// in a run: the general path the runs must agree with.
+func (in *Intake) HandleByProcess(ctx context.Context, batch []imapin.Fetched) ([]imapin.Outcome, error) {
+	g := *in
+	g.noRuns = true
+	return g.Handle(ctx, batch)
 }

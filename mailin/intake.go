@@ -57,6 +57,10 @@ type Intake struct {
 	// "opened", "comment", "commands", "automatic", "bounce", "duplicate",
 	// "quarantined".
 	OnMessage func(outcome, reason string)
+
+	// noRuns sends every message through process, none through a run of
+	// openings (tests: the runs must write what process writes).
+	noRuns bool
 }
 
 var _ imapin.Handler = (*Intake)(nil)
@@ -80,34 +84,16 @@ func (in *Intake) Cursor(ctx context.Context, account, mailbox string, uidValidi
 }
 
 // Handle implements imapin.Handler. It first stores the whole batch in one
-// transaction; if that fails, it stores the messages one at a time so that
-// one bad message never holds back the others, and quarantines the one
-// that fails on its own.
+// transaction; if that fails, it stores the messages one at a time, each a
+// batch of one through the same code, so that one bad message never holds
+// back the others, and quarantines the one that fails on its own.
 func (in *Intake) Handle(ctx context.Context, batch []imapin.Fetched) ([]imapin.Outcome, error) {
-	var (
-		out  []imapin.Outcome
-		tags []result
-	)
-	bctx, lf := withLater(ctx, nil)
-	if len(batch) == 1 {
-		bctx, lf = withLater(ctx, &batch[0])
-	}
-	err := in.Service.InTx(bctx, func(tx *service.Tx) error {
-		out, tags = out[:0], tags[:0]
-		rs, err := in.handleBatch(bctx, tx, batch)
-		if err = later(lf, err); err != nil {
-			return err
-		}
-		for _, r := range rs {
-			tags = append(tags, r)
-			out = append(out, r.outcome)
-		}
-		faults.Point(faults.IntakeBeforeCommit)
-		return nil
-	})
+	rs, lf, err := in.handle(ctx, batch)
 	if err == nil {
-		for _, r := range tags {
+		out := make([]imapin.Outcome, len(rs))
+		for i, r := range rs {
 			in.count(r.kind, r.outcome.Reason)
+			out[i] = r.outcome
 		}
 		return out, nil
 	}
@@ -120,24 +106,21 @@ func (in *Intake) Handle(ctx context.Context, batch []imapin.Fetched) ([]imapin.
 	if len(batch) > 1 && !errors.Is(err, errLater) {
 		in.log().Warn("batch failed, processing one message at a time", "messages", len(batch), "error", err)
 	}
-	out = make([]imapin.Outcome, 0, len(batch))
+	out := make([]imapin.Outcome, 0, len(batch))
 	for i := range batch {
 		f := &batch[i]
-		var r result
-		mctx, lf := withLater(ctx, f)
-		err := in.Service.InTx(mctx, func(tx *service.Tx) error {
-			var err error
-			r, err = in.process(mctx, tx, f)
-			if err = later(lf, err); err == nil {
-				faults.Point(faults.IntakeBeforeCommit)
-			}
-			return err
-		})
+		rs, lf, err := in.handle(ctx, batch[i:i+1])
+		if errors.Is(err, errStoredMeanwhile) {
+			rs, lf, err = in.handle(ctx, batch[i:i+1]) // now seen as stored
+		}
 		if errors.Is(err, errLater) {
 			out = append(out, imapin.Outcome{UID: f.UID, Later: true, Reason: lf.reason})
 			continue
 		}
-		if err != nil {
+		var r result
+		if err == nil {
+			r = rs[0]
+		} else {
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
 			}
@@ -158,6 +141,29 @@ func (in *Intake) Handle(ctx context.Context, batch []imapin.Fetched) ([]imapin.
 	return out, nil
 }
 
+// handle runs handleBatch in a transaction of its own. A message alone
+// may be left for a later pass (a DKIM key that could not be looked up
+// now: dkimretry.go): errLater then rolls the transaction back, and lf
+// says why; in a batch of several, the same failure sends every message
+// to the one-at-a-time path.
+func (in *Intake) handle(ctx context.Context, batch []imapin.Fetched) ([]result, *laterFlag, error) {
+	var one *imapin.Fetched
+	if len(batch) == 1 {
+		one = &batch[0]
+	}
+	bctx, lf := withLater(ctx, one)
+	var rs []result
+	err := in.Service.InTx(bctx, func(tx *service.Tx) error {
+		var err error
+		rs, err = in.handleBatch(bctx, tx, batch)
+		if err = later(lf, err); err == nil {
+			faults.Point(faults.IntakeBeforeCommit)
+		}
+		return err
+	})
+	return rs, lf, err
+}
+
 // result is what process did with one message.
 type result struct {
 	outcome imapin.Outcome
@@ -168,51 +174,38 @@ func processed(uid uint32, kind string) result {
 	return result{outcome: imapin.Outcome{UID: uid}, kind: kind}
 }
 
+// duplicate is a message handled before, with the outcome it had then.
+func duplicate(uid uint32, quarantine bool, reason string) result {
+	return result{outcome: imapin.Outcome{UID: uid, Quarantine: quarantine, Reason: reason}, kind: "duplicate"}
+}
+
 func quarantined(uid uint32, reason string) result {
 	return result{outcome: imapin.Outcome{UID: uid, Quarantine: true, Reason: reason}, kind: "quarantined"}
 }
 
-// process handles one message inside tx.
-func (in *Intake) process(ctx context.Context, tx *service.Tx, f *imapin.Fetched) (result, error) {
-	pos := store.Position{Account: f.Account, Mailbox: f.Mailbox, UIDValidity: f.UIDValidity, UID: f.UID}
-	if prev, ok, err := store.GetPosition(ctx, tx.Q, f.Account, f.Mailbox, f.UIDValidity, f.UID); err != nil {
-		return result{}, err
-	} else if ok {
-		// Committed before a crash or a failed move: same outcome again.
-		r := processed(f.UID, "duplicate")
-		r.outcome.Quarantine, r.outcome.Reason = prev.Quarantine, prev.Reason
-		return r, nil
-	}
-
+// process handles inside tx one message of a batch that no run opened and
+// whose position was not handled before. It returns what it did and the
+// row that keeps the message, for its position.
+func (in *Intake) process(ctx context.Context, tx *service.Tx, f *imapin.Fetched) (result, int64, error) {
 	// The raw source is stored before anything is parsed, so that a parser
 	// bug can never lose a message.
 	msg := inboundRow(f.Raw, tx.Now())
 	id, existed, err := store.InsertInbound(ctx, tx.Q, msg)
 	if err != nil {
-		return result{}, err
+		return result{}, 0, err
 	}
 	msg.ID = id
-	pos.MessageRow = &id
 	if existed {
 		// The same message through another position: a second mailbox, a
 		// redelivery, a UIDVALIDITY change. One ticket or comment only.
 		prev, err := store.GetMessage(ctx, tx.Q, id)
 		if err != nil {
-			return result{}, err
+			return result{}, 0, err
 		}
-		pos.Quarantine = prev.Status == store.StatusQuarantined
-		pos.Reason = prev.Reason
-		r := processed(f.UID, "duplicate")
-		r.outcome.Quarantine, r.outcome.Reason = pos.Quarantine, pos.Reason
-		return r, store.PutPosition(ctx, tx.Q, pos, tx.Now())
+		return duplicate(f.UID, prev.Status == store.StatusQuarantined, prev.Reason), id, nil
 	}
-
 	r, err := in.apply(ctx, tx, f, &msg)
-	if err != nil {
-		return result{}, err
-	}
-	pos.Quarantine, pos.Reason = r.outcome.Quarantine, r.outcome.Reason
-	return r, store.PutPosition(ctx, tx.Q, pos, tx.Now())
+	return r, id, err
 }
 
 // apply parses a stored message and does what it says.

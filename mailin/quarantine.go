@@ -219,12 +219,7 @@ func (in *Intake) quarantineFailedTx(ctx context.Context, f *imapin.Fetched, why
 		// Only a row nobody processed becomes quarantined: the same
 		// message may have been stored meanwhile (another mailbox, another
 		// replica), and then its outcome stands.
-		res, err := tx.Q.ExecContext(ctx, `UPDATE messages SET status = 'quarantined', reason = $2
-			WHERE id = $1 AND status = 'received'`, id, reason)
-		if err != nil {
-			return err
-		}
-		ours, err := res.RowsAffected()
+		ours, err := store.QuarantineReceived(ctx, tx.Q, id, reason)
 		if err != nil {
 			return err
 		}
@@ -237,7 +232,7 @@ func (in *Intake) quarantineFailedTx(ctx context.Context, f *imapin.Fetched, why
 		if q {
 			r = quarantined(f.UID, prev.Reason)
 		}
-		if ours == 1 && tell {
+		if ours && tell {
 			if err := in.tellFailed(ctx, tx, f, &prev, why); err != nil {
 				return err
 			}

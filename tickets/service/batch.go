@@ -23,20 +23,26 @@ type BatchNotifier interface {
 	PrepareMany(ctx context.Context, tx *sqlx.Tx, cs []Change) (queue func() error, err error)
 }
 
-// OpenMany registers several requests, in order, as Open registers each:
-// the same tickets, events and notifications, with ids in the same order,
-// but written with a fixed number of statements, which is what lets the
-// mail intake keep up with a backlog. attach, when set, runs once the
-// tickets exist, in place of the requests' own Attach (which OpenMany
-// ignores); it stores the requests' trigger messages, whose ids the events
-// then name. A refused request fails the whole call, as it would fail the
-// transaction it is in.
+// OpenMany registers several requests, in order: the tickets, events and
+// notifications that opening each alone writes (Open is a batch of one),
+// with ids in the same order, but with a fixed number of statements, which
+// is what lets the mail intake keep up with a backlog. attach, when set,
+// runs once the tickets exist, in place of the requests' own Attach (which
+// OpenMany ignores); it stores the requests' trigger messages, whose ids
+// the events then name. A refused request fails the whole call, as it
+// would fail the transaction it is in.
 //
 // When every request carries its Known record, the notifications are
 // composed while the rows are written.
 func (tx *Tx) OpenMany(rs []OpenRequest, attach func([]store.Ticket) error) ([]store.Ticket, error) {
+	ts, _, err := tx.openMany(rs, attach)
+	return ts, err
+}
+
+// openMany is OpenMany that also returns each ticket's events.
+func (tx *Tx) openMany(rs []OpenRequest, attach func([]store.Ticket) error) ([]store.Ticket, [][]store.StoredEvent, error) {
 	if len(rs) == 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
 	type opening struct {
 		row    store.Ticket    // as registered, before routing
@@ -51,7 +57,7 @@ func (tx *Tx) OpenMany(rs []OpenRequest, attach func([]store.Ticket) error) ([]s
 	for i, r := range rs {
 		t, evs, by, lang, err := tx.opening(r)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		ops[i] = opening{row: store.Ticket{Ticket: t, RequesterName: r.RequesterName, Lang: lang}, after: t, opened: evs, by: by}
 		events += len(evs)
@@ -66,12 +72,13 @@ func (tx *Tx) OpenMany(rs []OpenRequest, attach func([]store.Ticket) error) ([]s
 	}
 	ticketIDs, eventIDs, err := store.AllocateIDs(tx.ctx, tx.Q, len(rs), events)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 
 	rows := make([]store.Ticket, len(ops))
 	finals := make([]store.Ticket, len(ops))
 	changes := make([]Change, len(ops))
+	perTicket := make([][]store.StoredEvent, len(ops))
 	var all []store.StoredEvent
 	next := 0
 	for i := range ops {
@@ -99,6 +106,7 @@ func (tx *Tx) OpenMany(rs []OpenRequest, attach func([]store.Ticket) error) ([]s
 		add(trig, op.opened)
 		add(nil, op.routed)
 		all = append(all, stored...)
+		perTicket[i] = stored
 		// The events' ids were allocated above, in this transaction.
 		changes[i] = Change{After: finals[i], Events: stored, Actor: op.by, Trigger: rs[i].Trigger, At: tx.now, Fresh: true}
 		if known {
@@ -109,29 +117,29 @@ func (tx *Tx) OpenMany(rs []OpenRequest, attach func([]store.Ticket) error) ([]s
 	var queue func() error
 	if known {
 		if queue, err = tx.prepareMany(changes); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	if err := store.InsertTickets(tx.ctx, tx.Q, finals); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if attach != nil {
 		if err := attach(rows); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	if err := store.InsertEvents(tx.ctx, tx.Q, all); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if !known {
 		if queue, err = tx.prepareMany(changes); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	if err := queue(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return finals, nil
+	return finals, perTicket, nil
 }
 
 // recordOf completes a new ticket's known record with its events as the

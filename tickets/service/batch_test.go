@@ -17,9 +17,10 @@ import (
 	"github.com/ticketd/ticketd/tickets/service"
 )
 
-// OpenMany must leave what Open leaves for each request in turn: the same
-// tickets and events, and the same notifications whether the notifier
-// queues them together (mailout's PrepareMany) or one by one.
+// A batch of requests must leave what the same requests opened one after
+// the other (each a batch of one, Open) leave: the same tickets and events,
+// and the same notifications whether the notifier queues them together
+// (mailout's PrepareMany) or one by one.
 
 var openAt = time.Date(2026, 3, 2, 15, 4, 5, 987654321, time.UTC)
 

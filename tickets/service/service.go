@@ -194,42 +194,18 @@ type OpenRequest struct {
 }
 
 // Open registers a request (activity 1) and, when the service catalogue
-// routes it, classifies it by the routing rules (activities 2 and 3).
+// routes it, classifies it by the routing rules (activities 2 and 3): a
+// batch of one, through OpenMany, with r.Attach run once the ticket exists.
 func (tx *Tx) Open(r OpenRequest) (store.Ticket, []store.StoredEvent, error) {
-	t, evs, by, lang, err := tx.opening(r)
+	var attach func([]store.Ticket) error
+	if r.Attach != nil {
+		attach = func(ts []store.Ticket) error { return r.Attach(ts[0]) }
+	}
+	ts, evs, err := tx.openMany([]OpenRequest{r}, attach)
 	if err != nil {
 		return store.Ticket{}, nil, err
 	}
-	row, err := store.InsertTicket(tx.ctx, tx.Q, store.Ticket{Ticket: t, RequesterName: r.RequesterName, Lang: lang})
-	if err != nil {
-		return row, nil, err
-	}
-	var trig *int64
-	if r.Trigger != nil {
-		trig = &r.Trigger.ID
-	}
-	stored, err := store.AppendEvents(tx.ctx, tx.Q, row.ID, trig, evs...)
-	if err != nil {
-		return row, nil, err
-	}
-	if r.Attach != nil {
-		if err := r.Attach(row); err != nil {
-			return row, nil, err
-		}
-	}
-	if !r.NoRouting {
-		more, after, err := tx.route(row, r)
-		if err != nil {
-			return row, nil, err
-		}
-		stored = append(stored, more...)
-		row = after
-	}
-	// The events were appended above, in this transaction: fresh.
-	if err := tx.notify(Change{After: row, Events: stored, Actor: by, Trigger: r.Trigger, Fresh: true}); err != nil {
-		return row, nil, err
-	}
-	return row, stored, nil
+	return ts[0], evs[0], nil
 }
 
 // opening is the domain's side of Open: the new ticket and its event, who
@@ -258,23 +234,10 @@ func (tx *Tx) opening(r OpenRequest) (tickets.Ticket, []tickets.Event, tickets.A
 	return t, evs, by, lang, nil
 }
 
-// route classifies a new ticket by the service catalogue: the mailbox's
-// service, or the one whose keywords the request mentions.
-func (tx *Tx) route(row store.Ticket, r OpenRequest) ([]store.StoredEvent, store.Ticket, error) {
-	t, evs, ok := tx.routed(row.Ticket, r)
-	if !ok {
-		return nil, row, nil
-	}
-	if err := store.UpdateTicket(tx.ctx, tx.Q, t); err != nil {
-		return nil, row, err
-	}
-	stored, err := store.AppendEvents(tx.ctx, tx.Q, row.ID, nil, evs...)
-	row.Ticket = t
-	return stored, row, err
-}
-
-// routed is the domain's side of route: the classified ticket and its
-// events, or ok = false when the catalogue does not route the request.
+// routed classifies a new ticket by the service catalogue (the mailbox's
+// service, or the one whose keywords the request mentions): the classified
+// ticket and its events, or ok = false when the catalogue does not route
+// the request.
 func (tx *Tx) routed(t tickets.Ticket, r OpenRequest) (tickets.Ticket, []tickets.Event, bool) {
 	roster := tx.s.Roster
 	if roster == nil {

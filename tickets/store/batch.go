@@ -2,9 +2,8 @@ package store
 
 // Multi-row forms of the writes and reads the mail intake makes for every
 // message, so that a batch of a hundred new requests costs a dozen
-// statements instead of a few thousand. Each one writes exactly the rows its
-// one-at-a-time counterpart would; the callers decide when a batch may take
-// this path.
+// statements instead of a few thousand. They are the only form: a single
+// row (InsertInbound, InsertAttachment, PutPosition) is a batch of one.
 
 import (
 	"context"
@@ -126,7 +125,7 @@ func InsertTickets(ctx context.Context, q sqlx.ExecerContext, ts []Ticket) error
 // InsertEvents stores events whose ids and sequence numbers are set; the
 // caller holds their tickets (new tickets, or rows it locked).
 func InsertEvents(ctx context.Context, q sqlx.ExecerContext, evs []StoredEvent) error {
-	const cols = 20
+	const cols = 21
 	casts := make([]string, cols)
 	casts[cols-1] = "::jsonb"
 	return chunks(len(evs), cols, func(lo, hi int) error {
@@ -136,13 +135,17 @@ func InsertEvents(ctx context.Context, q sqlx.ExecerContext, evs []StoredEvent) 
 			for i, a := range e.Activities {
 				acts[i] = int64(a)
 			}
+			var rating any // NULL but for a rating
+			if e.Rating != 0 {
+				rating = e.Rating
+			}
 			args = append(args, e.ID, e.TicketID, e.Seq, e.Kind, acts, e.Actor, e.ActorRole, e.LevelBefore, e.LevelAfter,
 				e.StateBefore, e.StateAfter, e.AssigneeBefore, e.AssigneeAfter, e.Service, e.Public, dbText(e.Note), e.Requester,
-				e.MessageRow, e.At, dbNote(e.Data))
+				e.MessageRow, e.At, rating, dbNote(e.Data))
 		}
 		_, err := q.ExecContext(ctx, `INSERT INTO events
 			(id, ticket_id, seq, kind, activities, actor, actor_role, level_before, level_after, state_before, state_after,
-			 assignee_before, assignee_after, service, public, note, requester, message_row, at, note_data)
+			 assignee_before, assignee_after, service, public, note, requester, message_row, at, rating, note_data)
 			VALUES `+values(hi-lo, casts...), args...)
 		if err != nil {
 			return fmt.Errorf("appending events: %w", err)
@@ -239,12 +242,13 @@ func InsertAttachments(ctx context.Context, q sqlx.ExecerContext, as []Attachmen
 }
 
 // Known is what the database already knows of a batch of one mailbox:
-// the positions handled before, the inbound messages stored before (by
+// the positions handled before, with their outcome (MessageRow is not
+// read), the inbound messages stored before (by
 // Message-ID and source hash: InsertInbound would find them), and which of
 // the Message-IDs the batch cites belong to a ticket (a message citing none
 // of them answers no ticket by thread; see TicketByMessageIDs).
 type Known struct {
-	Handled  map[uint32]bool
+	Handled  map[uint32]Position
 	Stored   map[[2]string]bool
 	Threaded map[string]bool
 }
@@ -255,14 +259,16 @@ type Known struct {
 // transaction is a backlog's critical path).
 func KnownOf(ctx context.Context, q sqlx.QueryerContext, account, mailbox string, uidValidity uint32,
 	uids []uint32, ids, hashes, cited []string) (Known, error) {
-	k := Known{Handled: map[uint32]bool{}, Stored: map[[2]string]bool{}, Threaded: map[string]bool{}}
+	k := Known{Handled: map[uint32]Position{}, Stored: map[[2]string]bool{}, Threaded: map[string]bool{}}
 	list := make(pq.Int64Array, len(uids))
 	for i, u := range uids {
 		list[i] = int64(u)
 	}
 	// The cited ids are looked up by ticketd_threaded_ids (migration
 	// 0003): index probes whatever the statistics say.
-	rows, err := q.QueryxContext(ctx, `SELECT 1 AS kind, uid::text AS a, '' AS b FROM mailbox_positions
+	// Kind 1 is a position handled, 4 one quarantined; b is its reason.
+	rows, err := q.QueryxContext(ctx, `SELECT CASE WHEN quarantine THEN 4 ELSE 1 END AS kind, uid::text AS a, reason AS b
+		FROM mailbox_positions
 			WHERE account = $1 AND mailbox = $2 AND uidvalidity = $3 AND uid = ANY($4)
 		UNION ALL
 		SELECT 2, m.message_id, m.content_hash FROM messages m
@@ -285,12 +291,13 @@ func KnownOf(ctx context.Context, q sqlx.QueryerContext, account, mailbox string
 			return k, err
 		}
 		switch kind {
-		case 1:
+		case 1, 4:
 			uid, err := strconv.ParseUint(a, 10, 32)
 			if err != nil {
 				return k, fmt.Errorf("looking up the batch: uid %q: %w", a, err)
 			}
-			k.Handled[uint32(uid)] = true
+			k.Handled[uint32(uid)] = Position{Account: account, Mailbox: mailbox, UIDValidity: uidValidity, UID: uint32(uid),
+				Quarantine: kind == 4, Reason: b}
 		case 2:
 			k.Stored[[2]string{a, b}] = true
 		case 3:

@@ -143,7 +143,7 @@ func TestKnownOf(t *testing.T) {
 	db := pgtest.New(t)
 	ctx := context.Background()
 	at := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
-	tk, err := InsertTicket(ctx, db, Ticket{Ticket: tickets.Ticket{Subject: "x", Requester: "ana@x", State: tickets.StateNew,
+	tk, err := insertTicket(ctx, db, Ticket{Ticket: tickets.Ticket{Subject: "x", Requester: "ana@x", State: tickets.StateNew,
 		Level: 1, CreatedAt: at, UpdatedAt: at, LevelSince: at}, Lang: "es"})
 	if err != nil {
 		t.Fatal(err)
@@ -162,6 +162,7 @@ func TestKnownOf(t *testing.T) {
 	}
 	for _, p := range []Position{
 		{Account: "a", Mailbox: "INBOX", UIDValidity: 7, UID: 3},
+		{Account: "a", Mailbox: "INBOX", UIDValidity: 7, UID: 8, Quarantine: true, Reason: "no usable From address"},
 		{Account: "a", Mailbox: "INBOX", UIDValidity: 6, UID: 4}, // an older UIDVALIDITY
 		{Account: "a", Mailbox: "Otra", UIDValidity: 7, UID: 5},  // another mailbox
 	} {
@@ -169,14 +170,18 @@ func TestKnownOf(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	k, err := KnownOf(ctx, db, "a", "INBOX", 7, []uint32{3, 4, 5, 6},
+	k, err := KnownOf(ctx, db, "a", "INBOX", 7, []uint32{3, 4, 5, 6, 8},
 		[]string{"on-ticket@x", "on-ticket@x", "loose@x", "new@x"}, []string{"h1", "h9", "h2", "h1"},
 		[]string{"on-ticket@x", "loose@x", "nowhere@x"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(k.Handled) != 1 || !k.Handled[3] {
-		t.Errorf("handled = %v, want only UID 3", k.Handled)
+	wantHandled := map[uint32]Position{
+		3: {Account: "a", Mailbox: "INBOX", UIDValidity: 7, UID: 3},
+		8: {Account: "a", Mailbox: "INBOX", UIDValidity: 7, UID: 8, Quarantine: true, Reason: "no usable From address"},
+	}
+	if fmt.Sprint(k.Handled) != fmt.Sprint(wantHandled) {
+		t.Errorf("handled = %v, want UIDs 3 and 8 with their outcome: %v", k.Handled, wantHandled)
 	}
 	want := map[[2]string]bool{{"on-ticket@x", "h1"}: true, {"loose@x", "h2"}: true}
 	if len(k.Stored) != len(want) || !k.Stored[[2]string{"on-ticket@x", "h1"}] || !k.Stored[[2]string{"loose@x", "h2"}] {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
@@ -22,32 +23,28 @@ type StoredEvent struct {
 
 // AppendEvents adds events to a ticket's log. The caller holds the ticket's
 // row lock, so sequence numbers are gapless and ordered. messageRow, when
-// not nil, is the inbound message that carried the command.
+// not nil, is the inbound message that carried the command. The next
+// sequence number and the events' ids are read in one round trip; the
+// events are written by InsertEvents, as a new ticket's are.
 func AppendEvents(ctx context.Context, q sqlx.ExtContext, ticketID int64, messageRow *int64, evs ...tickets.Event) ([]StoredEvent, error) {
-	var seq int
-	if err := sqlx.GetContext(ctx, q, &seq, `SELECT COALESCE(max(seq), 0) FROM events WHERE ticket_id = $1`, ticketID); err != nil {
+	var (
+		seq int
+		ids pq.Int64Array
+	)
+	err := q.QueryRowxContext(ctx, `SELECT COALESCE((SELECT max(seq) FROM events WHERE ticket_id = $1), 0),
+		ARRAY(SELECT nextval(pg_get_serial_sequence('events', 'id')) FROM generate_series(1, $2))`, ticketID, len(evs)).Scan(&seq, &ids)
+	if err != nil {
 		return nil, fmt.Errorf("reading event sequence: %w", err)
 	}
-	out := make([]StoredEvent, 0, len(evs))
-	for _, e := range evs {
+	slices.Sort(ids)
+	out := make([]StoredEvent, len(evs))
+	for i, e := range evs {
 		seq++
 		e.Seq = seq
-		acts := make(pq.Int64Array, len(e.Activities))
-		for i, a := range e.Activities {
-			acts[i] = int64(a)
-		}
-		var id int64
-		err := sqlx.GetContext(ctx, q, &id, `INSERT INTO events
-			(ticket_id, seq, kind, activities, actor, actor_role, level_before, level_after, state_before, state_after,
-			 assignee_before, assignee_after, service, public, note, requester, message_row, at, rating, note_data)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, NULLIF($19, 0), $20::jsonb) RETURNING id`,
-			ticketID, e.Seq, e.Kind, acts, e.Actor, e.ActorRole, e.LevelBefore, e.LevelAfter, e.StateBefore, e.StateAfter,
-			e.AssigneeBefore, e.AssigneeAfter, e.Service, e.Public, dbText(e.Note), e.Requester, messageRow, e.At, e.Rating,
-			dbNote(e.Data))
-		if err != nil {
-			return nil, fmt.Errorf("appending event: %w", err)
-		}
-		out = append(out, StoredEvent{ID: id, TicketID: ticketID, MessageRow: messageRow, Event: e})
+		out[i] = StoredEvent{ID: ids[i], TicketID: ticketID, MessageRow: messageRow, Event: e}
+	}
+	if err := InsertEvents(ctx, q, out); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

@@ -21,27 +21,11 @@ type Position struct {
 	Reason      string `db:"reason"`
 }
 
-// GetPosition returns the earlier outcome for a position, if it was handled.
-func GetPosition(ctx context.Context, q sqlx.QueryerContext, account, mailbox string, uidValidity, uid uint32) (Position, bool, error) {
-	var p Position
-	err := sqlx.GetContext(ctx, q, &p, `SELECT account, mailbox, uidvalidity, uid, message_row, quarantine, reason
-		FROM mailbox_positions WHERE account = $1 AND mailbox = $2 AND uidvalidity = $3 AND uid = $4`,
-		account, mailbox, int64(uidValidity), int64(uid))
-	if errors.Is(err, sql.ErrNoRows) {
-		return p, false, nil
-	}
-	return p, err == nil, err
-}
-
 // PutPosition records a handled position and advances the mailbox cursor,
-// in the caller's transaction. Recording the same position again is a no-op.
+// in the caller's transaction (a batch of one: PutPositions). Recording the
+// same position again is a no-op.
 func PutPosition(ctx context.Context, q sqlx.ExecerContext, p Position, now time.Time) error {
-	if _, err := q.ExecContext(ctx, `INSERT INTO mailbox_positions (account, mailbox, uidvalidity, uid, message_row, quarantine, reason)
-		VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
-		p.Account, p.Mailbox, int64(p.UIDValidity), int64(p.UID), p.MessageRow, p.Quarantine, p.Reason); err != nil {
-		return err
-	}
-	return putCursor(ctx, q, p, now)
+	return PutPositions(ctx, q, []Position{p}, now)
 }
 
 // putCursor advances a mailbox's cursor to p.UID (or restarts it under a

@@ -57,23 +57,17 @@ func nonNil(a pq.StringArray) pq.StringArray {
 }
 
 // InsertInbound stores an inbound message's raw source keyed by Message-ID
-// and content hash. When that message was stored before, it returns the
-// earlier row's id and existed = true, and stores nothing.
+// and content hash, "received", before it is parsed: the other fields of m
+// wait for UpdateInbound. It is InsertInboundMany of one raw row. When that
+// message was stored before, it returns the earlier row's id and existed =
+// true, and stores nothing.
 func InsertInbound(ctx context.Context, q sqlx.ExtContext, m Message) (id int64, existed bool, err error) {
-	err = sqlx.GetContext(ctx, q, &id, `INSERT INTO messages
-		(direction, message_id, content_hash, raw, status, created_at)
-		VALUES ('in', $1, $2, $3, 'received', $4)
-		ON CONFLICT (message_id, content_hash) WHERE direction = 'in' DO NOTHING RETURNING id`,
-		dbText(m.MessageID), dbText(m.ContentHash), m.Raw, m.CreatedAt)
-	if errors.Is(err, sql.ErrNoRows) {
-		err = sqlx.GetContext(ctx, q, &id, `SELECT id FROM messages
-			WHERE direction = 'in' AND message_id = $1 AND content_hash = $2`, dbText(m.MessageID), dbText(m.ContentHash))
-		return id, true, err
-	}
+	raw := Message{MessageID: m.MessageID, ContentHash: m.ContentHash, Raw: m.Raw, CreatedAt: m.CreatedAt}
+	ids, ex, err := InsertInboundMany(ctx, q, []Message{raw})
 	if err != nil {
-		return 0, false, fmt.Errorf("storing inbound message: %w", err)
+		return 0, false, err
 	}
-	return id, false, nil
+	return ids[0], ex[0], nil
 }
 
 // UpdateInbound records what parsing and processing made of a stored
@@ -192,15 +186,10 @@ type Attachment struct {
 	Data        []byte `db:"data"`
 }
 
-// InsertAttachment stores one attachment of a message.
+// InsertAttachment stores one attachment of a message (a batch of one:
+// InsertAttachments).
 func InsertAttachment(ctx context.Context, q sqlx.ExecerContext, a Attachment) error {
-	_, err := q.ExecContext(ctx, `INSERT INTO attachments (message_row, filename, content_type, content_id, inline, size, data)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)`, a.MessageRow, dbText(a.Filename), dbText(a.ContentType), dbText(a.ContentID),
-		a.Inline, a.Size, dbBytes(a.Data))
-	if err != nil {
-		return fmt.Errorf("storing attachment: %w", err)
-	}
-	return nil
+	return InsertAttachments(ctx, q, []Attachment{a})
 }
 
 // AttachmentsOf returns the attachments (without their data) of a ticket's

@@ -15,7 +15,7 @@ func TestFullTextStoredOnce(t *testing.T) {
 	db := pgtest.New(t)
 	ctx := context.Background()
 	at := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
-	tk, err := InsertTicket(ctx, db, Ticket{Lang: "es", Ticket: tickets.Ticket{Subject: "s", Requester: "a@x",
+	tk, err := insertTicket(ctx, db, Ticket{Lang: "es", Ticket: tickets.Ticket{Subject: "s", Requester: "a@x",
 		State: tickets.StateNew, Level: 1, CreatedAt: at, UpdatedAt: at, LevelSince: at}})
 	if err != nil {
 		t.Fatal(err)

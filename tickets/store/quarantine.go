@@ -103,6 +103,24 @@ func DiscardQuarantined(ctx context.Context, q sqlx.ExtContext, id int64) (prevR
 	return m.Reason, nil
 }
 
+// QuarantineReceived quarantines an inbound message with reason, in the
+// caller's transaction, only if nobody processed it: a message still
+// "received". It reports whether it changed the row; when the same message
+// was stored and processed meanwhile (another mailbox, another replica),
+// that outcome stands and nothing changes.
+func QuarantineReceived(ctx context.Context, q sqlx.ExecerContext, id int64, reason string) (bool, error) {
+	res, err := q.ExecContext(ctx, `UPDATE messages SET status = 'quarantined', reason = $2
+		WHERE id = $1 AND status = 'received'`, id, dbText(reason))
+	if err != nil {
+		return false, fmt.Errorf("quarantining message %d: %w", id, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("quarantining message %d: %w", id, err)
+	}
+	return n == 1, nil
+}
+
 // FirstPosition is the IMAP position a message was first fetched from
 // (ok false when it came through none).
 func FirstPosition(ctx context.Context, q sqlx.QueryerContext, id int64) (Position, bool, error) {

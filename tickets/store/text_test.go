@@ -98,10 +98,10 @@ func TestTicketAndEventTextTakeAnyBytes(t *testing.T) {
 	db := pgtest.New(t)
 	ctx := context.Background()
 	at := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
-	tk, err := InsertTicket(ctx, db, Ticket{Lang: "es", RequesterName: bad, Ticket: tickets.Ticket{Subject: bad, Requester: "a@x",
+	tk, err := insertTicket(ctx, db, Ticket{Lang: "es", RequesterName: bad, Ticket: tickets.Ticket{Subject: bad, Requester: "a@x",
 		State: tickets.StateNew, Level: 1, CreatedAt: at, UpdatedAt: at, LevelSince: at}})
 	if err != nil {
-		t.Fatalf("InsertTicket: %v", err)
+		t.Fatalf("insertTicket: %v", err)
 	}
 	if err := UpdateTicket(ctx, db, tk.Ticket); err != nil {
 		t.Fatalf("UpdateTicket: %v", err)

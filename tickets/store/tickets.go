@@ -65,23 +65,6 @@ type Ticket struct {
 const ticketCols = `id, subject, requester, requester_name, state, level, service, assignee,
 	COALESCE(linked_to, 0) AS linked_to, lang, created_at, updated_at, level_since, resolved_at, reminded_at`
 
-// InsertTicket stores a new ticket and returns it with its id.
-func InsertTicket(ctx context.Context, q sqlx.ExtContext, t Ticket) (Ticket, error) {
-	var linked any
-	if t.LinkedTo != 0 {
-		linked = t.LinkedTo
-	}
-	err := sqlx.GetContext(ctx, q, &t.ID, `INSERT INTO tickets
-		(subject, requester, requester_name, state, level, service, assignee, linked_to, lang, created_at, updated_at, level_since, resolved_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
-		dbText(t.Subject), t.Requester, dbText(t.RequesterName), t.State, t.Level, t.Service, t.Assignee, linked, t.Lang,
-		t.CreatedAt, t.UpdatedAt, t.LevelSince, t.ResolvedAt)
-	if err != nil {
-		return t, fmt.Errorf("inserting ticket: %w", err)
-	}
-	return t, nil
-}
-
 // GetTicket reads one ticket.
 func GetTicket(ctx context.Context, q sqlx.QueryerContext, id int64) (Ticket, error) {
 	return getTicket(ctx, q, id, "")

@@ -26,18 +26,15 @@ type matched struct {
 	badToken string // why a reply token in the recipients was not accepted
 }
 
-// match finds the ticket a message answers, in order: a signed reply token
-// in a recipient address; In-Reply-To and References against every stored
-// Message-ID; the subject tag, only when the sender already takes part in
-// that ticket (nobody writes into a ticket by guessing its number).
-func (in *Intake) match(ctx context.Context, tx *service.Tx, m *email.Message) (matched, error) {
+// match finds the ticket a message answers by the clues route found, in
+// order: a signed reply token in a recipient address; In-Reply-To and
+// References against every stored Message-ID; the subject tag, only when
+// the sender already takes part in that ticket (nobody writes into a
+// ticket by guessing its number).
+func (in *Intake) match(ctx context.Context, tx *service.Tx, m *email.Message, c clues) (matched, error) {
 	var mt matched
-	tokenID, err := in.tokenTicket(tx, m, &mt)
-	if err != nil {
-		return mt, err
-	}
-	ids := append(append([]string{}, m.InReplyTo...), m.References...)
-	threadID, inThread, err := store.TicketByMessageIDs(ctx, tx.Q, ids)
+	tokenID := in.tokenTicket(tx, m, c.tokens, &mt)
+	threadID, inThread, err := store.TicketByMessageIDs(ctx, tx.Q, c.cites)
 	if err != nil {
 		return mt, err
 	}
@@ -52,38 +49,31 @@ func (in *Intake) match(ctx context.Context, tx *service.Tx, m *email.Message) (
 	case inThread:
 		return in.load(ctx, tx, mt, threadID, "thread", false)
 	}
-	if id, ok := subjectTicket(m.Subject, in.Service.Tag); ok {
-		part, err := store.Participates(ctx, tx.Q, id, m.From.Email)
+	if c.tag != 0 {
+		part, err := store.Participates(ctx, tx.Q, c.tag, m.From.Email)
 		if err != nil {
 			return mt, err
 		}
 		if part {
-			return in.load(ctx, tx, mt, id, "subject", false)
+			return in.load(ctx, tx, mt, c.tag, "subject", false)
 		}
 	}
 	return mt, nil
 }
 
-// tokenTicket returns the ticket of the first recipient address that
-// carries a reply token valid for the sender (0 if none), noting in mt why
-// a token that is there was not accepted.
-func (in *Intake) tokenTicket(tx *service.Tx, m *email.Message, mt *matched) (int64, error) {
-	if in.Signer == nil || in.DeskAddress == "" {
-		return 0, nil
-	}
-	for _, addr := range recipients(m) {
-		tok, ok := replytoken.Extract(addr, in.DeskAddress)
-		if !ok {
-			continue
-		}
+// tokenTicket returns the ticket of the first reply token valid for the
+// sender (0 if none), noting in mt why a token that is there was not
+// accepted.
+func (in *Intake) tokenTicket(tx *service.Tx, m *email.Message, tokens []string, mt *matched) int64 {
+	for _, tok := range tokens {
 		id, err := in.Signer.Verify(tok, m.From.Email, tx.Now())
 		if err != nil {
 			mt.badToken = tokenProblem(err)
 			continue
 		}
-		return id, nil
+		return id
 	}
-	return 0, nil
+	return 0
 }
 
 func (in *Intake) load(ctx context.Context, tx *service.Tx, mt matched, id int64, by string, verified bool) (matched, error) {
@@ -160,7 +150,8 @@ func tagPattern(tag string) *regexp.Regexp {
 // automatic keeps machine-written mail: an internal note on the ticket it
 // answers, a delivery failure for a bounce; it never opens a ticket, never
 // notifies anyone of itself and never runs a command.
-func (in *Intake) automatic(ctx context.Context, tx *service.Tx, f *imapin.Fetched, msg *store.Message, m *email.Message, kind email.AutoKind, why string) (result, error) {
+func (in *Intake) automatic(ctx context.Context, tx *service.Tx, f *imapin.Fetched, msg *store.Message, r *routed) (result, error) {
+	m, kind, why := r.m, r.kind, r.auto
 	var t *store.Ticket
 	if kind != email.Loop && m.ReturnedID != "" {
 		if id, ok, err := store.TicketByMessageIDs(ctx, tx.Q, []string{m.ReturnedID}); err != nil {
@@ -174,7 +165,7 @@ func (in *Intake) automatic(ctx context.Context, tx *service.Tx, f *imapin.Fetch
 		}
 	}
 	if t == nil && kind != email.Loop {
-		mt, err := in.match(ctx, tx, m)
+		mt, err := in.match(ctx, tx, m, r.clues)
 		if err != nil {
 			return result{}, err
 		}
@@ -216,20 +207,48 @@ func (in *Intake) automatic(ctx context.Context, tx *service.Tx, f *imapin.Fetch
 // open registers a new request (activity 1); a reply to a closed ticket
 // opens a new one linked to it.
 func (in *Intake) open(ctx context.Context, tx *service.Tx, f *imapin.Fetched, msg *store.Message, m *email.Message, mt matched) (result, error) {
-	r := in.openRequest(f, msg, m, mt)
-	// The message and its attachments go on the ticket before anyone is
-	// notified, so the notifications carry them.
-	r.Attach = func(t store.Ticket) error {
-		msg.TicketID = &t.ID
-		if err := store.UpdateInbound(ctx, tx.Q, *msg); err != nil {
-			return err
-		}
-		return in.attachments(ctx, tx, msg.ID, m)
-	}
-	if _, _, err := tx.Open(r); err != nil {
+	if err := in.openAll(ctx, tx, []opening{{f: f, msg: msg, m: m, mt: mt}}); err != nil {
 		return result{}, err
 	}
 	return processed(f.UID, "opened"), nil
+}
+
+// opening is a message, its raw source stored, that opens a ticket.
+type opening struct {
+	f     *imapin.Fetched
+	msg   *store.Message
+	m     *email.Message
+	mt    matched             // the closed ticket it follows up, if any
+	known *store.TicketRecord // the new ticket's record, when the notifier need not read it back
+}
+
+// openAll opens a ticket for each message, in order, through
+// service.OpenMany: a message alone (open) or a run of the batch planner's
+// (openRun). Each message and its attachments go on their ticket before
+// anyone is notified, so the notifications carry them.
+func (in *Intake) openAll(ctx context.Context, tx *service.Tx, ops []opening) error {
+	reqs := make([]service.OpenRequest, len(ops))
+	for j, op := range ops {
+		reqs[j] = in.openRequest(op.f, op.msg, op.m, op.mt)
+		if op.known != nil {
+			op.known.Body = op.msg.Body
+			reqs[j].Known = op.known
+		}
+	}
+	_, err := tx.OpenMany(reqs, func(ts []store.Ticket) error {
+		rows := make([]store.Message, len(ops))
+		var atts []store.Attachment
+		for j, op := range ops {
+			op.msg.TicketID = &ts[j].ID
+			rows[j] = *op.msg
+			atts = append(atts, attachmentRows(op.msg.ID, op.m)...)
+		}
+		if err := store.UpdateInboundMany(ctx, tx.Q, rows); err != nil {
+			return err
+		}
+		return store.InsertAttachments(ctx, tx.Q, atts)
+	})
+	return err
 }
 
 // openRequest is the request a message makes, with the message's body and

@@ -8,8 +8,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/ticketd/ticketd/internal/mailfacts"
-	"github.com/ticketd/ticketd/internal/replytoken"
 	"github.com/ticketd/ticketd/mailin/email"
 	"github.com/ticketd/ticketd/mailin/imapin"
 	"github.com/ticketd/ticketd/tickets/service"
@@ -21,11 +19,12 @@ import (
 // A backlog is mostly new requests, and processing them one at a time costs
 // some twenty-five statements each: the database round trips, not the
 // parsing, bound the intake. So handleBatch asks the database once what it
-// knows of the batch (store.KnownOf), picks the messages that can only open
-// a ticket (nothing to deduplicate, no thread, reply address or subject tag
-// to follow, a person's mail that parses) and opens runs of them together
-// with a fixed number of statements, each message stored whole rather than
-// stored raw and then updated; every other message goes through process, in
+// knows of the batch (store.KnownOf), picks the messages that route
+// (route.go, the decision apply follows) says open alone and that cite no
+// ticket's message, nor one earlier in the batch, nor are stored already,
+// and opens runs of them together through openAll, as open does a message
+// alone, with a fixed number of statements: the raw sources in one, what
+// processing made of them in one; every other message goes through process, in
 // its place in the batch. The rows written are those of the same messages
 // handled one batch of one after the other (batch_test.go compares them),
 // with ids in the same order per ticket; only two kinds of ids interleave
@@ -47,7 +46,6 @@ var errStoredMeanwhile = errors.New("a message of the batch was stored meanwhile
 // candidate is a message that can only open a ticket, parsed.
 type candidate struct {
 	msg store.Message // the row it will be stored as
-	key string        // its Message-ID as stored: read from the raw header, not the parser's
 	m   *email.Message
 }
 
@@ -66,7 +64,7 @@ func (in *Intake) handleBatch(ctx context.Context, tx *service.Tx, batch []imapi
 			return append(head, tail...), err
 		}
 	}
-	cands, known, err := in.candidates(ctx, tx, batch)
+	cands, routes, known, err := in.candidates(ctx, tx, batch)
 	if err != nil {
 		return nil, err
 	}
@@ -105,7 +103,7 @@ func (in *Intake) handleBatch(ctx context.Context, tx *service.Tx, batch []imapi
 		if err := flush(); err != nil {
 			return nil, err
 		}
-		r, row, err := in.process(ctx, tx, f)
+		r, row, err := in.process(ctx, tx, f, routes[i])
 		if err != nil {
 			return nil, err
 		}
@@ -124,15 +122,16 @@ func position(f *imapin.Fetched, row *int64, r result) store.Position {
 		Quarantine: r.outcome.Quarantine, Reason: r.outcome.Reason}
 }
 
-// candidates parses a batch of one mailbox and returns, by index, the
-// messages that can only open a ticket (nil for the others), and what the
-// database knows of the batch (store.KnownOf, one round trip): the
-// positions handled before, the messages stored before, and which cited
-// Message-IDs belong to a ticket.
-func (in *Intake) candidates(ctx context.Context, tx *service.Tx, batch []imapin.Fetched) ([]*candidate, store.Known, error) {
-	cands := make([]*candidate, len(batch))
+// candidates routes a batch of one mailbox and returns, by index, the
+// messages that can only open a ticket (nil for the others), every
+// message's route (nil where none was made: a message too large to open in
+// a run), and what the database knows of the batch (store.KnownOf, one
+// round trip): the positions handled before, the messages stored before,
+// and which cited Message-IDs belong to a ticket.
+func (in *Intake) candidates(ctx context.Context, tx *service.Tx, batch []imapin.Fetched) ([]*candidate, []*routed, store.Known, error) {
+	cands, routes := make([]*candidate, len(batch)), make([]*routed, len(batch))
 	if len(batch) == 0 {
-		return cands, store.Known{}, nil
+		return cands, routes, store.Known{}, nil
 	}
 	first := batch[0]
 	uids := make([]uint32, len(batch))
@@ -151,19 +150,20 @@ func (in *Intake) candidates(ctx context.Context, tx *service.Tx, batch []imapin
 		}
 		ps[i] = *p
 		ps[i].msg.CreatedAt = tx.Now()
+		routes[i] = p.r
 	})
-	// The database is asked once, about every message that parsed as a
-	// request: a few more keys than the candidates below, one round trip.
+	// The database is asked once, about every message route says opens
+	// alone: a few more keys than the candidates below, one round trip.
 	var ids, hashes, refs []string
 	for i := range ps {
-		if ps[i].ok {
+		if ps[i].opensAlone() {
 			ids, hashes = append(ids, ps[i].msg.MessageID), append(hashes, ps[i].msg.ContentHash)
-			refs = append(refs, ps[i].cites...)
+			refs = append(refs, ps[i].r.cites...)
 		}
 	}
 	known, err := store.KnownOf(ctx, tx.Q, first.Account, first.Mailbox, first.UIDValidity, uids, ids, hashes, refs)
 	if err != nil {
-		return nil, known, err
+		return nil, nil, known, err
 	}
 	type key struct{ id, hash string }
 	var (
@@ -174,46 +174,33 @@ func (in *Intake) candidates(ctx context.Context, tx *service.Tx, batch []imapin
 		p := &ps[i]
 		k := key{p.msg.MessageID, p.msg.ContentHash}
 		_, handled := known.Handled[batch[i].UID]
-		ok := p.ok && !handled && !seen[k]
+		// Match would find no ticket: nothing cited is a ticket's, before
+		// the batch or earlier in it.
+		ok := p.opensAlone() && !handled && !seen[k] && !known.Stored[[2]string{k.id, k.hash}]
 		seen[k] = true
-		for _, id := range p.cites {
-			ok = ok && !earlier[id]
+		if p.r != nil {
+			for _, id := range p.r.cites {
+				ok = ok && !earlier[id] && !known.Threaded[id]
+			}
 		}
 		if p.msg.MessageID != "" {
 			earlier[p.msg.MessageID] = true
 		}
-		if !ok {
-			continue
-		}
-		cands[i] = &candidate{msg: p.msg, key: p.msg.MessageID, m: p.m}
-	}
-	for i, c := range cands {
-		if c == nil {
-			continue
-		}
-		if known.Stored[[2]string{c.msg.MessageID, c.msg.ContentHash}] {
-			cands[i] = nil
-			continue
-		}
-		for _, id := range ps[i].cites {
-			if known.Threaded[id] {
-				cands[i] = nil
-				break
-			}
+		if ok {
+			cands[i] = &candidate{msg: p.msg, m: p.r.m}
 		}
 	}
-	return cands, known, nil
+	return cands, routes, known, nil
 }
 
 // prepared is what parsing told of a message before the database is
-// asked: its row (without a time), and whether it can only open a ticket,
-// with its parse and the Message-IDs it cites.
+// asked: its row (without a time) and its route.
 type prepared struct {
-	msg   store.Message
-	m     *email.Message
-	cites []string
-	ok    bool
+	msg store.Message
+	r   *routed
 }
+
+func (p *prepared) opensAlone() bool { return p.r != nil && p.r.opensAlone() }
 
 // Prepare parses a batch ahead of Handle, on every core, while the poller
 // hands the batch before it to Handle (imapin.Preparer). It reads no
@@ -226,90 +213,47 @@ func (in *Intake) Prepare(batch []imapin.Fetched) {
 
 func (in *Intake) prepare(f *imapin.Fetched) *prepared {
 	p := &prepared{msg: inboundRow(f.Raw, time.Time{})}
-	if !f.TooBig && len(f.Raw) <= maxBatchedBytes {
-		p.m, p.cites, p.ok = in.opensOnly(f)
+	if len(f.Raw) <= maxBatchedBytes {
+		p.r = in.route(f)
 	}
 	return p
 }
 
-// opensOnly parses a message and reports whether, as far as the message
-// itself tells, apply would open a ticket for it without a match: a
-// person's mail with a From, no reply address of ours and no subject tag.
-// It returns the Message-IDs it cites, which the caller checks.
-func (in *Intake) opensOnly(f *imapin.Fetched) (*email.Message, []string, bool) {
-	m, err := email.Parse(f.Raw, in.Limits)
-	if err != nil {
-		return nil, nil, false
-	}
-	if kind, _ := email.Classify(m, email.Options{OwnAddresses: in.own(), LoopHeaderName: mailfacts.HeaderLoop}); kind != email.Human {
-		return nil, nil, false
-	}
-	if m.From.Email == "" {
-		return nil, nil, false
-	}
-	if in.Signer != nil && in.DeskAddress != "" {
-		for _, addr := range recipients(m) {
-			if _, ok := replytoken.Extract(addr, in.DeskAddress); ok {
-				return nil, nil, false
-			}
-		}
-	}
-	if _, ok := subjectTicket(m.Subject, in.Service.Tag); ok {
-		return nil, nil, false
-	}
-	ids := append(append([]string{}, m.InReplyTo...), m.References...)
-	return m, ids, true
-}
-
 // openRun opens the tickets of the candidates at run (indices into batch)
-// together: their raw sources, tickets, events, messages, attachments and
-// notifications, each table in one statement.
+// together, as open does one: their raw sources first, each table in one
+// statement.
 func (in *Intake) openRun(ctx context.Context, tx *service.Tx, batch []imapin.Fetched, cands []*candidate, run []int) error {
-	reqs := make([]service.OpenRequest, len(run))
+	rows := make([]store.Message, len(run))
 	for j, i := range run {
-		c := cands[i]
-		fill(&c.msg, c.m)
-		c.msg.AutoKind = string(email.Human)
-		reqs[j] = in.openRequest(&batch[i], &c.msg, c.m, matched{})
-		// What the notifier would read back once the message is on its
-		// ticket: the thread is this message, the request its text.
-		known := &store.TicketRecord{Body: c.msg.Body, HasRequest: true}
-		if c.key != "" {
-			known.Thread = []string{c.key}
+		rows[j] = cands[i].msg
+	}
+	ids, existed, err := store.InsertInboundMany(ctx, tx.Q, rows)
+	if err != nil {
+		return err
+	}
+	ops := make([]opening, len(run))
+	for j, i := range run {
+		if existed[j] {
+			return errStoredMeanwhile
 		}
+		c := cands[i]
+		// What the notifier would read back once the message is on its
+		// ticket: the thread is this message (by its Message-ID as stored,
+		// from the raw header), the request its text.
+		known := &store.TicketRecord{HasRequest: true}
+		if c.msg.MessageID != "" {
+			known.Thread = []string{c.msg.MessageID}
+		}
+		c.msg.ID = ids[j]
+		fill(&c.msg, c.m) // as apply does
+		c.msg.AutoKind = string(email.Human)
+		ops[j] = opening{f: &batch[i], msg: &c.msg, m: c.m}
 		for _, a := range c.m.Attachments {
 			known.Attachments = append(known.Attachments, a.Filename)
 		}
-		reqs[j].Known = known
+		ops[j].known = known
 	}
-	// Each message is stored whole, on its ticket, with its attachments,
-	// before anyone is notified, so the notifications carry them.
-	attach := func(tickets []store.Ticket) error {
-		rows := make([]store.Message, len(run))
-		for j, i := range run {
-			c := cands[i]
-			id := tickets[j].ID
-			c.msg.TicketID = &id
-			rows[j] = c.msg
-			rows[j].MessageID = c.key
-		}
-		ids, existed, err := store.InsertInboundMany(ctx, tx.Q, rows)
-		if err != nil {
-			return err
-		}
-		var atts []store.Attachment
-		for j, i := range run {
-			if existed[j] {
-				return errStoredMeanwhile
-			}
-			c := cands[i]
-			c.msg.ID = ids[j]
-			atts = append(atts, attachmentRows(c.msg.ID, c.m)...)
-		}
-		return store.InsertAttachments(ctx, tx.Q, atts)
-	}
-	_, err := tx.OpenMany(reqs, attach)
-	return err
+	return in.openAll(ctx, tx, ops)
 }
 
 // parallel runs f(0) … f(n-1) on every core and returns when all are done.

@@ -16,7 +16,6 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/ticketd/ticketd/internal/faults"
-	"github.com/ticketd/ticketd/internal/mailfacts"
 	"github.com/ticketd/ticketd/internal/replytoken"
 	"github.com/ticketd/ticketd/mailin/dkim"
 	"github.com/ticketd/ticketd/mailin/email"
@@ -184,9 +183,10 @@ func quarantined(uid uint32, reason string) result {
 }
 
 // process handles inside tx one message of a batch that no run opened and
-// whose position was not handled before. It returns what it did and the
-// row that keeps the message, for its position.
-func (in *Intake) process(ctx context.Context, tx *service.Tx, f *imapin.Fetched) (result, int64, error) {
+// whose position was not handled before; r is its route when the batch
+// planner made it already (nil: process routes it). It returns what it did
+// and the row that keeps the message, for its position.
+func (in *Intake) process(ctx context.Context, tx *service.Tx, f *imapin.Fetched, r *routed) (result, int64, error) {
 	// The raw source is stored before anything is parsed, so that a parser
 	// bug can never lose a message.
 	msg := inboundRow(f.Raw, tx.Now())
@@ -204,36 +204,31 @@ func (in *Intake) process(ctx context.Context, tx *service.Tx, f *imapin.Fetched
 		}
 		return duplicate(f.UID, prev.Status == store.StatusQuarantined, prev.Reason), id, nil
 	}
-	r, err := in.apply(ctx, tx, f, &msg)
-	return r, id, err
+	res, err := in.apply(ctx, tx, f, &msg, r)
+	return res, id, err
 }
 
-// apply parses a stored message and does what it says.
-func (in *Intake) apply(ctx context.Context, tx *service.Tx, f *imapin.Fetched, msg *store.Message) (result, error) {
-	lim := in.Limits
-	if f.TooBig {
-		m, _ := email.Parse(f.Raw, lim) // the header section only
-		return in.quarantine(ctx, tx, f, msg, m, quarantineReason{kind: "size", limit: effectiveMax(lim), size: f.Size})
+// apply does what a stored message says, by its route (nil: apply routes
+// it): the same decision the batch planner asks of route.
+func (in *Intake) apply(ctx context.Context, tx *service.Tx, f *imapin.Fetched, msg *store.Message, r *routed) (result, error) {
+	if r == nil {
+		r = in.route(f)
 	}
-	m, err := email.Parse(f.Raw, lim)
-	if err != nil {
-		return in.quarantine(ctx, tx, f, msg, m, parseReason(err))
+	if r.way == wayQuarantine {
+		return in.quarantine(ctx, tx, f, msg, r.m, r.why)
 	}
+	m := r.m
 	fill(msg, m)
-	kind, why := email.Classify(m, email.Options{OwnAddresses: in.own(), LoopHeaderName: mailfacts.HeaderLoop})
-	msg.AutoKind = string(kind)
-	if kind != email.Human {
-		return in.automatic(ctx, tx, f, msg, m, kind, why)
+	msg.AutoKind = string(r.kind)
+	if r.way == wayAutomatic {
+		return in.automatic(ctx, tx, f, msg, r)
 	}
-	if m.From.Email == "" {
-		return in.quarantine(ctx, tx, f, msg, m, quarantineReason{kind: "no_from"})
-	}
-	match, err := in.match(ctx, tx, m)
+	match, err := in.match(ctx, tx, m, r.clues)
 	if err != nil {
 		return result{}, err
 	}
-	if r, ok, err := in.rating(ctx, tx, f, msg, m, match); ok || err != nil {
-		return r, err
+	if res, ok, err := in.rating(ctx, tx, f, msg, m, match); ok || err != nil {
+		return res, err
 	}
 	if match.ticket == nil || match.ticket.State == "cerrado" {
 		return in.open(ctx, tx, f, msg, m, match)

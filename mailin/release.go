@@ -58,7 +58,7 @@ func (in *Intake) Release(ctx context.Context, id int64, actor, note string) (Re
 		} else if ok {
 			f.Account, f.Mailbox, f.UIDValidity, f.UID = pos.Account, pos.Mailbox, pos.UIDValidity, pos.UID
 		}
-		r, err := quiet.apply(ctx, tx, f, &msg)
+		r, err := quiet.apply(ctx, tx, f, &msg, nil)
 		if err != nil {
 			return err
 		}

@@ -1,0 +1,83 @@
+package mailin
+
+import (
+	"github.com/ticketd/ticketd/internal/mailfacts"
+	"github.com/ticketd/ticketd/internal/replytoken"
+	"github.com/ticketd/ticketd/mailin/email"
+	"github.com/ticketd/ticketd/mailin/imapin"
+)
+
+// route is the one decision of where a message goes as far as the message
+// itself tells, before the database is asked: apply follows it, and the
+// batch planner asks it which messages can be opened in a run (opensAlone).
+
+// way is where a message goes.
+type way int
+
+const (
+	wayQuarantine way = iota // it cannot be handled (too big, unreadable, no From): why says so
+	wayAutomatic             // machine-written mail: kept, never opens a ticket
+	wayPerson                // a person's mail: it answers the ticket match finds, or opens one
+)
+
+// routed is what route made of a message: its parse, where it goes, and
+// the clues match follows to the ticket it may answer.
+type routed struct {
+	way  way
+	m    *email.Message   // nil when it could not be parsed at all
+	why  quarantineReason // for wayQuarantine
+	kind email.AutoKind   // Classify's verdict and reason
+	auto string
+	clues
+}
+
+// clues are what a message names of a ticket: reply tokens in its
+// recipient addresses (only when reply tokens are checked), the Message-IDs
+// it cites, the ticket its subject tag names (0: none).
+type clues struct {
+	tokens []string
+	cites  []string
+	tag    int64
+}
+
+// opensAlone reports whether match can find no ticket for the message but
+// by a Message-ID it cites: unless one of r.cites is a ticket's, apply
+// opens a new ticket for it.
+func (r *routed) opensAlone() bool {
+	return r.way == wayPerson && len(r.tokens) == 0 && r.tag == 0
+}
+
+func (in *Intake) route(f *imapin.Fetched) *routed {
+	if f.TooBig {
+		m, _ := email.Parse(f.Raw, in.Limits) // the header section only
+		return &routed{way: wayQuarantine, m: m, why: quarantineReason{kind: "size", limit: effectiveMax(in.Limits), size: f.Size}}
+	}
+	m, err := email.Parse(f.Raw, in.Limits)
+	if err != nil {
+		return &routed{way: wayQuarantine, m: m, why: parseReason(err)}
+	}
+	r := &routed{way: wayPerson, m: m, clues: in.cluesOf(m)}
+	r.kind, r.auto = email.Classify(m, email.Options{OwnAddresses: in.own(), LoopHeaderName: mailfacts.HeaderLoop})
+	switch {
+	case r.kind != email.Human:
+		r.way = wayAutomatic
+	case m.From.Email == "":
+		r.way, r.why = wayQuarantine, quarantineReason{kind: "no_from"}
+	}
+	return r
+}
+
+func (in *Intake) cluesOf(m *email.Message) clues {
+	c := clues{cites: append(append([]string{}, m.InReplyTo...), m.References...)}
+	if in.Signer != nil && in.DeskAddress != "" {
+		for _, addr := range recipients(m) {
+			if tok, ok := replytoken.Extract(addr, in.DeskAddress); ok {
+				c.tokens = append(c.tokens, tok)
+			}
+		}
+	}
+	if id, ok := subjectTicket(m.Subject, in.Service.Tag); ok {
+		c.tag = id
+	}
+	return c
+}

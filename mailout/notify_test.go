@@ -149,13 +149,14 @@ func (e *notifyEnv) openFrom(t *testing.T, addr, name string, files ...store.Att
 		m.FromAddr, m.FromName = addr, name
 		r := service.OpenRequest{Requester: m.FromAddr, RequesterName: m.FromName, Subject: "Pantalla azul",
 			Body: "Sale una pantalla azul al encender.", NoRouting: true, Trigger: m,
-			By: tickets.Actor{Email: m.FromAddr, Role: tickets.RoleRequester},
-			Attach: func(tk store.Ticket) error {
-				e.attach(t, tx.Q, m, tk.ID, m.FromAddr, "Sale una pantalla azul al encender.", files...)
-				return nil
-			}}
-		var err error
-		tk, _, err = tx.Open(r)
+			By: tickets.Actor{Email: m.FromAddr, Role: tickets.RoleRequester}}
+		ts, err := tx.OpenMany([]service.OpenRequest{r}, func(ts []store.Ticket) error {
+			e.attach(t, tx.Q, m, ts[0].ID, m.FromAddr, "Sale una pantalla azul al encender.", files...)
+			return nil
+		})
+		if err == nil {
+			tk = ts[0]
+		}
 		return err
 	})
 	if err != nil {

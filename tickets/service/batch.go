@@ -27,10 +27,10 @@ type BatchNotifier interface {
 // notifications that opening each alone writes (Open is a batch of one),
 // with ids in the same order, but with a fixed number of statements, which
 // is what lets the mail intake keep up with a backlog. attach, when set,
-// runs once the tickets exist, in place of the requests' own Attach (which
-// OpenMany ignores); it stores the requests' trigger messages, whose ids
-// the events then name. A refused request fails the whole call, as it
-// would fail the transaction it is in.
+// runs once the tickets exist and before anyone is notified: the mail
+// intake puts the requests' trigger messages and their attachments on
+// their tickets there, so that the notifications carry them. A refused
+// request fails the whole call, as it would fail the transaction it is in.
 //
 // When every request carries its Known record, the notifications are
 // composed while the rows are written.

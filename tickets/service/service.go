@@ -182,10 +182,6 @@ type OpenRequest struct {
 	Lang          string
 	Trigger       *store.Message
 	NoRouting     bool
-	// Attach, when set, runs once the ticket exists and before anyone is
-	// notified: the mail intake links the message and its attachments so
-	// that the notifications carry them.
-	Attach func(t store.Ticket) error
 	// Known, when set, is the record the new ticket will have once its
 	// message is attached, without the events: its thread's Message-IDs and
 	// the request's text and attachment names. OpenMany then composes the
@@ -195,13 +191,9 @@ type OpenRequest struct {
 
 // Open registers a request (activity 1) and, when the service catalogue
 // routes it, classifies it by the routing rules (activities 2 and 3): a
-// batch of one, through OpenMany, with r.Attach run once the ticket exists.
+// batch of one, through OpenMany.
 func (tx *Tx) Open(r OpenRequest) (store.Ticket, []store.StoredEvent, error) {
-	var attach func([]store.Ticket) error
-	if r.Attach != nil {
-		attach = func(ts []store.Ticket) error { return r.Attach(ts[0]) }
-	}
-	ts, evs, err := tx.openMany([]OpenRequest{r}, attach)
+	ts, evs, err := tx.openMany([]OpenRequest{r}, nil)
 	if err != nil {
 		return store.Ticket{}, nil, err
 	}

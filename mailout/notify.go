@@ -65,7 +65,7 @@ type note struct {
 }
 
 func noteOf(c notice.Notice) note {
-	return note{name: c.Name, to: Person(c.To), lang: c.Lang, text: c.Text, actor: (*Person)(c.Actor),
+	return note{name: c.Name, to: c.To, lang: c.Lang, text: c.Text, actor: c.Actor,
 		public: c.Public, comment: c.Comment, folded: c.Folded, event: c.Event}
 }
 
@@ -131,7 +131,7 @@ func (n *Notifier) now(finish func() error, err error) error {
 
 // personOr is the roster's person with address email, or one known by the
 // address only.
-func (n *Notifier) personOr(email string) Person { return Person(n.rules().Person(email)) }
+func (n *Notifier) personOr(email string) Person { return n.rules().Person(email) }
 
 // person is personOr, nil for nobody and the system.
 func (n *Notifier) person(email string) *Person { return (*Person)(n.rules().Actor(email)) }

@@ -106,7 +106,7 @@ func (q *queue) outgoing(nt note, fill func(*Data), held bool) (store.Outgoing, 
 		var naming bool
 		d.Commands, naming = q.rules.Commands(nt.to.Email, q.t, nt.lang)
 		if naming {
-			d.Staff = staffOf(q.rules.Staff(q.t))
+			d.Staff = q.rules.Staff(q.t)
 		}
 	}
 	if q.t.LinkedTo != 0 {

@@ -53,20 +53,6 @@ func (q *queue) filesFor(nt note, v notice.View) (list []FileView, carry []int64
 	return list, carry
 }
 
-// staffOf is the people #asignar and #escalar may name as the templates
-// print them.
-func staffOf(ls []notice.LevelStaff) []LevelStaff {
-	var out []LevelStaff
-	for _, l := range ls {
-		people := make([]Person, len(l.People))
-		for i, p := range l.People {
-			people[i] = Person(p)
-		}
-		out = append(out, LevelStaff{Level: l.Level, People: people})
-	}
-	return out
-}
-
 // withoutAddresses leaves in d no address but the recipient's own and the
 // desk's, for a reader who may see none (notice.View.SeesAddresses): what
 // a provider receives names people, never how to reach them, and never

@@ -6,22 +6,16 @@ import (
 	"time"
 
 	"github.com/ticketd/ticketd/tickets"
+	"github.com/ticketd/ticketd/tickets/notice"
 )
 
-// Person is someone a notification is about or addressed to.
-type Person struct {
-	Name  string
-	Email string
-	Role  string // roster role: "mesa", "especialista", "sitio", "proveedor"; empty for requesters
-	Alias string // roster alias, for #asignar and #escalar; empty outside the roster
-}
-
-// LevelStaff are the roster people who serve one level (the desk aside):
-// whom #asignar and #escalar may name.
-type LevelStaff struct {
-	Level  int
-	People []Person
-}
+// Person is someone a notification is about or addressed to, and
+// LevelStaff the roster people who serve one level: the procedure's own
+// (tickets/notice), as the templates print them.
+type (
+	Person     = notice.Person
+	LevelStaff = notice.LevelStaff
+)
 
 // FileView is an attachment as a notification lists it.
 type FileView struct {

@@ -242,32 +242,20 @@ func escalateNew(t Ticket, c Command, a Actor) (Event, error) {
 	if a.Role != RoleDesk {
 		return Event{}, refuse(ErrNotAllowed, "only the service desk escalates a new request")
 	}
-	l := c.Level
-	if l == 0 {
-		l = 2
+	if c.Level == 0 {
+		c.Level = 2
 	}
-	if !l.Valid() {
-		return Event{}, refuse(ErrInvalidLevel, "level %d does not exist (levels are 1, 2 and 3)", l)
-	}
-	if l == 1 {
+	if c.Level == 1 {
 		return Event{}, refuse(ErrInvalidLevel, "the ticket is already at level %d; escalation goes up", t.Level)
 	}
-	assignee, err := target(c.To, l)
+	// Classifying at level 2 or 3 is the escalation's activities (2, 3
+	// and 6 or 9): the same event, of the escalation's kind.
+	e, err := classify(t, c, a)
 	if err != nil {
 		return Event{}, err
 	}
-	acts := []int{2, 3, 6}
-	if l == 3 {
-		acts = []int{2, 3, 9}
-	}
-	service := t.Service
-	if c.Service != "" {
-		service = c.Service
-	}
-	return Event{
-		Kind: EventEscalated, Activities: acts, LevelAfter: l, StateAfter: StateInProgress,
-		AssigneeAfter: assignee, Service: service, Public: true, Note: c.Text,
-	}, nil
+	e.Kind = EventEscalated
+	return e, nil
 }
 
 func assign(t Ticket, c Command, a Actor) (Event, error) {

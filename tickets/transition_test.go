@@ -103,6 +103,7 @@ func TestProcedure(t *testing.T) {
 		{name: "escalate a new ticket to 3", from: at(StateNew, 1, ""), cmd: Command{Kind: CmdEscalate, Level: 3}, by: actor(desk),
 			wantState: StateInProgress, wantLevel: 3, wantActs: []int{2, 3, 9}, wantPublic: true},
 		{name: "escalate a new ticket to level 1", from: at(StateNew, 1, ""), cmd: Command{Kind: CmdEscalate, Level: 1}, by: actor(desk), wantErr: ErrInvalidLevel},
+		{name: "escalate a new ticket to a level that does not exist", from: at(StateNew, 1, ""), cmd: Command{Kind: CmdEscalate, Level: 4}, by: actor(desk), wantErr: ErrInvalidLevel},
 		{name: "escalate a new ticket by a specialist", from: at(StateNew, 1, ""), cmd: Command{Kind: CmdEscalate}, by: actor(specialist), wantErr: ErrNotAllowed},
 		{name: "escalate a new ticket by the requester", from: at(StateNew, 1, ""), cmd: Command{Kind: CmdEscalate}, by: requester, wantErr: ErrNotAllowed},
 		{name: "escalate a resolved ticket", from: at(StateResolved, 2, specialist.Email), cmd: Command{Kind: CmdEscalate}, by: actor(desk), wantErr: ErrInvalidTransition},
@@ -220,6 +221,9 @@ func TestProcedure(t *testing.T) {
 			}
 			if e.StateAfter != got.State || e.LevelAfter != got.Level {
 				t.Errorf("event after disagrees with ticket")
+			}
+			if tc.cmd.Kind == CmdEscalate && e.Kind != EventEscalated {
+				t.Errorf("an escalation is recorded as %s", e.Kind)
 			}
 			if err := got.Check(); err != nil {
 				t.Errorf("invalid ticket: %v", err)

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/ticketd/ticketd/internal/mailfacts"
 	"github.com/ticketd/ticketd/mailin/email"
 	"github.com/ticketd/ticketd/mailin/imapin"
 	"github.com/ticketd/ticketd/tickets"
@@ -140,9 +139,7 @@ func (in *Intake) quarantine(ctx context.Context, tx *service.Tx, f *imapin.Fetc
 	reason := why.record()
 	msg.Status, msg.Reason = store.StatusQuarantined, reason
 	if m != nil {
-		fill(msg, m)
-		kind, _ := email.Classify(m, email.Options{OwnAddresses: in.own(), LoopHeaderName: mailfacts.HeaderLoop})
-		msg.AutoKind = string(kind)
+		in.describe(msg, m)
 		msg.Reason = reason // fill may have noted a weak signal: the quarantine is the reason now
 	}
 	if err := store.UpdateInbound(ctx, tx.Q, *msg); err != nil {
@@ -253,9 +250,7 @@ func (in *Intake) tellFailed(ctx context.Context, tx *service.Tx, f *imapin.Fetc
 	}
 	view := *row
 	if m != nil {
-		fill(&view, m)
-		kind, _ := email.Classify(m, email.Options{OwnAddresses: in.own(), LoopHeaderName: mailfacts.HeaderLoop})
-		view.AutoKind = string(kind)
+		in.describe(&view, m)
 	}
 	return in.tellQuarantine(tx, &view, m, why)
 }

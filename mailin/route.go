@@ -5,6 +5,7 @@ import (
 	"github.com/ticketd/ticketd/internal/replytoken"
 	"github.com/ticketd/ticketd/mailin/email"
 	"github.com/ticketd/ticketd/mailin/imapin"
+	"github.com/ticketd/ticketd/tickets/store"
 )
 
 // route is the one decision of where a message goes as far as the message
@@ -57,7 +58,7 @@ func (in *Intake) route(f *imapin.Fetched) *routed {
 		return &routed{way: wayQuarantine, m: m, why: parseReason(err)}
 	}
 	r := &routed{way: wayPerson, m: m, clues: in.cluesOf(m)}
-	r.kind, r.auto = email.Classify(m, email.Options{OwnAddresses: in.own(), LoopHeaderName: mailfacts.HeaderLoop})
+	r.kind, r.auto = in.classify(m)
 	switch {
 	case r.kind != email.Human:
 		r.way = wayAutomatic
@@ -80,4 +81,16 @@ func (in *Intake) cluesOf(m *email.Message) clues {
 		c.tag = id
 	}
 	return c
+}
+
+// classify is email.Classify with our own addresses and loop header.
+func (in *Intake) classify(m *email.Message) (email.AutoKind, string) {
+	return email.Classify(m, email.Options{OwnAddresses: in.own(), LoopHeaderName: mailfacts.HeaderLoop})
+}
+
+// describe is fill, with the kind of mail m is as the message's own.
+func (in *Intake) describe(msg *store.Message, m *email.Message) {
+	fill(msg, m)
+	kind, _ := in.classify(m)
+	msg.AutoKind = string(kind)
 }

@@ -183,31 +183,11 @@ func (a *app) quarantineShow(ctx context.Context, cmd string, args []string) err
 }
 
 func (a *app) quarantineRelease(ctx context.Context, cmd string, args []string) error {
-	fs := a.newFlags(cmd, a.t("syn.q_release"))
-	as := fs.String("as", "", a.t("flag.q_as_release"))
-	var note string
-	fs.StringVar(&note, "nota", "", a.t("flag.q_note"))
-	fs.StringVar(&note, "note", "", a.t("flag.q_note"))
-	pos, err := parseFlags(fs, args)
+	in, id, who, note, err := a.quarantineAct(ctx, cmd, args, "syn.q_release", "flag.q_as_release", "nota", "note", "flag.q_note", "")
 	if err != nil {
 		return err
 	}
-	id, err := a.messageNumber(cmd, pos)
-	if err != nil {
-		return err
-	}
-	if strings.TrimSpace(*as) == "" {
-		return a.usageError(cmd, a.t("err.q_as_required"))
-	}
-	in, err := a.intake(ctx)
-	if err != nil {
-		return err
-	}
-	who, err := a.deskAgent(in.Service.Roster, *as)
-	if err != nil {
-		return err
-	}
-	rel, err := in.Release(ctx, id, who, strings.TrimSpace(note))
+	rel, err := in.Release(ctx, id, who, note)
 	if err != nil {
 		return a.quarantineError(id, err)
 	}
@@ -225,38 +205,46 @@ func (a *app) quarantineRelease(ctx context.Context, cmd string, args []string) 
 }
 
 func (a *app) quarantineDiscard(ctx context.Context, cmd string, args []string) error {
-	fs := a.newFlags(cmd, a.t("syn.q_discard"))
-	as := fs.String("as", "", a.t("flag.q_as_discard"))
-	var reason string
-	fs.StringVar(&reason, "motivo", "", a.t("flag.q_reason"))
-	fs.StringVar(&reason, "reason", "", a.t("flag.q_reason"))
-	pos, err := parseFlags(fs, args)
+	in, id, who, reason, err := a.quarantineAct(ctx, cmd, args, "syn.q_discard", "flag.q_as_discard", "motivo", "reason", "flag.q_reason",
+		"err.q_reason_required")
 	if err != nil {
 		return err
 	}
-	id, err := a.messageNumber(cmd, pos)
-	if err != nil {
-		return err
-	}
-	if strings.TrimSpace(*as) == "" {
-		return a.usageError(cmd, a.t("err.q_as_required"))
-	}
-	if strings.TrimSpace(reason) == "" {
-		return a.usageError(cmd, a.t("err.q_reason_required"))
-	}
-	in, err := a.intake(ctx)
-	if err != nil {
-		return err
-	}
-	who, err := a.deskAgent(in.Service.Roster, *as)
-	if err != nil {
-		return err
-	}
-	if err := in.Discard(ctx, id, who, strings.TrimSpace(reason)); err != nil {
+	if err := in.Discard(ctx, id, who, reason); err != nil {
 		return a.quarantineError(id, err)
 	}
 	fmt.Fprintln(a.stdout, a.t("out.q_discarded", id))
 	return nil
+}
+
+// quarantineAct reads what releasing and discarding both take: the
+// message's number, the desk agent who acts (--as) and a text under its
+// Spanish and English flag names (es, en; required when need names the
+// error that says so), and opens the intake that acts.
+func (a *app) quarantineAct(ctx context.Context, cmd string, args []string, syn, asHelp, es, en, textHelp, need string) (
+	in *mailin.Intake, id int64, who, text string, err error) {
+	fs := a.newFlags(cmd, a.t(syn))
+	as := fs.String("as", "", a.t(asHelp))
+	fs.StringVar(&text, es, "", a.t(textHelp))
+	fs.StringVar(&text, en, "", a.t(textHelp))
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return nil, 0, "", "", err
+	}
+	if id, err = a.messageNumber(cmd, pos); err != nil {
+		return nil, 0, "", "", err
+	}
+	if strings.TrimSpace(*as) == "" {
+		return nil, 0, "", "", a.usageError(cmd, a.t("err.q_as_required"))
+	}
+	if text = strings.TrimSpace(text); need != "" && text == "" {
+		return nil, 0, "", "", a.usageError(cmd, a.t(need))
+	}
+	if in, err = a.intake(ctx); err != nil {
+		return nil, 0, "", "", err
+	}
+	who, err = a.deskAgent(in.Service.Roster, *as)
+	return in, id, who, text, err
 }
 
 // deskAgent resolves --as to a desk agent's address: deciding about

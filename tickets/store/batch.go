@@ -154,33 +154,22 @@ func InsertEvents(ctx context.Context, q sqlx.ExecerContext, evs []StoredEvent) 
 	})
 }
 
-// InsertInboundMany stores inbound messages whole: the raw source with
-// what processing made of it (the row InsertInbound then UpdateInbound
-// leave). It returns each message's row id, and existed = true for a
-// message (by Message-ID and content hash) stored before, by an earlier
+// InsertInboundMany stores inbound messages' raw sources keyed by
+// Message-ID and content hash, "received", before they are parsed: the
+// other fields of ms wait for UpdateInboundMany. It returns each message's
+// row id, and existed = true for a message stored before, by an earlier
 // transaction or earlier in ms; nothing is stored for those.
 func InsertInboundMany(ctx context.Context, q sqlx.ExtContext, ms []Message) (ids []int64, existed []bool, err error) {
 	type key struct{ id, hash string }
 	fresh := map[key]int64{}
-	const cols = 17
-	casts := []string{"::text", "::text", "::bytea", "::timestamptz", "::bigint", "::text", "::text[]", "::text",
-		"::text", "::text[]", "::text[]", "::text", "::text", "::text", "::text", "::text", "::text"}
-	size := func(i int) int { return len(ms[i].Raw) + len(ms[i].Body) + len(fullTextColumn(ms[i])) }
-	err = chunksBy(len(ms), cols, size, func(lo, hi int) error {
+	const cols = 4
+	err = chunksBy(len(ms), cols, func(i int) int { return len(ms[i].Raw) }, func(lo, hi int) error {
 		args := make([]any, 0, (hi-lo)*cols)
 		for _, m := range ms[lo:hi] {
-			status := m.Status
-			if status == "" {
-				status = StatusReceived
-			}
-			args = append(args, dbText(m.MessageID), dbText(m.ContentHash), m.Raw, m.CreatedAt, m.TicketID, dbText(m.InReplyTo),
-				dbTexts(m.Refs), dbText(m.FromAddr), dbText(m.FromName), dbTexts(m.ToAddrs), dbTexts(m.CcAddrs), dbText(m.Subject),
-				dbText(m.Body), dbText(fullTextColumn(m)), dbText(m.AutoKind), status, dbText(m.Reason))
+			args = append(args, dbText(m.MessageID), dbText(m.ContentHash), m.Raw, m.CreatedAt)
 		}
-		rows, err := q.QueryxContext(ctx, `INSERT INTO messages (direction, message_id, content_hash, raw, created_at,
-				ticket_id, in_reply_to, refs, from_addr, from_name, to_addrs, cc_addrs, subject, body, full_text, auto_kind,
-				status, reason)
-			SELECT 'in', v.* FROM (VALUES `+values(hi-lo, casts...)+`) AS v
+		rows, err := q.QueryxContext(ctx, `INSERT INTO messages (direction, message_id, content_hash, raw, created_at, status)
+			SELECT 'in', v.*, '`+StatusReceived+`' FROM (VALUES `+values(hi-lo, "::text", "::text", "::bytea", "::timestamptz")+`) AS v
 			ON CONFLICT (message_id, content_hash) WHERE direction = 'in' DO NOTHING RETURNING id, message_id, content_hash`, args...)
 		if err != nil {
 			return fmt.Errorf("storing inbound messages: %w", err)

@@ -130,9 +130,9 @@ func TestInsertInboundManyDeduplicates(t *testing.T) {
 		t.Errorf("ids %v are not in the order given", ids)
 	}
 	var n int
-	db.Get(&n, `SELECT count(*) FROM messages WHERE direction = 'in' AND status = 'processed'`)
-	if n != 3 {
-		t.Errorf("%d rows stored whole, want 3 (one stored before, one duplicate)", n)
+	db.Get(&n, `SELECT count(*) FROM messages WHERE direction = 'in' AND status = 'received'`)
+	if n != 4 {
+		t.Errorf("%d raw sources stored, want 4 (one before the batch, three of its five)", n)
 	}
 }
 

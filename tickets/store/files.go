@@ -133,9 +133,5 @@ func OutboundFilesOf(ctx context.Context, q sqlx.QueryerContext, ticketID int64)
 	if err != nil {
 		return nil, fmt.Errorf("reading the attachments notifications carry: %w", err)
 	}
-	out := map[int64][]Attachment{}
-	for _, a := range list {
-		out[a.MessageRow] = append(out[a.MessageRow], a)
-	}
-	return out, nil
+	return byMessage(list), nil
 }

@@ -56,14 +56,10 @@ func nonNil(a pq.StringArray) pq.StringArray {
 	return a
 }
 
-// InsertInbound stores an inbound message's raw source keyed by Message-ID
-// and content hash, "received", before it is parsed: the other fields of m
-// wait for UpdateInbound. It is InsertInboundMany of one raw row. When that
-// message was stored before, it returns the earlier row's id and existed =
-// true, and stores nothing.
+// InsertInbound stores an inbound message's raw source before it is
+// parsed: InsertInboundMany of one.
 func InsertInbound(ctx context.Context, q sqlx.ExtContext, m Message) (id int64, existed bool, err error) {
-	raw := Message{MessageID: m.MessageID, ContentHash: m.ContentHash, Raw: m.Raw, CreatedAt: m.CreatedAt}
-	ids, ex, err := InsertInboundMany(ctx, q, []Message{raw})
+	ids, ex, err := InsertInboundMany(ctx, q, []Message{m})
 	if err != nil {
 		return 0, false, err
 	}
@@ -221,9 +217,14 @@ func AttachmentsOf(ctx context.Context, q sqlx.QueryerContext, ticketID int64) (
 	if err != nil {
 		return nil, fmt.Errorf("reading attachments: %w", err)
 	}
+	return byMessage(list), nil
+}
+
+// byMessage groups attachments by the message row that has them, in order.
+func byMessage(list []Attachment) map[int64][]Attachment {
 	out := map[int64][]Attachment{}
 	for _, a := range list {
 		out[a.MessageRow] = append(out[a.MessageRow], a)
 	}
-	return out, nil
+	return out
 }

@@ -26,8 +26,14 @@ func TestFullTextStoredOnce(t *testing.T) {
 	}
 	same := "No imprime.\n"
 	trimmed, whole := "Gracias.\n", "Gracias.\n\n> No imprime.\n"
-	ids, _, err := InsertInboundMany(ctx, db, []Message{in("a@x", same, same), in("b@x", trimmed, whole)})
+	// Two through the multi-row forms, one through the single-row ones.
+	many := []Message{in("a@x", same, same), in("b@x", trimmed, whole)}
+	ids, _, err := InsertInboundMany(ctx, db, many)
 	if err != nil {
+		t.Fatal(err)
+	}
+	many[0].ID, many[1].ID = ids[0], ids[1]
+	if err := UpdateInboundMany(ctx, db, many); err != nil {
 		t.Fatal(err)
 	}
 	one, _, err := InsertInbound(ctx, db, Message{MessageID: "c@x", ContentHash: "c", Raw: []byte("raw"), CreatedAt: at})

@@ -18,12 +18,13 @@ func TestQuarantineReceived(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ids, _, err := InsertInboundMany(ctx, db, []Message{{MessageID: "b@x", ContentHash: "b", Raw: []byte("raw"), CreatedAt: at,
-		Status: StatusProcessed}})
+	processed, _, err := InsertInbound(ctx, db, Message{MessageID: "b@x", ContentHash: "b", Raw: []byte("raw"), CreatedAt: at})
 	if err != nil {
 		t.Fatal(err)
 	}
-	processed := ids[0]
+	if err := UpdateInbound(ctx, db, Message{ID: processed, Status: StatusProcessed}); err != nil {
+		t.Fatal(err)
+	}
 	for _, c := range []struct {
 		id     int64
 		want   bool

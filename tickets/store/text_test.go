@@ -52,6 +52,10 @@ func TestMailTextColumnsTakeAnyBytes(t *testing.T) {
 	if existed2[0] || !existed2[1] || ids[0] != ids[1] {
 		t.Errorf("a repeated message in a batch: ids %v existed %v", ids, existed2)
 	}
+	many.ID = ids[0]
+	if err := UpdateInboundMany(ctx, db, []Message{many}); err != nil {
+		t.Fatalf("UpdateInboundMany: %v", err)
+	}
 	out, err := InsertOutbound(ctx, db, Message{MessageID: "o@x", Subject: bad, Body: bad, HTMLBody: bad, ToAddrs: pq.StringArray{bad}, CreatedAt: at})
 	if err != nil {
 		t.Fatalf("InsertOutbound: %v", err)

@@ -308,6 +308,23 @@ func parseFileName(base string) (name, part string, ok bool) {
 	return name, part, true
 }
 
+// parseAfter parses main into t (an HTML or a text template) after the
+// partials, if there are any (a file name).
+func parseAfter[T interface {
+	New(name string) T
+	Parse(text string) (T, error)
+}](t T, partials, main source) error {
+	if partials.file != "" {
+		if _, err := t.New(partials.file).Parse(partials.text); err != nil {
+			return fmt.Errorf("parse %s: %w", partials.file, err)
+		}
+	}
+	if _, err := t.Parse(main.text); err != nil {
+		return fmt.Errorf("parse %s: %w", main.file, err)
+	}
+	return nil
+}
+
 // parseSet parses the three templates of one notification, each after the
 // partials of its part.
 func parseSet(lang, name string, srcs map[string]source, zone *time.Location) (*tmplSet, error) {
@@ -322,7 +339,6 @@ func parseSet(lang, name string, srcs map[string]source, zone *time.Location) (*
 		if hasPartials {
 			label += " (with partials " + partials.file + ")"
 		}
-		var err error
 		switch part {
 		case partHTML:
 			if strings.TrimSpace(main.text) == "" {
@@ -331,24 +347,14 @@ func parseSet(lang, name string, srcs map[string]source, zone *time.Location) (*
 				continue
 			}
 			t := htmltemplate.New(main.file).Funcs(funcs)
-			if hasPartials {
-				if _, err = t.New(partials.file).Parse(partials.text); err != nil {
-					return nil, fmt.Errorf("parse %s: %w", partials.file, err)
-				}
-			}
-			if _, err = t.Parse(main.text); err != nil {
-				return nil, fmt.Errorf("parse %s: %w", main.file, err)
+			if err := parseAfter(t, partials, main); err != nil {
+				return nil, err
 			}
 			set.html, set.htmlF = t, label
 		default:
 			t := texttemplate.New(main.file).Funcs(funcs)
-			if hasPartials {
-				if _, err = t.New(partials.file).Parse(partials.text); err != nil {
-					return nil, fmt.Errorf("parse %s: %w", partials.file, err)
-				}
-			}
-			if _, err = t.Parse(main.text); err != nil {
-				return nil, fmt.Errorf("parse %s: %w", main.file, err)
+			if err := parseAfter(t, partials, main); err != nil {
+				return nil, err
 			}
 			if part == partSubject {
 				set.subject, set.subjectF = t, label

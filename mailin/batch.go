@@ -8,7 +8,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/ticketd/ticketd/mailin/email"
 	"github.com/ticketd/ticketd/mailin/imapin"
 	"github.com/ticketd/ticketd/tickets/service"
 	"github.com/ticketd/ticketd/tickets/store"
@@ -43,12 +42,6 @@ const maxBatchedBytes = 1 << 20
 // message at a time, which deduplicates it.
 var errStoredMeanwhile = errors.New("a message of the batch was stored meanwhile")
 
-// candidate is a message that can only open a ticket, parsed.
-type candidate struct {
-	msg store.Message // the row it will be stored as
-	m   *email.Message
-}
-
 // handleBatch processes a batch in order inside tx, each message as it
 // would be alone, and records the positions it handled.
 func (in *Intake) handleBatch(ctx context.Context, tx *service.Tx, batch []imapin.Fetched) ([]result, error) {
@@ -64,7 +57,7 @@ func (in *Intake) handleBatch(ctx context.Context, tx *service.Tx, batch []imapi
 			return append(head, tail...), err
 		}
 	}
-	cands, routes, known, err := in.candidates(ctx, tx, batch)
+	ps, opens, known, err := in.candidates(ctx, tx, batch)
 	if err != nil {
 		return nil, err
 	}
@@ -77,12 +70,12 @@ func (in *Intake) handleBatch(ctx context.Context, tx *service.Tx, batch []imapi
 		if len(run) == 0 {
 			return nil
 		}
-		if err := in.openRun(ctx, tx, batch, cands, run); err != nil {
+		if err := in.openRun(ctx, tx, batch, ps, run); err != nil {
 			return err
 		}
 		for _, i := range run {
 			results[i] = processed(batch[i].UID, "opened")
-			positions = append(positions, position(&batch[i], &cands[i].msg.ID, results[i]))
+			positions = append(positions, position(&batch[i], &ps[i].msg.ID, results[i]))
 		}
 		run = run[:0]
 		return nil
@@ -94,7 +87,7 @@ func (in *Intake) handleBatch(ctx context.Context, tx *service.Tx, batch []imapi
 			results[i] = duplicate(f.UID, prev.Quarantine, prev.Reason)
 			continue
 		}
-		if cands[i] != nil && !in.noRuns {
+		if opens[i] && !in.noRuns {
 			run = append(run, i)
 			continue
 		}
@@ -103,7 +96,7 @@ func (in *Intake) handleBatch(ctx context.Context, tx *service.Tx, batch []imapi
 		if err := flush(); err != nil {
 			return nil, err
 		}
-		r, row, err := in.process(ctx, tx, f, routes[i])
+		r, row, err := in.process(ctx, tx, f, ps[i].r)
 		if err != nil {
 			return nil, err
 		}
@@ -122,16 +115,16 @@ func position(f *imapin.Fetched, row *int64, r result) store.Position {
 		Quarantine: r.outcome.Quarantine, Reason: r.outcome.Reason}
 }
 
-// candidates routes a batch of one mailbox and returns, by index, the
-// messages that can only open a ticket (nil for the others), every
-// message's route (nil where none was made: a message too large to open in
-// a run), and what the database knows of the batch (store.KnownOf, one
-// round trip): the positions handled before, the messages stored before,
-// and which cited Message-IDs belong to a ticket.
-func (in *Intake) candidates(ctx context.Context, tx *service.Tx, batch []imapin.Fetched) ([]*candidate, []*routed, store.Known, error) {
-	cands, routes := make([]*candidate, len(batch)), make([]*routed, len(batch))
+// candidates routes a batch of one mailbox and returns, by index, each
+// message prepared (its route nil where none was made: a message too large
+// to open in a run), whether it can only open a ticket, and what the
+// database knows of the batch (store.KnownOf, one round trip): the
+// positions handled before, the messages stored before, and which cited
+// Message-IDs belong to a ticket.
+func (in *Intake) candidates(ctx context.Context, tx *service.Tx, batch []imapin.Fetched) ([]prepared, []bool, store.Known, error) {
+	ps, opens := make([]prepared, len(batch)), make([]bool, len(batch))
 	if len(batch) == 0 {
-		return cands, routes, store.Known{}, nil
+		return ps, opens, store.Known{}, nil
 	}
 	first := batch[0]
 	uids := make([]uint32, len(batch))
@@ -141,7 +134,6 @@ func (in *Intake) candidates(ctx context.Context, tx *service.Tx, batch []imapin
 	// Parsing is the costly part, and each message's is its own: on every
 	// core, unless Prepare did it already while the batch before was
 	// handled. Which messages qualify is decided in order below.
-	ps := make([]prepared, len(batch))
 	parallel(len(batch), func(i int) {
 		f := &batch[i]
 		p, ok := f.Prepared.(*prepared)
@@ -150,7 +142,6 @@ func (in *Intake) candidates(ctx context.Context, tx *service.Tx, batch []imapin
 		}
 		ps[i] = *p
 		ps[i].msg.CreatedAt = tx.Now()
-		routes[i] = p.r
 	})
 	// The database is asked once, about every message route says opens
 	// alone: a few more keys than the candidates below, one round trip.
@@ -186,11 +177,9 @@ func (in *Intake) candidates(ctx context.Context, tx *service.Tx, batch []imapin
 		if p.msg.MessageID != "" {
 			earlier[p.msg.MessageID] = true
 		}
-		if ok {
-			cands[i] = &candidate{msg: p.msg, m: p.r.m}
-		}
+		opens[i] = ok
 	}
-	return cands, routes, known, nil
+	return ps, opens, known, nil
 }
 
 // prepared is what parsing told of a message before the database is
@@ -222,10 +211,10 @@ func (in *Intake) prepare(f *imapin.Fetched) *prepared {
 // openRun opens the tickets of the candidates at run (indices into batch)
 // together, as open does one: their raw sources first, each table in one
 // statement.
-func (in *Intake) openRun(ctx context.Context, tx *service.Tx, batch []imapin.Fetched, cands []*candidate, run []int) error {
+func (in *Intake) openRun(ctx context.Context, tx *service.Tx, batch []imapin.Fetched, ps []prepared, run []int) error {
 	rows := make([]store.Message, len(run))
 	for j, i := range run {
-		rows[j] = cands[i].msg
+		rows[j] = ps[i].msg
 	}
 	ids, existed, err := store.InsertInboundMany(ctx, tx.Q, rows)
 	if err != nil {
@@ -236,22 +225,20 @@ func (in *Intake) openRun(ctx context.Context, tx *service.Tx, batch []imapin.Fe
 		if existed[j] {
 			return errStoredMeanwhile
 		}
-		c := cands[i]
+		c := &ps[i]
 		// What the notifier would read back once the message is on its
 		// ticket: the thread is this message (by its Message-ID as stored,
-		// from the raw header), the request its text.
+		// from the raw header), the request its text (openAll).
 		known := &store.TicketRecord{HasRequest: true}
 		if c.msg.MessageID != "" {
 			known.Thread = []string{c.msg.MessageID}
 		}
-		c.msg.ID = ids[j]
-		fill(&c.msg, c.m) // as apply does
-		c.msg.AutoKind = string(email.Human)
-		ops[j] = opening{f: &batch[i], msg: &c.msg, m: c.m}
-		for _, a := range c.m.Attachments {
+		for _, a := range c.r.m.Attachments {
 			known.Attachments = append(known.Attachments, a.Filename)
 		}
-		ops[j].known = known
+		c.msg.ID = ids[j]
+		c.r.fill(&c.msg) // as apply does
+		ops[j] = opening{f: &batch[i], msg: &c.msg, m: c.r.m, known: known}
 	}
 	return in.openAll(ctx, tx, ops)
 }

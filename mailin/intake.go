@@ -218,8 +218,7 @@ func (in *Intake) apply(ctx context.Context, tx *service.Tx, f *imapin.Fetched, 
 		return in.quarantine(ctx, tx, f, msg, r.m, r.why)
 	}
 	m := r.m
-	fill(msg, m)
-	msg.AutoKind = string(r.kind)
+	r.fill(msg)
 	if r.way == wayAutomatic {
 		return in.automatic(ctx, tx, f, msg, r)
 	}

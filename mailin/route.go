@@ -88,6 +88,12 @@ func (in *Intake) classify(m *email.Message) (email.AutoKind, string) {
 	return email.Classify(m, email.Options{OwnAddresses: in.own(), LoopHeaderName: mailfacts.HeaderLoop})
 }
 
+// fill fills msg from the route's parse, with the kind route found.
+func (r *routed) fill(msg *store.Message) {
+	fill(msg, r.m)
+	msg.AutoKind = string(r.kind)
+}
+
 // describe is fill, with the kind of mail m is as the message's own.
 func (in *Intake) describe(msg *store.Message, m *email.Message) {
 	fill(msg, m)

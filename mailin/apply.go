@@ -32,8 +32,20 @@ type matched struct {
 // the sender already takes part in that ticket (nobody writes into a
 // ticket by guessing its number).
 func (in *Intake) match(ctx context.Context, tx *service.Tx, m *email.Message, c clues) (matched, error) {
-	var mt matched
-	tokenID := in.tokenTicket(tx, m, c.tokens, &mt)
+	var (
+		mt      matched
+		tokenID int64
+	)
+	// The first reply token valid for the sender; why one that is there
+	// was not accepted is noted.
+	for _, tok := range c.tokens {
+		id, err := in.Signer.Verify(tok, m.From.Email, tx.Now())
+		if err == nil {
+			tokenID = id
+			break
+		}
+		mt.badToken = tokenProblem(err)
+	}
 	threadID, inThread, err := store.TicketByMessageIDs(ctx, tx.Q, c.cites)
 	if err != nil {
 		return mt, err
@@ -59,21 +71,6 @@ func (in *Intake) match(ctx context.Context, tx *service.Tx, m *email.Message, c
 		}
 	}
 	return mt, nil
-}
-
-// tokenTicket returns the ticket of the first reply token valid for the
-// sender (0 if none), noting in mt why a token that is there was not
-// accepted.
-func (in *Intake) tokenTicket(tx *service.Tx, m *email.Message, tokens []string, mt *matched) int64 {
-	for _, tok := range tokens {
-		id, err := in.Signer.Verify(tok, m.From.Email, tx.Now())
-		if err != nil {
-			mt.badToken = tokenProblem(err)
-			continue
-		}
-		return id
-	}
-	return 0
 }
 
 func (in *Intake) load(ctx context.Context, tx *service.Tx, mt matched, id int64, by string, verified bool) (matched, error) {

@@ -190,7 +190,7 @@ func (in *Intake) plan(t store.Ticket, actor tickets.Actor, lang string, cmds []
 	// before the commands, while the ticket still takes comments.
 	carrier := -1
 	for i, c := range cmds {
-		if c.Text == "" && takesText(verbKind(c.Verb)) && (c.Verb == reply.VerbNote || !hasNote) {
+		if c.Text == "" && takesText(verbKinds[c.Verb]) && (c.Verb == reply.VerbNote || !hasNote) {
 			carrier = i
 		}
 	}
@@ -463,25 +463,11 @@ func allApplied(rs []tickets.CommandResult) bool {
 	return true
 }
 
-// verbKind maps a parsed verb to the domain command it becomes.
-func verbKind(v reply.Verb) tickets.CommandKind {
-	switch v {
-	case reply.VerbClassify:
-		return tickets.CmdClassify
-	case reply.VerbEscalate:
-		return tickets.CmdEscalate
-	case reply.VerbAssign:
-		return tickets.CmdAssign
-	case reply.VerbResolve:
-		return tickets.CmdResolve
-	case reply.VerbClose:
-		return tickets.CmdClose
-	case reply.VerbReopen:
-		return tickets.CmdReopen
-	case reply.VerbNote:
-		return tickets.CmdNote
-	}
-	return ""
+// verbKinds map a parsed verb to the domain command it becomes.
+var verbKinds = map[reply.Verb]tickets.CommandKind{
+	reply.VerbClassify: tickets.CmdClassify, reply.VerbEscalate: tickets.CmdEscalate, reply.VerbAssign: tickets.CmdAssign,
+	reply.VerbResolve: tickets.CmdResolve, reply.VerbClose: tickets.CmdClose, reply.VerbReopen: tickets.CmdReopen,
+	reply.VerbNote: tickets.CmdNote,
 }
 
 // deskLang is the language of what the intake writes on the record: the

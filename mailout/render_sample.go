@@ -141,14 +141,10 @@ func SampleData(name, lang string) Data {
 		d.Ticket.State = "resuelto"
 		d.Text = resolution
 		d.Commands = closingCommands
-	case "reopened":
-		d.Actor = &requester
-		d.Ticket.State, d.Ticket.Level, d.Ticket.Assignee = "en_atencion", 1, nil
-		d.Text = tr("La impresora volvió a fallar esta mañana con el mismo mensaje.",
-			"The printer failed again this morning with the same message.")
-		d.History = append(history, resolvedItem)
-	case "reopened_notice":
-		d.Recipient = specialist
+	case "reopened", "reopened_notice":
+		if name == "reopened_notice" {
+			d.Recipient = specialist
+		}
 		d.Actor = &requester
 		d.Ticket.State, d.Ticket.Level, d.Ticket.Assignee = "en_atencion", 1, nil
 		d.Text = tr("La impresora volvió a fallar esta mañana con el mismo mensaje.",

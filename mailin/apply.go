@@ -31,14 +31,15 @@ type matched struct {
 // References against every stored Message-ID; the subject tag, only when
 // the sender already takes part in that ticket (nobody writes into a
 // ticket by guessing its number).
-func (in *Intake) match(ctx context.Context, tx *service.Tx, m *email.Message, c clues) (matched, error) {
+func (in *Intake) match(ctx context.Context, tx *service.Tx, r *routed) (matched, error) {
+	m := r.m
 	var (
 		mt      matched
 		tokenID int64
 	)
 	// The first reply token valid for the sender; why one that is there
 	// was not accepted is noted.
-	for _, tok := range c.tokens {
+	for _, tok := range r.tokens {
 		id, err := in.Signer.Verify(tok, m.From.Email, tx.Now())
 		if err == nil {
 			tokenID = id
@@ -46,7 +47,7 @@ func (in *Intake) match(ctx context.Context, tx *service.Tx, m *email.Message, c
 		}
 		mt.badToken = tokenProblem(err)
 	}
-	threadID, inThread, err := store.TicketByMessageIDs(ctx, tx.Q, c.cites)
+	threadID, inThread, err := store.TicketByMessageIDs(ctx, tx.Q, r.cites)
 	if err != nil {
 		return mt, err
 	}
@@ -61,13 +62,13 @@ func (in *Intake) match(ctx context.Context, tx *service.Tx, m *email.Message, c
 	case inThread:
 		return in.load(ctx, tx, mt, threadID, "thread", false)
 	}
-	if c.tag != 0 {
-		part, err := store.Participates(ctx, tx.Q, c.tag, m.From.Email)
+	if r.tag != 0 {
+		part, err := store.Participates(ctx, tx.Q, r.tag, m.From.Email)
 		if err != nil {
 			return mt, err
 		}
 		if part {
-			return in.load(ctx, tx, mt, c.tag, "subject", false)
+			return in.load(ctx, tx, mt, r.tag, "subject", false)
 		}
 	}
 	return mt, nil
@@ -162,7 +163,7 @@ func (in *Intake) automatic(ctx context.Context, tx *service.Tx, f *imapin.Fetch
 		}
 	}
 	if t == nil && kind != email.Loop {
-		mt, err := in.match(ctx, tx, m, r.clues)
+		mt, err := in.match(ctx, tx, r)
 		if err != nil {
 			return result{}, err
 		}
@@ -273,10 +274,6 @@ func (in *Intake) openRequest(f *imapin.Fetched, msg *store.Message, m *email.Me
 	return r
 }
 
-func (in *Intake) attachments(ctx context.Context, tx *service.Tx, row int64, m *email.Message) error {
-	return store.InsertAttachments(ctx, tx.Q, attachmentRows(row, m))
-}
-
 // attachmentRows are the rows that keep a message's attachments.
 func attachmentRows(row int64, m *email.Message) []store.Attachment {
 	out := make([]store.Attachment, 0, len(m.Attachments))
@@ -296,7 +293,7 @@ func (in *Intake) reply(ctx context.Context, tx *service.Tx, f *imapin.Fetched, 
 	if err := store.UpdateInbound(ctx, tx.Q, *msg); err != nil {
 		return result{}, err
 	}
-	if err := in.attachments(ctx, tx, msg.ID, m); err != nil {
+	if err := store.InsertAttachments(ctx, tx.Q, attachmentRows(msg.ID, m)); err != nil {
 		return result{}, err
 	}
 	actor := in.Service.Actor(m.From.Email, &t.Ticket)

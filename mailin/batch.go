@@ -147,7 +147,7 @@ func (in *Intake) candidates(ctx context.Context, tx *service.Tx, batch []imapin
 	// alone: a few more keys than the candidates below, one round trip.
 	var ids, hashes, refs []string
 	for i := range ps {
-		if ps[i].opensAlone() {
+		if ps[i].r.opensAlone() {
 			ids, hashes = append(ids, ps[i].msg.MessageID), append(hashes, ps[i].msg.ContentHash)
 			refs = append(refs, ps[i].r.cites...)
 		}
@@ -167,7 +167,7 @@ func (in *Intake) candidates(ctx context.Context, tx *service.Tx, batch []imapin
 		_, handled := known.Handled[batch[i].UID]
 		// Match would find no ticket: nothing cited is a ticket's, before
 		// the batch or earlier in it.
-		ok := p.opensAlone() && !handled && !seen[k] && !known.Stored[[2]string{k.id, k.hash}]
+		ok := p.r.opensAlone() && !handled && !seen[k] && !known.Stored[[2]string{k.id, k.hash}]
 		seen[k] = true
 		if p.r != nil {
 			for _, id := range p.r.cites {
@@ -188,8 +188,6 @@ type prepared struct {
 	msg store.Message
 	r   *routed
 }
-
-func (p *prepared) opensAlone() bool { return p.r != nil && p.r.opensAlone() }
 
 // Prepare parses a batch ahead of Handle, on every core, while the poller
 // hands the batch before it to Handle (imapin.Preparer). It reads no

@@ -222,7 +222,7 @@ func (in *Intake) apply(ctx context.Context, tx *service.Tx, f *imapin.Fetched, 
 	if r.way == wayAutomatic {
 		return in.automatic(ctx, tx, f, msg, r)
 	}
-	match, err := in.match(ctx, tx, m, r.clues)
+	match, err := in.match(ctx, tx, r)
 	if err != nil {
 		return result{}, err
 	}

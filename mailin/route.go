@@ -22,20 +22,15 @@ const (
 )
 
 // routed is what route made of a message: its parse, where it goes, and
-// the clues match follows to the ticket it may answer.
-type routed struct {
-	way  way
-	m    *email.Message   // nil when it could not be parsed at all
-	why  quarantineReason // for wayQuarantine
-	kind email.AutoKind   // Classify's verdict and reason
-	auto string
-	clues
-}
-
-// clues are what a message names of a ticket: reply tokens in its
+// the clues match follows to the ticket it may answer: reply tokens in its
 // recipient addresses (only when reply tokens are checked), the Message-IDs
 // it cites, the ticket its subject tag names (0: none).
-type clues struct {
+type routed struct {
+	way    way
+	m      *email.Message   // nil when it could not be parsed at all
+	why    quarantineReason // for wayQuarantine
+	kind   email.AutoKind   // Classify's verdict and reason
+	auto   string
 	tokens []string
 	cites  []string
 	tag    int64
@@ -43,9 +38,9 @@ type clues struct {
 
 // opensAlone reports whether match can find no ticket for the message but
 // by a Message-ID it cites: unless one of r.cites is a ticket's, apply
-// opens a new ticket for it.
+// opens a new ticket for it. A message not routed (nil) does not.
 func (r *routed) opensAlone() bool {
-	return r.way == wayPerson && len(r.tokens) == 0 && r.tag == 0
+	return r != nil && r.way == wayPerson && len(r.tokens) == 0 && r.tag == 0
 }
 
 func (in *Intake) route(f *imapin.Fetched) *routed {
@@ -57,7 +52,7 @@ func (in *Intake) route(f *imapin.Fetched) *routed {
 	if err != nil {
 		return &routed{way: wayQuarantine, m: m, why: parseReason(err)}
 	}
-	r := &routed{way: wayPerson, m: m, clues: in.cluesOf(m)}
+	r := &routed{way: wayPerson, m: m, cites: append(append([]string{}, m.InReplyTo...), m.References...)}
 	r.kind, r.auto = in.classify(m)
 	switch {
 	case r.kind != email.Human:
@@ -65,22 +60,17 @@ func (in *Intake) route(f *imapin.Fetched) *routed {
 	case m.From.Email == "":
 		r.way, r.why = wayQuarantine, quarantineReason{kind: "no_from"}
 	}
-	return r
-}
-
-func (in *Intake) cluesOf(m *email.Message) clues {
-	c := clues{cites: append(append([]string{}, m.InReplyTo...), m.References...)}
 	if in.Signer != nil && in.DeskAddress != "" {
 		for _, addr := range recipients(m) {
 			if tok, ok := replytoken.Extract(addr, in.DeskAddress); ok {
-				c.tokens = append(c.tokens, tok)
+				r.tokens = append(r.tokens, tok)
 			}
 		}
 	}
 	if id, ok := subjectTicket(m.Subject, in.Service.Tag); ok {
-		c.tag = id
+		r.tag = id
 	}
-	return c
+	return r
 }
 
 // classify is email.Classify with our own addresses and loop header.

@@ -3,7 +3,8 @@ package store
 // Multi-row forms of the writes and reads the mail intake makes for every
 // message, so that a batch of a hundred new requests costs a dozen
 // statements instead of a few thousand. They are the only form: a single
-// row (InsertInbound, InsertAttachment, PutPosition) is a batch of one.
+// row (InsertInbound, UpdateInbound, InsertAttachment, PutPosition) is a
+// batch of one.
 
 import (
 	"context"

@@ -212,6 +212,36 @@ func InsertInboundMany(ctx context.Context, q sqlx.ExtContext, ms []Message) (id
 	return ids, existed, nil
 }
 
+// UpdateInboundMany records what parsing and processing made of stored
+// messages, each by its id. Text that a text column cannot hold is stored
+// with U+FFFD in place of the bytes it refuses (see dbText); the raw source
+// keeps them.
+func UpdateInboundMany(ctx context.Context, q sqlx.ExecerContext, ms []Message) error {
+	const cols = 14
+	casts := []string{"::bigint", "::bigint", "::text", "::text[]", "::text", "::text", "::text[]", "::text[]", "::text",
+		"::text", "::text", "::text", "::text", "::text"}
+	size := func(i int) int { return len(ms[i].Body) + len(fullTextColumn(ms[i])) }
+	return chunksBy(len(ms), cols, size, func(lo, hi int) error {
+		args := make([]any, 0, (hi-lo)*cols)
+		for _, m := range ms[lo:hi] {
+			args = append(args, m.ID, m.TicketID, dbText(m.InReplyTo), dbTexts(m.Refs), dbText(m.FromAddr), dbText(m.FromName),
+				dbTexts(m.ToAddrs), dbTexts(m.CcAddrs), dbText(m.Subject), dbText(m.Body), dbText(fullTextColumn(m)),
+				dbText(m.AutoKind), m.Status, dbText(m.Reason))
+		}
+		_, err := q.ExecContext(ctx, `UPDATE messages AS m SET ticket_id = v.ticket_id, in_reply_to = v.in_reply_to,
+				refs = v.refs, from_addr = v.from_addr, from_name = v.from_name, to_addrs = v.to_addrs, cc_addrs = v.cc_addrs,
+				subject = v.subject, body = v.body, full_text = v.full_text, auto_kind = v.auto_kind, status = v.status,
+				reason = v.reason
+			FROM (VALUES `+values(hi-lo, casts...)+`) AS v(id, ticket_id, in_reply_to, refs, from_addr, from_name, to_addrs,
+				cc_addrs, subject, body, full_text, auto_kind, status, reason)
+			WHERE m.id = v.id`, args...)
+		if err != nil {
+			return fmt.Errorf("updating message %d: %w", ms[lo].ID, err)
+		}
+		return nil
+	})
+}
+
 // InsertAttachments stores attachments in order, as InsertAttachment does
 // for each.
 func InsertAttachments(ctx context.Context, q sqlx.ExecerContext, as []Attachment) error {

@@ -51,31 +51,7 @@ func (n *Notifier) rules() notice.Rules {
 }
 
 // note is one notice to render and queue, as package notice gives it.
-type note struct {
-	name    string
-	to      Person
-	lang    string
-	text    string
-	actor   *Person
-	public  bool   // the recipient sees only the public history
-	comment string // closed: the comment that came with the closure, in the same email
-	// folded is that comment's event: its attachments go with the closure.
-	folded *store.StoredEvent
-	event  *store.StoredEvent
-}
-
-func noteOf(c notice.Notice) note {
-	return note{name: c.Name, to: c.To, lang: c.Lang, text: c.Text, actor: c.Actor,
-		public: c.Public, comment: c.Comment, folded: c.Folded, event: c.Event}
-}
-
-func notesOf(cs []notice.Notice) []note {
-	out := make([]note, len(cs))
-	for i, c := range cs {
-		out[i] = noteOf(c)
-	}
-	return out
-}
+type note = notice.Notice
 
 // Notify implements service.Notifier: a batch of one change.
 func (n *Notifier) Notify(ctx context.Context, tx *sqlx.Tx, c service.Change) error {
@@ -118,7 +94,7 @@ func (n *Notifier) RatingThanks(ctx context.Context, tx *sqlx.Tx, t store.Ticket
 // answer queues one notice that answers trigger, with what fill adds to
 // its data: a batch of one job.
 func (n *Notifier) answer(ctx context.Context, tx *sqlx.Tx, t store.Ticket, trigger *store.Message, c notice.Notice, fill func(*Data)) error {
-	return n.now(n.prepare(ctx, tx, []job{{t: t, trigger: trigger, notes: []note{noteOf(c)}, fill: fill}}))
+	return n.now(n.prepare(ctx, tx, []job{{t: t, trigger: trigger, notes: []note{c}, fill: fill}}))
 }
 
 // now finishes at once what prepare started.
@@ -134,4 +110,4 @@ func (n *Notifier) now(finish func() error, err error) error {
 func (n *Notifier) personOr(email string) Person { return n.rules().Person(email) }
 
 // person is personOr, nil for nobody and the system.
-func (n *Notifier) person(email string) *Person { return (*Person)(n.rules().Actor(email)) }
+func (n *Notifier) person(email string) *Person { return n.rules().Actor(email) }

@@ -50,7 +50,7 @@ func (n *Notifier) PrepareMany(ctx context.Context, tx *sqlx.Tx, cs []service.Ch
 	jobs := make([]job, 0, len(cs))
 	for _, c := range cs {
 		if notes := rules.ForChange(c.After, c.Events, c.Trigger); len(notes) > 0 {
-			jobs = append(jobs, job{t: c.After, trigger: c.Trigger, record: c.Record, at: c.At, fresh: c.Fresh, notes: notesOf(notes)})
+			jobs = append(jobs, job{t: c.After, trigger: c.Trigger, record: c.Record, at: c.At, fresh: c.Fresh, notes: notes})
 		}
 	}
 	if batchable(jobs) {
@@ -129,15 +129,15 @@ func (n *Notifier) prepare(ctx context.Context, tx *sqlx.Tx, jobs []job) (func()
 			unread = append(unread, j.t.ID)
 		}
 		for _, nt := range j.notes {
-			if rules.Counted(nt.name) {
-				if addr := strings.ToLower(nt.to.Email); !counted[addr] {
+			if rules.Counted(nt.Name) {
+				if addr := strings.ToLower(nt.To.Email); !counted[addr] {
 					counted[addr] = true
 					recipients = append(recipients, addr)
 				}
 			}
 			// A fresh change's events are new: no row can carry their
 			// keys yet, so only the others are looked up.
-			if k := dedupKey(nt, j.trigger); k != nil && !(j.fresh && nt.event != nil) {
+			if k := dedupKey(nt, j.trigger); k != nil && !(j.fresh && nt.Event != nil) {
 				keys = append(keys, *k)
 			}
 		}
@@ -182,7 +182,7 @@ func (n *Notifier) prepare(ctx context.Context, tx *sqlx.Tx, jobs []job) (func()
 			q.use(recs[j.t.ID])
 		}
 		for _, nt := range j.notes {
-			held, err := caps.Held(ctx, tx, nt.name, nt.to.Email, now)
+			held, err := caps.Held(ctx, tx, nt.Name, nt.To.Email, now)
 			if err != nil {
 				return nil, err
 			}
@@ -192,7 +192,7 @@ func (n *Notifier) prepare(ctx context.Context, tx *sqlx.Tx, jobs []job) (func()
 				taken[*k] = true
 			}
 			if it.queued && !held {
-				caps.Queued(nt.to.Email, nt.name)
+				caps.Queued(nt.To.Email, nt.Name)
 			}
 			items = append(items, it)
 		}

@@ -40,7 +40,7 @@ func historyFor(h []HistoryItem, v notice.View, to, lang string) []HistoryItem {
 // (notice.Rules.Files), and of those the ones it carries (their ids, in
 // order).
 func (q *queue) filesFor(nt note, v notice.View) (list []FileView, carry []int64) {
-	for _, f := range q.rules.Files(nt.name, nt.event, nt.folded, v, q.t.ID, q.files) {
+	for _, f := range q.rules.Files(nt.Name, nt.Event, nt.Folded, v, q.t.ID, q.files) {
 		fv := FileView{ID: f.ID, Name: f.Filename, Size: f.Size, Inline: f.Inline, Attached: f.Attach, OverLimit: f.OverLimit}
 		if f.Attach {
 			carry = append(carry, f.ID)

@@ -89,7 +89,7 @@ func TestProviderSeesNoInternalNote(t *testing.T) {
 				q := newQueue(context.Background(), nil, n, tk, nil)
 				q.use(rec)
 				last := &rec.Events[len(rec.Events)-1]
-				nt := note{name: name, to: n.personOr(prov), lang: lang, text: last.Note, actor: n.person(last.Actor), event: last}
+				nt := note{Name: name, To: n.personOr(prov), Lang: lang, Text: last.Note, Actor: n.person(last.Actor), Event: last}
 				o, files, err := q.outgoing(nt, nil, false)
 				if err != nil {
 					t.Fatal(err)
@@ -117,7 +117,7 @@ func TestProviderSeesNoInternalNote(t *testing.T) {
 		// The specialist is staff: the same notice carries the note.
 		q := newQueue(context.Background(), nil, n, tk, nil)
 		q.use(rec)
-		o, files, err := q.outgoing(note{name: "case_assigned", to: n.personOr("lperez@example.gov.co"), lang: "es"}, nil, false)
+		o, files, err := q.outgoing(note{Name: "case_assigned", To: n.personOr("lperez@example.gov.co"), Lang: "es"}, nil, false)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -140,7 +140,7 @@ func TestStaffEmailIsNeverTheRequest(t *testing.T) {
 	trigger := &store.Message{FromAddr: "lperez@example.gov.co", Body: "#escalar a proveedor1\n#nota " + markNote}
 	q := newQueue(context.Background(), nil, n, tk, trigger)
 	q.use(rec)
-	o, _, err := q.outgoing(note{name: "case_assigned", to: n.personOr("soporte@proveedor.example.com"), lang: "es"}, nil, false)
+	o, _, err := q.outgoing(note{Name: "case_assigned", To: n.personOr("soporte@proveedor.example.com"), Lang: "es"}, nil, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -158,7 +158,7 @@ func TestProviderCommandResultNamesPeople(t *testing.T) {
 	q.use(rec)
 	res := []CommandResult{{Line: "#asignar lperez", Applied: true, Summary: "asignado a LPerez@example.gov.co"},
 		{Line: "#cerrar", Reason: "ana.suarez@example.gov.co no ha confirmado"}}
-	o, _, err := q.outgoing(note{name: "command_result", to: n.personOr("soporte@proveedor.example.com"), lang: "es"},
+	o, _, err := q.outgoing(note{Name: "command_result", To: n.personOr("soporte@proveedor.example.com"), Lang: "es"},
 		func(d *Data) { d.Results = res }, false)
 	if err != nil {
 		t.Fatal(err)

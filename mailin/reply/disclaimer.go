@@ -34,6 +34,8 @@ const (
 	dNotice
 	dForbidden
 	dBefore // "before" printing
+	dData   // personal data and its protection
+	dLaw    // a law or decree cited
 	dIdeas  // count
 )
 
@@ -76,6 +78,48 @@ var disclaimerStems = []struct {
 	{"prima", dBefore}, {"voordat", dBefore}, {"alvorens", dBefore}, {"zanim", dBefore},
 	{"перед", dBefore}, {"once", dBefore}, {"bevor", dBefore}, {"voor", dBefore},
 	{"przed", dBefore}, {"innan", dBefore}, {"ennen", dBefore},
+
+	{"habeas", dData}, {"datenschutz", dData}, {"gdpr", dData}, {"rgpd", dData},
+	{"lgpd", dData}, {"dsgvo", dData}, {"persoonsgegeven", dData}, {"personenbezogen", dData},
+
+	{"decreto", dLaw}, {"decret", dLaw}, {"gesetz", dLaw}, {"regulation", dLaw},
+	{"reglament", dLaw}, {"regolament", dLaw}, {"verordnung", dLaw}, {"ustaw", dLaw},
+	{"закон", dLaw},
+}
+
+// lawWords name a law, matched whole: "Ley 1581 de 2012", "Lei 13.709",
+// "loi", "legge", "law", "wet". Folded.
+var lawWords = map[string]bool{
+	"ley": true, "lei": true, "loi": true, "legge": true, "law": true, "wet": true,
+}
+
+// dataWords and personWords make the idea of personal data when one
+// follows the other: "datos personales", "dados pessoais", "données
+// personnelles", "dati personali", "personal data". Folded beginnings.
+var (
+	dataWords   = []string{"dato", "dado", "donnee", "dati", "data", "daten"}
+	personWords = []string{"person", "pessoa"}
+)
+
+// personalData reports the idea of personal data at ws[i]: a data word
+// and a person word next to each other, in either order.
+func personalData(ws []string, i int) bool {
+	if i+1 >= len(ws) {
+		return false
+	}
+	a, b := ws[i], ws[i+1]
+	return hasAnyPrefix(a, dataWords) && hasAnyPrefix(b, personWords) ||
+		hasAnyPrefix(a, personWords) && hasAnyPrefix(b, dataWords)
+}
+
+// hasAnyPrefix reports whether w starts with one of ps.
+func hasAnyPrefix(w string, ps []string) bool {
+	for _, p := range ps {
+		if strings.HasPrefix(w, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // disclaimerInfixes are the ideas of notices in scripts whose words are
@@ -238,7 +282,15 @@ func isDisclaimer(text string) bool {
 	ws := strings.FieldsFunc(folded, func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
 	})
+	message := false
 	for i, w := range ws {
+		message = message || messageWords[w]
+		if lawWords[w] {
+			seen[dLaw] = true
+		}
+		if personalData(ws, i) {
+			seen[dData] = true
+		}
 		for _, s := range disclaimerStems {
 			if w == s.stem || s.idea != dBefore && strings.HasPrefix(w, s.stem) {
 				seen[s.idea] = true
@@ -267,7 +319,15 @@ func isDisclaimer(text string) bool {
 			n++
 		}
 	}
-	return n >= 3 || n == 2 && (first == dNotice || first == dConfidential)
+	if n >= 3 || n == 2 && (first == dNotice || first == dConfidential) {
+		return true
+	}
+	// A data-protection notice ("De conformidad con la Ley 1581 de 2012,
+	// sus datos personales serán tratados…") cites a law about personal
+	// data and speaks of the message it is appended to; "El aviso de la
+	// ley 1581 sobre datos personales no sale en el formulario" speaks of
+	// no message.
+	return seen[dData] && seen[dLaw] && message && n >= 1
 }
 
 // trimDisclaimers removes the notices and add-on blocks that end ls,

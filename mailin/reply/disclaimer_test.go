@@ -25,6 +25,13 @@ func TestIsDisclaimer(t *testing.T) {
 		{"No puedo imprimir, la bandeja de papel está vacía.", false},
 		{"Le envié al destinatario el aviso de corte.", false},
 		{"Cordialmente, Luis", false},
+
+		{"De conformidad con la Ley 1581 de 2012 y el Decreto 1377 de 2013, sus datos personales serán tratados conforme a la política de la entidad. Si usted no es el destinatario de este mensaje, bórrelo.", true},
+		{"Em conformidade com a LGPD (Lei 13.709/2018), os dados pessoais deste e-mail destinam-se exclusivamente ao destinatário.", true},
+		{"Under data protection law, personal data in this email is for the intended recipient only.", true},
+		{"El aviso de la ley 1581 sobre datos personales no aparece en el formulario.", false},
+		{"Les envío el correo con los datos personales que pide la ley 1581.", false},
+		{"La base de datos personales del destinatario no carga desde ayer.", false},
 	}
 	for _, tc := range cases {
 		if got := isDisclaimer(tc.in); got != tc.want {

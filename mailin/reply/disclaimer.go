@@ -49,7 +49,7 @@ var disclaimerStems = []struct {
 	{"privilegi", dConfidential}, {"reservad", dConfidential}, {"sigilo", dConfidential},
 	{"gizli", dConfidential},
 
-	{"destinatari", dAddressee}, {"recipient", dAddressee}, {"addressee", dAddressee},
+	{"destinatari", dAddressee}, {"destinatair", dAddressee}, {"recipient", dAddressee}, {"addressee", dAddressee},
 	{"empfanger", dAddressee}, {"adressat", dAddressee}, {"geadresseerde", dAddressee},
 	{"adresat", dAddressee}, {"адресат", dAddressee}, {"intended", dAddressee},
 	{"alici", dAddressee},
@@ -72,7 +72,7 @@ var disclaimerStems = []struct {
 	{"vietat", dForbidden}, {"proibid", dForbidden}, {"verbod", dForbidden},
 	{"zabronion", dForbidden}, {"запрещ", dForbidden}, {"yasak", dForbidden},
 	{"unerlaubt", dForbidden}, {"unbefugt", dForbidden}, {"autorizad", dForbidden},
-	{"divulg", dForbidden}, {"disclos", dForbidden}, {"weitergabe", dForbidden},
+	{"divulg", dForbidden}, {"diffusion", dForbidden}, {"disclos", dForbidden}, {"weitergabe", dForbidden},
 
 	{"antes", dBefore}, {"before", dBefore}, {"avant", dBefore}, {"vor", dBefore},
 	{"prima", dBefore}, {"voordat", dBefore}, {"alvorens", dBefore}, {"zanim", dBefore},

@@ -32,6 +32,8 @@ func TestIsDisclaimer(t *testing.T) {
 		{"El aviso de la ley 1581 sobre datos personales no aparece en el formulario.", false},
 		{"Les envío el correo con los datos personales que pide la ley 1581.", false},
 		{"La base de datos personales del destinatario no carga desde ayer.", false},
+		{"Ce message et ses pièces jointes sont confidentiels et destinés exclusivement au destinataire. Toute diffusion non autorisée est interdite.", true},
+		{"La diffusion de la réunion ne fonctionne pas pour le destinataire.", false},
 	}
 	for _, tc := range cases {
 		if got := isDisclaimer(tc.in); got != tc.want {

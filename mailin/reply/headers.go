@@ -206,21 +206,11 @@ func labelBefore(s string) headerClass {
 	j := strings.LastIndexByte(s, ' ')
 	if j > 0 {
 		k := strings.LastIndexByte(s[:j], ' ')
-		if two := strings.TrimLeft(s[k+1:], "*_"); !unicode.IsLower(firstRune(two)) {
-			if c := headerNames[fold(two)]; c != hNone {
-				return c
-			}
+		if c := headerOf(s[k+1:] + ":"); c != hNone {
+			return c
 		}
 	}
-	one := strings.TrimLeft(s[j+1:], "*_")
-	if one == "" {
-		return hNone
-	}
-	c := headerNames[fold(one)]
-	if c != hCc && unicode.IsLower(firstRune(one)) {
-		return hNone
-	}
-	return c
+	return headerOf(s[j+1:] + ":")
 }
 
 // capTail returns at most the last n bytes of s, cut on a rune boundary.

@@ -36,6 +36,7 @@ const (
 	dBefore // "before" printing
 	dData   // personal data and its protection
 	dLaw    // a law or decree cited
+	dError  // received in error
 	dIdeas  // count
 )
 
@@ -85,6 +86,34 @@ var disclaimerStems = []struct {
 	{"decreto", dLaw}, {"decret", dLaw}, {"gesetz", dLaw}, {"regulation", dLaw},
 	{"reglament", dLaw}, {"regolament", dLaw}, {"verordnung", dLaw}, {"ustaw", dLaw},
 	{"закон", dLaw},
+}
+
+// errorWords say "in error" after one of errorPreps ("por error", "par
+// erreur", "in error", "by mistake", "por engano"), or alone
+// ("irrtümlich", "erróneamente", "omyłkowo"). Folded.
+var (
+	errorWords = map[string]bool{
+		"error": true, "erreur": true, "errore": true, "erro": true, "engano": true,
+		"mistake": true, "vergissing": true, "ошибке": true,
+	}
+	errorPreps = map[string]bool{
+		"por": true, "par": true, "in": true, "per": true, "by": true, "em": true, "по": true,
+	}
+	errorAlone = []string{"irrtumlich", "falschlich", "erroneamente", "omylkow", "erronea"}
+	// ifWords: a notice puts it as a condition, "if you received it in
+	// error"; "Me llegó por error un correo confidencial" reports a fact.
+	ifWords = map[string]bool{
+		"si": true, "if": true, "wenn": true, "falls": true, "se": true, "als": true,
+		"indien": true, "jesli": true, "jezeli": true, "если": true, "eger": true,
+	}
+)
+
+// inError reports the idea "received in error" at ws[i].
+func inError(ws []string, i int) bool {
+	if i > 0 && errorWords[ws[i]] && errorPreps[ws[i-1]] {
+		return true
+	}
+	return hasAnyPrefix(ws[i], errorAlone)
 }
 
 // lawWords name a law, matched whole: "Ley 1581 de 2012", "Lei 13.709",
@@ -282,14 +311,18 @@ func isDisclaimer(text string) bool {
 	ws := strings.FieldsFunc(folded, func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
 	})
-	message := false
+	message, cond := false, false
 	for i, w := range ws {
 		message = message || messageWords[w]
+		cond = cond || ifWords[w]
 		if lawWords[w] {
 			seen[dLaw] = true
 		}
 		if personalData(ws, i) {
 			seen[dData] = true
+		}
+		if inError(ws, i) {
+			seen[dError] = true
 		}
 		for _, s := range disclaimerStems {
 			if w == s.stem || s.idea != dBefore && strings.HasPrefix(w, s.stem) {
@@ -308,13 +341,14 @@ func isDisclaimer(text string) bool {
 			}
 		}
 	}
+	seen[dError] = seen[dError] && cond
 	if seen[dPrint] && seen[dEnvironment] && seen[dBefore] {
 		// "Antes de imprimir, piense en el medio ambiente"; not "No
 		// imprime en el ambiente de pruebas".
 		return true
 	}
 	n := 0
-	for _, d := range []disclaimerIdea{dConfidential, dAddressee, dNotice, dForbidden} {
+	for _, d := range []disclaimerIdea{dConfidential, dAddressee, dNotice, dForbidden, dError} {
 		if seen[d] {
 			n++
 		}

@@ -34,6 +34,10 @@ func TestIsDisclaimer(t *testing.T) {
 		{"La base de datos personales del destinatario no carga desde ayer.", false},
 		{"Ce message et ses pièces jointes sont confidentiels et destinés exclusivement au destinataire. Toute diffusion non autorisée est interdite.", true},
 		{"La diffusion de la réunion ne fonctionne pas pour le destinataire.", false},
+		{"Ce courriel et ses pièces jointes sont confidentiels et réservés à leur destinataire. Si vous l'avez reçu par erreur, merci de le détruire.", true},
+		{"This message is confidential. If you received it in error, please delete it and tell the sender; only the addressee may read it.", true},
+		{"Me llegó por error un correo confidencial para otro destinatario.", false},
+		{"El sistema da error al enviar el archivo confidencial al destinatario.", false},
 	}
 	for _, tc := range cases {
 		if got := isDisclaimer(tc.in); got != tc.want {

@@ -77,7 +77,16 @@ func writeDetail(w io.Writer, lang string, nameOf func(string) string, d service
 				wrap(w, "      ", l)
 			}
 		case e.Note != "":
-			line(w, "      %s", firstLine(e.Note))
+			// A person's words are read too, up to a screenful; --json
+			// has the rest.
+			lines := noteLines(e.Note)
+			for i, l := range lines {
+				if i == noteMaxLines && len(lines) > noteMaxLines+1 {
+					line(w, "      %s", t("show.more_lines", len(lines)-i))
+					break
+				}
+				wrap(w, "      ", l)
+			}
 		}
 	}
 	if len(d.Messages) == 0 {
@@ -197,9 +206,19 @@ func fit(s string, n int) string {
 	return string(r[:n-1]) + "…"
 }
 
-func firstLine(s string) string {
-	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
-	return strings.TrimSpace(s)
+// noteMaxLines is how many lines of a person's note tickets show prints.
+const noteMaxLines = 8
+
+// noteLines are the lines of a person's note worth printing: without the
+// blank ones.
+func noteLines(s string) []string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
 }
 
 // roster is the configuration's roster, or nil before it is loaded.

@@ -49,3 +49,33 @@ func TestShowSaysWhatHappened(t *testing.T) {
 		}
 	}
 }
+
+// TestShowPrintsAPersonsNote: a person's note is printed whole, not its
+// first line only, up to a screenful; then the rest is counted.
+func TestShowPrintsAPersonsNote(t *testing.T) {
+	at := time.Date(2026, 3, 2, 15, 0, 0, 0, time.UTC)
+	long := make([]string, 20)
+	for i := range long {
+		long[i] = "renglón " + strings.Repeat("x", i+1)
+	}
+	d := service.DetailJSON{
+		TicketJSON: service.TicketJSON{Ref: "OTI-5", Subject: "Red", State: "en_atencion", Level: 1, Requester: "ana@example.gov.co"},
+		Events: []service.EventJSON{
+			{At: at, Kind: "noted", Actor: "jgomez@example.gov.co", Level: 1, State: "en_atencion", Note: "#cerrar\n\nCierro esto: ya quedó."},
+			{At: at, Kind: "noted", Actor: "jgomez@example.gov.co", Level: 1, State: "en_atencion", Note: strings.Join(long, "\n")},
+		},
+	}
+	for lang, more := range map[string]string{"es": "… (12 líneas más; --json las muestra todas)", "en": "… (12 more lines; --json shows them all)"} {
+		var b bytes.Buffer
+		writeDetail(&b, lang, func(s string) string { return s }, d)
+		out := b.String()
+		for _, w := range []string{"#cerrar", "Cierro esto: ya quedó.", long[0], long[7], more} {
+			if !strings.Contains(out, w) {
+				t.Errorf("%s: tickets show lacks %q:\n%s", lang, w, out)
+			}
+		}
+		if strings.Contains(out, long[8]+"\n") {
+			t.Errorf("%s: tickets show prints more than a screenful:\n%s", lang, out)
+		}
+	}
+}

@@ -297,6 +297,7 @@ actions follow the same rules as the commands by email.
 	"show.messages":        {es: "Correos (%d):", en: "Emails (%d):"},
 	"show.attachment":      {es: "adjunto %d: %s (%s, %d bytes)", en: "attachment %d: %s (%s, %d bytes)"},
 	"show.rating":          {es: "%d de 5", en: "%d out of 5"},
+	"show.more_lines":      {es: "… (%d líneas más; --json las muestra todas)", en: "… (%d more lines; --json shows them all)"},
 	"activity.reopened.11": {es: "No se cierra: vuelve a nivel 1", en: "Not closed: back to level 1"},
 	"activity.reopened.4":  {es: "Soporte de nivel 1 de nuevo", en: "Level-1 support again"},
 	"activity.documented":  {es: "Atención documentada en nivel %d", en: "Attention documented at level %d"},

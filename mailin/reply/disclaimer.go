@@ -34,6 +34,9 @@ const (
 	dNotice
 	dForbidden
 	dBefore // "before" printing
+	dData   // personal data and its protection
+	dLaw    // a law or decree cited
+	dError  // received in error
 	dIdeas  // count
 )
 
@@ -47,7 +50,7 @@ var disclaimerStems = []struct {
 	{"privilegi", dConfidential}, {"reservad", dConfidential}, {"sigilo", dConfidential},
 	{"gizli", dConfidential},
 
-	{"destinatari", dAddressee}, {"recipient", dAddressee}, {"addressee", dAddressee},
+	{"destinatari", dAddressee}, {"destinatair", dAddressee}, {"recipient", dAddressee}, {"addressee", dAddressee},
 	{"empfanger", dAddressee}, {"adressat", dAddressee}, {"geadresseerde", dAddressee},
 	{"adresat", dAddressee}, {"адресат", dAddressee}, {"intended", dAddressee},
 	{"alici", dAddressee},
@@ -70,12 +73,82 @@ var disclaimerStems = []struct {
 	{"vietat", dForbidden}, {"proibid", dForbidden}, {"verbod", dForbidden},
 	{"zabronion", dForbidden}, {"запрещ", dForbidden}, {"yasak", dForbidden},
 	{"unerlaubt", dForbidden}, {"unbefugt", dForbidden}, {"autorizad", dForbidden},
-	{"divulg", dForbidden}, {"disclos", dForbidden}, {"weitergabe", dForbidden},
+	{"divulg", dForbidden}, {"diffusion", dForbidden}, {"disclos", dForbidden}, {"weitergabe", dForbidden},
 
 	{"antes", dBefore}, {"before", dBefore}, {"avant", dBefore}, {"vor", dBefore},
 	{"prima", dBefore}, {"voordat", dBefore}, {"alvorens", dBefore}, {"zanim", dBefore},
 	{"перед", dBefore}, {"once", dBefore}, {"bevor", dBefore}, {"voor", dBefore},
 	{"przed", dBefore}, {"innan", dBefore}, {"ennen", dBefore},
+
+	{"habeas", dData}, {"datenschutz", dData}, {"gdpr", dData}, {"rgpd", dData},
+	{"lgpd", dData}, {"dsgvo", dData}, {"persoonsgegeven", dData}, {"personenbezogen", dData},
+
+	{"decreto", dLaw}, {"decret", dLaw}, {"gesetz", dLaw}, {"regulation", dLaw},
+	{"reglament", dLaw}, {"regolament", dLaw}, {"verordnung", dLaw}, {"ustaw", dLaw},
+	{"закон", dLaw},
+}
+
+// errorWords say "in error" after one of errorPreps ("por error", "par
+// erreur", "in error", "by mistake", "por engano"), or alone
+// ("irrtümlich", "erróneamente", "omyłkowo"). Folded.
+var (
+	errorWords = map[string]bool{
+		"error": true, "erreur": true, "errore": true, "erro": true, "engano": true,
+		"mistake": true, "vergissing": true, "ошибке": true,
+	}
+	errorPreps = map[string]bool{
+		"por": true, "par": true, "in": true, "per": true, "by": true, "em": true, "по": true,
+	}
+	errorAlone = []string{"irrtumlich", "falschlich", "erroneamente", "omylkow", "erronea"}
+	// ifWords: a notice puts it as a condition, "if you received it in
+	// error"; "Me llegó por error un correo confidencial" reports a fact.
+	ifWords = map[string]bool{
+		"si": true, "if": true, "wenn": true, "falls": true, "se": true, "als": true,
+		"indien": true, "jesli": true, "jezeli": true, "если": true, "eger": true,
+	}
+)
+
+// inError reports the idea "received in error" at ws[i].
+func inError(ws []string, i int) bool {
+	if i > 0 && errorWords[ws[i]] && errorPreps[ws[i-1]] {
+		return true
+	}
+	return hasAnyPrefix(ws[i], errorAlone)
+}
+
+// lawWords name a law, matched whole: "Ley 1581 de 2012", "Lei 13.709",
+// "loi", "legge", "law", "wet". Folded.
+var lawWords = map[string]bool{
+	"ley": true, "lei": true, "loi": true, "legge": true, "law": true, "wet": true,
+}
+
+// dataWords and personWords make the idea of personal data when one
+// follows the other: "datos personales", "dados pessoais", "données
+// personnelles", "dati personali", "personal data". Folded beginnings.
+var (
+	dataWords   = []string{"dato", "dado", "donnee", "dati", "data", "daten"}
+	personWords = []string{"person", "pessoa"}
+)
+
+// personalData reports the idea of personal data at ws[i]: a data word
+// and a person word next to each other, in either order.
+func personalData(ws []string, i int) bool {
+	if i+1 >= len(ws) {
+		return false
+	}
+	a, b := ws[i], ws[i+1]
+	return hasAnyPrefix(a, dataWords) && hasAnyPrefix(b, personWords) ||
+		hasAnyPrefix(a, personWords) && hasAnyPrefix(b, dataWords)
+}
+
+// hasAnyPrefix reports whether w starts with one of ps.
+func hasAnyPrefix(w string, ps []string) bool {
+	for _, p := range ps {
+		if strings.HasPrefix(w, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // disclaimerInfixes are the ideas of notices in scripts whose words are
@@ -238,7 +311,19 @@ func isDisclaimer(text string) bool {
 	ws := strings.FieldsFunc(folded, func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
 	})
+	message, cond := false, false
 	for i, w := range ws {
+		message = message || messageWords[w]
+		cond = cond || ifWords[w]
+		if lawWords[w] {
+			seen[dLaw] = true
+		}
+		if personalData(ws, i) {
+			seen[dData] = true
+		}
+		if inError(ws, i) {
+			seen[dError] = true
+		}
 		for _, s := range disclaimerStems {
 			if w == s.stem || s.idea != dBefore && strings.HasPrefix(w, s.stem) {
 				seen[s.idea] = true
@@ -256,18 +341,27 @@ func isDisclaimer(text string) bool {
 			}
 		}
 	}
+	seen[dError] = seen[dError] && cond
 	if seen[dPrint] && seen[dEnvironment] && seen[dBefore] {
 		// "Antes de imprimir, piense en el medio ambiente"; not "No
 		// imprime en el ambiente de pruebas".
 		return true
 	}
 	n := 0
-	for _, d := range []disclaimerIdea{dConfidential, dAddressee, dNotice, dForbidden} {
+	for _, d := range []disclaimerIdea{dConfidential, dAddressee, dNotice, dForbidden, dError} {
 		if seen[d] {
 			n++
 		}
 	}
-	return n >= 3 || n == 2 && (first == dNotice || first == dConfidential)
+	if n >= 3 || n == 2 && (first == dNotice || first == dConfidential) {
+		return true
+	}
+	// A data-protection notice ("De conformidad con la Ley 1581 de 2012,
+	// sus datos personales serán tratados…") cites a law about personal
+	// data and speaks of the message it is appended to; "El aviso de la
+	// ley 1581 sobre datos personales no sale en el formulario" speaks of
+	// no message.
+	return seen[dData] && seen[dLaw] && message && n >= 1
 }
 
 // trimDisclaimers removes the notices and add-on blocks that end ls,

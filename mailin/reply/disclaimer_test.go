@@ -25,6 +25,19 @@ func TestIsDisclaimer(t *testing.T) {
 		{"No puedo imprimir, la bandeja de papel está vacía.", false},
 		{"Le envié al destinatario el aviso de corte.", false},
 		{"Cordialmente, Luis", false},
+
+		{"De conformidad con la Ley 1581 de 2012 y el Decreto 1377 de 2013, sus datos personales serán tratados conforme a la política de la entidad. Si usted no es el destinatario de este mensaje, bórrelo.", true},
+		{"Em conformidade com a LGPD (Lei 13.709/2018), os dados pessoais deste e-mail destinam-se exclusivamente ao destinatário.", true},
+		{"Under data protection law, personal data in this email is for the intended recipient only.", true},
+		{"El aviso de la ley 1581 sobre datos personales no aparece en el formulario.", false},
+		{"Les envío el correo con los datos personales que pide la ley 1581.", false},
+		{"La base de datos personales del destinatario no carga desde ayer.", false},
+		{"Ce message et ses pièces jointes sont confidentiels et destinés exclusivement au destinataire. Toute diffusion non autorisée est interdite.", true},
+		{"La diffusion de la réunion ne fonctionne pas pour le destinataire.", false},
+		{"Ce courriel et ses pièces jointes sont confidentiels et réservés à leur destinataire. Si vous l'avez reçu par erreur, merci de le détruire.", true},
+		{"This message is confidential. If you received it in error, please delete it and tell the sender; only the addressee may read it.", true},
+		{"Me llegó por error un correo confidencial para otro destinatario.", false},
+		{"El sistema da error al enviar el archivo confidencial al destinatario.", false},
 	}
 	for _, tc := range cases {
 		if got := isDisclaimer(tc.in); got != tc.want {

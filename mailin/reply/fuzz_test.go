@@ -233,6 +233,9 @@ var hostileShapes = map[string]string{
 	"answers":     "De: a <a@b.co>\nEnviado: lunes 10:00\nPara: b\nAsunto: x\n\n¿Piso? >> 5\nR/ no\n",
 	"lazy quotes": "> a\nb\n> c\n",
 	"sites":       "Libre de virus. www.avast.com\n\n",
+	"joined":      "De: a@b.co Enviado: " + strings.Repeat("Para: ", 160) + "\n",
+	"wrap ends":   "> Le recordamos que el mantenimiento preventivo de los equipos del piso se\nhará\n\n",
+	"data notice": "De conformidad con la Ley 1581, sus datos personales de este mensaje son del destinatario.\n\n",
 }
 
 func BenchmarkTrimHostile(b *testing.B) {

@@ -3,6 +3,7 @@ package reply
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // This file recognises the block of message headers that Outlook and other
@@ -102,6 +103,9 @@ func headerBlock(ls []line, i int) int {
 	if !isHeaderLine(ls[i]) {
 		return 0
 	}
+	if joinedHeaders(ls[i].content) {
+		return i + 1
+	}
 	quoted := ls[i].kind == kQuote
 	seen := map[headerClass]bool{}
 	end := 0
@@ -166,6 +170,59 @@ func headerBlock(ls []line, i int) int {
 		}
 	}
 	return 0
+}
+
+// joinedHeaders reports a header block joined on one line, as some
+// HTML-to-text conversions write Outlook's: "De: Soporte <s@x.co> Enviado:
+// jueves, 3 de diciembre de 2026 10:15 Para: Ana <a@x.co> Asunto: RE: …".
+// It starts with the sender and names, further on, the date and the
+// addressee or the subject, each as a capitalised name of one or two
+// words before a colon; and it holds an address or a time of day, so
+// that "De: bodega, Para: oficina 302, Fecha: mañana" stays.
+func joinedHeaders(s string) bool {
+	if headerOf(s) != hFrom {
+		return false
+	}
+	seen := map[headerClass]bool{}
+	for i := 0; i < len(s); i++ {
+		if s[i] != ':' {
+			continue
+		}
+		if c := labelBefore(s[:i]); c != hNone && c != hFrom {
+			seen[c] = true
+		}
+	}
+	if !seen[hDate] || !seen[hTo] && !seen[hSubject] {
+		return false
+	}
+	return strings.Contains(s, "@") || hasClock(s)
+}
+
+// labelBefore returns the meaning of the header name of one or two words
+// that ends s ("… Enviado el", "… Para"), or hNone. Only the last 40
+// bytes are looked at, so that a line of many colons costs little.
+func labelBefore(s string) headerClass {
+	s = strings.TrimRight(capTail(s, 40), " \u00a0*")
+	j := strings.LastIndexByte(s, ' ')
+	if j > 0 {
+		k := strings.LastIndexByte(s[:j], ' ')
+		if c := headerOf(s[k+1:] + ":"); c != hNone {
+			return c
+		}
+	}
+	return headerOf(s[j+1:] + ":")
+}
+
+// capTail returns at most the last n bytes of s, cut on a rune boundary.
+func capTail(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	s = s[len(s)-n:]
+	for len(s) > 0 && !utf8.RuneStart(s[0]) {
+		s = s[1:]
+	}
+	return s
 }
 
 // hasClock reports a time of day "10:02" in a header line's value.

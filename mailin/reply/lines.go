@@ -62,13 +62,43 @@ func classify(raws []string) []line {
 	// odio?" then ">". A line in lower case between two quoted lines, with
 	// no blank line, below a quoted line as long as clients wrap at, is
 	// the quote going on; "> ¿Piso?" then "tres" is an answer.
-	for i := 1; i+1 < len(ls); i++ {
-		if ls[i].kind == kText && ls[i-1].kind == kQuote && utf8.RuneCountInString(ls[i-1].raw) >= wrapWidth &&
-			ls[i+1].kind == kQuote && isLowerStart(ls[i].content) {
+	//
+	// The last line of a quote has no quoted line below it; it goes on
+	// the quote when the blank line or the end of the message follows
+	// it and the line above was broken for want of room: it ends
+	// mid-sentence, and the next word would not have fitted.
+	for i := 1; i < len(ls); i++ {
+		if ls[i].kind != kText || ls[i-1].kind != kQuote || !isLowerStart(ls[i].content) {
+			continue
+		}
+		prev := utf8.RuneCountInString(ls[i-1].raw)
+		if prev < wrapWidth {
+			continue
+		}
+		switch {
+		case i+1 < len(ls) && ls[i+1].kind == kQuote:
+			ls[i].kind = kQuote
+		case (i+1 == len(ls) || ls[i+1].kind == kBlank) && brokenForRoom(ls[i-1].content, prev, ls[i].content):
 			ls[i].kind = kQuote
 		}
 	}
 	return ls
+}
+
+// wrapLimit is the narrowest width at which clients wrap: a line that
+// reaches it with its next word was too long to keep that word.
+const wrapLimit = 72
+
+// brokenForRoom reports a quoted line of width n, content q, that a
+// client broke before the first word of next because the word did not
+// fit: q stops mid-sentence, and n, a space and that word pass
+// wrapLimit. The continuation is one wrapped piece, no longer than a line.
+func brokenForRoom(q string, n int, next string) bool {
+	if sentenceEnd(q) || strings.HasSuffix(q, ":") || utf8.RuneCountInString(next) > wrapLimit+8 {
+		return false
+	}
+	w, _, _ := strings.Cut(next, " ")
+	return n+1+utf8.RuneCountInString(w) > wrapLimit
 }
 
 // wrapWidth is about where mail clients wrap long lines (72 to 78

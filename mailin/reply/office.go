@@ -109,7 +109,7 @@ func officeSignatureStart(ls []line) int {
 		return start
 	case strings.Contains(first, " | ") && !signingLine(p):
 		return start
-	case n >= 4 && kinds.count() >= 2 && titleLine(ls[start+1].content):
+	case n >= 4 && kinds.count() >= 2 && titleLine(ls[start+1].content) && !closingLine(p):
 		return start
 	}
 	return -1
@@ -237,6 +237,13 @@ func repeatsName(above, first string) bool {
 // sentence, not a command.
 func signingLine(s string) bool {
 	return len(words(s)) <= 5 && !sentenceEnd(s) && !strings.HasPrefix(s, "#")
+}
+
+// closingLine reports a sign-off that ends with a comma ("Atentamente,",
+// "Kind regards,"): the person signs below it, and the name block that
+// follows is theirs however long.
+func closingLine(s string) bool {
+	return signingLine(s) && (strings.HasSuffix(s, ",") || strings.HasSuffix(s, "，"))
 }
 
 // dottedEnd reports a line that ends with an abbreviation of several

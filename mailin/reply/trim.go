@@ -4,21 +4,21 @@
 // Trim, TrimHTML and TrimBody remove the quoted history that mail clients
 // append (attribution lines such as "El lun, 3 mar 2025 a las 10:02, Ana
 // <a@b.co> escribió:", also wrapped or in pieces on lines of their own,
-// Outlook "De:/Enviado:/Para:/Asunto:" header blocks and Lotus Notes'
-// names on lines of their own, GroupWise's ">>> sender date >>>",
-// "-----Mensaje original-----" and forwarded-message markers in any
-// language, trailing quotes marked '>', '|' or initials, and quoted lines
-// a client wrapped without marks), the signature after the "-- "
-// delimiter of RFC 3676 section 4.3 or below a rule, the office block no
-// one typed (office.go), the lines phones and webmail append ("Enviado
-// desde mi iPhone", "Get Outlook for Android", "发自我的iPhone"), the
-// blocks add-ons append and the confidentiality or environment notices an
-// organisation appends. Answers written inside the message Outlook quotes
-// ("¿Piso? >> 5") stay. Lines are classified by their shape, not matched
-// against whole phrases, so that unseen variants are found too (see
-// lines.go, attribution.go, headers.go, signature.go, office.go,
-// disclaimer.go). ParseCommands then finds
-// the "#escalar", "#resolver", ... lines of PROCEDURE.md in the new part and
+// Outlook "De:/Enviado:/Para:/Asunto:" header blocks (also joined on one
+// line) and Lotus Notes' names on lines of their own, GroupWise's ">>>
+// sender date >>>", "-----Mensaje original-----" and forwarded-message
+// markers in any language, trailing quotes marked '>', '|' or initials, and
+// quoted lines a client wrapped without marks), the signature after the
+// "-- " delimiter of RFC 3676 section 4.3 or below a rule, the office block
+// no one typed (office.go), the lines phones and webmail append ("Enviado
+// desde mi iPhone", "Get Outlook for Android", "发自我的iPhone"), the blocks
+// add-ons append and the confidentiality, data-protection (Ley 1581 de
+// 2012) or environment notices an organisation appends. Answers written
+// inside the message Outlook quotes ("¿Piso? >> 5") stay. Lines are
+// classified by their shape, not matched against whole phrases, so that
+// unseen variants are found too (see lines.go, attribution.go, headers.go,
+// signature.go, office.go, disclaimer.go). ParseCommands then finds the
+// "#escalar", "#resolver", ... lines of PROCEDURE.md in the new part and
 // returns them with the remaining comment.
 //
 // Everything here is a pure function of its input: no I/O, no clock, no

@@ -381,18 +381,20 @@ func (in *Intake) verify(ctx context.Context, m *email.Message, raw []byte, mt m
 			mt.badToken = why
 		}
 	}
+	if !in.RequireVerified {
+		// Nothing hangs on the answer: a DKIM key that cannot be looked up
+		// now must not hold the message back.
+		return true, "verification turned off by configuration"
+	}
 	if in.DKIM != nil {
 		ok, why, final := in.checkDKIM(ctx, raw, dom) // dkimretry.go
 		if ok {
 			return true, why
 		}
 		in.log().Info("dkim did not vouch for the sender", "from_domain", dom, "reason", why)
-		if final && in.RequireVerified {
+		if final {
 			return false, why
 		}
-	}
-	if !in.RequireVerified {
-		return true, "verification turned off by configuration"
 	}
 	if mt.badToken != "" {
 		return false, mt.badToken

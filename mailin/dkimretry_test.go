@@ -153,3 +153,24 @@ func TestDKIMTemporaryFailureGivesUp(t *testing.T) {
 		}
 	}
 }
+
+// With verification turned off nothing hangs on DKIM's answer, so a DNS
+// that is down does not hold the message back: it is applied at once.
+func TestDKIMNotAskedWhenVerificationIsOff(t *testing.T) {
+	raw, dns := signedCommand(t, "c3@example.gov.co")
+	e := newEnv(t)
+	e.in.TrustedAuthserv = ""
+	e.in.RequireVerified = false
+	e.in.DKIM = &dkim.Verifier{Resolver: dns}
+	id := e.open()
+	dns.set(true)
+	if out := handleAt(t, e, 300, true, raw)[0]; out.Later || out.Quarantine {
+		t.Fatalf("with verification off and DNS down: %+v", out)
+	}
+	if tk := e.ticket(id); tk.State != tickets.StateInProgress {
+		t.Errorf("state = %s, want %s", tk.State, tickets.StateInProgress)
+	}
+	if n := dns.lookups(); n != 0 {
+		t.Errorf("%d DNS lookups for an answer nothing hangs on", n)
+	}
+}

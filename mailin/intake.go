@@ -153,6 +153,7 @@ func (in *Intake) handle(ctx context.Context, batch []imapin.Fetched) ([]result,
 	bctx, lf := withLater(ctx, one)
 	var rs []result
 	err := in.Service.InTx(bctx, func(tx *service.Tx) error {
+		lf.marked, lf.reason = false, "" // InTx runs this again after a serialization failure
 		var err error
 		rs, err = in.handleBatch(bctx, tx, batch)
 		if err = later(lf, err); err == nil {

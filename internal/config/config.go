@@ -42,6 +42,10 @@ type Config struct {
 	// table, or each [[imap]] of the list, with defaults applied; none when
 	// the intake is off.
 	Accounts []IMAP `toml:"-"`
+	// SMTPAccountName keys SMTP's stored OAuth 2.0 grant when no mailbox
+	// is read: the name of a single [imap] table without an address, as
+	// before there were several accounts ("" for the default).
+	SMTPAccountName string `toml:"-"`
 
 	// Path is the file the configuration was read from.
 	Path string `toml:"-"`

@@ -136,6 +136,7 @@ func (c *Config) applyAccountsEnv() {
 // without an address turns the intake off, as it always did.
 func (c *Config) accountDefaults() {
 	if len(c.Accounts) == 1 && c.Accounts[0].key == "imap" && c.Accounts[0].Address == "" {
+		c.SMTPAccountName = c.Accounts[0].Name
 		c.Accounts = nil
 		return
 	}
@@ -179,7 +180,10 @@ func (c *Config) checkIMAP() Errors {
 		switch {
 		case a.Name == "":
 			errs.add("%s.name is empty: with several accounts each needs a name (it keys the account's lease, its messages' positions and its stored OAuth 2.0 grant)", sec)
-		case !validAlias(a.Name):
+		case !validAlias(a.Name) && a.key != "imap":
+			// A single [imap] table's name was never checked before there
+			// were several accounts, and it keys stored state (positions,
+			// the lease, the OAuth 2.0 grant): it is taken as it is.
 			errs.add("%s.name %q must be letters, digits, dots, dashes or underscores", sec, a.Name)
 		default:
 			if prev, ok := names[strings.ToLower(a.Name)]; ok {

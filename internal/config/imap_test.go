@@ -38,6 +38,23 @@ mailbox_services = { "Impresoras" = "impresoras" }
 	if err != nil || len(c.Accounts) != 0 {
 		t.Errorf("no address: %v, %+v", err, c.Accounts)
 	}
+	// A single table's name was never checked before there were several
+	// accounts, and it keys stored state: an upgrade takes it as it is.
+	c, err = Parse([]byte(merge(minimal, `
+[imap]
+name = "soporte@example.gov.co"
+address = "mail.example.gov.co:993"
+username = "soporte@example.gov.co"
+password = "x"
+`)))
+	if err != nil || len(c.Accounts) != 1 || c.Accounts[0].Name != "soporte@example.gov.co" {
+		t.Errorf("a single table's old name: %v, %+v", err, c.Accounts)
+	}
+	// Without an address its name still keys SMTP's grant, as before.
+	c, err = Parse([]byte(merge(minimal, "[imap]\nname = \"mesa\"\n")))
+	if err != nil || len(c.Accounts) != 0 || c.SMTPAccountName != "mesa" {
+		t.Errorf("no address, named: %v, %+v, %q", err, c.Accounts, c.SMTPAccountName)
+	}
 }
 
 const twoAccounts = `

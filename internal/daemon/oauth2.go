@@ -28,11 +28,15 @@ func OAuth2Config(c *config.Config, account string) (oauth.Config, error) {
 }
 
 // SMTPAccount is the account whose grant SMTP's OAuth 2.0 tokens come
-// from: the first mailbox account (the desk's, in the examples), or
-// "default" when no mailbox is read.
+// from: the first mailbox account (the desk's, in the examples), or, when
+// no mailbox is read, the name of the [imap] table without an address (as
+// before there were several accounts) or "default".
 func SMTPAccount(c *config.Config) string {
 	if len(c.Accounts) > 0 {
 		return c.Accounts[0].Name
+	}
+	if c.SMTPAccountName != "" {
+		return c.SMTPAccountName
 	}
 	return config.DefaultAccount
 }

@@ -18,6 +18,10 @@ type pendingGrant struct {
 	expiry        time.Time
 }
 
+// pendingStoreTimeout bounds one try to store a pending grant: it runs
+// with the source's lock held, which every token request waits on.
+const pendingStoreTimeout = 3 * time.Second
+
 // keepPending holds p until it is stored (s.mu held), and starts the
 // retry that stores it.
 func (s *Source) keepPending(p *pendingGrant) {
@@ -39,7 +43,7 @@ func (s *Source) retryPending() {
 		time.Sleep(wait)
 		s.mu.Lock()
 		if s.pending != nil {
-			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			ctx, cancel := context.WithTimeout(context.Background(), pendingStoreTimeout)
 			s.storePending(ctx, s.cfg.now())
 			cancel()
 		}

@@ -143,7 +143,11 @@ func (s *Source) Token(ctx context.Context) (string, error) {
 	defer s.mu.Unlock()
 	now := s.cfg.now()
 	if s.pending != nil {
-		s.storePending(ctx, now) // best effort; the retry goes on meanwhile
+		// Best effort, and short: every IMAP and SMTP token request waits
+		// on this lock, and the retry goes on meanwhile.
+		sctx, cancel := context.WithTimeout(ctx, pendingStoreTimeout)
+		s.storePending(sctx, now)
+		cancel()
 	}
 	if s.access != "" && s.fresh(s.expiry, now) {
 		return s.access, nil

@@ -37,11 +37,6 @@ func (in *Intake) rating(ctx context.Context, tx *service.Tx, f *imapin.Fetched,
 	if actor.Role != tickets.RoleRequester {
 		return result{}, false, nil
 	}
-	// A rating replaces an earlier one in the reports: it must come from
-	// her (the reply address of her notice, or a trusted authentication).
-	if ok, _ := in.verify(ctx, m, msg.Raw, mt); !ok {
-		return result{}, false, nil
-	}
 	// Files sent with it are a new problem, or evidence of one: such a
 	// reply opens a follow-up ticket, as any reply to a closed ticket.
 	for _, a := range m.Attachments {
@@ -52,6 +47,13 @@ func (in *Intake) rating(ctx context.Context, tx *service.Tx, f *imapin.Fetched,
 	trimmed := reply.TrimBody(m.Text, m.HTML)
 	score, text, ok := reply.ParseRating(trimmed)
 	if !ok {
+		return result{}, false, nil
+	}
+	// Asked last, of a reply that is a rating, so that a DKIM key that
+	// cannot be looked up now holds back only a rating: it replaces an
+	// earlier one in the reports, so it must come from her (the reply
+	// address of her notice, or a trusted authentication).
+	if ok, _ := in.verify(ctx, m, msg.Raw, mt); !ok {
 		return result{}, false, nil
 	}
 	earlier, err := store.HasRating(ctx, tx.Q, t.ID)

@@ -103,9 +103,8 @@ func (q *queue) outgoing(nt note, fill func(*Data), held bool) (store.Outgoing, 
 	var files []int64
 	d.Ticket.Files, files = q.filesFor(nt, v)
 	if v.MayCommand() {
-		var naming bool
-		d.Commands, naming = q.rules.Commands(nt.To.Email, q.t, nt.Lang)
-		if naming {
+		d.Commands, d.Naming = q.rules.Commands(nt.To.Email, q.t, nt.Lang)
+		if len(d.Naming) > 0 {
 			d.Staff = q.rules.Staff(q.t)
 		}
 	}

@@ -96,9 +96,11 @@ type Data struct {
 	Commands  []string
 	Results   []CommandResult
 	LinkedRef string // opened_ack, opened_desk: the closed ticket this one follows up
-	// Staff are the people #asignar and #escalar may name, by level
+	// Staff are the people the commands of Naming (#asignar, #escalar,
+	// those of Commands that name a person) may name, by level
 	// (opened_desk, case_assigned and the other notices with Commands).
 	Staff        []LevelStaff
+	Naming       []string
 	Reason       string // quarantined, delivery_failed: why
 	Waiting      string // reminder: how long the ticket has waited, e.g. "3 días"
 	ReplyAddress string // the address replies should go to

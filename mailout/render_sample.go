@@ -89,6 +89,7 @@ func SampleData(name, lang string) Data {
 		tr("#asignar <persona>", "#assign <person>"),
 		tr("#nota <texto>", "#note <text>"),
 	}
+	naming := []string{tr("#asignar", "#assign"), tr("#escalar", "#escalate")}
 	closingCommands := []string{tr("#cerrar", "#close"), tr("#reabrir", "#reopen")}
 	staff := []LevelStaff{
 		{Level: 2, People: []Person{{Name: specialist.Name, Email: specialist.Email, Role: specialist.Role, Alias: "acastillo"},
@@ -110,7 +111,7 @@ func SampleData(name, lang string) Data {
 		d.Ticket.State, d.Ticket.Level, d.Ticket.Assignee, d.Ticket.Service = "nuevo", 1, nil, ""
 		d.Ticket.UpdatedAt = d.Ticket.CreatedAt
 		d.Commands = deskCommands
-		d.Staff = staff
+		d.Staff, d.Naming = staff, naming
 		d.LinkedRef = "OTI-098"
 		d.Ticket.Files = []FileView{{ID: 41, Name: "error-spooler.png", Size: 184_320}}
 	case "level_changed":
@@ -123,7 +124,7 @@ func SampleData(name, lang string) Data {
 			"Please check the computer's print spooler service; the user is available in the afternoon.")
 		d.History = history
 		d.Commands = assigneeCommands
-		d.Staff = staff[1:]
+		d.Staff, d.Naming = staff[1:], naming
 		d.Ticket.Files = files
 	case "comment":
 		d.Actor = &specialist

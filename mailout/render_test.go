@@ -540,3 +540,24 @@ func TestRenderConcurrently(t *testing.T) {
 
 // oneSpace is s with every run of white space made one space.
 func oneSpace(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// TestNamingSaysTheCommandsOffered: the list of people one may name is
+// introduced by the commands offered that name one, not by both always:
+// at level 3 a provider may #assign but not #escalate.
+func TestNamingSaysTheCommandsOffered(t *testing.T) {
+	r := newTestRenderer(t)
+	for lang, c := range map[string]struct{ verb, want, not string }{
+		"es": {"#asignar", "En #asignar puede nombrar a:", "#escalar puede nombrar"},
+		"en": {"#assign", "In #assign you may name:", "#escalate you may name"},
+	} {
+		d := SampleData("case_assigned", lang)
+		d.Naming = []string{c.verb}
+		out, err := r.Render("case_assigned", lang, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(out.Text, c.want) || strings.Contains(out.Text, c.not) || strings.Contains(out.HTML, c.not) {
+			t.Errorf("%s: the people list is introduced wrongly:\n%s", lang, out.Text)
+		}
+	}
+}

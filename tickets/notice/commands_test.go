@@ -1,6 +1,7 @@
 package notice
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -37,7 +38,7 @@ func TestCommandsOfferedAreThoseThatRun(t *testing.T) {
 			t.Errorf("desk is not offered %s: %v", c, desk)
 		}
 	}
-	if !naming || has(desk, "#cerrar") || has(desk, "#reabrir") {
+	if len(naming) == 0 || has(desk, "#cerrar") || has(desk, "#reabrir") {
 		t.Errorf("desk on a ticket in progress: %v (naming %v)", desk, naming)
 	}
 	tk.State = tickets.StateResolved
@@ -46,9 +47,17 @@ func TestCommandsOfferedAreThoseThatRun(t *testing.T) {
 		t.Errorf("desk on a resolved ticket: %v", desk)
 	}
 	tk.State, tk.Level, tk.Assignee = tickets.StateInProgress, 3, "soporte@proveedor.example.com"
-	prov, _ := r.Commands("soporte@proveedor.example.com", tk, "es")
+	prov, provNaming := r.Commands("soporte@proveedor.example.com", tk, "es")
 	if has(prov, "#escalar") || !has(prov, "#resolver") {
 		t.Errorf("provider at level 3: %v", prov)
+	}
+	// The list of people is introduced by the commands offered that name
+	// one: at level 3 #escalar is not among them.
+	if !slices.Equal(provNaming, []string{"#asignar"}) {
+		t.Errorf("provider at level 3 names people with %v, want [#asignar]", provNaming)
+	}
+	if !slices.Equal(naming, []string{"#asignar", "#escalar"}) {
+		t.Errorf("desk names people with %v, want [#asignar #escalar]", naming)
 	}
 	if out, _ := r.Commands("ana@example.org", tk, "es"); out != nil {
 		t.Errorf("requester is offered %v", out)

@@ -104,30 +104,34 @@ var commandSpecs = []commandSpec{
 }
 
 // Commands lists the commands the person with address to may run on t
-// now, in lang, and whether one of them names a person (#asignar,
-// #escalar): those the procedure allows them in t's state, level and
+// now, in lang, and those of them that name a person (#asignar,
+// #escalar, in that order): those the procedure allows them in t's state, level and
 // assignment (tickets.Allowed, the rule that "#ayuda" answers with too).
 // A person outside the roster is offered none.
-func (r Rules) Commands(to string, t store.Ticket, lang string) (cmds []string, naming bool) {
+func (r Rules) Commands(to string, t store.Ticket, lang string) (cmds, naming []string) {
 	if r.Roster == nil || t.ID == 0 {
-		return nil, false
+		return nil, nil
 	}
 	rp, ok := r.Roster.Find(to)
 	if !ok || !strings.EqualFold(rp.Email, to) {
-		return nil, false
+		return nil, nil
 	}
 	allowed := tickets.Allowed(t.Ticket, tickets.ActorOf(rp))
+	verbs := map[tickets.CommandKind]string{}
 	for _, s := range commandSpecs {
 		if !slices.Contains(allowed, s.kind) {
 			continue
 		}
-		if s.kind == tickets.CmdAssign || s.kind == tickets.CmdEscalate {
-			naming = true
-		}
+		spec := s.es
 		if lang == "en" {
-			cmds = append(cmds, s.en)
-		} else {
-			cmds = append(cmds, s.es)
+			spec = s.en
+		}
+		cmds = append(cmds, spec)
+		verbs[s.kind] = strings.Fields(spec)[0]
+	}
+	for _, k := range []tickets.CommandKind{tickets.CmdAssign, tickets.CmdEscalate} {
+		if v, ok := verbs[k]; ok {
+			naming = append(naming, v)
 		}
 	}
 	return cmds, naming

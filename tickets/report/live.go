@@ -9,6 +9,7 @@ import (
 
 	"github.com/ticketd/ticketd/internal/bizdays"
 	"github.com/ticketd/ticketd/tickets"
+	"github.com/ticketd/ticketd/tickets/store"
 )
 
 // The figures that change minute by minute, for /metrics: the backlog now,
@@ -18,11 +19,10 @@ import (
 // age bucket (AgeBuckets' names), ages in business days of the clock's
 // working hours.
 func BacklogNow(ctx context.Context, db sqlx.QueryerContext, clock *bizdays.WorkClock, now time.Time) (map[tickets.Level]map[string]int, error) {
-	rows, err := db.QueryxContext(ctx, `SELECT level, created_at FROM tickets WHERE state IN ('nuevo', 'en_atencion')`)
+	open, err := store.OpenTicketsNow(ctx, db)
 	if err != nil {
 		return nil, fmt.Errorf("report: reading the backlog: %w", err)
 	}
-	defer rows.Close()
 	out := map[tickets.Level]map[string]int{}
 	for l := tickets.MinLevel; l <= tickets.MaxLevel; l++ {
 		out[l] = map[string]int{}
@@ -31,20 +31,13 @@ func BacklogNow(ctx context.Context, db sqlx.QueryerContext, clock *bizdays.Work
 		}
 	}
 	perDay := float64(clock.Hours().PerDay())
-	for rows.Next() {
-		var (
-			l       tickets.Level
-			created time.Time
-		)
-		if err := rows.Scan(&l, &created); err != nil {
-			return nil, fmt.Errorf("report: reading the backlog: %w", err)
-		}
-		if out[l] == nil {
+	for _, o := range open {
+		if out[o.Level] == nil {
 			continue
 		}
-		out[l][AgeOf(float64(clock.Between(created, now))/perDay)]++
+		out[o.Level][AgeOf(float64(clock.Between(o.Created, now))/perDay)]++
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // Movement is a resolution or an escalation on the record.
@@ -59,31 +52,20 @@ type Movement struct {
 
 // LastEventID is the newest event's id (0 for none).
 func LastEventID(ctx context.Context, db sqlx.QueryerContext) (int64, error) {
-	var id int64
-	err := sqlx.GetContext(ctx, db, &id, `SELECT COALESCE(max(id), 0) FROM events`)
-	return id, err
+	return store.LastEventID(ctx, db)
 }
 
 // Movements returns the resolutions and escalations with ids above after,
 // oldest first, at most limit. An escalation is a classification at level 2
 // or 3, or an escalation: an event that raises the level.
 func Movements(ctx context.Context, db sqlx.QueryerContext, after int64, limit int) ([]Movement, error) {
-	rows, err := db.QueryxContext(ctx, `SELECT e.id, e.kind = 'resolved', e.level_after, e.at, t.created_at
-		FROM events e JOIN tickets t ON t.id = e.ticket_id
-		WHERE e.id > $1 AND (e.kind = 'resolved' OR e.level_after > e.level_before AND e.level_after >= 2)
-		ORDER BY e.id LIMIT $2`, after, limit)
+	rows, err := store.Movements(ctx, db, after, limit)
 	if err != nil {
 		return nil, fmt.Errorf("report: reading resolutions and escalations: %w", err)
 	}
-	defer rows.Close()
 	var out []Movement
-	for rows.Next() {
-		var m Movement
-		if err := rows.Scan(&m.ID, &m.Resolved, &m.Level, &m.At, &m.Opened); err != nil {
-			return nil, fmt.Errorf("report: reading resolutions and escalations: %w", err)
-		}
-		m.Escalated = !m.Resolved
-		out = append(out, m)
+	for _, r := range rows {
+		out = append(out, Movement{ID: r.ID, Resolved: r.Resolved, Escalated: !r.Resolved, Level: r.Level, At: r.At, Opened: r.Opened})
 	}
-	return out, rows.Err()
+	return out, nil
 }

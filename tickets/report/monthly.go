@@ -4,13 +4,11 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
-	"github.com/lib/pq"
 
 	"github.com/ticketd/ticketd/tickets/store"
 )
@@ -97,8 +95,7 @@ func monthlyKey(period, email string) string {
 }
 
 func monthlyQueued(ctx context.Context, db sqlx.QueryerContext, period, email string) (bool, error) {
-	var n int
-	err := sqlx.GetContext(ctx, db, &n, `SELECT count(*) FROM outbox WHERE dedup_key = $1`, monthlyKey(period, email))
+	n, err := store.OutboxKeyCount(ctx, db, monthlyKey(period, email))
 	if err != nil {
 		return false, fmt.Errorf("report: %w", err)
 	}
@@ -115,8 +112,7 @@ func queueOne(ctx context.Context, db *sqlx.DB, o *store.Outgoing, csv store.Att
 	}
 	defer tx.Rollback()
 	queued, err := store.Enqueue(ctx, tx, o)
-	var pqErr *pq.Error
-	if errors.As(err, &pqErr) && pqErr.Code == "23505" {
+	if store.IsUniqueViolation(err) {
 		return false, nil
 	}
 	if err != nil {
@@ -128,7 +124,7 @@ func queueOne(ctx context.Context, db *sqlx.DB, o *store.Outgoing, csv store.Att
 		}
 	}
 	if err := tx.Commit(); err != nil {
-		if errors.As(err, &pqErr) && pqErr.Code == "23505" {
+		if store.IsUniqueViolation(err) {
 			return false, nil
 		}
 		return false, fmt.Errorf("report: queueing the monthly report: %w", err)

@@ -15,7 +15,6 @@ package report
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"time"
 
@@ -23,6 +22,7 @@ import (
 
 	"github.com/ticketd/ticketd/internal/bizdays"
 	"github.com/ticketd/ticketd/tickets"
+	"github.com/ticketd/ticketd/tickets/store"
 )
 
 // Params say what a report covers.
@@ -160,25 +160,20 @@ func Build(ctx context.Context, db *sqlx.DB, p Params) (*Report, error) {
 	if !p.To.After(p.From) {
 		return nil, fmt.Errorf("report: the period ends before it starts")
 	}
-	tx, err := db.BeginTxx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+	tx, err := store.BeginReportRead(ctx, db)
 	if err != nil {
 		return nil, fmt.Errorf("report: %w", err)
 	}
 	defer tx.Rollback()
-	// The queries are one pass over an index; compiling them (JIT) costs
-	// more than it saves.
-	if _, err := tx.ExecContext(ctx, `SET LOCAL jit = off`); err != nil {
-		return nil, fmt.Errorf("report: %w", err)
-	}
-	rows, err := received(ctx, tx, p.From, p.To)
+	rows, err := store.ReportReceived(ctx, tx, p.From, p.To)
 	if err != nil {
 		return nil, err
 	}
-	open, err := backlog(ctx, tx, p.To)
+	open, err := store.ReportBacklog(ctx, tx, p.To)
 	if err != nil {
 		return nil, err
 	}
-	closed, err := closedEarlier(ctx, tx, p.From, p.To)
+	closed, err := store.ReportClosedEarlier(ctx, tx, p.From, p.To)
 	if err != nil {
 		return nil, err
 	}

@@ -12,7 +12,8 @@
 // alert that SMTP fails leaves when SMTP works again (/readyz, ticketd
 // status and the metric say it meanwhile).
 //
-// It imports the store and nothing that sends mail.
+// Its SQL lives in tickets/store (alerts.go), like all of ticketd's: it
+// imports the store and nothing that sends mail.
 package alerts
 
 import (
@@ -115,14 +116,8 @@ func (w *Watcher) apply(ctx context.Context, o Observation) error {
 	}
 	defer tx.Rollback()
 	subject := o.Subject()
-	if _, err := tx.ExecContext(ctx, `INSERT INTO health_alerts (subject) VALUES ($1) ON CONFLICT DO NOTHING`, subject); err != nil {
-		return err
-	}
-	var row struct {
-		FailingSince *time.Time `db:"failing_since"`
-		AlertedAt    *time.Time `db:"alerted_at"`
-	}
-	if err := tx.GetContext(ctx, &row, `SELECT failing_since, alerted_at FROM health_alerts WHERE subject = $1 FOR UPDATE`, subject); err != nil {
+	row, err := store.LockHealthAlert(ctx, tx, subject)
+	if err != nil {
 		return err
 	}
 	now := w.now()
@@ -142,8 +137,7 @@ func (w *Watcher) apply(ctx context.Context, o Observation) error {
 			alerted = &now
 			w.log().Error("a part has failed too long; administrators told", "part", subject, "since", since, "error", o.Error)
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE health_alerts SET failing_since = $2, last_error = $3, alerted_at = $4, updated_at = $5
-			WHERE subject = $1`, subject, since, oneLine(o.Error, 500), alerted, now); err != nil {
+		if err := store.SetHealthFailing(ctx, tx, subject, since, oneLine(o.Error, 500), alerted, now); err != nil {
 			return err
 		}
 		return tx.Commit()
@@ -157,8 +151,7 @@ func (w *Watcher) apply(ctx context.Context, o Observation) error {
 		}
 		w.log().Info("a part works again; administrators told", "part", subject, "failed_since", *row.FailingSince)
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE health_alerts SET failing_since = NULL, last_error = '', alerted_at = NULL, updated_at = $2
-		WHERE subject = $1`, subject, now); err != nil {
+	if err := store.ClearHealthAlert(ctx, tx, subject, now); err != nil {
 		return err
 	}
 	return tx.Commit()
@@ -261,19 +254,12 @@ func oneLine(s string, n int) string {
 }
 
 // Failing is a part that fails now, as recorded.
-type Failing struct {
-	Subject      string     `db:"subject"`
-	FailingSince time.Time  `db:"failing_since"`
-	LastError    string     `db:"last_error"`
-	AlertedAt    *time.Time `db:"alerted_at"`
-}
+type Failing = store.HealthFailure
 
 // Failures returns the parts failing now, for /readyz, ticketd status and
 // the metric.
 func Failures(ctx context.Context, q sqlx.QueryerContext) ([]Failing, error) {
-	var out []Failing
-	err := sqlx.SelectContext(ctx, q, &out, `SELECT subject, failing_since, last_error, alerted_at FROM health_alerts
-		WHERE failing_since IS NOT NULL ORDER BY subject`)
+	out, err := store.HealthFailures(ctx, q)
 	if err != nil {
 		return nil, fmt.Errorf("reading alerts: %w", err)
 	}

@@ -12,7 +12,9 @@
 // it stored. A token is renewed RenewBefore its expiry, and once more when a
 // server refused it (Invalidate).
 //
-// It imports no other ticketd package; the one-time login that stores the
+// Of ticketd's packages it imports only tickets/store, where its SQL lives
+// (oauth.go there), like all of ticketd's; the sealing stays here, so the
+// store sees tokens only encrypted. The one-time login that stores the
 // first refresh token is in login.go.
 package oauth
 

@@ -174,8 +174,20 @@ func TestOneReplicaReadsAMailbox(t *testing.T) {
 		t.Fatalf("another mailbox's lease: %v", err)
 	}
 	other.release()
-	// The holder's session dies (as when its process is killed).
-	a.conn.Raw(func(dc any) error { return dc.(io.Closer).Close() })
+	// The holder's session dies (as when its process is killed): the
+	// server ends the backend that holds the lock, found by the lock's key
+	// (an int8 key is classid, its high half, and objid, its low half).
+	key := uint64(leaseKey("imap:default/INBOX"))
+	var killed int
+	if err := db.GetContext(ctx, &killed, `SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_locks
+		WHERE locktype = 'advisory' AND granted AND objsubid = 1
+			AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+			AND classid::int8 = $1 AND objid::int8 = $2`, int64(key>>32), int64(key&0xffffffff)); err != nil {
+		t.Fatal(err)
+	}
+	if killed != 1 {
+		t.Fatalf("%d sessions hold the lease, want 1", killed)
+	}
 	select {
 	case <-a.lost:
 	case <-time.After(10 * time.Second):

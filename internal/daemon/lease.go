@@ -2,12 +2,13 @@ package daemon
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"hash/fnv"
 	"time"
 
 	"github.com/jmoiron/sqlx"
+
+	"github.com/ticketd/ticketd/tickets/store"
 )
 
 // errNotHeld means another replica holds the lease.
@@ -19,8 +20,7 @@ var errNotHeld = errors.New("lease held by another replica")
 // replica takes over within one retry interval. PostgreSQL is the
 // coordination point; there is no cluster of our own.
 type lease struct {
-	conn *sql.Conn
-	key  int64
+	lock *store.AdvisoryLock
 	lost chan struct{}
 	stop chan struct{}
 }
@@ -35,21 +35,14 @@ func leaseKey(name string) int64 {
 // tryLease takes the lease on name, or returns errNotHeld. The returned
 // lease's lost channel closes when its session is gone.
 func tryLease(ctx context.Context, db *sqlx.DB, name string, check time.Duration) (*lease, error) {
-	conn, err := db.Conn(ctx)
+	lock, ok, err := store.TryAdvisoryLock(ctx, db, leaseKey(name))
 	if err != nil {
 		return nil, err
 	}
-	key := leaseKey(name)
-	var ok bool
-	if err := conn.QueryRowContext(ctx, `SELECT pg_try_advisory_lock($1)`, key).Scan(&ok); err != nil {
-		conn.Close()
-		return nil, err
-	}
 	if !ok {
-		conn.Close()
 		return nil, errNotHeld
 	}
-	l := &lease{conn: conn, key: key, lost: make(chan struct{}), stop: make(chan struct{})}
+	l := &lease{lock: lock, lost: make(chan struct{}), stop: make(chan struct{})}
 	go l.watch(check)
 	return l, nil
 }
@@ -64,10 +57,7 @@ func (l *lease) watch(every time.Duration) {
 			return
 		case <-t.C:
 			ctx, cancel := context.WithTimeout(context.Background(), every)
-			err := l.conn.PingContext(ctx)
-			if err == nil {
-				_, err = l.conn.ExecContext(ctx, `SELECT 1`)
-			}
+			err := l.lock.Check(ctx)
 			cancel()
 			if err != nil {
 				close(l.lost)
@@ -82,6 +72,5 @@ func (l *lease) release() {
 	close(l.stop)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	l.conn.ExecContext(ctx, `SELECT pg_advisory_unlock($1)`, l.key)
-	l.conn.Close()
+	l.lock.Release(ctx)
 }

@@ -5,6 +5,10 @@
 //
 // PostgreSQL refuses to run as root; when the process is root the cluster is
 // run as the "postgres" system user (or "nobody") instead.
+//
+// ticketd's SQL lives in tickets/store; this package's only SQL creates a
+// database in its cluster as the superuser (EnsureDatabase), before any of
+// ticketd's schema exists, which is the cluster's business, not the store's.
 package pgcluster
 
 import (

@@ -19,9 +19,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jmoiron/sqlx"
-	"github.com/lib/pq"
-
 	"github.com/ticketd/ticketd/internal/config"
 	"github.com/ticketd/ticketd/internal/daemon"
 	"github.com/ticketd/ticketd/internal/mailsandbox"
@@ -158,8 +155,8 @@ func Start(ctx context.Context, o Options) (*Sandbox, error) {
 			return nil, err
 		}
 		s.cluster = c
-		if err := createDB(ctx, c.URL("postgres"), "ticketd"); err != nil {
-			return nil, err
+		if err := c.EnsureDatabase(ctx, "ticketd"); err != nil {
+			return nil, fmt.Errorf("PostgreSQL for the sandbox: %w", err)
 		}
 		s.DBURL = c.URL("ticketd")
 	}
@@ -284,24 +281,6 @@ func portFree(port int) bool {
 	}
 	l.Close()
 	return true
-}
-
-func createDB(ctx context.Context, adminURL, name string) error {
-	db, err := sqlx.Open("postgres", adminURL)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	var exists bool
-	if err := db.GetContext(ctx, &exists, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)`, name); err != nil {
-		return fmt.Errorf("PostgreSQL for the sandbox: %w", err)
-	}
-	if !exists {
-		if _, err := db.ExecContext(ctx, `CREATE DATABASE `+pq.QuoteIdentifier(name)); err != nil {
-			return fmt.Errorf("creating the sandbox database: %w", err)
-		}
-	}
-	return nil
 }
 
 // pickAddr returns want (or def) when that port is free, else a free port.

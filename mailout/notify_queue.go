@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
-	"github.com/lib/pq"
 
 	"github.com/ticketd/ticketd/internal/replytoken"
 	"github.com/ticketd/ticketd/tickets"
@@ -198,8 +197,8 @@ func (q *queue) recordHeld(o store.Outgoing) error {
 
 // threading returns In-Reply-To and References: the message that caused
 // the notification (or the ticket's first message) and the ticket's thread.
-func (q *queue) threading() (string, pq.StringArray) {
-	refs := pq.StringArray{}
+func (q *queue) threading() (string, []string) {
+	refs := []string{}
 	if len(q.thread) > 0 {
 		refs = append(refs, q.thread[0])
 		if len(q.thread) > 12 {

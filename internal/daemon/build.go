@@ -2,7 +2,8 @@
 // service with its outbox notifier, the mail intake for every configured
 // mailbox (one replica reads a mailbox at a time), the outbox worker, the
 // procedure's timers and the admin HTTP listener. `ticketd run` and
-// `ticketd sandbox` both start it.
+// `ticketd sandbox` both start it. It holds no SQL: the mailbox leases'
+// advisory locks, like all of ticketd's SQL, are in tickets/store.
 package daemon
 
 import (

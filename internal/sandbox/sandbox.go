@@ -3,7 +3,8 @@
 // provider in process (IMAP and SMTP on loopback) with a mailbox for the
 // desk and for every person of a sample roster, and ticketd itself
 // configured against them. ticketd does not know it is in a sandbox: it
-// speaks real IMAP, SMTP and SQL, and so can anyone's mail client.
+// speaks real IMAP, SMTP and SQL, and so can anyone's mail client. It
+// writes no SQL itself: internal/pgcluster creates its database.
 package sandbox
 
 import (

@@ -8,9 +8,10 @@
 // computes them.
 //
 // The database does the reading (one row per ticket, aggregated from its
-// events with FILTER); this package measures business time on the Colombian
-// calendar and takes medians and percentiles. It imports the domain, the
-// calendar and the database driver, never a mail package.
+// events with FILTER), with queries that live in tickets/store (report.go)
+// like all of ticketd's SQL; this package measures business time on the
+// Colombian calendar and takes medians and percentiles. It imports the
+// domain, the calendar and the store, never a mail package.
 package report
 
 import (

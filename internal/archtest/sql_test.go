@@ -247,3 +247,26 @@ func TestStartsSQL(t *testing.T) {
 		}
 	}
 }
+
+// FuzzStartsSQL: leading space never changes the verdict, and a literal
+// judged SQL does begin, past its space, with a keyword and a space.
+func FuzzStartsSQL(f *testing.F) {
+	for _, s := range []string{"SELECT 1", "\n\tWITH x AS (SELECT 1) SELECT 1", "SET", "SETTINGS x", "En atención", "select 1", "COPY\u00a0t", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got := startsSQL(s)
+		if startsSQL(" \n\t"+s) != got {
+			t.Fatalf("leading space changes the verdict on %q", s)
+		}
+		if !got {
+			return
+		}
+		rest := strings.TrimLeftFunc(s, unicode.IsSpace)
+		if !slices.ContainsFunc(sqlKeywords, func(k string) bool {
+			return strings.HasPrefix(rest, k) && len(rest) > len(k) && unicode.IsSpace(rune(rest[len(k)]))
+		}) {
+			t.Fatalf("%q judged SQL without a keyword and a space", s)
+		}
+	})
+}

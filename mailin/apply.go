@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -174,7 +175,7 @@ func (in *Intake) automatic(ctx context.Context, tx *service.Tx, f *imapin.Fetch
 	if t != nil {
 		msg.TicketID = &t.ID
 	}
-	if err := store.UpdateInbound(ctx, tx.Q, *msg); err != nil {
+	if err := keep(ctx, tx, msg); err != nil {
 		return result{}, err
 	}
 	if t == nil {
@@ -211,7 +212,7 @@ func (in *Intake) open(ctx context.Context, tx *service.Tx, f *imapin.Fetched, m
 	return processed(f.UID, "opened"), nil
 }
 
-// opening is a message, its raw source stored, that opens a ticket.
+// opening is a message that opens a ticket.
 type opening struct {
 	f     *imapin.Fetched
 	msg   *store.Message
@@ -223,8 +224,32 @@ type opening struct {
 // openAll opens a ticket for each message, in order, through
 // service.OpenMany: a message alone (open) or a run of the batch planner's
 // (openRun). Each message and its attachments go on their ticket before
-// anyone is notified, so the notifications carry them.
+// anyone is notified, so the notifications carry them. A message not
+// stored yet (ID 0) gets its id first, so that the notifications composed
+// meanwhile can name it, and is inserted whole once its ticket exists
+// (its row refers to the ticket, the events to its row): one write of the
+// row, raw source and all. A message that another transaction stored
+// since the batch looked rolls the batch back (errStoredMeanwhile).
 func (in *Intake) openAll(ctx context.Context, tx *service.Tx, ops []opening) error {
+	fresh := make([]bool, len(ops))
+	var n int
+	for j, op := range ops {
+		fresh[j] = op.msg.ID == 0
+		if fresh[j] {
+			n++
+		}
+	}
+	if n > 0 {
+		ids, err := store.AllocateMessageIDs(ctx, tx.Q, n)
+		if err != nil {
+			return err
+		}
+		for j, op := range ops {
+			if fresh[j] {
+				op.msg.ID, ids = ids[0], ids[1:]
+			}
+		}
+	}
 	reqs := make([]service.OpenRequest, len(ops))
 	for j, op := range ops {
 		reqs[j] = in.openRequest(op.f, op.msg, op.m, op.mt)
@@ -234,15 +259,32 @@ func (in *Intake) openAll(ctx context.Context, tx *service.Tx, ops []opening) er
 		}
 	}
 	_, err := tx.OpenMany(reqs, func(ts []store.Ticket) error {
-		rows := make([]store.Message, len(ops))
-		var atts []store.Attachment
+		var (
+			inserts, updates []store.Message
+			atts             []store.Attachment
+		)
 		for j, op := range ops {
 			op.msg.TicketID = &ts[j].ID
-			rows[j] = *op.msg
+			if fresh[j] {
+				inserts = append(inserts, *op.msg)
+			} else {
+				updates = append(updates, *op.msg) // stored before: released from quarantine
+			}
 			atts = append(atts, attachmentRows(op.msg.ID, op.m)...)
 		}
-		if err := store.UpdateInboundMany(ctx, tx.Q, rows); err != nil {
-			return err
+		if len(inserts) > 0 {
+			_, existed, err := store.InsertInboundMany(ctx, tx.Q, inserts)
+			if err != nil {
+				return err
+			}
+			if slices.Contains(existed, true) {
+				return errStoredMeanwhile
+			}
+		}
+		if len(updates) > 0 {
+			if err := store.UpdateInboundMany(ctx, tx.Q, updates); err != nil {
+				return err
+			}
 		}
 		return store.InsertAttachments(ctx, tx.Q, atts)
 	})
@@ -290,7 +332,7 @@ func (in *Intake) reply(ctx context.Context, tx *service.Tx, f *imapin.Fetched, 
 	t := mt.ticket
 	trimmed := reply.TrimBody(m.Text, m.HTML)
 	msg.Body, msg.Status, msg.TicketID = trimmed, store.StatusProcessed, &t.ID
-	if err := store.UpdateInbound(ctx, tx.Q, *msg); err != nil {
+	if err := keep(ctx, tx, msg); err != nil {
 		return result{}, err
 	}
 	if err := store.InsertAttachments(ctx, tx.Q, attachmentRows(msg.ID, m)); err != nil {

@@ -22,13 +22,13 @@ import (
 // (route.go, the decision apply follows) says open alone and that cite no
 // ticket's message, nor one earlier in the batch, nor are stored already,
 // and opens runs of them together through openAll, as open does a message
-// alone, with a fixed number of statements: the raw sources in one, what
-// processing made of them in one; every other message goes through process, in
-// its place in the batch. The rows written are those of the same messages
-// handled one batch of one after the other (batch_test.go compares them),
-// with ids in the same order per ticket; only two kinds of ids interleave
-// differently across the tickets of a run: inbound and outbound messages',
-// and the events of held notices. The mailbox_positions of a batch and its
+// alone, with a fixed number of statements: the messages are inserted
+// whole (raw source, text, ticket) in one, once their tickets exist; every
+// other message goes through process, in its place in the batch. The rows
+// written are those of the same messages handled one batch of one after
+// the other (batch_test.go compares them), with ids in the same order per
+// ticket; only two kinds of ids interleave differently across the tickets
+// of a run: inbound and outbound messages', and the events of held notices. The mailbox_positions of a batch and its
 // cursor are written once, at its end.
 
 // maxBatchedBytes is the largest message opened in a run. A run holds its
@@ -96,7 +96,7 @@ func (in *Intake) handleBatch(ctx context.Context, tx *service.Tx, batch []imapi
 		if err := flush(); err != nil {
 			return nil, err
 		}
-		r, row, err := in.process(ctx, tx, f, ps[i].r)
+		r, row, err := in.process(ctx, tx, f, ps[i].r, ps[i].stored)
 		if err != nil {
 			return nil, err
 		}
@@ -143,12 +143,14 @@ func (in *Intake) candidates(ctx context.Context, tx *service.Tx, batch []imapin
 		ps[i] = *p
 		ps[i].msg.CreatedAt = tx.Now()
 	})
-	// The database is asked once, about every message route says opens
-	// alone: a few more keys than the candidates below, one round trip.
+	// The database is asked once: which messages are stored (every one's
+	// key: a message not stored is inserted whole once processed, see
+	// process), and which of the ids cited by those route says open alone
+	// are a ticket's.
 	var ids, hashes, refs []string
 	for i := range ps {
+		ids, hashes = append(ids, ps[i].msg.MessageID), append(hashes, ps[i].msg.ContentHash)
 		if ps[i].r.opensAlone() {
-			ids, hashes = append(ids, ps[i].msg.MessageID), append(hashes, ps[i].msg.ContentHash)
 			refs = append(refs, ps[i].r.cites...)
 		}
 	}
@@ -167,7 +169,8 @@ func (in *Intake) candidates(ctx context.Context, tx *service.Tx, batch []imapin
 		_, handled := known.Handled[batch[i].UID]
 		// Match would find no ticket: nothing cited is a ticket's, before
 		// the batch or earlier in it.
-		ok := p.r.opensAlone() && !handled && !seen[k] && !known.Stored[[2]string{k.id, k.hash}]
+		p.stored = seen[k] || known.Stored[[2]string{k.id, k.hash}]
+		ok := p.r.opensAlone() && !handled && !p.stored
 		seen[k] = true
 		if p.r != nil {
 			for _, id := range p.r.cites {
@@ -183,10 +186,12 @@ func (in *Intake) candidates(ctx context.Context, tx *service.Tx, batch []imapin
 }
 
 // prepared is what parsing told of a message before the database is
-// asked: its row (without a time) and its route.
+// asked: its row (without a time) and its route; then whether the message
+// may be stored already, before the batch or earlier in it.
 type prepared struct {
-	msg store.Message
-	r   *routed
+	msg    store.Message
+	r      *routed
+	stored bool
 }
 
 // Prepare parses a batch ahead of Handle, on every core, while the poller
@@ -207,22 +212,11 @@ func (in *Intake) prepare(f *imapin.Fetched) *prepared {
 }
 
 // openRun opens the tickets of the candidates at run (indices into batch)
-// together, as open does one: their raw sources first, each table in one
-// statement.
+// together, as open does one: openAll stores each message whole, once its
+// ticket exists, each table in one statement.
 func (in *Intake) openRun(ctx context.Context, tx *service.Tx, batch []imapin.Fetched, ps []prepared, run []int) error {
-	rows := make([]store.Message, len(run))
-	for j, i := range run {
-		rows[j] = ps[i].msg
-	}
-	ids, existed, err := store.InsertInboundMany(ctx, tx.Q, rows)
-	if err != nil {
-		return err
-	}
 	ops := make([]opening, len(run))
 	for j, i := range run {
-		if existed[j] {
-			return errStoredMeanwhile
-		}
 		c := &ps[i]
 		// What the notifier would read back once the message is on its
 		// ticket: the thread is this message (by its Message-ID as stored,
@@ -234,7 +228,6 @@ func (in *Intake) openRun(ctx context.Context, tx *service.Tx, batch []imapin.Fe
 		for _, a := range c.r.m.Attachments {
 			known.Attachments = append(known.Attachments, a.Filename)
 		}
-		c.msg.ID = ids[j]
 		c.r.fill(&c.msg) // as apply does
 		ops[j] = opening{f: &batch[i], msg: &c.msg, m: c.r.m, known: known}
 	}

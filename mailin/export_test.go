@@ -33,3 +33,6 @@ func (in *Intake) HandleByProcess(ctx context.Context, batch []imapin.Fetched) (
 	g.noRuns = true
 	return g.Handle(ctx, batch)
 }
+
+// ErrStoredMeanwhile is errStoredMeanwhile, for the tests to recognise.
+var ErrStoredMeanwhile = errStoredMeanwhile

@@ -142,7 +142,7 @@ func (in *Intake) quarantine(ctx context.Context, tx *service.Tx, f *imapin.Fetc
 		in.describe(msg, m)
 		msg.Reason = reason // fill may have noted a weak signal: the quarantine is the reason now
 	}
-	if err := store.UpdateInbound(ctx, tx.Q, *msg); err != nil {
+	if err := keep(ctx, tx, msg); err != nil {
 		return result{}, err
 	}
 	if err := in.tellQuarantine(tx, msg, m, why); err != nil {
@@ -208,17 +208,22 @@ func (in *Intake) quarantineFailedTx(ctx context.Context, f *imapin.Fetched, why
 	reason := why.record()
 	var r result
 	err := in.Service.InTx(ctx, func(tx *service.Tx) error {
+		// The raw source and the reason, in one write of the row.
 		msg := inboundRow(f.Raw, tx.Now())
-		id, _, err := store.InsertInbound(ctx, tx.Q, msg)
+		msg.Status, msg.Reason = store.StatusQuarantined, reason
+		id, existed, err := store.InsertInbound(ctx, tx.Q, msg)
 		if err != nil {
 			return err
 		}
 		// Only a row nobody processed becomes quarantined: the same
 		// message may have been stored meanwhile (another mailbox, another
-		// replica), and then its outcome stands.
-		ours, err := store.QuarantineReceived(ctx, tx.Q, id, reason)
-		if err != nil {
-			return err
+		// replica), and then its outcome stands. A row stored before and
+		// left "received" is nobody's yet: it is quarantined now.
+		ours := !existed
+		if existed {
+			if ours, err = store.QuarantineReceived(ctx, tx.Q, id, reason); err != nil {
+				return err
+			}
 		}
 		prev, err := store.GetMessage(ctx, tx.Q, id)
 		if err != nil {

@@ -61,7 +61,7 @@ func (in *Intake) rating(ctx context.Context, tx *service.Tx, f *imapin.Fetched,
 		return result{}, false, err
 	}
 	msg.Body, msg.Status, msg.TicketID = trimmed, store.StatusProcessed, &t.ID
-	if err := store.UpdateInbound(ctx, tx.Q, *msg); err != nil {
+	if err := keep(ctx, tx, msg); err != nil {
 		return result{}, false, err
 	}
 	after, _, err := tx.Apply(t.ID, tickets.Command{Kind: tickets.CmdRate, Score: score, Text: text}, actor, msg)

@@ -155,22 +155,60 @@ func InsertEvents(ctx context.Context, q sqlx.ExecerContext, evs []StoredEvent) 
 	})
 }
 
-// InsertInboundMany stores inbound messages' raw sources keyed by
-// Message-ID and content hash, "received", before they are parsed: the
-// other fields of ms wait for UpdateInboundMany. It returns each message's
+// AllocateMessageIDs reserves n ids for new messages from their table's
+// sequence, in ascending order: the mail intake gives a new request's
+// message its id before the notifications that name it are composed, and
+// inserts the row whole afterwards (InsertInboundMany).
+func AllocateMessageIDs(ctx context.Context, q sqlx.QueryerContext, n int) ([]int64, error) {
+	var ids pq.Int64Array
+	err := q.QueryRowxContext(ctx, `SELECT ARRAY(SELECT nextval(pg_get_serial_sequence('messages', 'id')) FROM generate_series(1, $1))`,
+		n).Scan(&ids)
+	if err != nil {
+		return nil, fmt.Errorf("allocating message ids: %w", err)
+	}
+	slices.Sort(ids)
+	return ids, nil
+}
+
+// InsertInboundMany stores inbound messages keyed by Message-ID and
+// content hash, each row whole in one write: its raw source and whatever
+// else ms says of it (the ticket, the body, the status; "received" when
+// Status is empty: a raw source stored before it is parsed, which
+// UpdateInboundMany completes). A message whose ID is set (AllocateMessageIDs)
+// gets that id, the others the sequence's next. It returns each message's
 // row id, and existed = true for a message stored before, by an earlier
-// transaction or earlier in ms; nothing is stored for those.
+// transaction or earlier in ms; nothing is stored for those, and an id
+// given for one is left unused.
 func InsertInboundMany(ctx context.Context, q sqlx.ExtContext, ms []Message) (ids []int64, existed []bool, err error) {
 	type key struct{ id, hash string }
 	fresh := map[key]int64{}
-	const cols = 4
-	err = chunksBy(len(ms), cols, func(i int) int { return len(ms[i].Raw) }, func(lo, hi int) error {
+	const cols = 18
+	casts := []string{"::bigint", "::bigint", "::text", "::text", "::text[]", "::text", "::text", "::text[]", "::text[]",
+		"::text", "::text", "::text", "::bytea", "::text", "::text", "::text", "::text", "::timestamptz"}
+	size := func(i int) int { return len(ms[i].Raw) + len(ms[i].Body) + len(fullTextColumn(ms[i])) }
+	err = chunksBy(len(ms), cols, size, func(lo, hi int) error {
 		args := make([]any, 0, (hi-lo)*cols)
 		for _, m := range ms[lo:hi] {
-			args = append(args, dbText(m.MessageID), dbText(m.ContentHash), m.Raw, m.CreatedAt)
+			var id any // NULL: the sequence's next
+			if m.ID != 0 {
+				id = m.ID
+			}
+			status := m.Status
+			if status == "" {
+				status = StatusReceived
+			}
+			args = append(args, id, m.TicketID, dbText(m.MessageID), dbText(m.InReplyTo), dbTexts(m.Refs), dbText(m.FromAddr),
+				dbText(m.FromName), dbTexts(m.ToAddrs), dbTexts(m.CcAddrs), dbText(m.Subject), dbText(m.Body),
+				dbText(fullTextColumn(m)), m.Raw, dbText(m.ContentHash), dbText(m.AutoKind), status, dbText(m.Reason), m.CreatedAt)
 		}
-		rows, err := q.QueryxContext(ctx, `INSERT INTO messages (direction, message_id, content_hash, raw, created_at, status)
-			SELECT 'in', v.*, '`+StatusReceived+`' FROM (VALUES `+values(hi-lo, "::text", "::text", "::bytea", "::timestamptz")+`) AS v
+		rows, err := q.QueryxContext(ctx, `INSERT INTO messages (id, ticket_id, direction, message_id, in_reply_to, refs,
+				from_addr, from_name, to_addrs, cc_addrs, subject, body, full_text, raw, content_hash, auto_kind, status,
+				reason, created_at)
+			SELECT COALESCE(v.id, nextval('messages_id_seq'::regclass)), v.ticket_id, 'in', v.message_id, v.in_reply_to, v.refs,
+				v.from_addr, v.from_name, v.to_addrs, v.cc_addrs, v.subject, v.body, v.full_text, v.raw, v.content_hash,
+				v.auto_kind, v.status, v.reason, v.created_at
+			FROM (VALUES `+values(hi-lo, casts...)+`) AS v(id, ticket_id, message_id, in_reply_to, refs, from_addr, from_name,
+				to_addrs, cc_addrs, subject, body, full_text, raw, content_hash, auto_kind, status, reason, created_at)
 			ON CONFLICT (message_id, content_hash) WHERE direction = 'in' DO NOTHING RETURNING id, message_id, content_hash`, args...)
 		if err != nil {
 			return fmt.Errorf("storing inbound messages: %w", err)
@@ -213,7 +251,10 @@ func InsertInboundMany(ctx context.Context, q sqlx.ExtContext, ms []Message) (id
 }
 
 // UpdateInboundMany records what parsing and processing made of stored
-// messages, each by its id. Text that a text column cannot hold is stored
+// messages, each by its id: a message stored before (a quarantined one
+// released, a raw source stored before it was parsed). It rewrites the
+// whole row, raw source and all: a message not stored yet is inserted
+// whole instead (InsertInboundMany). Text that a text column cannot hold is stored
 // with U+FFFD in place of the bytes it refuses (see dbText); the raw source
 // keeps them.
 func UpdateInboundMany(ctx context.Context, q sqlx.ExecerContext, ms []Message) error {

@@ -129,10 +129,78 @@ func TestInsertInboundManyDeduplicates(t *testing.T) {
 	if !(ids[0] < ids[2] && ids[2] < ids[4]) {
 		t.Errorf("ids %v are not in the order given", ids)
 	}
+	// Each row is stored whole, as given: the first of a duplicate pair.
 	var n int
-	db.Get(&n, `SELECT count(*) FROM messages WHERE direction = 'in' AND status = 'received'`)
+	if err := db.Get(&n, `SELECT count(*) FROM messages WHERE direction = 'in' AND status = 'processed' AND body = 'b'
+		AND raw = convert_to('raw ' || message_id, 'UTF8')`); err != nil {
+		t.Fatal(err)
+	}
 	if n != 4 {
-		t.Errorf("%d raw sources stored, want 4 (one before the batch, three of its five)", n)
+		t.Errorf("%d messages stored whole, want 4 (one before the batch, three of its five)", n)
+	}
+}
+
+// TestInsertInboundManyWholeOrRaw: a row is inserted with the id given
+// (AllocateMessageIDs) and every field of the message, or, without a
+// status, as a raw source "received"; an id given for a message stored
+// before is left unused.
+func TestInsertInboundManyWholeOrRaw(t *testing.T) {
+	db := pgtest.New(t)
+	ctx := context.Background()
+	at := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+	tIDs, _, err := AllocateIDs(ctx, db, 1, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := InsertTickets(ctx, db, []Ticket{{Ticket: tickets.Ticket{ID: tIDs[0], Subject: "s", Requester: "ana@x", State: "nuevo",
+		Level: 1, CreatedAt: at, UpdatedAt: at, LevelSince: at}}}); err != nil {
+		t.Fatal(err)
+	}
+	ids, err := AllocateMessageIDs(ctx, db, 2)
+	if err != nil || len(ids) != 2 || ids[0] >= ids[1] {
+		t.Fatalf("AllocateMessageIDs: %v %v", ids, err)
+	}
+	whole := Message{ID: ids[1], TicketID: &tIDs[0], MessageID: "w@x", ContentHash: "hw", InReplyTo: "p@x", Refs: []string{"p@x"},
+		FromAddr: "ana@x", FromName: "Ana", ToAddrs: []string{"desk@x"}, CcAddrs: []string{"c@x"}, Subject: "Ayuda", Body: "b",
+		FullText: "b\n> quoted", Raw: []byte("raw w"), AutoKind: "", Status: StatusProcessed, Reason: "no automatic answer: x", CreatedAt: at}
+	raw := Message{MessageID: "r@x", ContentHash: "hr", Raw: []byte("raw r"), CreatedAt: at}
+	got, existed, err := InsertInboundMany(ctx, db, []Message{whole, raw})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got[0] != ids[1] || existed[0] || existed[1] || got[1] <= ids[1] {
+		t.Fatalf("ids %v existed %v, want %d first and a later one", got, existed, ids[1])
+	}
+	back, err := GetInboundRaw(ctx, db, got[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(back.Raw) != "raw w" {
+		t.Errorf("raw source %q, want %q", back.Raw, "raw w")
+	}
+	back.Raw = nil
+	if back.TicketID == nil || *back.TicketID != tIDs[0] {
+		t.Errorf("stored on ticket %v, want %d", back.TicketID, tIDs[0])
+	}
+	back.CreatedAt, back.TicketID = at, nil
+	whole.Raw, whole.TicketID, whole.Direction = nil, nil, "in"
+	if fmt.Sprintf("%+v", back) != fmt.Sprintf("%+v", whole) {
+		t.Errorf("stored whole:\n got %+v\nwant %+v", back, whole)
+	}
+	var status string
+	if err := db.Get(&status, `SELECT status FROM messages WHERE id = $1 AND ticket_id IS NULL AND body = ''
+		AND raw = 'raw r'::bytea`, got[1]); err != nil || status != StatusReceived {
+		t.Errorf("raw source: status %q, %v", status, err)
+	}
+	again := whole
+	again.ID = ids[0]
+	if got, existed, err := InsertInboundMany(ctx, db, []Message{again}); err != nil || !existed[0] || got[0] != ids[1] {
+		t.Errorf("stored again: %v %v %v, want id %d existed", got, existed, err, ids[1])
+	}
+	var n int
+	db.Get(&n, `SELECT count(*) FROM messages WHERE id = $1`, ids[0])
+	if n != 0 {
+		t.Errorf("the id given for a duplicate was used")
 	}
 }
 

@@ -56,8 +56,8 @@ func nonNil(a pq.StringArray) pq.StringArray {
 	return a
 }
 
-// InsertInbound stores an inbound message's raw source before it is
-// parsed: InsertInboundMany of one.
+// InsertInbound stores an inbound message, its raw source alone or the
+// row whole: InsertInboundMany of one.
 func InsertInbound(ctx context.Context, q sqlx.ExtContext, m Message) (id int64, existed bool, err error) {
 	ids, ex, err := InsertInboundMany(ctx, q, []Message{m})
 	if err != nil {
@@ -66,8 +66,8 @@ func InsertInbound(ctx context.Context, q sqlx.ExtContext, m Message) (id int64,
 	return ids[0], ex[0], nil
 }
 
-// UpdateInbound records what parsing and processing made of a stored
-// message: UpdateInboundMany of one.
+// UpdateInbound records what parsing and processing made of a message
+// stored before: UpdateInboundMany of one.
 func UpdateInbound(ctx context.Context, q sqlx.ExecerContext, m Message) error {
 	return UpdateInboundMany(ctx, q, []Message{m})
 }

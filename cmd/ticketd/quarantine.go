@@ -285,10 +285,10 @@ func (a *app) messageNumber(cmd string, pos []string) (int64, error) {
 }
 
 // reasonWords is a quarantine reason, recorded in English, in the
-// reader's language with the words of mailin's reason catalogue; a record
-// that catalogue does not write (an older one) is shown as it is.
+// reader's language with the catalogue's words; a record quarantine does
+// not write (an older one) is shown as it is.
 func (a *app) reasonWords(record string) string {
-	words, detail, ok := mailin.ReasonWords(record, a.lang)
+	words, detail, ok := tickets.QuarantineWords(record, a.lang)
 	switch {
 	case !ok:
 		return record

@@ -87,8 +87,9 @@ type Service struct {
 	Assignee     string   `toml:"assignee"`
 }
 
-// SMTP is the outgoing mail server.
-type SMTP struct {
+// Connection is how ticketd reaches a mail server and logs in: the keys
+// an [imap] account and [smtp] share.
+type Connection struct {
 	Address            string   `toml:"address"`
 	TLS                string   `toml:"tls"`
 	AllowInsecure      bool     `toml:"allow_insecure"`
@@ -99,12 +100,24 @@ type SMTP struct {
 	Auth               string   `toml:"auth"`
 	OAuth2TokenFile    string   `toml:"oauth2_token_file"`
 	OAuth2TokenCommand []string `toml:"oauth2_token_command"`
-	Connections        int      `toml:"connections"`
-	BatchSize          int      `toml:"batch_size"`
-	RetryFor           Duration `toml:"retry_for"`
-	RetryInitial       Duration `toml:"retry_initial"` // first wait after a temporary failure; doubles each time
-	ClaimLease         Duration `toml:"claim_lease"`   // a claimed message not marked sent by then is sent again
-	Timeout            Duration `toml:"timeout"`
+}
+
+// Renewed reports whether [oauth2] renews the connection's tokens: auth is
+// xoauth2 or oauthbearer and neither a token file nor a command is set.
+func (k Connection) Renewed(c *Config) bool {
+	return c.OAuth2Managed() && (k.Auth == "xoauth2" || k.Auth == "oauthbearer") &&
+		k.OAuth2TokenFile == "" && len(k.OAuth2TokenCommand) == 0
+}
+
+// SMTP is the outgoing mail server.
+type SMTP struct {
+	Connection
+	Connections  int      `toml:"connections"`
+	BatchSize    int      `toml:"batch_size"`
+	RetryFor     Duration `toml:"retry_for"`
+	RetryInitial Duration `toml:"retry_initial"` // first wait after a temporary failure; doubles each time
+	ClaimLease   Duration `toml:"claim_lease"`   // a claimed message not marked sent by then is sent again
+	Timeout      Duration `toml:"timeout"`
 }
 
 // Security decides whose commands count.

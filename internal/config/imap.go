@@ -126,30 +126,16 @@ func (c *Config) accountDefaults() {
 	}
 	for i := range c.Accounts {
 		a := &c.Accounts[i]
-		if a.TLS == "" {
-			a.TLS = "implicit"
-		}
+		orDefault(&a.TLS, "implicit")
 		if len(a.Mailboxes) == 0 {
 			a.Mailboxes = []string{"INBOX"}
 		}
-		if a.ProcessedMailbox == "" {
-			a.ProcessedMailbox = "Procesados"
-		}
-		if a.QuarantineMailbox == "" {
-			a.QuarantineMailbox = "Cuarentena"
-		}
-		if a.After == "" {
-			a.After = "move"
-		}
-		if a.PollInterval.Duration == 0 {
-			a.PollInterval.Duration = 30 * time.Second
-		}
-		if a.IdleRenew.Duration == 0 {
-			a.IdleRenew.Duration = 25 * time.Minute
-		}
-		if a.BatchSize == 0 {
-			a.BatchSize = 100
-		}
+		orDefault(&a.ProcessedMailbox, "Procesados")
+		orDefault(&a.QuarantineMailbox, "Cuarentena")
+		orDefault(&a.After, "move")
+		orDefault(&a.PollInterval.Duration, 30*time.Second)
+		orDefault(&a.IdleRenew.Duration, 25*time.Minute)
+		orDefault(&a.BatchSize, 100)
 	}
 }
 

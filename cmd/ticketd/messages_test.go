@@ -35,7 +35,6 @@ func families() map[string][]string {
 		"syn.":       {"classify", "escalate", "assign", "comment", "note", "resolve", "close", "reopen"},
 		"flag.text_": {"comment", "note"},
 		"flag.note_": {"resolve", "reopen"},
-		"state.":     {"nuevo", "en_atencion", "resuelto", "cerrado"},
 		"kind.":      kinds,
 		"activity.":  acts,
 		"role.":      roles,

@@ -5,6 +5,7 @@ import (
 	"github.com/ticketd/ticketd/internal/replytoken"
 	"github.com/ticketd/ticketd/mailin/email"
 	"github.com/ticketd/ticketd/mailin/imapin"
+	"github.com/ticketd/ticketd/tickets"
 	"github.com/ticketd/ticketd/tickets/store"
 )
 
@@ -27,9 +28,9 @@ const (
 // it cites, the ticket its subject tag names (0: none).
 type routed struct {
 	way    way
-	m      *email.Message   // nil when it could not be parsed at all
-	why    quarantineReason // for wayQuarantine
-	kind   email.AutoKind   // Classify's verdict and reason
+	m      *email.Message           // nil when it could not be parsed at all
+	why    tickets.QuarantineReason // for wayQuarantine
+	kind   email.AutoKind           // Classify's verdict and reason
 	auto   string
 	tokens []string
 	cites  []string
@@ -46,7 +47,7 @@ func (r *routed) opensAlone() bool {
 func (in *Intake) route(f *imapin.Fetched) *routed {
 	if f.TooBig {
 		m, _ := email.Parse(f.Raw, in.Limits) // the header section only
-		return &routed{way: wayQuarantine, m: m, why: quarantineReason{kind: "size", limit: effectiveMax(in.Limits), size: f.Size}}
+		return &routed{way: wayQuarantine, m: m, why: tickets.QuarantineReason{Kind: "size", Limit: effectiveMax(in.Limits), Size: f.Size}}
 	}
 	m, err := email.Parse(f.Raw, in.Limits)
 	if err != nil {
@@ -58,7 +59,7 @@ func (in *Intake) route(f *imapin.Fetched) *routed {
 	case r.kind != email.Human:
 		r.way = wayAutomatic
 	case m.From.Email == "":
-		r.way, r.why = wayQuarantine, quarantineReason{kind: "no_from"}
+		r.way, r.why = wayQuarantine, tickets.QuarantineReason{Kind: "no_from"}
 	}
 	if in.Signer != nil && in.DeskAddress != "" {
 		for _, addr := range recipients(m) {

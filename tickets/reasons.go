@@ -107,11 +107,9 @@ type Arg struct {
 }
 
 // TextArg, NumArg and StateArg build the three kinds of Arg.
-func TextArg(s string) Arg   { return Arg{Text: s, kind: 's'} }
-func NumArg(n int) Arg       { return Arg{Num: n, kind: 'n'} }
-func StateArg(s State) Arg   { return Arg{State: s, kind: 'S'} }
-func (a Arg) IsState() bool  { return a.kind == 'S' }
-func (a Arg) IsNumber() bool { return a.kind == 'n' }
+func TextArg(s string) Arg { return Arg{Text: s, kind: 's'} }
+func NumArg(n int) Arg     { return Arg{Num: n, kind: 'n'} }
+func StateArg(s State) Arg { return Arg{State: s, kind: 'S'} }
 
 // argOf turns a refusal's argument into an Arg.
 func argOf(v any) Arg {

@@ -67,6 +67,29 @@ var words = map[string][2]string{
 	"notice.rating_thanks":       {"el agradecimiento por la calificación", "the thanks for the rating"},
 	"notice.other":               {"una notificación", "a notification"},
 
+	// Why a message was quarantined, as its sender and the desk are told
+	// (QuarantineReason.Words; the record keeps its own English form). The
+	// verbs take the kind's figures, sizes already worded. Spanish is
+	// written for people who do not know what MIME is.
+	"quarantine.size": {
+		"el mensaje ocupa %s y la Mesa de Servicio recibe mensajes de hasta %s; envíe los archivos grandes por otro medio (una carpeta compartida, por ejemplo) o en varios mensajes",
+		"the message is %s and the Service Desk accepts messages of up to %s; please send large files another way (a shared folder, for instance) or in several messages"},
+	"quarantine.header": {
+		"el encabezado del mensaje supera %s, más de lo que la Mesa de Servicio puede leer",
+		"the message's header is over %s, more than the Service Desk can read"},
+	"quarantine.depth": {
+		"el mensaje tiene más de %s niveles de partes unas dentro de otras (mensajes reenviados dentro de mensajes reenviados, por ejemplo)",
+		"the message has more than %s levels of parts inside one another (forwarded messages inside forwarded messages, for instance)"},
+	"quarantine.parts": {
+		"el mensaje tiene más de %s partes entre textos y adjuntos; envíe los adjuntos en varios mensajes",
+		"the message has more than %s parts, texts and attachments together; please send the attachments in several messages"},
+	"quarantine.empty":      {"el mensaje llegó vacío", "the message arrived empty"},
+	"quarantine.unreadable": {"no fue posible leer el mensaje", "the message could not be read"},
+	"quarantine.no_from":    {"el mensaje no trae una dirección de remitente válida", "the message has no valid sender address"},
+	"quarantine.failed": {
+		"ocurrió un error al registrarlo; la Mesa de Servicio ya fue informada y lo revisará",
+		"an error occurred while recording it; the Service Desk has been told and will look into it"},
+
 	// How long a ticket waited.
 	"duration.days":    {"%d días", "%d days"},
 	"duration.hours":   {"%d horas", "%d hours"},

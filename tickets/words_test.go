@@ -19,7 +19,7 @@ func verbs(f string) int {
 // a notice's or an event kind's name, a catalogue key, a format gone wrong.
 var rawIdentifier = regexp.MustCompile(`en_atencion|\b(opened_ack|opened_desk|case_assigned|level_changed|resolved_desk|` +
 	`reopened_notice|command_result|delivery_failed|comment_on_resolved|rating_thanks|command_refused|notice_held)\b|` +
-	`\b(note|notice|identity|reply|hint|usage|may|help|summary|duration)\.[a-z_]+\b|%!|\{"`)
+	`\b(note|notice|identity|reply|hint|usage|may|help|summary|duration|quarantine)\.[a-z_]+\b|%!|\{"`)
 
 // TestEveryEntryInBothLanguages walks the catalogue: every entry has its
 // Spanish and its English, they differ (but for punctuation), and they take

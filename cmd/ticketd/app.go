@@ -69,16 +69,21 @@ func (a *app) open(ctx context.Context) (*sqlx.DB, error) {
 	return db, nil
 }
 
-// checkSchema refuses to work on a database with pending migrations.
-func (a *app) checkSchema(ctx context.Context, db *sqlx.DB) error {
+// openCurrent connects to the configured database and refuses to work on
+// it while migrations are pending.
+func (a *app) openCurrent(ctx context.Context) (*sqlx.DB, error) {
+	db, err := a.open(ctx)
+	if err != nil {
+		return nil, err
+	}
 	pending, err := migrations.Pending(ctx, db.DB)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if len(pending) > 0 {
-		return a.fail(1, "err.pending_migrations", len(pending))
+		return nil, a.fail(1, "err.pending_migrations", len(pending))
 	}
-	return nil
+	return db, nil
 }
 
 // parts builds what the daemon runs (service, notifier, intake) on the
@@ -88,11 +93,8 @@ func (a *app) parts(ctx context.Context) (*daemon.Parts, error) {
 	if err != nil {
 		return nil, err
 	}
-	db, err := a.open(ctx)
+	db, err := a.openCurrent(ctx)
 	if err != nil {
-		return nil, err
-	}
-	if err := a.checkSchema(ctx, db); err != nil {
 		return nil, err
 	}
 	parts, err := daemon.Build(ctx, c, db)

@@ -161,10 +161,11 @@ func activityName(lang, kind string, n, level int) string {
 	return say(lang, "activity."+strconv.Itoa(n))
 }
 
-// stateWord is a state's name in words ("en atención", "in progress").
+// stateWord is a state's name in words ("en atención", "in progress"):
+// the domain's label, in lower case as it reads within a line.
 func stateWord(lang, s string) string {
-	if _, ok := messages["state."+s]; ok {
-		return say(lang, "state."+s)
+	if st := tickets.State(s); st.Valid() {
+		return strings.ToLower(st.Label(lang))
 	}
 	return s
 }

@@ -255,11 +255,7 @@ actions follow the same rules as the commands by email.
 	"out.no_tickets":  {es: "No hay casos.", en: "There are no tickets."},
 	"out.list_header": {es: "CASO\tESTADO\tNIVEL\tASIGNADO\tSOLICITANTE\tASUNTO", en: "TICKET\tSTATE\tLEVEL\tASSIGNEE\tREQUESTER\tSUBJECT"},
 
-	// States, event kinds and activities in words.
-	"state.nuevo":          {es: "nuevo", en: "new"},
-	"state.en_atencion":    {es: "en atención", en: "in progress"},
-	"state.resuelto":       {es: "resuelto", en: "resolved"},
-	"state.cerrado":        {es: "cerrado", en: "closed"},
+	// Event kinds and activities in words (states: tickets.State.Label).
 	"actor.system":         {es: "el sistema", en: "the system"},
 	"kind.opened":          {es: "abierto", en: "opened"},
 	"kind.classified":      {es: "clasificado", en: "classified"},

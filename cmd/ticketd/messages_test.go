@@ -13,6 +13,7 @@ import (
 
 	"github.com/ticketd/ticketd/internal/sandbox"
 	"github.com/ticketd/ticketd/tickets"
+	"github.com/ticketd/ticketd/tickets/store"
 )
 
 // families are the keys the code builds from a prefix, with every value
@@ -34,7 +35,6 @@ func families() map[string][]string {
 		"syn.":       {"classify", "escalate", "assign", "comment", "note", "resolve", "close", "reopen"},
 		"flag.text_": {"comment", "note"},
 		"flag.note_": {"resolve", "reopen"},
-		"state.":     {"nuevo", "en_atencion", "resuelto", "cerrado"},
 		"kind.":      kinds,
 		"activity.":  acts,
 		"role.":      roles,
@@ -43,6 +43,9 @@ func families() map[string][]string {
 		"delivery.": {"held", "pending", "failed"},
 		// a reopening's activities
 		"activity.reopened.": {"11", "4"},
+		// a quarantined message's status, and what releasing it did
+		"qstatus.": {store.StatusQuarantined, store.StatusDiscarded, store.StatusProcessed, store.StatusReceived},
+		"outcome.": {"opened", "comment", "commands", "automatic", "bounce", "duplicate", "quarantined", "rating"},
 	}
 }
 

@@ -61,11 +61,10 @@ func (a *app) oauth2Client(ctx context.Context, account string) (oauth.Config, e
 	if err != nil {
 		return oauth.Config{}, a.fail(2, "err.oauth2_config", err)
 	}
-	db, err := a.open(ctx)
-	if err != nil {
+	if _, err := a.openCurrent(ctx); err != nil {
 		return oauth.Config{}, err
 	}
-	return oc, a.checkSchema(ctx, db)
+	return oc, nil
 }
 
 func (a *app) oauth2Login(ctx context.Context, args []string) error {

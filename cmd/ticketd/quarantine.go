@@ -59,11 +59,8 @@ func (a *app) quarantineList(ctx context.Context, cmd string, args []string) err
 	if len(pos) > 0 {
 		return a.usageError(cmd, a.t("err.q_list_args", pos[0]))
 	}
-	db, err := a.open(ctx)
+	db, err := a.openCurrent(ctx)
 	if err != nil {
-		return err
-	}
-	if err := a.checkSchema(ctx, db); err != nil {
 		return err
 	}
 	list, err := store.ListQuarantined(ctx, db)
@@ -109,11 +106,8 @@ func (a *app) quarantineShow(ctx context.Context, cmd string, args []string) err
 	if err != nil {
 		return err
 	}
-	db, err := a.open(ctx)
+	db, err := a.openCurrent(ctx)
 	if err != nil {
-		return err
-	}
-	if err := a.checkSchema(ctx, db); err != nil {
 		return err
 	}
 	m, err := store.GetInboundRaw(ctx, db, id)
@@ -285,10 +279,10 @@ func (a *app) messageNumber(cmd string, pos []string) (int64, error) {
 }
 
 // reasonWords is a quarantine reason, recorded in English, in the
-// reader's language with the words of mailin's reason catalogue; a record
-// that catalogue does not write (an older one) is shown as it is.
+// reader's language with the catalogue's words; a record quarantine does
+// not write (an older one) is shown as it is.
 func (a *app) reasonWords(record string) string {
-	words, detail, ok := mailin.ReasonWords(record, a.lang)
+	words, detail, ok := tickets.QuarantineWords(record, a.lang)
 	switch {
 	case !ok:
 		return record
@@ -298,38 +292,19 @@ func (a *app) reasonWords(record string) string {
 	return words
 }
 
+// statusWords is a stored message's status in words, as it is when the
+// catalogue has none for it.
 func (a *app) statusWords(s string) string {
-	switch s {
-	case store.StatusQuarantined:
-		return a.t("qstatus.quarantined")
-	case store.StatusDiscarded:
-		return a.t("qstatus.discarded")
-	case store.StatusProcessed:
-		return a.t("qstatus.processed")
-	case store.StatusReceived:
-		return a.t("qstatus.received")
+	if _, ok := messages["qstatus."+s]; ok {
+		return a.t("qstatus." + s)
 	}
 	return s
 }
 
+// outcomeWords is what became of a released message, in words.
 func (a *app) outcomeWords(o string) string {
-	switch o {
-	case "opened":
-		return a.t("outcome.opened")
-	case "comment":
-		return a.t("outcome.comment")
-	case "commands":
-		return a.t("outcome.commands")
-	case "automatic":
-		return a.t("outcome.automatic")
-	case "bounce":
-		return a.t("outcome.bounce")
-	case "duplicate":
-		return a.t("outcome.duplicate")
-	case "quarantined":
-		return a.t("outcome.quarantined")
-	case "rating":
-		return a.t("outcome.rating")
+	if _, ok := messages["outcome."+o]; ok {
+		return a.t("outcome." + o)
 	}
 	return o
 }

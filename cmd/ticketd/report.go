@@ -90,11 +90,8 @@ func (a *app) cmdReport(ctx context.Context, args []string) error {
 			return a.fail(3, "err.report_person", *person)
 		}
 	}
-	db, err := a.open(ctx)
+	db, err := a.openCurrent(ctx)
 	if err != nil {
-		return err
-	}
-	if err := a.checkSchema(ctx, db); err != nil {
 		return err
 	}
 	r, err := report.Build(ctx, db, p)

@@ -19,11 +19,8 @@ func (a *app) cmdStatus(ctx context.Context, args []string) error {
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	db, err := a.open(ctx)
+	db, err := a.openCurrent(ctx)
 	if err != nil {
-		return err
-	}
-	if err := a.checkSchema(ctx, db); err != nil {
 		return err
 	}
 	boxes, err := store.Mailboxes(ctx, db)

@@ -212,9 +212,9 @@ func (c *Config) checkSMTP() Errors {
 	if s.Address == "" {
 		return nil // sending off: notifications wait in the outbox
 	}
-	checkTransport(add, "smtp", s.Address, s.TLS, s.AllowInsecure)
+	s.checkTransport(add, "smtp")
 	if s.Username != "" || s.Auth != "" {
-		checkAuth(add, "smtp", "TICKETD_SMTP_PASSWORD", s.Auth, s.Password, s.PasswordFile, s.OAuth2TokenFile, s.OAuth2TokenCommand, c.OAuth2Managed())
+		s.checkAuth(add, "smtp", "TICKETD_SMTP_PASSWORD", c.OAuth2Managed())
 	}
 	if s.Connections < 1 || s.Connections > 64 {
 		add("smtp.connections must be between 1 and 64")
@@ -237,41 +237,42 @@ func (c *Config) checkSMTP() Errors {
 	return errs
 }
 
-func checkTransport(add func(string, ...any), sec, addr, tlsMode string, allowInsecure bool) {
-	host, _, err := net.SplitHostPort(addr)
+// checkTransport checks a section's address and TLS mode.
+func (k Connection) checkTransport(add func(string, ...any), sec string) {
+	host, _, err := net.SplitHostPort(k.Address)
 	if err != nil {
-		add("%s.address %q must be host:port", sec, addr)
+		add("%s.address %q must be host:port", sec, k.Address)
 	}
-	switch tlsMode {
+	switch k.TLS {
 	case "implicit", "starttls":
 	case "none":
-		if err == nil && !IsLoopback(host) && !allowInsecure {
+		if err == nil && !IsLoopback(host) && !k.AllowInsecure {
 			add("%s.tls = \"none\" sends passwords in clear; it is allowed only on a loopback address, or with %s.allow_insecure = true", sec, sec)
 		}
 	default:
-		add("%s.tls %q must be implicit, starttls or none", sec, tlsMode)
+		add("%s.tls %q must be implicit, starttls or none", sec, k.TLS)
 	}
 }
 
 // checkAuth checks a section's authentication; env is the variable that
 // may hold its password; managed: [oauth2] renews the tokens.
-func checkAuth(add func(string, ...any), sec, env, auth, pw, pwFile, tokFile string, tokCmd []string, managed bool) {
-	switch auth {
+func (k Connection) checkAuth(add func(string, ...any), sec, env string, managed bool) {
+	switch k.Auth {
 	case "", "login", "plain":
-		if pw == "" && pwFile == "" {
+		if k.Password == "" && k.PasswordFile == "" {
 			add("%s: no password: set %s.password, %s.password_file or %s (or auth = \"xoauth2\" with a token source)", sec, sec, sec, env)
 		}
-		if pwFile != "" && pw == "" {
-			if _, err := os.Stat(pwFile); err != nil {
-				add("%s.password_file %q cannot be read: %v", sec, pwFile, statReason(err))
+		if k.PasswordFile != "" && k.Password == "" {
+			if _, err := os.Stat(k.PasswordFile); err != nil {
+				add("%s.password_file %q cannot be read: %v", sec, k.PasswordFile, statReason(err))
 			}
 		}
 	case "xoauth2", "oauthbearer":
-		if tokFile == "" && len(tokCmd) == 0 && !managed {
-			add("%s.auth = %q needs %s.oauth2_token_file, %s.oauth2_token_command or an [oauth2] section", sec, auth, sec, sec)
+		if k.OAuth2TokenFile == "" && len(k.OAuth2TokenCommand) == 0 && !managed {
+			add("%s.auth = %q needs %s.oauth2_token_file, %s.oauth2_token_command or an [oauth2] section", sec, k.Auth, sec, sec)
 		}
 	default:
-		add("%s.auth %q must be login, plain, xoauth2 or oauthbearer", sec, auth)
+		add("%s.auth %q must be login, plain, xoauth2 or oauthbearer", sec, k.Auth)
 	}
 }
 

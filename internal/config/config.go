@@ -87,8 +87,9 @@ type Service struct {
 	Assignee     string   `toml:"assignee"`
 }
 
-// SMTP is the outgoing mail server.
-type SMTP struct {
+// Connection is how ticketd reaches a mail server and logs in: the keys
+// an [imap] account and [smtp] share.
+type Connection struct {
 	Address            string   `toml:"address"`
 	TLS                string   `toml:"tls"`
 	AllowInsecure      bool     `toml:"allow_insecure"`
@@ -99,12 +100,24 @@ type SMTP struct {
 	Auth               string   `toml:"auth"`
 	OAuth2TokenFile    string   `toml:"oauth2_token_file"`
 	OAuth2TokenCommand []string `toml:"oauth2_token_command"`
-	Connections        int      `toml:"connections"`
-	BatchSize          int      `toml:"batch_size"`
-	RetryFor           Duration `toml:"retry_for"`
-	RetryInitial       Duration `toml:"retry_initial"` // first wait after a temporary failure; doubles each time
-	ClaimLease         Duration `toml:"claim_lease"`   // a claimed message not marked sent by then is sent again
-	Timeout            Duration `toml:"timeout"`
+}
+
+// Renewed reports whether [oauth2] renews the connection's tokens: auth is
+// xoauth2 or oauthbearer and neither a token file nor a command is set.
+func (k Connection) Renewed(c *Config) bool {
+	return c.OAuth2Managed() && (k.Auth == "xoauth2" || k.Auth == "oauthbearer") &&
+		k.OAuth2TokenFile == "" && len(k.OAuth2TokenCommand) == 0
+}
+
+// SMTP is the outgoing mail server.
+type SMTP struct {
+	Connection
+	Connections  int      `toml:"connections"`
+	BatchSize    int      `toml:"batch_size"`
+	RetryFor     Duration `toml:"retry_for"`
+	RetryInitial Duration `toml:"retry_initial"` // first wait after a temporary failure; doubles each time
+	ClaimLease   Duration `toml:"claim_lease"`   // a claimed message not marked sent by then is sent again
+	Timeout      Duration `toml:"timeout"`
 }
 
 // Security decides whose commands count.
@@ -271,39 +284,30 @@ func (c *Config) applyEnv() {
 	}
 }
 
+// orDefault sets *v to def when it is unset (the zero value).
+func orDefault[T comparable](v *T, def T) {
+	var zero T
+	if *v == zero {
+		*v = def
+	}
+}
+
 func (c *Config) applyDefaults() {
-	def := func(s *string, v string) {
-		if *s == "" {
-			*s = v
-		}
-	}
-	defInt := func(n *int, v int) {
-		if *n == 0 {
-			*n = v
-		}
-	}
-	defDur := func(d *Duration, v time.Duration) {
-		if d.Duration == 0 {
-			d.Duration = v
-		}
-	}
-	defInt(&c.Database.MaxConnections, 10)
-	def(&c.Desk.Name, "Mesa de Servicio")
-	def(&c.Desk.SubjectTag, "OTI")
-	def(&c.Desk.Language, "es")
-	def(&c.Desk.Timezone, "America/Bogota")
+	orDefault(&c.Database.MaxConnections, 10)
+	orDefault(&c.Desk.Name, "Mesa de Servicio")
+	orDefault(&c.Desk.SubjectTag, "OTI")
+	orDefault(&c.Desk.Language, "es")
+	orDefault(&c.Desk.Timezone, "America/Bogota")
 	c.Desk.Address = strings.ToLower(strings.TrimSpace(c.Desk.Address))
 	for i := range c.People {
 		p := &c.People[i]
 		p.Email = strings.ToLower(strings.TrimSpace(p.Email))
-		def(&p.Language, c.Desk.Language)
+		orDefault(&p.Language, c.Desk.Language)
 		if len(p.Levels) == 0 {
 			switch tickets.Role(p.Role) {
 			case tickets.RoleDesk:
 				p.Levels = []int{1}
-			case tickets.RoleOnSite:
-				p.Levels = []int{2}
-			case tickets.RoleSpecialist:
+			case tickets.RoleOnSite, tickets.RoleSpecialist:
 				p.Levels = []int{2}
 			case tickets.RoleProvider:
 				p.Levels = []int{2, 3}
@@ -311,34 +315,32 @@ func (c *Config) applyDefaults() {
 		}
 	}
 	c.accountDefaults()
-	def(&c.SMTP.TLS, "starttls")
-	defInt(&c.SMTP.Connections, 4)
-	defInt(&c.SMTP.BatchSize, 50)
-	defDur(&c.SMTP.RetryFor, 48*time.Hour)
-	defDur(&c.SMTP.RetryInitial, time.Minute)
-	defDur(&c.SMTP.ClaimLease, 2*time.Minute)
-	defDur(&c.SMTP.Timeout, 30*time.Second)
-	defDur(&c.Security.ReplyTokenTTL, 90*24*time.Hour)
+	orDefault(&c.SMTP.TLS, "starttls")
+	orDefault(&c.SMTP.Connections, 4)
+	orDefault(&c.SMTP.BatchSize, 50)
+	orDefault(&c.SMTP.RetryFor.Duration, 48*time.Hour)
+	orDefault(&c.SMTP.RetryInitial.Duration, time.Minute)
+	orDefault(&c.SMTP.ClaimLease.Duration, 2*time.Minute)
+	orDefault(&c.SMTP.Timeout.Duration, 30*time.Second)
+	orDefault(&c.Security.ReplyTokenTTL.Duration, 90*24*time.Hour)
 	if c.Security.RequireVerifiedCommands == nil {
 		t := true
 		c.Security.RequireVerifiedCommands = &t
 	}
-	if c.Limits.MaxMessageBytes == 0 {
-		c.Limits.MaxMessageBytes = 25 << 20
-	}
-	defInt(&c.Limits.MaxHeaderBytes, 256<<10)
-	defInt(&c.Limits.MaxMIMEDepth, 20)
-	defInt(&c.Limits.MaxParts, 200)
-	defInt(&c.Notifications.MaxPerHour, 20)
-	defInt(&c.Notifications.MaxPerDay, 100)
-	defInt(&c.Notifications.MaxAttachmentBytes, 10<<20)
-	defInt(&c.Timers.AutoCloseBusinessDays, 3)
-	defDur(&c.Timers.ReminderLevel1, 8*time.Hour)
-	defDur(&c.Timers.ReminderLevel2, 24*time.Hour)
-	defDur(&c.Timers.ReminderLevel3, 72*time.Hour)
-	defDur(&c.Timers.Interval, time.Minute)
-	def(&c.Log.Format, "text")
-	def(&c.Log.Level, "info")
+	orDefault(&c.Limits.MaxMessageBytes, 25<<20)
+	orDefault(&c.Limits.MaxHeaderBytes, 256<<10)
+	orDefault(&c.Limits.MaxMIMEDepth, 20)
+	orDefault(&c.Limits.MaxParts, 200)
+	orDefault(&c.Notifications.MaxPerHour, 20)
+	orDefault(&c.Notifications.MaxPerDay, 100)
+	orDefault(&c.Notifications.MaxAttachmentBytes, 10<<20)
+	orDefault(&c.Timers.AutoCloseBusinessDays, 3)
+	orDefault(&c.Timers.ReminderLevel1.Duration, 8*time.Hour)
+	orDefault(&c.Timers.ReminderLevel2.Duration, 24*time.Hour)
+	orDefault(&c.Timers.ReminderLevel3.Duration, 72*time.Hour)
+	orDefault(&c.Timers.Interval.Duration, time.Minute)
+	orDefault(&c.Log.Format, "text")
+	orDefault(&c.Log.Level, "info")
 	if c.Database.AutoMigrate == nil {
 		t := true
 		c.Database.AutoMigrate = &t

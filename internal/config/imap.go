@@ -16,26 +16,17 @@ import (
 // credentials, mailboxes, default service and lease, and is read by its own
 // pollers: one failing account never holds back another.
 type IMAP struct {
-	Name               string            `toml:"name"` // keys the account's leases, positions and stored OAuth 2.0 grant
-	Address            string            `toml:"address"`
-	TLS                string            `toml:"tls"`
-	AllowInsecure      bool              `toml:"allow_insecure"`
-	InsecureSkipVerify bool              `toml:"insecure_skip_verify"`
-	Username           string            `toml:"username"`
-	Password           string            `toml:"password"`
-	PasswordFile       string            `toml:"password_file"`
-	Auth               string            `toml:"auth"`
-	OAuth2TokenFile    string            `toml:"oauth2_token_file"`
-	OAuth2TokenCommand []string          `toml:"oauth2_token_command"`
-	Mailboxes          []string          `toml:"mailboxes"`
-	Service            string            `toml:"service"`          // default service of new tickets from this account
-	MailboxServices    map[string]string `toml:"mailbox_services"` // per mailbox, before Service
-	ProcessedMailbox   string            `toml:"processed_mailbox"`
-	QuarantineMailbox  string            `toml:"quarantine_mailbox"`
-	After              string            `toml:"after"`
-	PollInterval       Duration          `toml:"poll_interval"`
-	IdleRenew          Duration          `toml:"idle_renew"`
-	BatchSize          int               `toml:"batch_size"`
+	Name string `toml:"name"` // keys the account's leases, positions and stored OAuth 2.0 grant
+	Connection
+	Mailboxes         []string          `toml:"mailboxes"`
+	Service           string            `toml:"service"`          // default service of new tickets from this account
+	MailboxServices   map[string]string `toml:"mailbox_services"` // per mailbox, before Service
+	ProcessedMailbox  string            `toml:"processed_mailbox"`
+	QuarantineMailbox string            `toml:"quarantine_mailbox"`
+	After             string            `toml:"after"`
+	PollInterval      Duration          `toml:"poll_interval"`
+	IdleRenew         Duration          `toml:"idle_renew"`
+	BatchSize         int               `toml:"batch_size"`
 
 	key string // "imap" or "imap[N]": how problems name it
 }
@@ -76,13 +67,6 @@ func (a IMAP) ServiceFor(mailbox string) string {
 		return s
 	}
 	return a.Service
-}
-
-// Managed reports whether [oauth2] renews this account's tokens: auth is
-// xoauth2 or oauthbearer and neither a token file nor a command is set.
-func (a IMAP) Managed(c *Config) bool {
-	return c.OAuth2Managed() && (a.Auth == "xoauth2" || a.Auth == "oauthbearer") &&
-		a.OAuth2TokenFile == "" && len(a.OAuth2TokenCommand) == 0
 }
 
 // decodeAccounts reads [imap] or [[imap]] into Accounts and names them.
@@ -142,30 +126,16 @@ func (c *Config) accountDefaults() {
 	}
 	for i := range c.Accounts {
 		a := &c.Accounts[i]
-		if a.TLS == "" {
-			a.TLS = "implicit"
-		}
+		orDefault(&a.TLS, "implicit")
 		if len(a.Mailboxes) == 0 {
 			a.Mailboxes = []string{"INBOX"}
 		}
-		if a.ProcessedMailbox == "" {
-			a.ProcessedMailbox = "Procesados"
-		}
-		if a.QuarantineMailbox == "" {
-			a.QuarantineMailbox = "Cuarentena"
-		}
-		if a.After == "" {
-			a.After = "move"
-		}
-		if a.PollInterval.Duration == 0 {
-			a.PollInterval.Duration = 30 * time.Second
-		}
-		if a.IdleRenew.Duration == 0 {
-			a.IdleRenew.Duration = 25 * time.Minute
-		}
-		if a.BatchSize == 0 {
-			a.BatchSize = 100
-		}
+		orDefault(&a.ProcessedMailbox, "Procesados")
+		orDefault(&a.QuarantineMailbox, "Cuarentena")
+		orDefault(&a.After, "move")
+		orDefault(&a.PollInterval.Duration, 30*time.Second)
+		orDefault(&a.IdleRenew.Duration, 25*time.Minute)
+		orDefault(&a.BatchSize, 100)
 	}
 }
 
@@ -214,7 +184,7 @@ func (c *Config) checkIMAP() Errors {
 func (c *Config) checkAccount(a IMAP, sec string) Errors {
 	var errs Errors
 	add := errs.add
-	checkTransport(add, sec, a.Address, a.TLS, a.AllowInsecure)
+	a.checkTransport(add, sec)
 	if a.Username == "" {
 		add("%s.username is empty", sec)
 	}
@@ -222,7 +192,7 @@ func (c *Config) checkAccount(a IMAP, sec string) Errors {
 	if len(c.Accounts) == 1 {
 		env = "TICKETD_IMAP_PASSWORD"
 	}
-	checkAuth(add, sec, env, a.Auth, a.Password, a.PasswordFile, a.OAuth2TokenFile, a.OAuth2TokenCommand, c.OAuth2Managed())
+	a.checkAuth(add, sec, env, c.OAuth2Managed())
 	if !slices.Contains([]string{"move", "seen"}, a.After) {
 		add("%s.after %q must be move or seen", sec, a.After)
 	}

@@ -203,7 +203,7 @@ client_secret = "secret"
 	if err != nil {
 		t.Fatalf("the README's example: %v\n%s", err, block)
 	}
-	if len(c.Accounts) != 2 || c.Accounts[1].Password != "from-env" || !c.Accounts[0].Managed(c) || c.Accounts[1].Managed(c) {
+	if len(c.Accounts) != 2 || c.Accounts[1].Password != "from-env" || !c.Accounts[0].Renewed(c) || c.Accounts[1].Renewed(c) {
 		t.Errorf("accounts = %+v", c.Accounts)
 	}
 }

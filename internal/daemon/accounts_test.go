@@ -13,6 +13,7 @@ import (
 	"github.com/ticketd/ticketd/internal/config"
 	"github.com/ticketd/ticketd/internal/mailsandbox"
 	"github.com/ticketd/ticketd/internal/pgtest"
+	"github.com/ticketd/ticketd/mailin/imapin"
 	"github.com/ticketd/ticketd/tickets/store"
 )
 
@@ -199,4 +200,14 @@ func TestSeveralAccountsAreReadApart(t *testing.T) {
 	})
 	cancel()
 	<-done
+}
+
+// mailboxStatus is what this process knows of account's mailbox.
+func (d *Daemon) mailboxStatus(account, mailbox string) imapin.Status {
+	for _, st := range d.pollerStatus() {
+		if st.Account == account && st.Mailbox == mailbox {
+			return st.Status
+		}
+	}
+	return imapin.Status{}
 }

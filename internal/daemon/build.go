@@ -170,13 +170,23 @@ func accountServices(c *config.Config) map[string]map[string]string {
 // file or command, or the one [oauth2] renews; nil when it logs in with a
 // password.
 func accountToken(a config.IMAP, tokens map[string]*oauth.Source) oauth.TokenSource {
-	switch {
-	case a.OAuth2TokenFile != "":
-		return oauth.FileToken(a.OAuth2TokenFile)
-	case len(a.OAuth2TokenCommand) > 0:
-		return oauth.CommandToken(a.OAuth2TokenCommand)
-	case tokens[a.Name] != nil:
+	if tok := ownToken(a.Connection); tok != nil {
+		return tok
+	}
+	if tokens[a.Name] != nil {
 		return tokens[a.Name]
+	}
+	return nil
+}
+
+// ownToken is the token source a connection names itself (its token file
+// or command), nil when it names none.
+func ownToken(k config.Connection) oauth.TokenSource {
+	switch {
+	case k.OAuth2TokenFile != "":
+		return oauth.FileToken(k.OAuth2TokenFile)
+	case len(k.OAuth2TokenCommand) > 0:
+		return oauth.CommandToken(k.OAuth2TokenCommand)
 	}
 	return nil
 }
@@ -216,12 +226,8 @@ func smtpConfig(c *config.Config, tokens *oauth.Source) (mailout.SMTPConfig, err
 		Address: s.Address, TLS: s.TLS, AllowInsecure: s.AllowInsecure, InsecureSkipVerify: s.InsecureSkipVerify,
 		Username: s.Username, Password: pw, Auth: s.Auth, Timeout: s.Timeout.Duration,
 	}
-	switch {
-	case s.OAuth2TokenFile != "":
-		sc.Token = oauth.FileToken(s.OAuth2TokenFile)
-	case len(s.OAuth2TokenCommand) > 0:
-		sc.Token = oauth.CommandToken(s.OAuth2TokenCommand)
-	case tokens != nil && smtpManaged(c):
+	sc.Token = ownToken(s.Connection)
+	if sc.Token == nil && tokens != nil && smtpManaged(c) {
 		sc.Token = tokens
 	}
 	return sc, nil

@@ -216,16 +216,6 @@ func (d *Daemon) pollerStatus() []pollerState {
 	return out
 }
 
-// mailboxStatus is what this process knows of account's mailbox.
-func (d *Daemon) mailboxStatus(account, mailbox string) imapin.Status {
-	for _, st := range d.pollerStatus() {
-		if st.Account == account && st.Mailbox == mailbox {
-			return st.Status
-		}
-	}
-	return imapin.Status{}
-}
-
 // mailboxRunner reads one mailbox while this replica holds its lease.
 type mailboxRunner struct {
 	d       *Daemon

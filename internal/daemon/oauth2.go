@@ -43,9 +43,7 @@ func SMTPAccount(c *config.Config) string {
 
 // smtpManaged reports whether [oauth2] renews SMTP's tokens.
 func smtpManaged(c *config.Config) bool {
-	s := c.SMTP
-	return c.OAuth2Managed() && s.Address != "" && (s.Auth == "xoauth2" || s.Auth == "oauthbearer") &&
-		s.OAuth2TokenFile == "" && len(s.OAuth2TokenCommand) == 0
+	return c.SMTP.Address != "" && c.SMTP.Renewed(c)
 }
 
 // OAuth2Accounts are the accounts whose grants [oauth2] renews, in the
@@ -53,7 +51,7 @@ func smtpManaged(c *config.Config) bool {
 func OAuth2Accounts(c *config.Config) []string {
 	var names []string
 	for _, a := range c.Accounts {
-		if a.Managed(c) {
+		if a.Renewed(c) {
 			names = append(names, a.Name)
 		}
 	}

@@ -47,7 +47,7 @@ func Verified(headers []string, trustedID, fromDomain string) (ok bool, reason s
 	if strings.TrimSpace(trustedID) == "" {
 		return false, "no trusted authserv-id configured"
 	}
-	from := normDomain(fromDomain)
+	from := NormDomain(fromDomain)
 	if from == "" {
 		return false, "no From domain"
 	}
@@ -77,7 +77,7 @@ func Verified(headers []string, trustedID, fromDomain string) (ok bool, reason s
 
 	var dkimSeen []string
 	for _, m := range res.Methods {
-		if m.Method != "dmarc" || normDomain(m.Props["header.from"]) != from {
+		if m.Method != "dmarc" || NormDomain(m.Props["header.from"]) != from {
 			continue
 		}
 		if m.Result == "pass" {
@@ -138,12 +138,12 @@ func matchesID(got, trusted string) bool {
 // signingDomain is header.d, or the domain part of header.i ("@x.co",
 // "user@sub.x.co") when a verifier only reports the AUID (Gmail does).
 func signingDomain(m Method) string {
-	if d := normDomain(m.Props["header.d"]); d != "" {
+	if d := NormDomain(m.Props["header.d"]); d != "" {
 		return d
 	}
 	i := m.Props["header.i"]
 	if at := strings.LastIndexByte(i, '@'); at >= 0 {
-		return normDomain(i[at+1:])
+		return NormDomain(i[at+1:])
 	}
 	return ""
 }
@@ -157,10 +157,11 @@ func aligned(d, from string) bool {
 	return from == d || strings.HasSuffix(from, "."+d)
 }
 
-// normDomain lower-cases, drops a trailing dot and converts IDNs to A-labels.
+// NormDomain lower-cases, drops a trailing dot and converts IDNs to A-labels.
 // An address ("user@x.co") is reduced to its domain. Garbage comes back as
-// lower-cased text, which then matches nothing real.
-func normDomain(s string) string {
+// lower-cased text, which then matches nothing real. Package dkim compares
+// domains the same way.
+func NormDomain(s string) string {
 	s = strings.TrimSpace(s)
 	if at := strings.LastIndexByte(s, '@'); at >= 0 {
 		s = s[at+1:]

@@ -11,7 +11,7 @@
 // the domain's DMARC policy: an aligned, valid signature is what DMARC
 // itself would accept, whatever the policy.
 //
-// The package imports no other ticketd package.
+// Of ticketd it imports only authres, to compare domains the same way.
 package dkim
 
 import (
@@ -24,8 +24,9 @@ import (
 	"time"
 
 	"github.com/emersion/go-msgauth/dkim"
-	"golang.org/x/net/idna"
 	"golang.org/x/net/publicsuffix"
+
+	"github.com/ticketd/ticketd/mailin/authres"
 )
 
 // DefaultTimeout bounds the DNS lookups of one message.
@@ -70,7 +71,7 @@ func (v *Verifier) Verify(ctx context.Context, raw []byte, fromDomain string) (o
 
 // Check is Verify that also tells a temporary failure from a final one.
 func (v *Verifier) Check(ctx context.Context, raw []byte, fromDomain string) Result {
-	from := normDomain(fromDomain)
+	from := authres.NormDomain(fromDomain)
 	if from == "" {
 		return Result{Reason: "no From domain"}
 	}
@@ -102,7 +103,7 @@ func (v *Verifier) Check(ctx context.Context, raw []byte, fromDomain string) Res
 	var seen []string
 	temporary := false
 	for _, s := range verifs {
-		d := normDomain(s.Domain)
+		d := authres.NormDomain(s.Domain)
 		if s.Err != nil {
 			seen = append(seen, fmt.Sprintf("d=%s %s", d, failure(s.Err)))
 			// Only a signature that could count once checked makes the
@@ -194,21 +195,4 @@ func countFrom(raw []byte) int {
 		}
 	}
 	return n
-}
-
-// normDomain lower-cases, drops a trailing dot and converts IDNs to
-// A-labels; an address is reduced to its domain.
-func normDomain(s string) string {
-	s = strings.TrimSpace(s)
-	if at := strings.LastIndexByte(s, '@'); at >= 0 {
-		s = s[at+1:]
-	}
-	s = strings.TrimSuffix(s, ".")
-	if s == "" {
-		return ""
-	}
-	if a, err := idna.Lookup.ToASCII(s); err == nil && a != "" {
-		return strings.ToLower(a)
-	}
-	return strings.ToLower(s)
 }

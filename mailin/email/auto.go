@@ -225,28 +225,26 @@ func weakSignal(m *Message) string {
 // returnPath is the envelope sender the last server recorded, lower case,
 // without brackets ("" when absent or null).
 func returnPath(h header) string {
-	rp, ok := h.get("Return-Path")
-	if !ok {
-		return ""
+	if rp := rawReturnPath(h); validEmail(rp) {
+		return rp
 	}
-	rp = strings.ToLower(strings.Trim(strings.TrimSpace(stripComments(rp)), "<> "))
-	if !validEmail(rp) {
-		return ""
-	}
-	return rp
+	return ""
 }
 
 // bareReturnPath is a Return-Path without "@", lower case ("" otherwise).
 func bareReturnPath(h header) string {
-	rp, ok := h.get("Return-Path")
-	if !ok {
-		return ""
-	}
-	rp = strings.ToLower(strings.Trim(strings.TrimSpace(stripComments(rp)), "<> "))
+	rp := rawReturnPath(h)
 	if rp == "" || strings.ContainsAny(rp, "@ \t") || len(rp) > 64 {
 		return ""
 	}
 	return cleanLine(rp)
+}
+
+// rawReturnPath is the Return-Path field, lower case, without comments
+// and brackets ("" when absent).
+func rawReturnPath(h header) string {
+	rp := h.first("Return-Path")
+	return strings.ToLower(strings.Trim(strings.TrimSpace(stripComments(rp)), "<> "))
 }
 
 // stripComments removes RFC 5322 comments, "(like this)", from a

@@ -134,15 +134,9 @@ func (cfg Config) withDefaults() (Config, error) {
 		return cfg, fmt.Errorf(`imap: auth = %q is not one of "login", "plain", "xoauth2", "oauthbearer"`, cfg.Auth)
 	}
 
-	if cfg.Mailbox == "" {
-		cfg.Mailbox = DefaultMailbox
-	}
-	if cfg.ProcessedMailbox == "" {
-		cfg.ProcessedMailbox = DefaultProcessedMailbox
-	}
-	if cfg.QuarantineMailbox == "" {
-		cfg.QuarantineMailbox = DefaultQuarantineMailbox
-	}
+	orDefault(&cfg.Mailbox, DefaultMailbox)
+	orDefault(&cfg.ProcessedMailbox, DefaultProcessedMailbox)
+	orDefault(&cfg.QuarantineMailbox, DefaultQuarantineMailbox)
 	cfg.After = strings.ToLower(strings.TrimSpace(cfg.After))
 	switch cfg.After {
 	case "":
@@ -160,42 +154,41 @@ func (cfg Config) withDefaults() (Config, error) {
 		}
 	}
 
-	switch {
-	case cfg.PollInterval < 0:
+	if cfg.PollInterval < 0 {
 		return cfg, fmt.Errorf("imap: poll_interval %v is negative", cfg.PollInterval)
-	case cfg.PollInterval == 0:
-		cfg.PollInterval = DefaultPollInterval
 	}
-	switch {
-	case cfg.IdleRenew < 0:
+	orDefault(&cfg.PollInterval, DefaultPollInterval)
+	if cfg.IdleRenew < 0 {
 		return cfg, fmt.Errorf("imap: idle_renew %v is negative", cfg.IdleRenew)
-	case cfg.IdleRenew == 0:
-		cfg.IdleRenew = DefaultIdleRenew
-	case cfg.IdleRenew > maxIdleRenew:
+	}
+	orDefault(&cfg.IdleRenew, DefaultIdleRenew)
+	if cfg.IdleRenew > maxIdleRenew {
 		return cfg, fmt.Errorf("imap: idle_renew %v exceeds %v (servers may drop IDLE after 30 minutes, RFC 2177)", cfg.IdleRenew, maxIdleRenew)
 	}
-	switch {
-	case cfg.BatchSize < 0:
+	if cfg.BatchSize < 0 {
 		return cfg, fmt.Errorf("imap: batch_size %d is negative", cfg.BatchSize)
-	case cfg.BatchSize == 0:
-		cfg.BatchSize = DefaultBatchSize
 	}
-	switch {
-	case cfg.MaxMessageBytes < 0:
+	orDefault(&cfg.BatchSize, DefaultBatchSize)
+	if cfg.MaxMessageBytes < 0 {
 		return cfg, fmt.Errorf("imap: max_message_bytes %d is negative", cfg.MaxMessageBytes)
-	case cfg.MaxMessageBytes == 0:
-		cfg.MaxMessageBytes = DefaultMaxMessageBytes
 	}
-	switch {
-	case cfg.RetryLater < 0:
+	orDefault(&cfg.MaxMessageBytes, DefaultMaxMessageBytes)
+	if cfg.RetryLater < 0 {
 		return cfg, fmt.Errorf("imap: retry_later %v is negative", cfg.RetryLater)
-	case cfg.RetryLater == 0:
-		cfg.RetryLater = DefaultRetryLater
 	}
+	orDefault(&cfg.RetryLater, DefaultRetryLater)
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
 	return cfg, nil
+}
+
+// orDefault sets *v to def when it is unset (the zero value).
+func orDefault[T comparable](v *T, def T) {
+	var zero T
+	if *v == zero {
+		*v = def
+	}
 }
 
 // isLoopbackHost reports whether host (without port) names the local machine

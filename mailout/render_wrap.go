@@ -17,16 +17,35 @@ const textWidth = 78
 // path) is left whole on its line, and the signature separator is never
 // touched. s must end in a newline, as Render's texts do; a text with no
 // long line is returned as is.
+//
+// Lines that fit are copied in runs, not one by one: a notice's text has
+// a few long lines (its sentences) among many short ones (the request,
+// the case's fields).
 func wrapText(s string, width int) string {
-	if !hasLongLine(s, width) {
+	var b strings.Builder
+	done := 0 // s[:done] is in b
+	for at := 0; at < len(s); {
+		end := strings.IndexByte(s[at:], '\n')
+		if end < 0 {
+			end = len(s)
+		} else {
+			end += at
+		}
+		if line := s[at:end]; len(line) > width && utf8.RuneCountInString(line) > width {
+			if b.Cap() == 0 {
+				b.Grow(len(s) + len(s)/16)
+			}
+			b.WriteString(s[done:at])
+			wrapLine(&b, line, width)
+			done = end
+		}
+		at = end + 1
+	}
+	if b.Cap() == 0 {
 		return s
 	}
-	var b strings.Builder
-	b.Grow(len(s) + len(s)/16)
-	for rest := s; rest != ""; {
-		line, tail, _ := strings.Cut(rest, "\n")
-		rest = tail
-		wrapLine(&b, line, width)
+	b.WriteString(s[done:])
+	if !strings.HasSuffix(s, "\n") {
 		b.WriteByte('\n')
 	}
 	return b.String()

@@ -79,3 +79,35 @@ func FuzzWrapText(f *testing.F) {
 		}
 	})
 }
+
+// wrapTextByLine is wrapText as it was first written, line by line: the
+// reference the faster one must match.
+func wrapTextByLine(s string, width int) string {
+	if !hasLongLine(s, width) {
+		return s
+	}
+	var b strings.Builder
+	for rest := s; rest != ""; {
+		line, tail, _ := strings.Cut(rest, "\n")
+		rest = tail
+		wrapLine(&b, line, width)
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+// FuzzWrapTextMatchesByLine: copying the lines that fit in runs changes
+// nothing, whatever the text (without a final newline too).
+func FuzzWrapTextMatchesByLine(f *testing.F) {
+	f.Add("corto\n"+strings.Repeat("palabra ", 30)+"\notro\n\n", 78)
+	f.Add(strings.Repeat("x", 200)+" y", 40)
+	f.Add("-- \n  > "+strings.Repeat("ñandú ", 20), 20)
+	f.Fuzz(func(t *testing.T, s string, width int) {
+		if width < 1 || width > 300 {
+			return
+		}
+		if got, want := wrapText(s, width), wrapTextByLine(s, width); got != want {
+			t.Fatalf("wrapText(%q, %d) = %q, want %q", s, width, got, want)
+		}
+	})
+}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/ticketd/ticketd/internal/pgtest"
 	"github.com/ticketd/ticketd/tickets/service"
+	"github.com/ticketd/ticketd/tickets/store"
 )
 
 // BenchmarkNotifyOpen measures the notices of new requests, queued in the
@@ -17,14 +18,17 @@ import (
 // at a time (Open, Notify). It reports requests per second; the service's
 // own work is the same in both.
 //
+// In those two no inbound message is stored, so the desk notices print
+// no request ("sin texto"). "batch/with-request" passes each request's
+// record as the intake knows it (OpenRequest.Known), so that they print
+// the long request as they do in a real backlog.
+//
 //	go test -run '^$' -bench BenchmarkNotifyOpen ./mailout/
 func BenchmarkNotifyOpen(b *testing.B) {
 	const batch = 16
-	for _, one := range []bool{false, true} {
-		name := "batch"
-		if one {
-			name = "one-at-a-time"
-		}
+	for _, mode := range []string{"batch", "one-at-a-time", "batch/with-request"} {
+		one, known := mode == "one-at-a-time", mode == "batch/with-request"
+		name := mode
 		b.Run(name, func(b *testing.B) {
 			db := pgtest.New(b)
 			n := &Notifier{Renderer: newTestRenderer(b), Roster: viewRoster, Tag: "OTI", MaxPerHour: 20, MaxPerDay: 100,
@@ -39,6 +43,11 @@ func BenchmarkNotifyOpen(b *testing.B) {
 					k++
 					rs[i] = service.OpenRequest{Requester: fmt.Sprintf("persona%d@example.gov.co", k), RequesterName: "Ana Suárez",
 						Subject: fmt.Sprintf("La impresora del piso %d no imprime", k), Body: benchBody()}
+					if known {
+						body := fmt.Sprintf("Solicitud %d.\n", k) + rs[i].Body
+						rs[i].Body = body
+						rs[i].Known = &store.TicketRecord{Body: body, HasRequest: true, Thread: []string{fmt.Sprintf("b%d@mail.example", k)}}
+					}
 				}
 				return rs
 			}

@@ -27,12 +27,13 @@ const (
 	NoteNoticeHeld         NoteCode = "notice.held"         // a notice held back by the per-recipient cap: Notice, Address
 	NoteRoutedMailbox      NoteCode = "routed.mailbox"      // classified by the mailbox it came to
 	NoteRoutedKeyword      NoteCode = "routed.keyword"      // classified by a keyword: Keyword, InSubject
+	NoteAutoClosed         NoteCode = "auto.closed"         // closed with no objection from the requester: Days
 )
 
 // NoteCodes are every code, in the order above.
 var NoteCodes = []NoteCode{NoteCommandsOutsider, NoteCommandsUnverified, NoteCommandsRefused, NoteCommandRefused,
 	NoteCommentRefused, NoteUnverifiedKept, NoteAutomaticKept, NoteBounceReported, NoteDeliveryFailed, NoteReminder,
-	NoteNoticeHeld, NoteRoutedMailbox, NoteRoutedKeyword}
+	NoteNoticeHeld, NoteRoutedMailbox, NoteRoutedKeyword, NoteAutoClosed}
 
 // Note is what the system wrote on the record, as data: its code and
 // arguments. Only the fields its code names are set. Addresses, command
@@ -54,6 +55,7 @@ type Note struct {
 	Keyword   string        `json:"keyword,omitempty"`    // the catalogue keyword that routed it
 	InSubject bool          `json:"in_subject,omitempty"` // the keyword was in the subject
 	Failures  []Failure     `json:"failures,omitempty"`   // the recipients a bounce reports
+	Days      int           `json:"days,omitempty"`       // business days the requester had to object
 }
 
 // RefusedLine is a command line and why it was refused.
@@ -123,6 +125,8 @@ func (n Note) Render(lang string, name func(addr string) string) string {
 		return say("notice.held", NoticeName(n.Notice, lang), who(n.Address))
 	case NoteRoutedMailbox:
 		return say("routed.mailbox")
+	case NoteAutoClosed:
+		return say("auto.closed", n.Days)
 	case NoteRoutedKeyword:
 		if n.InSubject {
 			return say("routed.subject", n.Keyword)

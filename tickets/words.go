@@ -32,7 +32,10 @@ var words = map[string][2]string{
 		"Automatic mail from %s kept without notifying anyone (%s): %s"},
 	"note.bounce.reported": {"Falla de entrega informada por %s", "Delivery failure reported by %s"},
 	"note.delivery.failed": {"No se pudo entregar %s a %s: %s", "Could not deliver %s to %s: %s"},
-	"note.reminder":        {"El caso lleva más de %s en el nivel %d", "The ticket has waited more than %s at level %d"},
+	"note.auto.closed": {
+		"Cierre automático: %d días hábiles sin objeción del solicitante",
+		"Closed automatically: %d business days without objection from the requester"},
+	"note.reminder": {"El caso lleva más de %s en el nivel %d", "The ticket has waited more than %s at level %d"},
 	"note.notice.held": {
 		"Aviso retenido por el límite de avisos por destinatario: %s para %s",
 		"Notice held back by the per-recipient limit: %s to %s"},

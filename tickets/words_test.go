@@ -106,6 +106,7 @@ func sampleNotes() map[NoteCode]Note {
 		NoteNoticeHeld:         {Notice: "command_result", Address: "ana@example.gov.co"},
 		NoteRoutedMailbox:      {},
 		NoteRoutedKeyword:      {Keyword: "impresora", InSubject: true},
+		NoteAutoClosed:         {Days: 3},
 	}
 }
 

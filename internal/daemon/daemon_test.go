@@ -277,6 +277,15 @@ func TestTimers(t *testing.T) {
 	if last.Actor != "system" || last.Kind != tickets.EventClosed {
 		t.Errorf("closure = %s by %s", last.Kind, last.Actor)
 	}
+	// Why it closed is on record just before, as data worded for each
+	// reader, and internal.
+	why := evs[len(evs)-2]
+	if why.Kind != tickets.EventNoted || why.Public || why.Data == nil || why.Data.Code != tickets.NoteAutoClosed || why.Data.Days != 3 {
+		t.Errorf("note before the closure = %s public=%v %+v", why.Kind, why.Public, why.Data)
+	}
+	if es, en := why.Text("es"), why.Text("en"); !strings.Contains(es, "3 días hábiles") || !strings.Contains(en, "3 business days") {
+		t.Errorf("closure note: es %q, en %q", es, en)
+	}
 	var reminders int
 	db.Get(&reminders, `SELECT count(*) FROM events WHERE kind = 'reminded' AND ticket_id = $1`, waiting.ID)
 	if reminders != 1 {

@@ -69,8 +69,13 @@ func (t *timers) autoClose(ctx context.Context) error {
 			if tk.State != tickets.StateResolved || tk.ResolvedAt == nil || t.cal.AddBusinessDays(*tk.ResolvedAt, days).After(now) {
 				return nil
 			}
-			_, _, err = tx.Apply(id, tickets.Command{Kind: tickets.CmdClose,
-				Text: fmt.Sprintf("Cierre automático: %d días hábiles sin objeción del solicitante", days)}, tickets.System, nil)
+			// Why it closes goes on the record first, as a note worded
+			// for each reader (the closure itself carries no text).
+			note := tickets.Note{Code: tickets.NoteAutoClosed, Days: days}
+			if _, err := tx.RecordNote(id, tickets.EventNoted, tickets.System, note, nil); err != nil {
+				return err
+			}
+			_, _, err = tx.Apply(id, tickets.Command{Kind: tickets.CmdClose}, tickets.System, nil)
 			return err
 		})
 		if err != nil && !errors.Is(err, tickets.ErrInvalidTransition) {

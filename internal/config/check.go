@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"net"
 	"os"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -327,14 +328,29 @@ func validAlias(s string) bool {
 	return true
 }
 
-// Redact hides the password of a URL for messages.
+// Redact hides the passwords of a database URL or key=value connection
+// string for messages: the URL's user information, and any password
+// parameter (a URL's query, or a key=value pair, quoted or not).
 func Redact(u string) string {
+	u = passwordParam.ReplaceAllString(u, "${1}***")
 	if i := strings.Index(u, "://"); i >= 0 {
-		if j := strings.Index(u[i+3:], "@"); j >= 0 {
-			if k := strings.Index(u[i+3:i+3+j], ":"); k >= 0 {
+		// The user information ends at the authority's last '@' (a
+		// password may hold one); the password starts after its first ':'.
+		rest := u[i+3:]
+		authority := rest
+		if end := strings.IndexAny(rest, "/?#"); end >= 0 {
+			authority = rest[:end]
+		}
+		if j := strings.LastIndex(authority, "@"); j >= 0 {
+			if k := strings.Index(authority[:j], ":"); k >= 0 {
 				return u[:i+3+k+1] + "***" + u[i+3+j:]
 			}
 		}
 	}
 	return u
 }
+
+// passwordParam is a password parameter and its value: after a URL's '?'
+// or '&', or a key=value string's start or blank; the value single-quoted
+// (with backslash escapes) or up to the next blank or '&'.
+var passwordParam = regexp.MustCompile(`(?i)((?:^|[\s?&])password\s*=\s*)(?:'(?:[^'\\]|\\.)*'?|[^\s&]*)`)

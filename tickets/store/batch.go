@@ -509,8 +509,8 @@ func EnqueueMany(ctx context.Context, q sqlx.QueryerContext, os []Outgoing) erro
 }
 
 // AutomaticCounts is, per recipient and notification kind, how many
-// automatic messages were queued since each of two times (CountAutomatic
-// for many recipients at once).
+// automatic messages were queued since each of two times (the
+// per-recipient caps count them).
 type AutomaticCounts map[string]map[string][2]int
 
 // CountAutomaticMany counts the outbox rows not held for recipients since
@@ -557,8 +557,9 @@ type TicketRecord struct {
 	Files []FileInfo
 }
 
-// RecordsOf reads the record of several tickets at once, as ThreadIDs,
-// MessagesOf, AttachmentsOf and Events read it for one.
+// RecordsOf reads the record of several tickets at once, as MessagesOf,
+// AttachmentsOf and Events read it for one: with the Message-IDs of its
+// thread, oldest first.
 func RecordsOf(ctx context.Context, q sqlx.QueryerContext, ticketIDs []int64) (map[int64]*TicketRecord, error) {
 	out := make(map[int64]*TicketRecord, len(ticketIDs))
 	for _, id := range ticketIDs {

@@ -140,15 +140,6 @@ func TicketByMessageIDs(ctx context.Context, q sqlx.QueryerContext, ids []string
 	return id, true, nil
 }
 
-// ThreadIDs returns the Message-IDs of a ticket's messages, oldest first
-// (for In-Reply-To and References).
-func ThreadIDs(ctx context.Context, q sqlx.QueryerContext, ticketID int64) ([]string, error) {
-	var ids []string
-	err := sqlx.SelectContext(ctx, q, &ids, `SELECT message_id FROM messages
-		WHERE ticket_id = $1 AND message_id <> '' AND status <> 'quarantined' ORDER BY id`, ticketID)
-	return ids, err
-}
-
 // Participates reports whether addr took part in a ticket: its requester,
 // its assignee, a sender of one of its messages or a recipient of one.
 func Participates(ctx context.Context, q sqlx.QueryerContext, ticketID int64, addr string) (bool, error) {

@@ -197,16 +197,6 @@ func GetOutgoing(ctx context.Context, q sqlx.QueryerContext, id int64) (Outgoing
 	return o, err
 }
 
-// CountAutomatic returns how many automatic messages were queued for
-// recipient since t (the per-recipient cap counts them); kind, when not
-// empty, counts only notifications of that kind.
-func CountAutomatic(ctx context.Context, q sqlx.QueryerContext, recipient string, since time.Time, kind string) (int, error) {
-	var n int
-	err := sqlx.GetContext(ctx, q, &n, `SELECT count(*) FROM outbox
-		WHERE recipient = $1 AND created_at >= $2 AND status <> 'held' AND ($3 = '' OR kind = $3)`, recipient, since, kind)
-	return n, err
-}
-
 // OutboxBacklog returns the number of pending rows and failed rows.
 func OutboxBacklog(ctx context.Context, q sqlx.QueryerContext) (pending, failed int, err error) {
 	err = sqlx.GetContext(ctx, q, &pending, `SELECT count(*) FROM outbox WHERE status = 'pending'`)

@@ -290,9 +290,9 @@ func (in *Intake) own() []string {
 func fill(msg *store.Message, m *email.Message) {
 	msg.FromAddr, msg.FromName = m.From.Email, m.From.Name
 	msg.Subject = m.Subject
-	if m.MessageID != "" {
-		msg.MessageID = m.MessageID
-	}
+	// MessageID stays the dedup key read from the raw header: a
+	// redelivery is looked up by it, before it is parsed.
+	msg.ThreadID = m.MessageID
 	if len(m.InReplyTo) > 0 {
 		msg.InReplyTo = m.InReplyTo[0]
 	}

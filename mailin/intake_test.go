@@ -544,3 +544,49 @@ func TestSameMessageThroughTwoServersIsOneTicket(t *testing.T) {
 		t.Errorf("%d tickets, want 2", n)
 	}
 }
+
+// TestUnusualMessageIDTwiceIsOneTicket: a Message-ID the raw scan does not
+// take as it is (here a comment after it) still keys the stored row the
+// way redeliveries are looked up, so the same message again, alone or
+// twice in one batch, is a duplicate and not a second ticket or a
+// quarantine; the acknowledgement still answers the parsed id.
+func TestUnusualMessageIDTwiceIsOneTicket(t *testing.T) {
+	e := newEnv(t)
+	raw := func(id, subject string) []byte {
+		return []byte("From: Ana <ana@example.gov.co>\r\nTo: " + desk + "\r\nSubject: " + subject + "\r\nMessage-ID: <" + id +
+			"> (enviado desde la sede norte)\r\nDate: Mon, 02 Mar 2026 10:00:00 -0500\r\nMIME-Version: 1.0\r\n" +
+			"Content-Type: text/plain; charset=utf-8\r\n\r\nLa impresora no imprime.\r\n")
+	}
+	handle := func(raws ...[]byte) []imapin.Outcome {
+		t.Helper()
+		var batch []imapin.Fetched
+		for _, r := range raws {
+			batch = append(batch, imapin.Fetched{Account: "default", Mailbox: "INBOX", UIDValidity: 7, UID: e.uid.Add(1), Size: int64(len(r)), Raw: r})
+		}
+		out, err := e.in.Handle(context.Background(), batch)
+		if err != nil || len(out) != len(raws) {
+			t.Fatalf("Handle: %v %v", out, err)
+		}
+		for _, o := range out {
+			if o.Quarantine {
+				t.Fatalf("quarantined: %s", o.Reason)
+			}
+		}
+		return out
+	}
+	first := raw("odd1@example.gov.co", "Impresora")
+	handle(first)
+	handle(first) // a redelivery at another UID
+	second := raw("odd2@example.gov.co", "Escáner")
+	handle(second, second) // twice in one batch
+	if n := e.count(`SELECT count(*) FROM tickets`); n != 2 {
+		t.Errorf("%d tickets, want 2", n)
+	}
+	if n := e.count(`SELECT count(*) FROM messages WHERE direction = 'in'`); n != 2 {
+		t.Errorf("%d inbound rows, want 2", n)
+	}
+	if n := e.count(`SELECT count(*) FROM outbox o JOIN messages m ON m.id = o.message_row
+		WHERE o.kind = 'opened_ack' AND m.in_reply_to = 'odd1@example.gov.co'`); n != 1 {
+		t.Errorf("%d acknowledgements answering odd1@example.gov.co, want 1", n)
+	}
+}

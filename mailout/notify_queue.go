@@ -1,6 +1,7 @@
 package mailout
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/base32"
@@ -208,8 +209,12 @@ func (q *queue) threading() (string, []string) {
 		}
 	}
 	inReplyTo := ""
-	if q.trigger != nil && q.trigger.MessageID != "" && !strings.HasPrefix(q.trigger.MessageID, "<") {
-		inReplyTo = q.trigger.MessageID
+	var answered string
+	if q.trigger != nil {
+		answered = cmp.Or(q.trigger.ThreadID, q.trigger.MessageID)
+	}
+	if answered != "" && !strings.HasPrefix(answered, "<") {
+		inReplyTo = answered
 		if !slices.Contains(refs, inReplyTo) {
 			refs = append(refs, inReplyTo)
 		}

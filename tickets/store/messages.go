@@ -40,6 +40,13 @@ type Message struct {
 	// and other weak signs of automatic mail): the notifier sends no
 	// acknowledgement for it. Not a column: Reason records why.
 	NoAutoAnswer bool `db:"-"`
+
+	// ThreadID, on an inbound message being processed, is its Message-ID
+	// as the parser read it, which answers thread by. MessageID stays the
+	// key the row is stored and looked up by, read from the raw header
+	// before parsing; the two differ for an unusual field (a comment
+	// after the id, two ids). Not a column.
+	ThreadID string `db:"-"`
 }
 
 // Message statuses.

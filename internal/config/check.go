@@ -334,15 +334,13 @@ func validAlias(s string) bool {
 func Redact(u string) string {
 	u = passwordParam.ReplaceAllString(u, "${1}***")
 	if i := strings.Index(u, "://"); i >= 0 {
-		// The user information ends at the authority's last '@' (a
-		// password may hold one); the password starts after its first ':'.
+		// The user information ends at the last '@' and its password
+		// starts after its first ':'. A password may hold an '@', or an
+		// unescaped '/', '?' or '#' (a URL that then fails to connect,
+		// and so is printed); an '@' later in the query only hides more.
 		rest := u[i+3:]
-		authority := rest
-		if end := strings.IndexAny(rest, "/?#"); end >= 0 {
-			authority = rest[:end]
-		}
-		if j := strings.LastIndex(authority, "@"); j >= 0 {
-			if k := strings.Index(authority[:j], ":"); k >= 0 {
+		if j := strings.LastIndex(rest, "@"); j >= 0 {
+			if k := strings.Index(rest[:j], ":"); k >= 0 {
 				return u[:i+3+k+1] + "***" + u[i+3+j:]
 			}
 		}

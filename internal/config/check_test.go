@@ -15,6 +15,7 @@ func TestRedact(t *testing.T) {
 		"postgres://db/ticketd?password=s3cret&sslmode=disable":         "postgres://db/ticketd?password=***&sslmode=disable",
 		"host=db user=ticketd password=s3cret dbname=ticketd":           "host=db user=ticketd password=*** dbname=ticketd",
 		"host=db password = 's3 c\\'ret' dbname=ticketd":                "host=db password = *** dbname=ticketd",
+		"postgres://u:ab#c/d?e@f@db/t":                                  "postgres://u:***@db/t",
 		"PASSWORD=s3cret host=db":                                       "PASSWORD=*** host=db",
 		"host=db user=ticketd dbname=ticketd":                           "host=db user=ticketd dbname=ticketd",
 		"host=db passwordfile=/etc/x dbname=ticketd":                    "host=db passwordfile=/etc/x dbname=ticketd",
@@ -37,6 +38,7 @@ func FuzzRedact(f *testing.F) {
 		for _, s := range []string{
 			"host=db user=ticketd password=" + quoted + " dbname=ticketd",
 			"postgres://ticketd:" + url.PathEscape(pw) + "@db/ticketd",
+			"postgres://ticketd:" + pw + "@db/ticketd", // as typed, unescaped
 			"postgres://db/ticketd?sslmode=disable&password=" + url.QueryEscape(pw),
 		} {
 			out := Redact(s)

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -31,7 +32,17 @@ var sqlImports = []string{"database/sql", "github.com/lib/pq"}
 
 // sqlKeywords begin an SQL statement.
 var sqlKeywords = []string{"SELECT", "INSERT", "UPDATE", "DELETE", "WITH", "CREATE", "ALTER", "DROP", "SET",
-	"LOCK", "TRUNCATE", "COPY"}
+	"LOCK", "TRUNCATE", "COPY", "VALUES", "EXPLAIN", "SHOW", "RESET", "BEGIN", "GRANT", "VACUUM", "ANALYZE",
+	"NOTIFY", "LISTEN"}
+
+// sqlClause is a piece of a statement built from fragments (" FROM t
+// WHERE …", "(SELECT …"): a clause word in capitals, then a name, a
+// parameter or a parenthesis.
+var sqlClause = regexp.MustCompile(`(^|[\s(])(FROM|WHERE|RETURNING|JOIN|ORDER BY|GROUP BY|ON CONFLICT|\(\s*SELECT)\s+[a-z_("$*]`)
+
+// holdsSQL reports whether a literal begins a statement or holds a clause
+// of one.
+func holdsSQL(s string) bool { return startsSQL(s) || sqlClause.MatchString(s) }
 
 // startsSQL reports whether a string literal's value, leading space
 // trimmed, begins with an SQL statement keyword, in capitals as the
@@ -94,7 +105,7 @@ func sqlViolations(fsys fs.FS, homes []string) ([]string, error) {
 				return true
 			}
 			s, err := strconv.Unquote(lit.Value)
-			if err != nil || !startsSQL(s) {
+			if err != nil || !holdsSQL(s) {
 				return true
 			}
 			first, _, _ := strings.Cut(strings.TrimSpace(s), "\n")
@@ -203,6 +214,7 @@ var _ driver.Value
 		`mailin/intake.go:9:9: SQL "SELECT id FROM tickets WHERE id = $1"`,
 		`mailin/intake.go:12:10: SQL "UPDATE tickets SET state = 'cerrado'"`,
 		`mailin/intake.go:14:11: SQL "SELECT"`,
+		`mailin/intake.go:14:30: SQL "FROM events"`,
 		`mailout/render.go:3:8: imports database/sql/driver`,
 		`migrations/more/x.go:3:9: SQL "ALTER TABLE t ADD c int"`,
 	}
@@ -221,6 +233,23 @@ var _ driver.Value
 	fsys["mailout/render.go"] = &fstest.MapFile{Data: []byte("package mailout\n\nvar a = \"SETTINGS\"\n")}
 	if got, err := sqlViolations(fsys, sqlHomes); err != nil || len(got) != 0 {
 		t.Errorf("a module that keeps SQL in the store: %v, %v", got, err)
+	}
+}
+
+// TestHoldsSQL: fragments of a statement count, prose and headers do not.
+func TestHoldsSQL(t *testing.T) {
+	for s, want := range map[string]bool{
+		" FROM events WHERE ticket_id = $1": true,
+		"(SELECT max(id) FROM events)":      true,
+		" RETURNING id":                     true,
+		"VALUES ($1, $2)":                   true,
+		"From: Ana <ana@example.gov.co>":    false,
+		"WHERE IS MY TICKET?":               false,
+		"order by date":                     false,
+	} {
+		if got := holdsSQL(s); got != want {
+			t.Errorf("holdsSQL(%q) = %v, want %v", s, got, want)
+		}
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net"
+	"net/url"
 	"os"
 	"regexp"
 	"slices"
@@ -24,6 +25,11 @@ func (c *Config) check() Errors {
 		add("database.url is empty: set it or TICKETD_DATABASE_URL (postgres://user:pass@host/db)")
 	} else if !strings.HasPrefix(c.Database.URL, "postgres://") && !strings.HasPrefix(c.Database.URL, "postgresql://") && !strings.Contains(c.Database.URL, "=") {
 		add("database.url %q is not a PostgreSQL URL (postgres://...) or key=value connection string", Redact(c.Database.URL))
+	} else if strings.Contains(c.Database.URL, "://") {
+		// The parser's own error would echo the URL, password and all.
+		if _, err := url.Parse(c.Database.URL); err != nil {
+			add("database.url %q is not a valid URL: in a password, write '@' as %%40, '#' as %%23, '/' as %%2F and '?' as %%3F", Redact(c.Database.URL))
+		}
 	}
 	if c.Database.MaxConnections < 1 {
 		add("database.max_connections must be at least 1")

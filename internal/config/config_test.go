@@ -133,3 +133,13 @@ func TestInvalidTOML(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+// TestDatabaseURLThatDoesNotParse: a password typed with a raw '#' makes
+// the URL unparseable; the problem says how to write it and shows no part
+// of the password (the parser's own error would).
+func TestDatabaseURLThatDoesNotParse(t *testing.T) {
+	_, err := Parse([]byte(strings.Replace(minimal, `"postgres://localhost/ticketd"`, `"postgres://ticketd:zq#xw@db/ticketd"`, 1)))
+	if err == nil || !strings.Contains(err.Error(), `"postgres://ticketd:***@db/ticketd" is not a valid URL`) || strings.Contains(err.Error(), "zq") {
+		t.Errorf("error = %v", err)
+	}
+}

@@ -14,9 +14,10 @@ var problemsES = map[string]string{
 	"unknown key %q (misspelt? see ticketd.example.toml)":                                               "clave desconocida %q (¿mal escrita? vea ticketd.example.toml)",
 	"%s = %s is not a duration (write it like \"30s\", \"15m\" or \"4h\")":                              "%s = %s no es una duración (escríbala como \"30s\", \"15m\" o \"4h\")",
 
-	"database.url is empty: set it or TICKETD_DATABASE_URL (postgres://user:pass@host/db)":    "database.url está vacía: defínala, o TICKETD_DATABASE_URL (postgres://usuario:clave@servidor/base)",
-	"database.url %q is not a PostgreSQL URL (postgres://...) or key=value connection string": "database.url %q no es una URL de PostgreSQL (postgres://...) ni una cadena de conexión clave=valor",
-	"database.max_connections must be at least 1":                                             "database.max_connections debe ser al menos 1",
+	"database.url is empty: set it or TICKETD_DATABASE_URL (postgres://user:pass@host/db)":                           "database.url está vacía: defínala, o TICKETD_DATABASE_URL (postgres://usuario:clave@servidor/base)",
+	"database.url %q is not a PostgreSQL URL (postgres://...) or key=value connection string":                        "database.url %q no es una URL de PostgreSQL (postgres://...) ni una cadena de conexión clave=valor",
+	"database.url %q is not a valid URL: in a password, write '@' as %%40, '#' as %%23, '/' as %%2F and '?' as %%3F": "database.url %q no es una URL válida: en la clave, escriba '@' como %%40, '#' como %%23, '/' como %%2F y '?' como %%3F",
+	"database.max_connections must be at least 1":                                                                    "database.max_connections debe ser al menos 1",
 
 	"desk.address %q is not a valid email address":                    "desk.address %q no es un correo electrónico válido",
 	"desk.subject_tag %q must be 1-16 letters, digits or dashes":      "desk.subject_tag %q debe tener de 1 a 16 letras, dígitos o guiones",

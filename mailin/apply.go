@@ -368,6 +368,9 @@ func (in *Intake) reply(ctx context.Context, tx *service.Tx, f *imapin.Fetched, 
 		}
 		return processed(f.UID, "comment"), nil
 	}
+	// What is left once the command lines are out may be the sender's
+	// signature alone: that is not a comment for the requester.
+	comment = reply.CutSignedBy(comment, actor.Name, m.From.Name)
 	return in.commands(ctx, tx, f, msg, m, mt, actor, cmds, comment)
 }
 

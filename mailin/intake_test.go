@@ -590,3 +590,27 @@ func TestUnusualMessageIDTwiceIsOneTicket(t *testing.T) {
 		t.Errorf("%d acknowledgements answering odd1@example.gov.co, want 1", n)
 	}
 }
+
+// TestSignatureAfterCommandsIsNoComment: what is left of a reply once its
+// command lines are out is, often, the sender's signature alone; it is not
+// sent on to the requester as a comment.
+func TestSignatureAfterCommandsIsNoComment(t *testing.T) {
+	e := newEnv(t)
+	id := e.open()
+	to := e.replyAddr(id, "jgomez@example.gov.co")
+	e.deliver(mail("jgomez@example.gov.co", to, "Re: [OTI-1]", "s0@example.gov.co", "", "#nivel 1"))
+	e.deliver(mail("jgomez@example.gov.co", to, "Re: [OTI-1]", "s1@example.gov.co", "",
+		"#resolver Se cambió el tóner.\r\n\r\nJuan Gómez\r\nMesa de Servicio\r\n\r\n"+
+			"El jue, 3 dic 2026 a las 9:51, Mesa de Servicio OTI <soporte.oti@example.gov.co> escribió:\r\n> texto citado\r\n"))
+	if tk := e.ticket(id); tk.State != tickets.StateResolved {
+		t.Fatalf("ticket %s", tk.State)
+	}
+	if n := e.count(`SELECT count(*) FROM events WHERE kind = 'commented'`); n != 0 {
+		t.Errorf("the signature became %d comments", n)
+	}
+	var note string
+	e.db.Get(&note, `SELECT note FROM events WHERE kind = 'resolved'`)
+	if note != "Se cambió el tóner." {
+		t.Errorf("resolution = %q", note)
+	}
+}

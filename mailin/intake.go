@@ -290,9 +290,13 @@ func (in *Intake) own() []string {
 func fill(msg *store.Message, m *email.Message) {
 	msg.FromAddr, msg.FromName = m.From.Email, m.From.Name
 	msg.Subject = m.Subject
-	if m.MessageID != "" {
-		msg.MessageID = m.MessageID
-	}
+	// msg.MessageID stays as inboundRow scanned it from the raw header:
+	// with the content hash it is the key a redelivery is found by (store
+	// looks the key up before parsing, quarantineFailed stores a message
+	// the parser failed on under it). The parser's reading may differ (a
+	// header line the scan stops at, a comment after the id); stored under
+	// it, the row was never found again, and the same message delivered
+	// twice was stored twice.
 	if len(m.InReplyTo) > 0 {
 		msg.InReplyTo = m.InReplyTo[0]
 	}

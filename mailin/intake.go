@@ -290,8 +290,12 @@ func (in *Intake) own() []string {
 func fill(msg *store.Message, m *email.Message) {
 	msg.FromAddr, msg.FromName = m.From.Email, m.From.Name
 	msg.Subject = m.Subject
-	// MessageID stays the dedup key read from the raw header: a
-	// redelivery is looked up by it, before it is parsed.
+	// msg.MessageID stays as inboundRow scanned it from the raw header:
+	// with the content hash it is the key a redelivery is found by (store
+	// looks the key up before parsing, quarantineFailed stores a message
+	// the parser failed on under it). The parser's reading may differ (a
+	// header line the scan stops at, a comment after the id); it is kept
+	// apart, for what the notices answer.
 	msg.ThreadID = m.MessageID
 	if len(m.InReplyTo) > 0 {
 		msg.InReplyTo = m.InReplyTo[0]

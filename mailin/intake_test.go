@@ -614,3 +614,35 @@ func TestSignatureAfterCommandsIsNoComment(t *testing.T) {
 		t.Errorf("resolution = %q", note)
 	}
 }
+
+// TestSameOddlyHeadedMessageTwiceIsOneTicket: the key a redelivery is
+// recognised by is the Message-ID as scanned from the raw header; the MIME
+// parser may read a Message-ID the scan does not (after a line the scan
+// stops at, or with a comment), and the row once stored under the
+// parser's reading was never found again: the redelivery opened a second
+// ticket (found by FuzzParseAndStore).
+func TestSameOddlyHeadedMessageTwiceIsOneTicket(t *testing.T) {
+	for name, head := range map[string]string{
+		"bad field name before": "From: Ana <ana@example.gov.co>\r\nTo: " + desk + "\r\nSub@ect: hola\r\nMessage-ID: <odd-1@example.gov.co>\r\n",
+		"comment after the id":  "From: Ana <ana@example.gov.co>\r\nTo: " + desk + "\r\nSubject: hola\r\nMessage-ID: <odd-2@example.gov.co> (x)\r\n",
+		"no sender":             "\":\nMessAge-ID:<0",
+	} {
+		t.Run(name, func(t *testing.T) {
+			e := newEnv(t)
+			raw := head + "\r\nMi equipo no enciende.\r\n"
+			first, second := e.deliver(raw), e.deliver(raw)
+			if first.Quarantine != second.Quarantine {
+				t.Errorf("outcomes %+v, then %+v", first, second)
+			}
+			if n := e.count(`SELECT count(*) FROM messages WHERE direction = 'in'`); n != 1 {
+				t.Errorf("the message is stored %d times, want 1", n)
+			}
+			if n := e.count(`SELECT count(*) FROM tickets`); n > 1 {
+				t.Errorf("%d tickets, want at most 1", n)
+			}
+			if n := e.count(`SELECT count(DISTINCT message_row) FROM mailbox_positions`); n != 1 {
+				t.Errorf("the two positions keep %d rows, want 1", n)
+			}
+		})
+	}
+}

@@ -22,6 +22,12 @@ func TestCutSignedBy(t *testing.T) {
 		{"Carlos Díaz\n" + strings.Repeat("a", 90), "Carlos Díaz\n" + strings.Repeat("a", 90)},
 		{"Carlos Díaz\n1\n2\n3\n4\n5\n6", "Carlos Díaz\n1\n2\n3\n4\n5\n6"},
 		{"Muchas gracias por la ayuda de ayer,\nCarlos Díaz", "Muchas gracias por la ayuda de ayer,\nCarlos Díaz"},
+		{"Carlos Díaz\nProveedor de Equipos S.A.S.\nTel. 601 555 0101", ""},
+		// What the sender says below the name is no signature: kept.
+		{"Saludos,\nCarlos Díaz\nP.D. La clave nueva del equipo quedó en el sobre.", "Saludos,\nCarlos Díaz\nP.D. La clave nueva del equipo quedó en el sobre."},
+		{"Carlos Díaz\nDejé el equipo en la recepción del piso 3.\nFalta el cargador.", "Carlos Díaz\nDejé el equipo en la recepción del piso 3.\nFalta el cargador."},
+		{"Listo.\n\nCarlos Díaz:\nel usuario debe reiniciar mañana.", "Listo.\n\nCarlos Díaz:\nel usuario debe reiniciar mañana."},
+		{"Listo.\n\nCarlos Díaz\nfalta el cargador", "Listo.\n\nCarlos Díaz\nfalta el cargador"},
 		{"", ""},
 	} {
 		if got := CutSignedBy(c.in, names...); got != c.want {

@@ -36,9 +36,11 @@ var sqlKeywords = []string{"SELECT", "INSERT", "UPDATE", "DELETE", "WITH", "CREA
 	"NOTIFY", "LISTEN"}
 
 // sqlClause is a piece of a statement built from fragments (" FROM t
-// WHERE …", "(SELECT …"): a clause word in capitals, then a name, a
-// parameter or a parenthesis.
-var sqlClause = regexp.MustCompile(`(^|[\s(])(FROM|WHERE|RETURNING|JOIN|ORDER BY|GROUP BY|ON CONFLICT|\(\s*SELECT)\s+[a-z_("$*]`)
+// WHERE …", "(SELECT …", " AND status = $2", " LIMIT $1"): a clause word
+// in capitals, then a name, a parameter, a number or a parenthesis. A
+// clause word at the literal's end is not taken: SMTP's "MAIL FROM " + from
+// would be.
+var sqlClause = regexp.MustCompile(`(^|[\s(])(FROM|WHERE|RETURNING|JOIN|ORDER BY|GROUP BY|ON CONFLICT|AND|LIMIT|OFFSET|\(\s*SELECT)\s+[a-z_("$*0-9]`)
 
 // holdsSQL reports whether a literal begins a statement or holds a clause
 // of one.
@@ -242,6 +244,10 @@ func TestHoldsSQL(t *testing.T) {
 		" FROM events WHERE ticket_id = $1": true,
 		"(SELECT max(id) FROM events)":      true,
 		" RETURNING id":                     true,
+		" AND status = $2":                  true,
+		" LIMIT $1":                         true,
+		"Mesa OR sede":                      false,
+		"MAIL FROM ":                        false,
 		"VALUES ($1, $2)":                   true,
 		"From: Ana <ana@example.gov.co>":    false,
 		"WHERE IS MY TICKET?":               false,

@@ -40,7 +40,11 @@ func (s *Source) retryPending() {
 		wait = time.Second
 	}
 	for {
-		time.Sleep(wait)
+		select {
+		case <-time.After(wait):
+		case <-s.closed:
+			return // Close stores it, or says it could not
+		}
 		s.mu.Lock()
 		if s.pending != nil {
 			ctx, cancel := context.WithTimeout(context.Background(), pendingStoreTimeout)
@@ -55,6 +59,26 @@ func (s *Source) retryPending() {
 		s.mu.Unlock()
 		wait = min(2*wait, time.Minute)
 	}
+}
+
+// Close stops the retry and, if a renewed grant is still only in memory,
+// tries once more to store it. It fails when the grant could not be
+// stored: the database then holds a refresh token the endpoint no longer
+// accepts, and the next start will need a new login unless another
+// replica renews first. The daemon calls it as it stops.
+func (s *Source) Close(ctx context.Context) error {
+	s.closeOnce.Do(func() { close(s.closed) })
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.pending == nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, pendingStoreTimeout)
+	defer cancel()
+	if err := s.storePending(ctx, s.cfg.now()); err != nil {
+		return fmt.Errorf("oauth2: account %q: the renewed grant could not be stored: %w", s.cfg.Account, err)
+	}
+	return nil
 }
 
 // storePending stores the pending grant (s.mu held) if the database still

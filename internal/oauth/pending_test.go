@@ -168,3 +168,31 @@ func TestPendingTokenNeverOverwritesANewerOne(t *testing.T) {
 		t.Errorf("renewal after the login: %q", tok)
 	}
 }
+
+// Close, as the daemon stops, stores a renewed grant still only in
+// memory; while the database refuses it, Close says so.
+func TestCloseStoresThePendingGrant(t *testing.T) {
+	c := newClock()
+	e := newEndpoint(t, c)
+	db := pgtest.New(t)
+	login(t, e, db)
+	s := newSource(t, e.config(RefreshToken), db)
+	s.retryFirst = time.Hour // only Close may store it
+	token(t, s)
+	stop := failSaves(t, db, false)
+	c.advance(55 * time.Second)
+	token(t, s)
+	if !s.PendingStore() {
+		t.Fatal("no pending grant")
+	}
+	if err := s.Close(context.Background()); err == nil || !s.PendingStore() {
+		t.Fatalf("Close while the store fails: %v, pending %v", err, s.PendingStore())
+	}
+	stop()
+	if err := s.Close(context.Background()); err != nil || s.PendingStore() {
+		t.Fatalf("Close: %v, pending %v", err, s.PendingStore())
+	}
+	if got := storedRefresh(t, s); got != e.currentRefresh() {
+		t.Errorf("stored %q, the endpoint accepts %q", got, e.currentRefresh())
+	}
+}

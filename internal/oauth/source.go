@@ -108,6 +108,8 @@ type Source struct {
 	pending    *pendingGrant
 	retrying   bool
 	retryFirst time.Duration // first wait before storing it again; 0: a second
+	closed     chan struct{} // closed by Close: the retry stops
+	closeOnce  sync.Once
 }
 
 // New returns the token source of cfg. The refresh-token grant needs db
@@ -116,7 +118,7 @@ func New(cfg Config, db *sqlx.DB) (*Source, error) {
 	if cfg.RenewBefore <= 0 {
 		cfg.RenewBefore = DefaultRenewBefore
 	}
-	s := &Source{cfg: cfg, db: db}
+	s := &Source{cfg: cfg, db: db, closed: make(chan struct{})}
 	switch cfg.Grant {
 	case ClientCredentials:
 	case RefreshToken:

@@ -11,6 +11,7 @@ import (
 
 	"github.com/ticketd/ticketd/internal/config"
 	"github.com/ticketd/ticketd/internal/daemon"
+	"github.com/ticketd/ticketd/internal/dbconn"
 	"github.com/ticketd/ticketd/mailout"
 	"github.com/ticketd/ticketd/migrations"
 	"github.com/ticketd/ticketd/tickets/service"
@@ -59,6 +60,9 @@ func (a *app) open(ctx context.Context) (*sqlx.DB, error) {
 		cause := err
 		if u := errors.Unwrap(err); u != nil {
 			cause = u
+		}
+		if errors.Is(err, dbconn.ErrAddress) {
+			return nil, a.fail(1, "err.database_address", config.Redact(c.Database.URL))
 		}
 		if errors.Is(err, syscall.ECONNREFUSED) {
 			return nil, a.fail(1, "err.database_refused", config.Redact(c.Database.URL))

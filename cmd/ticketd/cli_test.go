@@ -275,8 +275,25 @@ func TestDatabaseNotRunning(t *testing.T) {
 	l.Close() // a port nobody listens on
 	t.Setenv("TICKETD_DATABASE_URL", "postgres://x@"+addr+"/ticketd")
 	for lang, want := range map[string]string{"es": "nadie atiende en postgres://x@" + addr, "en": "nothing answers at postgres://x@" + addr} {
-		if _, errs, code := ticketd(t, "--lang", lang, "-config", cfg, "tickets", "list"); code != 1 || !strings.Contains(errs, want) {
-			t.Errorf("%s: exit %d, %q", lang, code, errs)
+		for _, cmd := range [][]string{{"tickets", "list"}, {"run"}} {
+			if _, errs, code := ticketd(t, append([]string{"--lang", lang, "-config", cfg}, cmd...)...); code != 1 || !strings.Contains(errs, want) {
+				t.Errorf("%s %s: exit %d, %q", lang, cmd[0], code, errs)
+			}
+		}
+	}
+}
+
+// TestDatabaseAddressUnreadable: an address the driver cannot read is
+// said so, in the reader's language, without any of its password.
+func TestDatabaseAddressUnreadable(t *testing.T) {
+	cfg := testConfig(t)
+	t.Setenv("TICKETD_DATABASE_URL", "host=127.0.0.1 user=ticketd password=zq xw dbname=ticketd")
+	for lang, want := range map[string]string{"es": "no se puede leer", "en": "cannot be read"} {
+		for _, cmd := range [][]string{{"tickets", "list"}, {"run"}} {
+			_, errs, code := ticketd(t, append([]string{"--lang", lang, "-config", cfg}, cmd...)...)
+			if code != 1 || !strings.Contains(errs, want) || !strings.Contains(errs, "password=***") || strings.Contains(errs, "xw") {
+				t.Errorf("%s %s: exit %d, %q", lang, cmd[0], code, errs)
+			}
 		}
 	}
 }

@@ -96,6 +96,7 @@ General options:
 	"err.refused":                  {es: "no se aplicó: %s", en: "not applied: %s"},
 	"err.other":                    {es: "no se pudo completar: %v", en: "could not be done: %v"},
 	"err.database":                 {es: "no se pudo usar la base de datos %s: %v\n(revise database.url o TICKETD_DATABASE_URL; para probar sin una base propia: ticketd sandbox)", en: "the database %s could not be used: %v\n(check database.url or TICKETD_DATABASE_URL; to try without a database of your own: ticketd sandbox)"},
+	"err.database_address":         {es: "la dirección de la base de datos %s no se puede leer: en la forma clave=valor, ponga entre comillas simples un valor con espacios (password='…'); en una URL, escriba '@', '#', '/' y '?' de la clave como %%40, %%23, %%2F y %%3F", en: "the database address %s cannot be read: in key=value form, put a value with blanks in single quotes (password='…'); in a URL, write '@', '#', '/' and '?' in the password as %%40, %%23, %%2F and %%3F"},
 	"err.database_refused":         {es: "nadie atiende en %s: ¿está en marcha PostgreSQL, o el entorno de prueba (ticketd sandbox)?", en: "nothing answers at %s: is PostgreSQL running, or the sandbox (ticketd sandbox)?"},
 	"err.pending_migrations":       {es: "la base de datos tiene %d migraciones pendientes: ejecute «ticketd migrate»", en: "the database has %d pending migrations: run \"ticketd migrate\""},
 	"err.build":                    {es: "no se pudo preparar el servicio: %v", en: "the service could not be set up: %v"},

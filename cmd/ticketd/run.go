@@ -2,12 +2,15 @@ package main
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"os"
 	"runtime/debug"
+	"syscall"
 
 	"github.com/ticketd/ticketd/internal/config"
 	"github.com/ticketd/ticketd/internal/daemon"
+	"github.com/ticketd/ticketd/internal/dbconn"
 )
 
 // cmdRun is `ticketd run`: the daemon.
@@ -25,6 +28,14 @@ func (a *app) cmdRun(ctx context.Context, args []string) error {
 	slog.SetDefault(log)
 	tuneGC(os.Getenv, log)
 	if err := daemon.Run(ctx, daemon.Options{Config: c, Logger: log, NoMigrate: *noMigrate}); err != nil {
+		// The database's two common faults read as the other commands say
+		// them, in the reader's language.
+		switch {
+		case errors.Is(err, dbconn.ErrAddress):
+			return a.fail(1, "err.database_address", config.Redact(c.Database.URL))
+		case errors.Is(err, syscall.ECONNREFUSED):
+			return a.fail(1, "err.database_refused", config.Redact(c.Database.URL))
+		}
 		return a.fail(1, "err.run", err)
 	}
 	return nil

@@ -335,11 +335,13 @@ func validAlias(s string) bool {
 }
 
 // Redact hides the passwords of a database URL or key=value connection
-// string for messages: the URL's user information, and any password
-// parameter (a URL's query, or a key=value pair, quoted or not).
+// string for messages: a URL's user information and password parameter,
+// a key=value string's password (quoted or not), and, in a string that is
+// neither (a mistyped URL), what lies between its first ':' and last '@'.
+// It hides more rather than less.
 func Redact(u string) string {
-	u = passwordParam.ReplaceAllString(u, "${1}***")
 	if i := strings.Index(u, "://"); i >= 0 {
+		u = urlPassword.ReplaceAllString(u, "${1}***")
 		// The user information ends at the last '@' and its password
 		// starts after its first ':'. A password may hold an '@', or an
 		// unescaped '/', '?' or '#' (a URL that then fails to connect,
@@ -350,11 +352,56 @@ func Redact(u string) string {
 				return u[:i+3+k+1] + "***" + u[i+3+j:]
 			}
 		}
+		return u
 	}
-	return u
+	if !strings.Contains(u, "=") {
+		if j := strings.LastIndex(u, "@"); j >= 0 {
+			if k := strings.Index(u[:j], ":"); k >= 0 {
+				return u[:k+1] + "***" + u[j:]
+			}
+		}
+		return u
+	}
+	var b strings.Builder
+	for {
+		loc := kvPassword.FindStringIndex(u)
+		if loc == nil {
+			b.WriteString(u)
+			return b.String()
+		}
+		b.WriteString(u[:loc[1]])
+		b.WriteString("***")
+		u = u[loc[1]+kvValueLen(u[loc[1]:]):]
+	}
 }
 
-// passwordParam is a password parameter and its value: after a URL's '?'
-// or '&', or a key=value string's start or blank; the value single-quoted
-// (with backslash escapes) or up to the next blank or '&'.
-var passwordParam = regexp.MustCompile(`(?i)((?:^|[\s?&])password\s*=\s*)(?:'(?:[^'\\]|\\.)*'?|[^\s&]*)`)
+// kvValueLen is the length of the value that starts v in a key=value
+// connection string: a single-quoted value with its backslash escapes,
+// or, unquoted, everything up to the next " key=" (a blank left
+// unescaped in a password is a mistake whose rest must not show either).
+func kvValueLen(v string) int {
+	if strings.HasPrefix(v, "'") {
+		for i := 1; i < len(v); i++ {
+			switch v[i] {
+			case '\\':
+				i++
+			case '\'':
+				return i + 1
+			}
+		}
+		return len(v)
+	}
+	if loc := kvNextKey.FindStringIndex(v); loc != nil {
+		return loc[0]
+	}
+	return len(v)
+}
+
+var (
+	// urlPassword is a password parameter in a URL's query.
+	urlPassword = regexp.MustCompile(`(?i)([?&]password=)[^&#]*`)
+	// kvPassword is the password key of a key=value string, up to its value.
+	kvPassword = regexp.MustCompile(`(?i)(?:^|\s)password\s*=\s*`)
+	// kvNextKey is the start of the next key of a key=value string.
+	kvNextKey = regexp.MustCompile(`\s+[A-Za-z_]+\s*=`)
+)

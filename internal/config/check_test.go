@@ -16,6 +16,10 @@ func TestRedact(t *testing.T) {
 		"host=db user=ticketd password=s3cret dbname=ticketd":           "host=db user=ticketd password=*** dbname=ticketd",
 		"host=db password = 's3 c\\'ret' dbname=ticketd":                "host=db password = *** dbname=ticketd",
 		"postgres://u:ab#c/d?e@f@db/t":                                  "postgres://u:***@db/t",
+		"host=db password=ab&cdef dbname=t":                             "host=db password=*** dbname=t",
+		"host=db password=ab\\ cdef dbname=t":                           "host=db password=*** dbname=t",
+		"host=db password=se cret dbname=t":                             "host=db password=*** dbname=t",
+		"postgres:/ticketd:s3cret@db/t":                                 "postgres:***@db/t",
 		"PASSWORD=s3cret host=db":                                       "PASSWORD=*** host=db",
 		"host=db user=ticketd dbname=ticketd":                           "host=db user=ticketd dbname=ticketd",
 		"host=db passwordfile=/etc/x dbname=ticketd":                    "host=db passwordfile=/etc/x dbname=ticketd",
@@ -37,6 +41,7 @@ func FuzzRedact(f *testing.F) {
 		quoted := "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(pw) + "'"
 		for _, s := range []string{
 			"host=db user=ticketd password=" + quoted + " dbname=ticketd",
+			"host=db user=ticketd password=" + strings.NewReplacer(`\`, `\\`, " ", `\ `).Replace(pw) + " dbname=ticketd",
 			"postgres://ticketd:" + url.PathEscape(pw) + "@db/ticketd",
 			"postgres://ticketd:" + pw + "@db/ticketd", // as typed, unescaped
 			"postgres://db/ticketd?sslmode=disable&password=" + url.QueryEscape(pw),

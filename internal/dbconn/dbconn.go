@@ -3,12 +3,19 @@
 package dbconn
 
 import (
+	"errors"
 	"database/sql"
 	"fmt"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 )
+
+// ErrAddress is a database address the driver cannot read. It says no
+// more than that: the driver's own words echo the address, password and
+// all.
+var ErrAddress = errors.New("the database address does not parse: quote a key=value value that holds blanks " +
+	"(password='…'), and percent-encode '@', '#', '/' and '?' in a URL's password")
 
 // Open returns a pool for dsn (a postgres:// URL or key=value pairs). It
 // does not connect.
@@ -19,7 +26,7 @@ import (
 func Open(dsn string) (*sqlx.DB, error) {
 	cfg, err := pq.NewConfig(dsn)
 	if err != nil {
-		return nil, fmt.Errorf("database address: %w", err)
+		return nil, ErrAddress
 	}
 	cfg.BinaryParameters = true
 	c, err := pq.NewConnectorConfig(cfg)

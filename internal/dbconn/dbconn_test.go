@@ -2,6 +2,8 @@ package dbconn_test
 
 import (
 	"bytes"
+	"errors"
+	"strings"
 	"testing"
 
 	"github.com/ticketd/ticketd/internal/dbconn"
@@ -40,5 +42,19 @@ func TestOpenBinaryParameters(t *testing.T) {
 func TestOpenRejectsBadAddress(t *testing.T) {
 	if _, err := dbconn.Open("postgres://%zz"); err == nil {
 		t.Error("a malformed address was accepted")
+	}
+}
+
+// An address the driver cannot read is ErrAddress, which echoes none of
+// it: the driver's own error would show part of the password.
+func TestOpenUnreadableAddress(t *testing.T) {
+	for _, dsn := range []string{
+		"host=db user=ticketd password=zq xw dbname=ticketd",
+		"postgres://ticketd:zq#xw@db/ticketd",
+	} {
+		_, err := dbconn.Open(dsn)
+		if !errors.Is(err, dbconn.ErrAddress) || strings.Contains(err.Error(), "zq") || strings.Contains(err.Error(), "xw") {
+			t.Errorf("Open(%q) = %v", dsn, err)
+		}
 	}
 }

@@ -189,6 +189,14 @@ func Run(ctx context.Context, opt Options) error {
 	case <-time.After(opt.ShutdownTimeout):
 		log.Warn("shutdown timeout: stopping with work in hand; it is redone at the next start", "timeout", opt.ShutdownTimeout)
 	}
+	// A renewed OAuth 2.0 grant still only in memory is stored now, or
+	// the next start would hold a refresh token the provider has rotated.
+	for name, src := range d.Parts.Tokens {
+		if err := src.Close(context.Background()); err != nil {
+			log.Error("stopping with a renewed OAuth 2.0 grant not stored: the next start may need \"ticketd oauth2 login\"",
+				"account", name, "error", err)
+		}
+	}
 	return nil
 }
 

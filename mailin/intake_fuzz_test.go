@@ -167,6 +167,12 @@ type fuzzReset struct {
 
 func newFuzzReset(f *testing.F, db *sqlx.DB) *fuzzReset {
 	f.Helper()
+	// Only ever a database pgtest made for this test: the reset deletes
+	// every row.
+	var name string
+	if err := db.Get(&name, `SELECT current_database()`); err != nil || !strings.HasPrefix(name, "ticketd_t_") {
+		f.Fatalf("the fuzz reset runs only on a test database of pgtest's, not %q (%v)", name, err)
+	}
 	// The test database is thrown away: it need not wait for the disk at
 	// every commit (the throwaway cluster of pgtest does not either; a
 	// server given by TICKETD_TEST_DATABASE_URL may).

@@ -258,6 +258,10 @@ func withDB(u, db string) string {
 		return u + " dbname=" + db
 	}
 	pu.Path = "/" + db
+	// A dbname parameter in the query would win over the path.
+	q := pu.Query()
+	q.Del("dbname")
+	pu.RawQuery = q.Encode()
 	return pu.String()
 }
 

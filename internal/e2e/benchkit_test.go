@@ -34,12 +34,12 @@ import (
 
 // Environment of the benchmarks.
 const (
-	benchEnvCorpus  = "TICKETD_BENCH_CORPUS"  // folder of *.eml (shared/tools/gencorpus)
+	benchEnvCorpus  = "TICKETD_BENCH_CORPUS"  // folder of *.eml (go run ./internal/cmd/gencorpus)
 	benchEnvN       = "TICKETD_BENCH_N"       // backlog size, default 10000
 	benchEnvSpacing = "TICKETD_BENCH_SPACING" // between two APPENDs of the latency benchmarks, default 30ms
 )
 
-const benchCorpusHint = "generate one with (cd /work/shared/tools/gencorpus && go run . -n 10000 -dir /tmp/gc10k) " +
+const benchCorpusHint = "generate one with go run ./internal/cmd/gencorpus -n 10000 -dir /tmp/gc10k " +
 	"and run with " + benchEnvCorpus + "=/tmp/gc10k"
 
 // benchCorpus is the benchmark's messages, read from disk when appended so that

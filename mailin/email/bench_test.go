@@ -9,7 +9,7 @@ import (
 // BenchmarkParse parses a set of realistic messages. It reads the directory
 // named by TICKETD_BENCH_CORPUS, made with
 //
-//	(cd /work/shared/tools/gencorpus && go run . -n 500 -dir /tmp/gencorpus500)
+//	go run ./internal/cmd/gencorpus -n 500 -dir /tmp/gencorpus500
 //	TICKETD_BENCH_CORPUS=/tmp/gencorpus500 go test -run '^$' -bench Parse -cpu 1 ./mailin/email
 //
 // and falls back to the fixtures in testdata when the variable is unset. It

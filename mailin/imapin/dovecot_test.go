@@ -173,7 +173,7 @@ func loadCorpus(b *testing.B, n int) [][]byte {
 	dir := os.Getenv("TICKETD_BENCH_CORPUS")
 	if dir == "" {
 		b.Logf("TICKETD_BENCH_CORPUS unset: using %d synthetic messages (generate a realistic corpus with "+
-			"(cd /work/shared/tools/gencorpus && go run . -n 2000 -dir /tmp/gc2000))", n)
+			"go run ./internal/cmd/gencorpus -n 2000 -dir /tmp/gc2000)", n)
 		r := rand.New(rand.NewPCG(1, 2))
 		var out [][]byte
 		for i := range n {

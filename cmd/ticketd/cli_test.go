@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ticketd/ticketd/internal/pgtest"
 	"github.com/ticketd/ticketd/tickets/service"
@@ -310,5 +311,60 @@ func TestListNamesPeople(t *testing.T) {
 	out := mustRun(t, append(c, "tickets", "list")...)
 	if !strings.Contains(out, "Luis Pérez") || strings.Contains(out, "lperez@") {
 		t.Errorf("list does not name the assignee:\n%s", out)
+	}
+}
+
+// TestRunSaysWhatStopsIt: the common faults at start read whole in the
+// reader's language: the operations address taken, and migrations the
+// daemon was told not to apply.
+func TestRunSaysWhatStopsIt(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	cfg := testConfig(t)
+	ex, err := os.ReadFile(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	taken := strings.Replace(string(ex), `address = "127.0.0.1:9464"`, `address = "`+l.Addr().String()+`"`, 1)
+	// Neither mailbox nor relay: only what is tried here runs.
+	taken = strings.Replace(taken, `address = "outlook.office365.com:993"`, `address = ""`, 1)
+	taken = strings.Replace(taken, `address = "smtp.office365.com:587"`, `address = ""`, 1)
+	if err := os.WriteFile(cfg, []byte(taken), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	run := func(args ...string) (string, int) {
+		t.Helper()
+		type res struct {
+			errs string
+			code int
+		}
+		done := make(chan res, 1)
+		go func() {
+			_, errs, code := ticketd(t, args...)
+			done <- res{errs, code}
+		}()
+		select {
+		case r := <-done:
+			return r.errs, r.code
+		case <-time.After(2 * time.Minute): // a guard against a daemon that did start, not a figure
+			t.Fatalf("ticketd %v did not stop", args)
+		}
+		return "", 0
+	}
+	mustRun(t, "-config", cfg, "migrate")
+	for lang, want := range map[string]string{"es": "ya está en uso", "en": "is already in use"} {
+		if errs, code := run("--lang", lang, "-config", cfg, "run"); code != 1 || !strings.Contains(errs, want) || !strings.Contains(errs, l.Addr().String()) {
+			t.Errorf("%s: exit %d, %q", lang, code, errs)
+		}
+	}
+	fresh := pgtest.EmptyURL(t) // not migrated
+	t.Setenv("TICKETD_DATABASE_URL", fresh)
+	for lang, want := range map[string]string{"es": "migraciones pendientes", "en": "pending migrations"} {
+		if errs, code := run("--lang", lang, "-config", cfg, "run", "--no-migrate"); code != 1 || !strings.Contains(errs, want) || strings.Contains(errs, "detalle técnico") {
+			t.Errorf("%s: exit %d, %q", lang, code, errs)
+		}
 	}
 }

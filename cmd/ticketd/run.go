@@ -28,13 +28,19 @@ func (a *app) cmdRun(ctx context.Context, args []string) error {
 	slog.SetDefault(log)
 	tuneGC(os.Getenv, log)
 	if err := daemon.Run(ctx, daemon.Options{Config: c, Logger: log, NoMigrate: *noMigrate}); err != nil {
-		// The database's two common faults read as the other commands say
-		// them, in the reader's language.
+		// The common faults at start read as the other commands say them,
+		// in the reader's language; any other is the daemon's own words.
 		switch {
 		case errors.Is(err, dbconn.ErrAddress):
 			return a.fail(1, "err.database_address", config.Redact(c.Database.URL))
 		case errors.Is(err, syscall.ECONNREFUSED):
 			return a.fail(1, "err.database_refused", config.Redact(c.Database.URL))
+		case errors.Is(err, syscall.EADDRINUSE):
+			return a.fail(1, "err.admin_in_use", c.Admin.Address)
+		}
+		var pending daemon.PendingMigrationsError
+		if errors.As(err, &pending) {
+			return a.fail(1, "err.pending_migrations", pending.N)
 		}
 		return a.fail(1, "err.run", err)
 	}

@@ -80,8 +80,10 @@ func Run(ctx context.Context, opt Options) error {
 		for _, m := range done {
 			log.Info("migration applied", "name", m)
 		}
-	} else if pending, err := migrations.Pending(ctx, db.DB); err != nil || len(pending) > 0 {
-		return fmt.Errorf("the database has %d pending migrations: run 'ticketd migrate' (or start without --no-migrate)", len(pending))
+	} else if pending, err := migrations.Pending(ctx, db.DB); err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	} else if len(pending) > 0 {
+		return PendingMigrationsError{N: len(pending)}
 	}
 	parts, err := Build(ctx, c, db)
 	if err != nil {
@@ -198,6 +200,14 @@ func Run(ctx context.Context, opt Options) error {
 		}
 	}
 	return nil
+}
+
+// PendingMigrationsError is Run refusing a database with migrations it
+// was told not to apply (--no-migrate, database.auto_migrate = false).
+type PendingMigrationsError struct{ N int }
+
+func (e PendingMigrationsError) Error() string {
+	return fmt.Sprintf("the database has %d pending migrations: run 'ticketd migrate' (or start without --no-migrate)", e.N)
 }
 
 // AdminAddr is the admin listener's address ("" when off).

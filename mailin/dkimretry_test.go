@@ -174,3 +174,38 @@ func TestDKIMNotAskedWhenVerificationIsOff(t *testing.T) {
 		t.Errorf("%d DNS lookups for an answer nothing hangs on", n)
 	}
 }
+
+// An outsider's commands are refused whoever sent them: a DNS that is down
+// does not hold them back, and no key is looked up.
+func TestOutsiderCommandsDoNotWaitForDKIM(t *testing.T) {
+	pub, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dns := &flakyDNS{zone: txtZone{"s1._domainkey.example.gov.co": "v=DKIM1; k=ed25519; p=" + base64.StdEncoding.EncodeToString(pub)}}
+	raw := mail("Pedro <pedro@example.gov.co>", desk, "Re: [OTI-1] Ayúdame", "x1@example.gov.co", "In-Reply-To: <req1@example.gov.co>\r\n", "#cerrar")
+	var signed bytes.Buffer
+	if err := msgdkim.Sign(&signed, strings.NewReader(raw), &msgdkim.SignOptions{Domain: "example.gov.co", Selector: "s1", Signer: priv,
+		HeaderKeys: []string{"From", "To", "Subject", "Message-ID", "In-Reply-To"}}); err != nil {
+		t.Fatal(err)
+	}
+	e := newEnv(t)
+	e.in.TrustedAuthserv = ""
+	e.in.DKIM = &dkim.Verifier{Resolver: dns}
+	id := e.open()
+	dns.set(true)
+	before := dns.lookups()
+	out := handleAt(t, e, 300, true, signed.String())[0]
+	if out.Later || out.Quarantine {
+		t.Fatalf("an outsider's command with DNS down: %+v", out)
+	}
+	if dns.lookups() != before {
+		t.Errorf("%d key lookups for an outsider's command", dns.lookups()-before)
+	}
+	if tk := e.ticket(id); tk.State != tickets.StateNew {
+		t.Errorf("state = %s", tk.State)
+	}
+	if n := e.count(`SELECT count(*) FROM events WHERE note_data->>'code' = 'commands.outsider'`); n != 1 {
+		t.Errorf("%d outsider refusals on record, want 1", n)
+	}
+}

@@ -23,7 +23,7 @@ func (c *Config) check() Errors {
 
 	if c.Database.URL == "" {
 		add("database.url is empty: set it or TICKETD_DATABASE_URL (postgres://user:pass@host/db)")
-	} else if !strings.HasPrefix(c.Database.URL, "postgres://") && !strings.HasPrefix(c.Database.URL, "postgresql://") && !strings.Contains(c.Database.URL, "=") {
+	} else if !strings.HasPrefix(c.Database.URL, "postgres://") && !strings.HasPrefix(c.Database.URL, "postgresql://") && !kvStart.MatchString(c.Database.URL) {
 		add("database.url %q is not a PostgreSQL URL (postgres://...) or key=value connection string", Redact(c.Database.URL))
 	} else if strings.Contains(c.Database.URL, "://") {
 		// The parser's own error would echo the URL, password and all.
@@ -354,7 +354,7 @@ func Redact(u string) string {
 		}
 		return u
 	}
-	if !strings.Contains(u, "=") {
+	if !kvStart.MatchString(u) {
 		if j := strings.LastIndex(u, "@"); j >= 0 {
 			if k := strings.Index(u[:j], ":"); k >= 0 {
 				return u[:k+1] + "***" + u[j:]
@@ -399,7 +399,10 @@ func kvValueLen(v string) int {
 
 var (
 	// urlPassword is a password parameter in a URL's query.
-	urlPassword = regexp.MustCompile(`(?i)([?&]password=)[^&#]*`)
+	urlPassword = regexp.MustCompile(`(?i)([?&]password=)[^&]*`)
+	// kvStart is how a key=value string starts; anything else with no
+	// "://" is a mistyped URL ("postgres:/u:p@h/db?sslmode=disable").
+	kvStart = regexp.MustCompile(`^\s*[A-Za-z_]+\s*=`)
 	// kvPassword is the password key of a key=value string, up to its value.
 	kvPassword = regexp.MustCompile(`(?i)(?:^|\s)password\s*=\s*`)
 	// kvNextKey is the start of the next key of a key=value string.

@@ -20,6 +20,8 @@ func TestRedact(t *testing.T) {
 		"host=db password=ab\\ cdef dbname=t":                           "host=db password=*** dbname=t",
 		"host=db password=se cret dbname=t":                             "host=db password=*** dbname=t",
 		"postgres:/ticketd:s3cret@db/t":                                 "postgres:***@db/t",
+		"postgres:/ticketd:s3cret@db/t?sslmode=disable":                 "postgres:***@db/t?sslmode=disable",
+		"postgres://db/t?password=a#b&sslmode=disable":                  "postgres://db/t?password=***&sslmode=disable",
 		"PASSWORD=s3cret host=db":                                       "PASSWORD=*** host=db",
 		"host=db user=ticketd dbname=ticketd":                           "host=db user=ticketd dbname=ticketd",
 		"host=db passwordfile=/etc/x dbname=ticketd":                    "host=db passwordfile=/etc/x dbname=ticketd",

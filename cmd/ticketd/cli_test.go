@@ -363,7 +363,8 @@ func TestRunSaysWhatStopsIt(t *testing.T) {
 	fresh := pgtest.EmptyURL(t) // not migrated
 	t.Setenv("TICKETD_DATABASE_URL", fresh)
 	for lang, want := range map[string]string{"es": "migraciones pendientes", "en": "pending migrations"} {
-		if errs, code := run("--lang", lang, "-config", cfg, "run", "--no-migrate"); code != 1 || !strings.Contains(errs, want) || strings.Contains(errs, "detalle técnico") {
+		if errs, code := run("--lang", lang, "-config", cfg, "run", "--no-migrate"); code != 1 || !strings.Contains(errs, want) ||
+			strings.Contains(errs, "detalle técnico") || strings.Contains(errs, "service stopped") {
 			t.Errorf("%s: exit %d, %q", lang, code, errs)
 		}
 	}

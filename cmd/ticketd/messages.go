@@ -102,7 +102,7 @@ General options:
 	"err.build":                    {es: "no se pudo preparar el servicio: %v", en: "the service could not be set up: %v"},
 	"err.templates":                {es: "plantillas: %v", en: "templates: %v"},
 	"err.run":                      {es: "el servicio se detuvo; el detalle técnico, en inglés: %v", en: "the service stopped: %v"},
-	"err.admin_in_use":             {es: "la dirección de operación %s (admin.address) ya está en uso: ¿hay otro ticketd en marcha en esta máquina?", en: "the operations address %s (admin.address) is already in use: is another ticketd running on this machine?"},
+	"err.admin_in_use":             {es: "la dirección de administración %s (admin.address) ya está en uso: ¿hay otro ticketd en marcha en esta máquina?", en: "the admin address %s (admin.address) is already in use: is another ticketd running on this machine?"},
 	"err.config_usage":             {es: "falta la acción: ticketd config check [--config ARCHIVO]", en: "the action is missing: ticketd config check [--config FILE]"},
 	"err.templates_usage":          {es: "use «templates preview NOMBRE» o «templates list» (nombres: %s)", en: "use \"templates preview NAME\" or \"templates list\" (names: %s)"},
 	"err.template_unknown":         {es: "no hay una plantilla %q (nombres: %s)", en: "there is no template %q (names: %s)"},

@@ -89,6 +89,17 @@ func Run(ctx context.Context, opt Options) error {
 	if err != nil {
 		return err
 	}
+	// On every way out, after the work in hand and before the database
+	// closes: a renewed OAuth 2.0 grant still only in memory is stored, or
+	// the next start would hold a refresh token the provider has rotated.
+	defer func() {
+		for name, src := range parts.Tokens {
+			if err := src.Close(context.Background()); err != nil {
+				log.Error("stopping with a renewed OAuth 2.0 grant not stored: the next start may need \"ticketd oauth2 login\"",
+					"account", name, "error", err)
+			}
+		}
+	}()
 	d := &Daemon{Parts: parts, ID: replicaID(), log: log, pollers: map[string]*mailboxRunner{}}
 	d.metrics = newMetrics(db, d.pollerStatus)
 	d.metrics.reg.MustRegister(newQuietCollector(d))
@@ -190,14 +201,6 @@ func Run(ctx context.Context, opt Options) error {
 		log.Info("stopped")
 	case <-time.After(opt.ShutdownTimeout):
 		log.Warn("shutdown timeout: stopping with work in hand; it is redone at the next start", "timeout", opt.ShutdownTimeout)
-	}
-	// A renewed OAuth 2.0 grant still only in memory is stored now, or
-	// the next start would hold a refresh token the provider has rotated.
-	for name, src := range d.Parts.Tokens {
-		if err := src.Close(context.Background()); err != nil {
-			log.Error("stopping with a renewed OAuth 2.0 grant not stored: the next start may need \"ticketd oauth2 login\"",
-				"account", name, "error", err)
-		}
 	}
 	return nil
 }

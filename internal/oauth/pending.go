@@ -26,6 +26,9 @@ const pendingStoreTimeout = 3 * time.Second
 // retry that stores it.
 func (s *Source) keepPending(p *pendingGrant) {
 	s.pending = p
+	if s.isClosed() {
+		return // stopping: no retry; the next Close tries it once more
+	}
 	if !s.retrying {
 		s.retrying = true
 		go s.retryPending()
@@ -43,9 +46,13 @@ func (s *Source) retryPending() {
 		select {
 		case <-time.After(wait):
 		case <-s.closed:
-			return // Close stores it, or says it could not
 		}
 		s.mu.Lock()
+		if s.isClosed() {
+			s.retrying = false // Close stores it, or says it could not
+			s.mu.Unlock()
+			return
+		}
 		if s.pending != nil {
 			ctx, cancel := context.WithTimeout(context.Background(), pendingStoreTimeout)
 			s.storePending(ctx, s.cfg.now())
@@ -58,6 +65,16 @@ func (s *Source) retryPending() {
 		}
 		s.mu.Unlock()
 		wait = min(2*wait, time.Minute)
+	}
+}
+
+// isClosed reports whether Close was called.
+func (s *Source) isClosed() bool {
+	select {
+	case <-s.closed:
+		return true
+	default:
+		return false
 	}
 }
 

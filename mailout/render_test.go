@@ -561,3 +561,21 @@ func TestNamingSaysTheCommandsOffered(t *testing.T) {
 		}
 	}
 }
+
+// TestRequesterWithoutAName: a reader who gets no addresses (a provider)
+// and a requester who wrote with no name still read a field that says
+// so, in their language, not an empty one.
+func TestRequesterWithoutAName(t *testing.T) {
+	r := newTestRenderer(t)
+	for lang, want := range map[string]string{"es": "(no dio su nombre)", "en": "(name not given)"} {
+		d := SampleData("case_assigned", lang)
+		d.Ticket.Requester = Person{}
+		out, err := r.Render("case_assigned", lang, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(out.Text, want) || !strings.Contains(out.HTML, want) {
+			t.Errorf("%s: no %q in\n%s", lang, want, out.Text)
+		}
+	}
+}

@@ -3,8 +3,8 @@
 package dbconn
 
 import (
-	"errors"
 	"database/sql"
+	"errors"
 	"fmt"
 
 	"github.com/jmoiron/sqlx"

@@ -7,6 +7,7 @@
 package config
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -284,25 +285,17 @@ func (c *Config) applyEnv() {
 	}
 }
 
-// orDefault sets *v to def when it is unset (the zero value).
-func orDefault[T comparable](v *T, def T) {
-	var zero T
-	if *v == zero {
-		*v = def
-	}
-}
-
 func (c *Config) applyDefaults() {
-	orDefault(&c.Database.MaxConnections, 10)
-	orDefault(&c.Desk.Name, "Mesa de Servicio")
-	orDefault(&c.Desk.SubjectTag, "OTI")
-	orDefault(&c.Desk.Language, "es")
-	orDefault(&c.Desk.Timezone, "America/Bogota")
+	c.Database.MaxConnections = cmp.Or(c.Database.MaxConnections, 10)
+	c.Desk.Name = cmp.Or(c.Desk.Name, "Mesa de Servicio")
+	c.Desk.SubjectTag = cmp.Or(c.Desk.SubjectTag, "OTI")
+	c.Desk.Language = cmp.Or(c.Desk.Language, "es")
+	c.Desk.Timezone = cmp.Or(c.Desk.Timezone, "America/Bogota")
 	c.Desk.Address = strings.ToLower(strings.TrimSpace(c.Desk.Address))
 	for i := range c.People {
 		p := &c.People[i]
 		p.Email = strings.ToLower(strings.TrimSpace(p.Email))
-		orDefault(&p.Language, c.Desk.Language)
+		p.Language = cmp.Or(p.Language, c.Desk.Language)
 		if len(p.Levels) == 0 {
 			switch tickets.Role(p.Role) {
 			case tickets.RoleDesk:
@@ -315,32 +308,32 @@ func (c *Config) applyDefaults() {
 		}
 	}
 	c.accountDefaults()
-	orDefault(&c.SMTP.TLS, "starttls")
-	orDefault(&c.SMTP.Connections, 4)
-	orDefault(&c.SMTP.BatchSize, 50)
-	orDefault(&c.SMTP.RetryFor.Duration, 48*time.Hour)
-	orDefault(&c.SMTP.RetryInitial.Duration, time.Minute)
-	orDefault(&c.SMTP.ClaimLease.Duration, 2*time.Minute)
-	orDefault(&c.SMTP.Timeout.Duration, 30*time.Second)
-	orDefault(&c.Security.ReplyTokenTTL.Duration, 90*24*time.Hour)
+	c.SMTP.TLS = cmp.Or(c.SMTP.TLS, "starttls")
+	c.SMTP.Connections = cmp.Or(c.SMTP.Connections, 4)
+	c.SMTP.BatchSize = cmp.Or(c.SMTP.BatchSize, 50)
+	c.SMTP.RetryFor.Duration = cmp.Or(c.SMTP.RetryFor.Duration, 48*time.Hour)
+	c.SMTP.RetryInitial.Duration = cmp.Or(c.SMTP.RetryInitial.Duration, time.Minute)
+	c.SMTP.ClaimLease.Duration = cmp.Or(c.SMTP.ClaimLease.Duration, 2*time.Minute)
+	c.SMTP.Timeout.Duration = cmp.Or(c.SMTP.Timeout.Duration, 30*time.Second)
+	c.Security.ReplyTokenTTL.Duration = cmp.Or(c.Security.ReplyTokenTTL.Duration, 90*24*time.Hour)
 	if c.Security.RequireVerifiedCommands == nil {
 		t := true
 		c.Security.RequireVerifiedCommands = &t
 	}
-	orDefault(&c.Limits.MaxMessageBytes, 25<<20)
-	orDefault(&c.Limits.MaxHeaderBytes, 256<<10)
-	orDefault(&c.Limits.MaxMIMEDepth, 20)
-	orDefault(&c.Limits.MaxParts, 200)
-	orDefault(&c.Notifications.MaxPerHour, 20)
-	orDefault(&c.Notifications.MaxPerDay, 100)
-	orDefault(&c.Notifications.MaxAttachmentBytes, 10<<20)
-	orDefault(&c.Timers.AutoCloseBusinessDays, 3)
-	orDefault(&c.Timers.ReminderLevel1.Duration, 8*time.Hour)
-	orDefault(&c.Timers.ReminderLevel2.Duration, 24*time.Hour)
-	orDefault(&c.Timers.ReminderLevel3.Duration, 72*time.Hour)
-	orDefault(&c.Timers.Interval.Duration, time.Minute)
-	orDefault(&c.Log.Format, "text")
-	orDefault(&c.Log.Level, "info")
+	c.Limits.MaxMessageBytes = cmp.Or(c.Limits.MaxMessageBytes, 25<<20)
+	c.Limits.MaxHeaderBytes = cmp.Or(c.Limits.MaxHeaderBytes, 256<<10)
+	c.Limits.MaxMIMEDepth = cmp.Or(c.Limits.MaxMIMEDepth, 20)
+	c.Limits.MaxParts = cmp.Or(c.Limits.MaxParts, 200)
+	c.Notifications.MaxPerHour = cmp.Or(c.Notifications.MaxPerHour, 20)
+	c.Notifications.MaxPerDay = cmp.Or(c.Notifications.MaxPerDay, 100)
+	c.Notifications.MaxAttachmentBytes = cmp.Or(c.Notifications.MaxAttachmentBytes, 10<<20)
+	c.Timers.AutoCloseBusinessDays = cmp.Or(c.Timers.AutoCloseBusinessDays, 3)
+	c.Timers.ReminderLevel1.Duration = cmp.Or(c.Timers.ReminderLevel1.Duration, 8*time.Hour)
+	c.Timers.ReminderLevel2.Duration = cmp.Or(c.Timers.ReminderLevel2.Duration, 24*time.Hour)
+	c.Timers.ReminderLevel3.Duration = cmp.Or(c.Timers.ReminderLevel3.Duration, 72*time.Hour)
+	c.Timers.Interval.Duration = cmp.Or(c.Timers.Interval.Duration, time.Minute)
+	c.Log.Format = cmp.Or(c.Log.Format, "text")
+	c.Log.Level = cmp.Or(c.Log.Level, "info")
 	if c.Database.AutoMigrate == nil {
 		t := true
 		c.Database.AutoMigrate = &t

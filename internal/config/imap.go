@@ -1,6 +1,7 @@
 package config
 
 import (
+	"cmp"
 	"fmt"
 	"os"
 	"slices"
@@ -126,16 +127,16 @@ func (c *Config) accountDefaults() {
 	}
 	for i := range c.Accounts {
 		a := &c.Accounts[i]
-		orDefault(&a.TLS, "implicit")
+		a.TLS = cmp.Or(a.TLS, "implicit")
 		if len(a.Mailboxes) == 0 {
 			a.Mailboxes = []string{"INBOX"}
 		}
-		orDefault(&a.ProcessedMailbox, "Procesados")
-		orDefault(&a.QuarantineMailbox, "Cuarentena")
-		orDefault(&a.After, "move")
-		orDefault(&a.PollInterval.Duration, 30*time.Second)
-		orDefault(&a.IdleRenew.Duration, 25*time.Minute)
-		orDefault(&a.BatchSize, 100)
+		a.ProcessedMailbox = cmp.Or(a.ProcessedMailbox, "Procesados")
+		a.QuarantineMailbox = cmp.Or(a.QuarantineMailbox, "Cuarentena")
+		a.After = cmp.Or(a.After, "move")
+		a.PollInterval.Duration = cmp.Or(a.PollInterval.Duration, 30*time.Second)
+		a.IdleRenew.Duration = cmp.Or(a.IdleRenew.Duration, 25*time.Minute)
+		a.BatchSize = cmp.Or(a.BatchSize, 100)
 	}
 }
 

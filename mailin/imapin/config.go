@@ -1,6 +1,7 @@
 package imapin
 
 import (
+	"cmp"
 	"crypto/tls"
 	"errors"
 	"fmt"
@@ -134,9 +135,9 @@ func (cfg Config) withDefaults() (Config, error) {
 		return cfg, fmt.Errorf(`imap: auth = %q is not one of "login", "plain", "xoauth2", "oauthbearer"`, cfg.Auth)
 	}
 
-	orDefault(&cfg.Mailbox, DefaultMailbox)
-	orDefault(&cfg.ProcessedMailbox, DefaultProcessedMailbox)
-	orDefault(&cfg.QuarantineMailbox, DefaultQuarantineMailbox)
+	cfg.Mailbox = cmp.Or(cfg.Mailbox, DefaultMailbox)
+	cfg.ProcessedMailbox = cmp.Or(cfg.ProcessedMailbox, DefaultProcessedMailbox)
+	cfg.QuarantineMailbox = cmp.Or(cfg.QuarantineMailbox, DefaultQuarantineMailbox)
 	cfg.After = strings.ToLower(strings.TrimSpace(cfg.After))
 	switch cfg.After {
 	case "":
@@ -157,38 +158,30 @@ func (cfg Config) withDefaults() (Config, error) {
 	if cfg.PollInterval < 0 {
 		return cfg, fmt.Errorf("imap: poll_interval %v is negative", cfg.PollInterval)
 	}
-	orDefault(&cfg.PollInterval, DefaultPollInterval)
+	cfg.PollInterval = cmp.Or(cfg.PollInterval, DefaultPollInterval)
 	if cfg.IdleRenew < 0 {
 		return cfg, fmt.Errorf("imap: idle_renew %v is negative", cfg.IdleRenew)
 	}
-	orDefault(&cfg.IdleRenew, DefaultIdleRenew)
+	cfg.IdleRenew = cmp.Or(cfg.IdleRenew, DefaultIdleRenew)
 	if cfg.IdleRenew > maxIdleRenew {
 		return cfg, fmt.Errorf("imap: idle_renew %v exceeds %v (servers may drop IDLE after 30 minutes, RFC 2177)", cfg.IdleRenew, maxIdleRenew)
 	}
 	if cfg.BatchSize < 0 {
 		return cfg, fmt.Errorf("imap: batch_size %d is negative", cfg.BatchSize)
 	}
-	orDefault(&cfg.BatchSize, DefaultBatchSize)
+	cfg.BatchSize = cmp.Or(cfg.BatchSize, DefaultBatchSize)
 	if cfg.MaxMessageBytes < 0 {
 		return cfg, fmt.Errorf("imap: max_message_bytes %d is negative", cfg.MaxMessageBytes)
 	}
-	orDefault(&cfg.MaxMessageBytes, DefaultMaxMessageBytes)
+	cfg.MaxMessageBytes = cmp.Or(cfg.MaxMessageBytes, DefaultMaxMessageBytes)
 	if cfg.RetryLater < 0 {
 		return cfg, fmt.Errorf("imap: retry_later %v is negative", cfg.RetryLater)
 	}
-	orDefault(&cfg.RetryLater, DefaultRetryLater)
+	cfg.RetryLater = cmp.Or(cfg.RetryLater, DefaultRetryLater)
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
 	return cfg, nil
-}
-
-// orDefault sets *v to def when it is unset (the zero value).
-func orDefault[T comparable](v *T, def T) {
-	var zero T
-	if *v == zero {
-		*v = def
-	}
 }
 
 // isLoopbackHost reports whether host (without port) names the local machine

@@ -233,14 +233,14 @@ func keep(ctx context.Context, tx *service.Tx, msg *store.Message) error {
 	if msg.ID != 0 {
 		return store.UpdateInbound(ctx, tx.Q, *msg)
 	}
-	ids, existed, err := store.InsertInboundMany(ctx, tx.Q, []store.Message{*msg})
+	id, existed, err := store.InsertInbound(ctx, tx.Q, *msg)
 	if err != nil {
 		return err
 	}
-	if existed[0] {
+	if existed {
 		return errStoredMeanwhile
 	}
-	msg.ID = ids[0]
+	msg.ID = id
 	return nil
 }
 

@@ -61,16 +61,26 @@ func (a *app) open(ctx context.Context) (*sqlx.DB, error) {
 		if u := errors.Unwrap(err); u != nil {
 			cause = u
 		}
-		if errors.Is(err, dbconn.ErrAddress) {
-			return nil, a.fail(1, "err.database_address", config.Redact(c.Database.URL))
-		}
-		if errors.Is(err, syscall.ECONNREFUSED) {
-			return nil, a.fail(1, "err.database_refused", config.Redact(c.Database.URL))
+		if f := a.databaseFault(err, c); f != nil {
+			return nil, f
 		}
 		return nil, a.fail(1, "err.database", config.Redact(c.Database.URL), cause)
 	}
 	a.db = db
 	return db, nil
+}
+
+// databaseFault words the database's two common faults, an address the
+// driver cannot read and nobody answering at it, as every command says
+// them; nil for any other.
+func (a *app) databaseFault(err error, c *config.Config) error {
+	switch {
+	case errors.Is(err, dbconn.ErrAddress):
+		return a.fail(1, "err.database_address", config.Redact(c.Database.URL))
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return a.fail(1, "err.database_refused", config.Redact(c.Database.URL))
+	}
+	return nil
 }
 
 // openCurrent connects to the configured database and refuses to work on

@@ -10,7 +10,6 @@ import (
 
 	"github.com/ticketd/ticketd/internal/config"
 	"github.com/ticketd/ticketd/internal/daemon"
-	"github.com/ticketd/ticketd/internal/dbconn"
 )
 
 // cmdRun is `ticketd run`: the daemon.
@@ -30,12 +29,10 @@ func (a *app) cmdRun(ctx context.Context, args []string) error {
 	if err := daemon.Run(ctx, daemon.Options{Config: c, Logger: log, NoMigrate: *noMigrate}); err != nil {
 		// The common faults at start read as the other commands say them,
 		// in the reader's language; any other is the daemon's own words.
-		switch {
-		case errors.Is(err, dbconn.ErrAddress):
-			return a.fail(1, "err.database_address", config.Redact(c.Database.URL))
-		case errors.Is(err, syscall.ECONNREFUSED):
-			return a.fail(1, "err.database_refused", config.Redact(c.Database.URL))
-		case errors.Is(err, syscall.EADDRINUSE):
+		if f := a.databaseFault(err, c); f != nil {
+			return f
+		}
+		if errors.Is(err, syscall.EADDRINUSE) {
 			return a.fail(1, "err.admin_in_use", c.Admin.Address)
 		}
 		var pending daemon.PendingMigrationsError
